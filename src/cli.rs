@@ -1,0 +1,84 @@
+//! The command line as the user types it (clap derive structs).
+//!
+//! These structs hold raw flags only; [`crate::config`] turns them, with the
+//! policy file, into a validated configuration. Nothing past the config sees
+//! a clap type.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Plans the year-end clearance of a confidentiality or records office.
+///
+/// Exit codes: 0 ok; 1 a data or input error (a file that cannot be read, a
+/// bad policy); 2 a usage error.
+#[derive(Debug, Parser)]
+#[command(name = "clearance", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show how each register was understood, before anything is planned.
+    ///
+    /// For every sheet: the header row found, each column and the field it
+    /// was read as (or "kept as is"), counts of data, skipped and rejected
+    /// rows, and the first problems by row.
+    ///
+    /// Examples:
+    ///
+    ///   clearance validate data/sample-register.xlsx
+    ///
+    ///   clearance validate registers/*.xlsx registers/*.csv --out reports/check
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
+}
+
+/// Output language for labels and sheet names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LangArg {
+    /// Chinese (default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// Flags shared by every command that reads registers.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Register files: .xlsx, .xlsm, .xlsb, .xls, .ods, .csv.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Policy file (default: the shipped data/policy.toml).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Largest input file accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_file_mib: u64,
+    /// Largest size one part of a workbook archive may inflate to, in MiB
+    /// (guards against zip bombs).
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    pub max_inflated_mib: u64,
+    /// Language of labels: zh or en.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
+}
+
+/// `clearance validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Inputs, policy and limits.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Also write validation.xlsx, listing every problem, into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How many problems to print per sheet.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub show: usize,
+}

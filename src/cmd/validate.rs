@@ -1,0 +1,135 @@
+//! `clearance validate`: show how each register was understood before
+//! anything is planned (SPEC §1 step 2).
+//!
+//! Prints, per sheet, the header found, each column's field, the row counts
+//! and the first problems; `--out` also writes `validation.xlsx` with every
+//! problem. Problems in cells are findings, not failures: the command fails
+//! (exit 1) only when a file cannot be read, and then writes nothing.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use crate::config::ValidateConfig;
+use crate::ingest::{self, ColumnTarget, Ingested, Severity};
+use crate::output::validation::{self, RejectedRow};
+use crate::text::column_letters;
+
+use super::Outcome;
+
+/// Runs `validate`; prints the report to stdout and errors to stderr.
+pub fn run(config: &ValidateConfig) -> Result<Outcome> {
+    let input = &config.input;
+    let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
+    let rejected = validation::rejected_rows(&ingested)?;
+    print!("{}", render(&ingested, &rejected, config.show));
+    for error in &ingested.errors {
+        eprintln!("error: {error}");
+    }
+    if !ingested.errors.is_empty() {
+        eprintln!(
+            "{} of {} files could not be read; nothing was written.",
+            ingested.errors.len(),
+            input.files.len()
+        );
+        return Ok(Outcome::DataError);
+    }
+    if let Some(dir) = &config.out {
+        let path = dir.join("validation.xlsx");
+        validation::write(&path, &ingested, &rejected, input.lang)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(Outcome::Success)
+}
+
+/// The text report, one block per file and sheet.
+pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> String {
+    let mut out = String::new();
+    for file in &ingested.files {
+        let _ = writeln!(
+            out,
+            "{} ({}, {} bytes, sha256 {})",
+            file.path,
+            file.format.name(),
+            file.size,
+            &file.sha256[..16]
+        );
+        for sheet in &file.sheets {
+            let label = if sheet.sheet.is_empty() {
+                String::from("  (csv)")
+            } else {
+                format!("  sheet \"{}\"", sheet.sheet)
+            };
+            let Some((first, last)) = sheet.header_rows else {
+                let _ = writeln!(out, "{label}: {}", sheet.note.as_deref().unwrap_or("not read"));
+                continue;
+            };
+            let rows = if first == last {
+                format!("row {first}")
+            } else {
+                format!("rows {first}–{last}")
+            };
+            let _ = writeln!(out, "{label}: header at {rows}");
+            for c in &sheet.columns {
+                let target = match &c.target {
+                    ColumnTarget::Field(f) => format!("→ {f}"),
+                    ColumnTarget::Kept(_) => match &c.note {
+                        Some(note) => format!("kept as is ({note})"),
+                        None => "kept as is".to_string(),
+                    },
+                };
+                let header = if c.header.is_empty() { "(no header)" } else { &c.header };
+                let _ = writeln!(out, "    {:<4}{:<24}{}", column_letters(c.index), header, target);
+            }
+            let _ = writeln!(
+                out,
+                "    {} data rows ({} rejected), {} skipped, {} above the header",
+                sheet.data_rows, sheet.rejected_rows, sheet.skipped_rows, sheet.preamble_rows
+            );
+            let in_sheet = |f: &str, s: &str| f == file.path && s == sheet.sheet;
+            let problems: Vec<_> = ingested
+                .problems
+                .iter()
+                .filter(|p| in_sheet(&p.file, &p.sheet))
+                .collect();
+            if !problems.is_empty() {
+                let _ = writeln!(out, "    problems ({} of {}):", problems.len().min(show), problems.len());
+                for p in problems.iter().take(show) {
+                    let effect = match p.severity {
+                        Severity::Review => "REVIEW",
+                        Severity::Anomaly => "anomaly",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "      row {:<7} {}{} {:<18} \"{}\": {} [{}]",
+                        p.row,
+                        column_letters(p.column),
+                        p.row,
+                        p.field.key(),
+                        p.raw,
+                        p.message,
+                        effect
+                    );
+                }
+            }
+            let rejected_here: Vec<_> = rejected.iter().filter(|r| in_sheet(&r.file, &r.sheet)).collect();
+            if !rejected_here.is_empty() {
+                let _ = writeln!(out, "    rejected ({} of {}):", rejected_here.len().min(show), rejected_here.len());
+                for r in rejected_here.iter().take(show) {
+                    let _ = writeln!(out, "      row {:<7} {}", r.row, r.reason);
+                }
+            }
+        }
+    }
+    let data: u64 = ingested.files.iter().flat_map(|f| &f.sheets).map(|s| s.data_rows).sum();
+    let _ = writeln!(
+        out,
+        "{} files read, {} unreadable; {} data rows, {} rejected, {} problems.",
+        ingested.files.len(),
+        ingested.errors.len(),
+        data,
+        rejected.len(),
+        ingested.problems.len()
+    );
+    out
+}

@@ -1,0 +1,160 @@
+//! The coded values a register's cells are read into.
+//!
+//! Registers write the same thing many ways (机密, Secret, 机密★10年); the
+//! reader turns each into one of these codes, which the plan, the outputs and
+//! the policy file all use. The codes' spellings (`TOP_SECRET`, `P`,
+//! `ON_LOAN`) appear in the policy file and in decisions.csv, so they are
+//! part of the tool's interface.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Classification level (密级).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Level {
+    /// 绝密.
+    TopSecret,
+    /// 机密.
+    Secret,
+    /// 秘密.
+    Confidential,
+    /// 内部.
+    Internal,
+    /// 公开 / 非密 / blank.
+    Unclassified,
+}
+
+impl Level {
+    /// The code written to the canonical table and decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::TopSecret => "TOP_SECRET",
+            Level::Secret => "SECRET",
+            Level::Confidential => "CONFIDENTIAL",
+            Level::Internal => "INTERNAL",
+            Level::Unclassified => "UNCLASSIFIED",
+        }
+    }
+}
+
+/// DIN 66399 material class of a carrier (载体).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+pub enum MediumClass {
+    /// Paper.
+    P,
+    /// Film, microfilm.
+    F,
+    /// Optical discs.
+    O,
+    /// Magnetic media: floppy disks, tapes, cards.
+    T,
+    /// Hard drives.
+    H,
+    /// Electronic media: flash drives, SSDs, memory cards.
+    E,
+}
+
+impl MediumClass {
+    /// The one-letter code.
+    pub fn code(self) -> &'static str {
+        match self {
+            MediumClass::P => "P",
+            MediumClass::F => "F",
+            MediumClass::O => "O",
+            MediumClass::T => "T",
+            MediumClass::H => "H",
+            MediumClass::E => "E",
+        }
+    }
+}
+
+/// Status of a holding (状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// 在库 / 在办 / blank.
+    OnHand,
+    /// 借出 / 外借.
+    OnLoan,
+    /// 传阅中.
+    Circulating,
+    /// 已归档.
+    Archived,
+    /// 已清退 / 已退还.
+    Returned,
+    /// 已销毁.
+    Destroyed,
+    /// 留用 / 在用.
+    Kept,
+    /// 冻结.
+    Hold,
+}
+
+impl Status {
+    /// The code written to the canonical table.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::OnHand => "ON_HAND",
+            Status::OnLoan => "ON_LOAN",
+            Status::Circulating => "CIRCULATING",
+            Status::Archived => "ARCHIVED",
+            Status::Returned => "RETURNED",
+            Status::Destroyed => "DESTROYED",
+            Status::Kept => "KEPT",
+            Status::Hold => "HOLD",
+        }
+    }
+}
+
+/// Kind of retention named by a word in the policy (永久, 不归档).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RetentionWord {
+    /// 永久.
+    Permanent,
+    /// 不归档.
+    NotArchived,
+}
+
+/// A retention period (保管期限) as read from a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Kept for ever.
+    Permanent,
+    /// Kept this many years, counted from the year after the document's year.
+    Years(u32),
+    /// Not archived at all.
+    NotArchived,
+}
+
+impl Retention {
+    /// The kind code written to the canonical table.
+    pub fn kind_code(self) -> &'static str {
+        match self {
+            Retention::Permanent => "PERMANENT",
+            Retention::Years(_) => "YEARS",
+            Retention::NotArchived => "NOT_ARCHIVED",
+        }
+    }
+}
+
+/// A confidentiality period (保密期限).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// This many months from the document's date.
+    Months(u32),
+    /// 长期: never declassified by time.
+    Long,
+    /// Declassified on this date (解密时间).
+    Until(NaiveDate),
+}
+
+/// A classification marking: level and, where marked, period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marking {
+    /// The level.
+    pub level: Level,
+    /// The period written after ★, if any.
+    pub period: Option<Period>,
+}

@@ -1,0 +1,78 @@
+//! One cell as the reader sees it, whatever file format it came from.
+//!
+//! calamine has a cell type per reading mode, and CSV has only text; the
+//! register reader works on this one small enum so that header detection and
+//! value reading are written once for every format.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDateTime;
+
+/// A non-empty cell value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// Text (shared strings are borrowed, not copied).
+    Text(Cow<'a, str>),
+    /// A number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A real date or date-time cell.
+    DateTime(NaiveDateTime),
+    /// A formula error such as `#N/A`.
+    Error(String),
+}
+
+impl Cell<'_> {
+    /// The cell as text, the way the clerk sees it: whole numbers without a
+    /// decimal point, dates as `YYYY-MM-DD` (with the time when it is not
+    /// midnight).
+    ///
+    /// ```
+    /// use clearance::ingest::Cell;
+    /// assert_eq!(Cell::Number(3.0).to_text(), "3");
+    /// assert_eq!(Cell::Number(2.5).to_text(), "2.5");
+    /// ```
+    pub fn to_text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => Cow::Borrowed(s.as_ref()),
+            Cell::Number(n) => Cow::Owned(format_number(*n)),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Cell::DateTime(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    Cow::Owned(dt.date().format("%Y-%m-%d").to_string())
+                } else {
+                    Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string())
+                }
+            }
+            Cell::Error(e) => Cow::Borrowed(e.as_str()),
+        }
+    }
+
+    /// Whether the cell holds nothing but white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Formats a number as a clerk would read it: `3`, not `3.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One row as the reader sees it: its 0-based row index and its non-empty
+/// cells as (0-based column, value), in column order.
+#[derive(Debug, Clone, Default)]
+pub struct Row<'a> {
+    /// 0-based row index within the sheet (the CSV line number minus one).
+    pub index: u32,
+    /// Non-empty cells, in column order.
+    pub cells: Vec<(u32, Cell<'a>)>,
+}

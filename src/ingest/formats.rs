@@ -1,0 +1,296 @@
+//! Feeding each file format's sheets, row by row, to the sheet parser.
+//!
+//! xlsx and xlsb are read through calamine's streaming cell readers, so a
+//! stray value in cell XFD1048576 costs one cell, not a grid of seventeen
+//! billion. xls and ods are read as ranges (xls sheets are at most
+//! 65,536 × 256; calamine caps ods). CSV is decoded from UTF-8 (with or
+//! without BOM) or GB18030/GBK and read record by record with its line
+//! numbers.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use calamine::{
+    Data, DataRef, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError, Xlsx,
+    XlsxError,
+};
+
+use crate::policy::Vocabulary;
+
+use super::cell::{Cell, Row};
+use super::guard::{Checked, Format};
+use super::sheet::{SheetContext, SheetParser, SheetReport};
+use super::table::TableBuilder;
+use super::{IngestError, Problem, SkippedRow};
+
+/// What reading a file's sheets produced.
+pub(super) struct WorkbookRead {
+    pub table: TableBuilder,
+    pub sheets: Vec<SheetReport>,
+    pub problems: Vec<Problem>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+struct Sink<'v> {
+    file: &'v str,
+    vocab: &'v Vocabulary,
+    date1904: bool,
+    out: WorkbookRead,
+}
+
+impl<'v> Sink<'v> {
+    fn parser(&self, sheet: &str) -> SheetParser<'v> {
+        SheetParser::new(SheetContext {
+            file: self.file.to_string(),
+            sheet: sheet.to_string(),
+            vocab: self.vocab,
+            date1904: self.date1904,
+        })
+    }
+
+    fn push(&mut self, parser: &mut SheetParser<'v>, row: Row<'_>) {
+        let out = &mut self.out;
+        parser.push(row, &mut out.table, &mut out.problems, &mut out.skipped);
+    }
+
+    fn finish(&mut self, parser: SheetParser<'v>) {
+        let out = &mut self.out;
+        let report = parser.finish(&mut out.table, &mut out.problems, &mut out.skipped);
+        out.sheets.push(report);
+    }
+
+    fn not_a_worksheet(&mut self, sheet: &str, typ: SheetType) {
+        self.out.sheets.push(SheetReport {
+            sheet: sheet.to_string(),
+            note: Some(format!("not a worksheet ({typ:?}): nothing to read")),
+            ..SheetReport::default()
+        });
+    }
+}
+
+/// Reads every sheet of a checked file.
+pub(super) fn read(
+    file: &str,
+    checked: Checked,
+    bytes: &[u8],
+    vocab: &Vocabulary,
+) -> Result<WorkbookRead, IngestError> {
+    let mut sink = Sink {
+        file,
+        vocab,
+        date1904: checked.date1904,
+        out: WorkbookRead {
+            table: TableBuilder::new(),
+            sheets: Vec::new(),
+            problems: Vec::new(),
+            skipped: Vec::new(),
+        },
+    };
+    let corrupt = |detail: String| IngestError::Corrupt {
+        path: file.to_string(),
+        detail,
+    };
+    match checked.format {
+        Format::Xlsx => read_xlsx(&mut sink, bytes).map_err(|e| match e {
+            XlsxError::Password => IngestError::Encrypted {
+                path: file.to_string(),
+            },
+            other => corrupt(other.to_string()),
+        })?,
+        Format::Xlsb => read_xlsb(&mut sink, bytes).map_err(|e| match e {
+            XlsbError::Password => IngestError::Encrypted {
+                path: file.to_string(),
+            },
+            other => corrupt(other.to_string()),
+        })?,
+        Format::Xls => {
+            let wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                XlsError::Password => IngestError::Encrypted {
+                    path: file.to_string(),
+                },
+                other => corrupt(other.to_string()),
+            })?;
+            read_ranges(&mut sink, wb).map_err(|e: XlsError| corrupt(e.to_string()))?
+        }
+        Format::Ods => {
+            let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                OdsError::Password => IngestError::Encrypted {
+                    path: file.to_string(),
+                },
+                other => corrupt(other.to_string()),
+            })?;
+            read_ranges(&mut sink, wb).map_err(|e: OdsError| corrupt(e.to_string()))?
+        }
+        Format::Csv => read_csv(&mut sink, bytes)?,
+    }
+    Ok(sink.out)
+}
+
+fn from_dataref<'a>(value: &DataRef<'a>) -> Option<Cell<'a>> {
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(*s)),
+        DataRef::String(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::DateTime(d),
+            None => Cell::Number(dt.as_f64()),
+        },
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    })
+}
+
+fn from_data(value: &Data) -> Option<Cell<'_>> {
+    Some(match value {
+        Data::Empty => return None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            Cell::Text(Cow::Borrowed(s.as_str()))
+        }
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::DateTime(d),
+            None => Cell::Number(dt.as_f64()),
+        },
+        Data::Error(e) => Cell::Error(e.to_string()),
+    })
+}
+
+/// Groups a stream of (row, column, cell) into rows and feeds them.
+macro_rules! stream_cells {
+    ($sink:expr, $wb:expr, $err:ty) => {{
+        let sheets = $wb.sheets_metadata().to_vec();
+        for meta in sheets {
+            if meta.typ != SheetType::WorkSheet {
+                $sink.not_a_worksheet(&meta.name, meta.typ);
+                continue;
+            }
+            let mut parser = $sink.parser(&meta.name);
+            let mut reader = $wb.worksheet_cells_reader(&meta.name)?;
+            let mut row = Row::default();
+            let mut started = false;
+            while let Some(cell) = reader.next_cell()? {
+                let (r, c) = cell.get_position();
+                let Some(value) = from_dataref(cell.get_value()) else {
+                    continue;
+                };
+                if started && r != row.index {
+                    let full = std::mem::take(&mut row);
+                    $sink.push(&mut parser, full);
+                }
+                started = true;
+                row.index = r;
+                row.cells.push((c, value));
+            }
+            if started {
+                $sink.push(&mut parser, row);
+            }
+            drop(reader);
+            $sink.finish(parser);
+        }
+        Ok::<(), $err>(())
+    }};
+}
+
+fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+    stream_cells!(sink, wb, XlsxError)
+}
+
+fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
+    stream_cells!(sink, wb, XlsbError)
+}
+
+fn read_ranges<R, RS>(sink: &mut Sink<'_>, mut wb: R) -> Result<(), R::Error>
+where
+    R: Reader<RS>,
+    RS: std::io::Read + std::io::Seek,
+{
+    let sheets = wb.sheets_metadata().to_vec();
+    for meta in sheets {
+        if meta.typ != SheetType::WorkSheet {
+            sink.not_a_worksheet(&meta.name, meta.typ);
+            continue;
+        }
+        let range = wb.worksheet_range(&meta.name)?;
+        let mut parser = sink.parser(&meta.name);
+        if let Some((r0, c0)) = range.start() {
+            for (i, cells) in range.rows().enumerate() {
+                let row = Row {
+                    index: r0 + i as u32,
+                    cells: cells
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, v)| from_data(v).map(|c| (c0 + j as u32, c)))
+                        .collect(),
+                };
+                if !row.cells.is_empty() {
+                    sink.push(&mut parser, row);
+                }
+            }
+        }
+        sink.finish(parser);
+    }
+    Ok(())
+}
+
+/// Decodes CSV bytes: UTF-8 (a BOM is dropped), else GB18030 (a superset of
+/// GBK and GB2312).
+pub fn decode_text(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(body) {
+        return Some(Cow::Borrowed(s));
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|s| Cow::Owned(s.into_owned()))
+}
+
+fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
+    let text = decode_text(bytes).ok_or_else(|| IngestError::Encoding {
+        path: sink.file.to_string(),
+    })?;
+    let delimiter = if sink.file.to_ascii_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut parser = sink.parser("");
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(1, |p| p.line());
+                let row = Row {
+                    index: u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
+                    cells: record
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(j, v)| (j as u32, Cell::Text(Cow::Borrowed(v))))
+                        .collect(),
+                };
+                sink.push(&mut parser, row);
+            }
+            Err(e) => {
+                return Err(IngestError::Corrupt {
+                    path: sink.file.to_string(),
+                    detail: format!("CSV: {e}"),
+                });
+            }
+        }
+    }
+    sink.finish(parser);
+    Ok(())
+}

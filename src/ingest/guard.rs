@@ -1,0 +1,289 @@
+//! Checks made on a file's bytes before any spreadsheet reader sees them.
+//!
+//! The readers trust what a file says about itself: calamine reserves memory
+//! for as many shared strings as the table claims, and a zip member can
+//! inflate to many gigabytes. A register handed in by a department may be
+//! damaged, or hostile. So every file is sniffed by its content (not its
+//! name), its size is capped, and a workbook archive's directory is checked:
+//! no member may inflate past the limit, and a shared-string table may not
+//! claim more entries than its size allows. A failed check is an
+//! [`IngestError`] naming the file; nothing of the file is read.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use super::IngestError;
+
+/// The kind of file, decided by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Office Open XML workbook (.xlsx, .xlsm).
+    Xlsx,
+    /// Excel binary workbook (.xlsb).
+    Xlsb,
+    /// Legacy Excel 97–2003 workbook (.xls).
+    Xls,
+    /// OpenDocument spreadsheet (.ods).
+    Ods,
+    /// Comma-separated text (.csv).
+    Csv,
+}
+
+impl Format {
+    /// A short lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Size limits for input files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest size one archive member may inflate to, in bytes.
+    pub max_inflated_bytes: u64,
+}
+
+impl Default for Limits {
+    /// 1 GiB files; 4 GiB per inflated member (a million-row sheet is well
+    /// under 1 GiB of XML).
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1 << 30,
+            max_inflated_bytes: 4 << 30,
+        }
+    }
+}
+
+/// What the checks learned about a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// Its format.
+    pub format: Format,
+    /// Whether its dates count from 1904 (xlsx `date1904`).
+    pub date1904: bool,
+}
+
+/// Reads a file whole, refusing one over the size limit before reading it.
+pub fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, IngestError> {
+    let io = |source| IngestError::Io {
+        path: name.to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(IngestError::NotSpreadsheet {
+            path: name.to_string(),
+            detail: "it is a folder".into(),
+        });
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(IngestError::TooLarge {
+            path: name.to_string(),
+            size: meta.len(),
+            limit: limits.max_file_bytes,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(IngestError::TooLarge {
+            path: name.to_string(),
+            size: bytes.len() as u64,
+            limit: limits.max_file_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Sniffs and checks a file's bytes; see the module documentation.
+pub fn check(name: &str, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Checked, IngestError> {
+    let not_sheet = |detail: &str| IngestError::NotSpreadsheet {
+        path: name.to_string(),
+        detail: detail.to_string(),
+    };
+    if bytes.is_empty() {
+        return Err(IngestError::Empty {
+            path: name.to_string(),
+        });
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return check_zip(name, bytes, limits);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
+            return Err(IngestError::Encrypted {
+                path: name.to_string(),
+            });
+        }
+        return Ok(Checked {
+            format: Format::Xls,
+            date1904: false,
+        });
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => {
+            if bytes.contains(&0) {
+                return Err(not_sheet("binary content in a text file"));
+            }
+            Ok(Checked {
+                format: Format::Csv,
+                date1904: false,
+            })
+        }
+        "xlsx" | "xlsm" | "xlsb" | "ods" => Err(IngestError::Corrupt {
+            path: name.to_string(),
+            detail: format!("a .{ext} file must be a zip archive, and this one is not"),
+        }),
+        "xls" => Err(IngestError::Corrupt {
+            path: name.to_string(),
+            detail: "an .xls file must be an OLE compound file, and this one is not".into(),
+        }),
+        _ => Err(not_sheet(
+            "expected .xlsx, .xlsm, .xlsb, .xls, .ods or .csv content",
+        )),
+    }
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
+}
+
+fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, IngestError> {
+    let corrupt = |detail: String| IngestError::Corrupt {
+        path: name.to_string(),
+        detail,
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| corrupt(format!("the zip archive is damaged or truncated ({e})")))?;
+    let mut names = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| corrupt(format!("the zip archive is damaged ({e})")))?;
+        if entry.size() > limits.max_inflated_bytes {
+            return Err(IngestError::Inflates {
+                path: name.to_string(),
+                entry: entry.name().to_string(),
+                size: entry.size(),
+                limit: limits.max_inflated_bytes,
+            });
+        }
+        names.push((entry.name().to_ascii_lowercase(), entry.name().to_string(), entry.size()));
+    }
+    let find = |wanted: &str| names.iter().find(|(lower, _, _)| lower == wanted);
+    let format = if find("xl/workbook.xml").is_some() {
+        Format::Xlsx
+    } else if find("xl/workbook.bin").is_some() {
+        Format::Xlsb
+    } else if find("content.xml").is_some() {
+        Format::Ods
+    } else {
+        return Err(IngestError::NotSpreadsheet {
+            path: name.to_string(),
+            detail: "a zip archive without a workbook in it".into(),
+        });
+    };
+    let mut date1904 = false;
+    if format == Format::Xlsx {
+        if let Some((_, real, size)) = find("xl/sharedstrings.xml") {
+            let head = read_head(&mut archive, real, 64 * 1024)
+                .map_err(|e| corrupt(format!("cannot read the shared-string table ({e})")))?;
+            if let Some(claimed) = xml_attr_number(&head, "uniqueCount") {
+                // The smallest entry, <si><t/></si>, takes 13 bytes.
+                if claimed > size / 10 + 64 {
+                    return Err(IngestError::SharedStrings {
+                        path: name.to_string(),
+                        claimed,
+                        bytes: *size,
+                    });
+                }
+            }
+        }
+        if let Some((_, real, _)) = find("xl/workbook.xml") {
+            let head = read_head(&mut archive, real, 1 << 20)
+                .map_err(|e| corrupt(format!("cannot read the workbook part ({e})")))?;
+            let text = String::from_utf8_lossy(&head);
+            date1904 = text.contains("date1904=\"1\"") || text.contains("date1904=\"true\"");
+        }
+    }
+    Ok(Checked { format, date1904 })
+}
+
+fn read_head(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Vec<u8>, String> {
+    let entry = archive.by_name(name).map_err(|e| e.to_string())?;
+    let mut head = Vec::new();
+    let result = entry.take(limit).read_to_end(&mut head);
+    match result {
+        Ok(_) => Ok(head),
+        // A short read of a damaged member still shows its head.
+        Err(_) if !head.is_empty() => Ok(head),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Finds `attr="digits"` in the head of an XML part.
+fn xml_attr_number(head: &[u8], attr: &str) -> Option<u64> {
+    let pattern = format!("{attr}=\"");
+    let text = String::from_utf8_lossy(head);
+    let start = text.find(&pattern)? + pattern.len();
+    let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().or(Some(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attr_numbers() {
+        assert_eq!(xml_attr_number(b"<sst count=\"5\" uniqueCount=\"3\">", "uniqueCount"), Some(3));
+        assert_eq!(xml_attr_number(b"<sst>", "uniqueCount"), None);
+        assert_eq!(
+            xml_attr_number(b"<sst uniqueCount=\"99999999999999999999999\">", "uniqueCount"),
+            Some(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn sniffing_by_content() {
+        let limits = Limits::default();
+        let p = Path::new("x.xlsx");
+        assert!(matches!(check("x", p, b"", &limits), Err(IngestError::Empty { .. })));
+        assert!(matches!(check("x", p, b"hello", &limits), Err(IngestError::Corrupt { .. })));
+        assert!(matches!(
+            check("x", Path::new("x.pdf"), b"%PDF-1.4", &limits),
+            Err(IngestError::NotSpreadsheet { .. })
+        ));
+        assert!(matches!(
+            check("x", Path::new("x.csv"), b"a,b\0", &limits),
+            Err(IngestError::NotSpreadsheet { .. })
+        ));
+        assert_eq!(
+            check("x", Path::new("x.csv"), "文件编号,标题".as_bytes(), &limits).unwrap().format,
+            Format::Csv
+        );
+    }
+}

@@ -1,0 +1,514 @@
+//! Reading one cell into a typed value (SPEC §2, "Values").
+//!
+//! Each function takes a cell of one field and returns its typed value or a
+//! short English description of what is wrong with it. Which words mean what
+//! comes from the policy's [`Vocabulary`]; the shapes of dates, periods and
+//! counts are fixed here.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::{Level, Marking, MediumClass, Period, Retention, Status};
+use crate::policy::Vocabulary;
+use crate::text::{half_width, normalize};
+
+use super::cell::Cell;
+
+/// A date read from a cell; `partial` when only a year or a month was written
+/// (read as its first day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateValue {
+    /// The date.
+    pub date: NaiveDate,
+    /// True when only a year or year and month were written.
+    pub partial: bool,
+}
+
+impl DateValue {
+    fn full(date: NaiveDate) -> Self {
+        DateValue {
+            date,
+            partial: false,
+        }
+    }
+    fn partial(date: NaiveDate) -> Self {
+        DateValue {
+            date,
+            partial: true,
+        }
+    }
+}
+
+/// Converts an Excel serial day number to a date, in the 1900 or 1904 date
+/// system. Serial 60 (the 29 February 1900 that Excel pretends existed) and
+/// serials outside 1–2958465 (9999-12-31) are refused.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use clearance::ingest::values::excel_serial_to_date;
+/// assert_eq!(excel_serial_to_date(43529.0, false), Some(NaiveDate::from_ymd_opt(2019, 3, 5).unwrap()));
+/// assert_eq!(excel_serial_to_date(42067.0, true), Some(NaiveDate::from_ymd_opt(2019, 3, 5).unwrap()));
+/// ```
+pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
+    if !serial.is_finite() {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    if date1904 {
+        if !(0..=2_957_003).contains(&days) {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(1904, 1, 1)?.checked_add_signed(Duration::days(days))
+    } else {
+        if !(1..=2_958_465).contains(&days) || days == 60 {
+            return None;
+        }
+        let base = if days < 60 {
+            NaiveDate::from_ymd_opt(1899, 12, 31)?
+        } else {
+            NaiveDate::from_ymd_opt(1899, 12, 30)?
+        };
+        base.checked_add_signed(Duration::days(days))
+    }
+}
+
+fn ymd(y: i64, m: i64, d: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )
+}
+
+/// Reads a number written in a date column: a bare year (2019), a compact
+/// date (20190305), or an Excel serial day number.
+fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
+    if n.fract() == 0.0 {
+        let i = n as i64;
+        if (1000..=2999).contains(&i) {
+            return ymd(i, 1, 1)
+                .map(DateValue::partial)
+                .ok_or_else(|| "not a date".to_string());
+        }
+        if (10_000_101..=29_991_231).contains(&i) {
+            return ymd(i / 10_000, i / 100 % 100, i % 100)
+                .map(DateValue::full)
+                .ok_or_else(|| "not a valid date".to_string());
+        }
+    }
+    excel_serial_to_date(n, date1904)
+        .map(DateValue::full)
+        .ok_or_else(|| "number is not a date".to_string())
+}
+
+/// Reads a date cell: a real date, an Excel serial number, or text in any of
+/// the forms of SPEC §2 (2019-03-05, 2019/3/5, 2019.3.5, 2019年3月5日,
+/// 20190305, 2019-03-05 10:20; 2019 and 2019年3月 as partial dates).
+pub fn parse_date(cell: &Cell<'_>, date1904: bool) -> Result<DateValue, String> {
+    match cell {
+        Cell::DateTime(dt) => Ok(DateValue::full(dt.date())),
+        Cell::Number(n) => date_from_number(*n, date1904),
+        Cell::Text(s) => parse_date_text(s, date1904),
+        Cell::Bool(_) => Err("a TRUE/FALSE cell is not a date".into()),
+        Cell::Error(e) => Err(format!("formula error {e}")),
+    }
+}
+
+/// Reads a date written as text.
+pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> {
+    let s: String = text.trim().chars().map(half_width).collect();
+    let s = s.trim();
+    // Split off a time of day: "2019-03-05 10:20", "2019-03-05T10:20:00".
+    let date_part = match s.find([' ', 'T']) {
+        Some(i) => {
+            let time = s[i + 1..].trim();
+            if !is_time(time) {
+                return Err("not a recognised date".into());
+            }
+            s[..i].trim()
+        }
+        None => s,
+    };
+    let mut numbers: Vec<&str> = Vec::with_capacity(3);
+    let mut separators: Vec<char> = Vec::with_capacity(3);
+    let mut rest = date_part;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err("not a recognised date".into());
+        }
+        numbers.push(&rest[..digits]);
+        rest = &rest[digits..];
+        if let Some(c) = rest.chars().next() {
+            if !matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号') {
+                return Err("not a recognised date".into());
+            }
+            separators.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    let num = |i: usize| numbers[i].parse::<i64>().unwrap_or(-1);
+    let bad = || "not a valid date".to_string();
+    match numbers.len() {
+        1 => {
+            let digits = numbers[0];
+            let trailing_ok = separators.is_empty() || separators == ['年'];
+            if !trailing_ok {
+                return Err("not a recognised date".into());
+            }
+            match digits.len() {
+                4 => ymd(num(0), 1, 1).map(DateValue::partial).ok_or_else(bad),
+                8 if separators.is_empty() => {
+                    let n = num(0);
+                    ymd(n / 10_000, n / 100 % 100, n % 100)
+                        .map(DateValue::full)
+                        .ok_or_else(bad)
+                }
+                1..=7 if separators.is_empty() => date_from_number(num(0) as f64, date1904),
+                _ => Err("not a recognised date".into()),
+            }
+        }
+        2 if numbers[0].len() == 4 => {
+            let ok = matches!(
+                separators.as_slice(),
+                ['年', '月'] | ['-'] | ['/'] | ['.'] | ['年']
+            );
+            if !ok {
+                return Err("not a recognised date".into());
+            }
+            ymd(num(0), num(1), 1)
+                .map(DateValue::partial)
+                .ok_or_else(bad)
+        }
+        3 if numbers[0].len() == 4 => {
+            let ok = matches!(
+                separators.as_slice(),
+                ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月'] | ['年', '月', '日' | '号']
+            );
+            if !ok {
+                return Err("not a recognised date".into());
+            }
+            ymd(num(0), num(1), num(2))
+                .map(DateValue::full)
+                .ok_or_else(bad)
+        }
+        _ => Err("not a recognised date".into()),
+    }
+}
+
+fn is_time(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            let p = p.split('.').next().unwrap_or("");
+            !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Reads a count (份数, 页数): a whole number of at least `min`, as a number
+/// or as text (a trailing 份, 页, 张, 册 or 件 is accepted).
+pub fn parse_count(cell: &Cell<'_>, min: i64) -> Result<i64, String> {
+    let n = match cell {
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => *n as i64,
+        Cell::Number(_) => return Err("not a whole number".into()),
+        Cell::Text(s) => {
+            let t: String = s.trim().chars().map(half_width).collect();
+            let t = t.trim_end_matches(['份', '页', '张', '册', '件']).trim();
+            t.parse::<i64>().map_err(|_| "not a whole number".to_string())?
+        }
+        _ => return Err("not a whole number".into()),
+    };
+    if n < min {
+        return Err(format!("must be at least {min}"));
+    }
+    Ok(n)
+}
+
+/// Reads a confidentiality period: 10年, 5年6个月, 6个月, 长期,
+/// 解密时间:2030年1月1日, 10 years.
+pub fn parse_period(text: &str) -> Result<Period, String> {
+    let norm = normalize(text);
+    if norm == "长期" || norm == "long" || norm == "longterm" {
+        return Ok(Period::Long);
+    }
+    for prefix in ["解密时间:", "解密时间：", "解密日期:", "解密日期：", "解密时间", "解密日期"] {
+        if let Some(rest) = norm.strip_prefix(prefix) {
+            let date = parse_date_text(rest, false)?;
+            return Ok(Period::Until(date.date));
+        }
+    }
+    let mut months: u32 = 0;
+    let mut rest = norm.as_str();
+    let mut any = false;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err("not a recognised period".into());
+        }
+        let n: u32 = rest[..digits]
+            .parse()
+            .map_err(|_| "not a recognised period".to_string())?;
+        rest = &rest[digits..];
+        let (factor, unit_len) = if let Some(u) = ["年", "years", "year", "y"]
+            .iter()
+            .find(|u| rest.starts_with(*u))
+        {
+            (12, u.len())
+        } else if let Some(u) = ["个月", "月", "months", "month", "m"]
+            .iter()
+            .find(|u| rest.starts_with(*u))
+        {
+            (1, u.len())
+        } else {
+            return Err("not a recognised period".into());
+        };
+        months = months
+            .checked_add(n.checked_mul(factor).ok_or("period too long")?)
+            .ok_or("period too long")?;
+        rest = &rest[unit_len..];
+        any = true;
+    }
+    if !any || months == 0 {
+        return Err("not a recognised period".into());
+    }
+    Ok(Period::Months(months))
+}
+
+/// Reads a classification marking: a level word, optionally followed by ★
+/// (or *, ☆) and a period. A marking with ★ but no period (秘密★) has no
+/// period; the plan applies the level's maximum.
+pub fn parse_marking(text: &str, vocab: &Vocabulary) -> Result<Marking, String> {
+    let trimmed = text.trim();
+    let (level_text, period_text) = match trimmed.find(['★', '*', '☆', '＊']) {
+        Some(i) => {
+            let star_len = trimmed[i..].chars().next().map_or(1, char::len_utf8);
+            (&trimmed[..i], Some(&trimmed[i + star_len..]))
+        }
+        None => (trimmed, None),
+    };
+    let level_norm = normalize(level_text);
+    if let Some(level) = vocab.level(&level_norm) {
+        let period = match period_text.map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(parse_period(p)?),
+        };
+        if period.is_some() && level == Level::Unclassified {
+            return Err("an unclassified marking cannot carry a period".into());
+        }
+        return Ok(Marking { level, period });
+    }
+    if period_text.is_none() {
+        // 秘密10年: a level word followed directly by a period.
+        for (word, level) in vocab.level_prefixes() {
+            if let Some(rest) = level_norm.strip_prefix(word.as_str())
+                && let Ok(period) = parse_period(rest)
+                && *level != Level::Unclassified
+            {
+                return Ok(Marking {
+                    level: *level,
+                    period: Some(period),
+                });
+            }
+        }
+    }
+    Err("not a recognised classification".into())
+}
+
+/// Reads a retention period: a word of the policy (永久, 不归档, 长期) or
+/// N年 / N years.
+pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, String> {
+    let norm = normalize(text);
+    if let Some(r) = vocab.retention_word(&norm) {
+        return Ok(r);
+    }
+    let digits = norm.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && ["年", "years", "year", "y", ""].contains(&&norm[digits..]) {
+        let years: u32 = norm[..digits]
+            .parse()
+            .map_err(|_| "not a recognised retention".to_string())?;
+        if years == 0 || years > 1000 {
+            return Err("not a recognised retention".into());
+        }
+        return Ok(Retention::Years(years));
+    }
+    Err("not a recognised retention".into())
+}
+
+/// Reads a carrier word to its DIN 66399 class.
+pub fn parse_medium(text: &str, vocab: &Vocabulary) -> Result<MediumClass, String> {
+    vocab
+        .medium(&normalize(text))
+        .ok_or_else(|| "not a recognised medium".into())
+}
+
+/// Reads a yes/no cell.
+pub fn parse_boolean(cell: &Cell<'_>, vocab: &Vocabulary) -> Result<bool, String> {
+    match cell {
+        Cell::Bool(b) => Ok(*b),
+        other => vocab
+            .boolean(&normalize(&other.to_text()))
+            .ok_or_else(|| "not a recognised yes/no value".into()),
+    }
+}
+
+/// Reads a status word.
+pub fn parse_status(text: &str, vocab: &Vocabulary) -> Result<Status, String> {
+    vocab
+        .status(&normalize(text))
+        .ok_or_else(|| "not a recognised status".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+    use std::borrow::Cow;
+
+    fn vocab() -> Vocabulary {
+        Policy::default_policy().unwrap().vocabulary
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn text(s: &str) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn text_dates_in_every_listed_form() {
+        let cases = [
+            ("2019-03-05", d(2019, 3, 5), false),
+            ("2019/3/5", d(2019, 3, 5), false),
+            ("2019.3.5", d(2019, 3, 5), false),
+            ("2019年3月5日", d(2019, 3, 5), false),
+            ("2019年3月5号", d(2019, 3, 5), false),
+            ("20190305", d(2019, 3, 5), false),
+            ("2019-03-05 10:20", d(2019, 3, 5), false),
+            ("2019-03-05T10:20:00", d(2019, 3, 5), false),
+            (" ２０１９－０３－０５ ", d(2019, 3, 5), false),
+            ("2019", d(2019, 1, 1), true),
+            ("2019年", d(2019, 1, 1), true),
+            ("2019年3月", d(2019, 3, 1), true),
+            ("2019-03", d(2019, 3, 1), true),
+            ("43529", d(2019, 3, 5), false),
+        ];
+        for (input, want, partial) in cases {
+            let got = parse_date(&text(input), false).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!((got.date, got.partial), (want, partial), "{input}");
+        }
+    }
+
+    #[test]
+    fn bad_dates_are_errors() {
+        for input in ["2019-02-30", "2019-13-01", "soon", "19-3-5", "2019-03-05 noon", "2019/3-5", "", "--"] {
+            assert!(parse_date(&text(input), false).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn numbers_in_date_columns() {
+        let cases = [
+            (43529.0, false, d(2019, 3, 5), false),
+            (42067.0, true, d(2019, 3, 5), false),
+            (43529.75, false, d(2019, 3, 5), false),
+            (2019.0, false, d(2019, 1, 1), true),
+            (20190305.0, false, d(2019, 3, 5), false),
+            (59.0, false, d(1900, 2, 28), false),
+            (61.0, false, d(1900, 3, 1), false),
+        ];
+        for (n, is1904, want, partial) in cases {
+            let got = parse_date(&Cell::Number(n), is1904).unwrap();
+            assert_eq!((got.date, got.partial), (want, partial), "{n}");
+        }
+        for n in [60.0, 0.0, -5.0, 1e12, f64::NAN] {
+            assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");
+        }
+    }
+
+    #[test]
+    fn markings() {
+        let v = vocab();
+        let cases = [
+            ("秘密", Level::Confidential, None),
+            ("秘密★10年", Level::Confidential, Some(Period::Months(120))),
+            ("机密★5年6个月", Level::Secret, Some(Period::Months(66))),
+            ("绝密★长期", Level::TopSecret, Some(Period::Long)),
+            ("秘密★", Level::Confidential, None),
+            ("机密*10年", Level::Secret, Some(Period::Months(120))),
+            ("机密☆3年", Level::Secret, Some(Period::Months(36))),
+            ("机密★解密时间:2030年1月1日", Level::Secret, Some(Period::Until(d(2030, 1, 1)))),
+            ("机密★解密时间：2030年1月1日", Level::Secret, Some(Period::Until(d(2030, 1, 1)))),
+            ("秘密10年", Level::Confidential, Some(Period::Months(120))),
+            ("内部", Level::Internal, None),
+            ("公开", Level::Unclassified, None),
+            ("非密", Level::Unclassified, None),
+            ("无", Level::Unclassified, None),
+            ("", Level::Unclassified, None),
+            ("Top Secret", Level::TopSecret, None),
+            ("Restricted", Level::Internal, None),
+            ("Public", Level::Unclassified, None),
+            ("SECRET*10 years", Level::Secret, Some(Period::Months(120))),
+        ];
+        for (input, level, period) in cases {
+            let got = parse_marking(input, &v).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(got, Marking { level, period }, "{input}");
+        }
+        for input in ["机蜜", "秘密★十年", "公开★10年", "very secret"] {
+            assert!(parse_marking(input, &v).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn retentions() {
+        let v = vocab();
+        let cases = [
+            ("永久", Retention::Permanent),
+            ("Permanent", Retention::Permanent),
+            ("30年", Retention::Years(30)),
+            ("10 years", Retention::Years(10)),
+            ("长期", Retention::Years(30)),
+            ("短期", Retention::Years(10)),
+            ("不归档", Retention::NotArchived),
+            ("无", Retention::NotArchived),
+            ("None", Retention::NotArchived),
+            ("Not archived", Retention::NotArchived),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_retention(input, &v), Ok(want), "{input}");
+        }
+        for input in ["很久", "0年", "-3年", "年"] {
+            assert!(parse_retention(input, &v).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn media_booleans_statuses() {
+        let v = vocab();
+        for (input, want) in [("纸质", MediumClass::P), ("", MediumClass::P), ("缩微", MediumClass::F), ("DVD", MediumClass::O), ("磁带", MediumClass::T), ("移动硬盘", MediumClass::H), ("U盘", MediumClass::E), ("ｓｓｄ", MediumClass::E)] {
+            assert_eq!(parse_medium(input, &v), Ok(want), "{input}");
+        }
+        assert!(parse_medium("石碑", &v).is_err());
+        for (input, want) in [("是", true), ("√", true), ("✓", true), ("需要", true), ("Yes", true), ("1", true), ("否", false), ("×", false), ("No", false), ("0", false)] {
+            assert_eq!(parse_boolean(&text(input), &v), Ok(want), "{input}");
+        }
+        assert_eq!(parse_boolean(&Cell::Number(1.0), &v), Ok(true));
+        assert_eq!(parse_boolean(&Cell::Bool(false), &v), Ok(false));
+        assert!(parse_boolean(&text("也许"), &v).is_err());
+        for (input, want) in [("在库", Status::OnHand), ("", Status::OnHand), ("外借", Status::OnLoan), ("传阅中", Status::Circulating), ("已归档", Status::Archived), ("已退还", Status::Returned), ("已销毁", Status::Destroyed), ("在用", Status::Kept), ("冻结", Status::Hold), ("On loan", Status::OnLoan)] {
+            assert_eq!(parse_status(input, &v), Ok(want), "{input}");
+        }
+        assert!(parse_status("丢了", &v).is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count(&Cell::Number(3.0), 1), Ok(3));
+        assert_eq!(parse_count(&text(" 2份 "), 1), Ok(2));
+        assert_eq!(parse_count(&text("０"), 0), Ok(0));
+        assert!(parse_count(&text("0"), 1).is_err());
+        assert!(parse_count(&Cell::Number(2.5), 1).is_err());
+        assert!(parse_count(&text("两份"), 1).is_err());
+        assert!(parse_count(&text("-1"), 0).is_err());
+    }
+}

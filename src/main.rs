@@ -1,0 +1,29 @@
+//! The `clearance` binary: parses arguments, dispatches to a subcommand and
+//! maps the result to an exit code (0 ok, 1 data or input error, 2 usage
+//! error — clap exits with 2 on bad usage by itself).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use clearance::cli::{Cli, Command};
+use clearance::cmd::{self, Outcome};
+use clearance::config;
+
+fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Validate(args) => cmd::validate::run(&config::validate_config(args)?),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(Outcome::DataError.code())
+        }
+    }
+}

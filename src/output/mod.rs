@@ -1,0 +1,124 @@
+//! Writing what the tool produces: workbooks and files in an output folder.
+//!
+//! Every workbook is written the same way: real tables with a bold frozen
+//! header, autofilter and readable widths; text always written as text (a
+//! title beginning with `=` stays text); and a pinned creation time, so that
+//! the same inputs give byte-identical files.
+
+pub mod validation;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+/// A cell of an output table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutCell {
+    /// Text, written as text whatever it starts with.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// Nothing.
+    Blank,
+}
+
+impl From<&str> for OutCell {
+    fn from(s: &str) -> Self {
+        OutCell::Text(s.to_string())
+    }
+}
+
+impl From<String> for OutCell {
+    fn from(s: String) -> Self {
+        OutCell::Text(s)
+    }
+}
+
+impl From<u64> for OutCell {
+    fn from(n: u64) -> Self {
+        OutCell::Number(n as f64)
+    }
+}
+
+impl From<u32> for OutCell {
+    fn from(n: u32) -> Self {
+        OutCell::Number(f64::from(n))
+    }
+}
+
+/// A new workbook whose document properties are pinned, so saving the same
+/// content twice gives the same bytes.
+pub fn new_workbook() -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(workbook)
+}
+
+/// Writes a table: a bold frozen header row, then the rows; autofilter and
+/// widths fitted to the content (capped).
+pub fn write_table(
+    sheet: &mut Worksheet,
+    name: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<OutCell>>,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    let bold = Format::new().set_bold();
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let mut last_row = 0u32;
+    for (r, row) in rows.into_iter().enumerate() {
+        let r = r as u32 + 1;
+        last_row = r;
+        for (c, cell) in row.iter().enumerate() {
+            let c16 = c as u16;
+            match cell {
+                OutCell::Text(s) => {
+                    sheet.write_string(r, c16, s)?;
+                    if let Some(w) = widths.get_mut(c) {
+                        *w = (*w).max(display_width(s));
+                    }
+                }
+                OutCell::Number(n) => {
+                    sheet.write_number(r, c16, *n)?;
+                }
+                OutCell::Blank => {}
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    if !headers.is_empty() {
+        sheet.autofilter(0, 0, last_row, headers.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+/// Approximate printed width: CJK characters count double.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// Saves a workbook atomically: to a temporary file beside `path`, then
+/// renamed into place.
+pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let bytes = workbook
+        .save_to_buffer()
+        .with_context(|| format!("building {}", path.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    std::fs::write(tmp.path(), bytes).with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("moving the finished file to {}", path.display()))?;
+    Ok(())
+}

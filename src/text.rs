@@ -1,0 +1,84 @@
+//! Text normalisation shared by header matching and value reading.
+//!
+//! Registers are typed by hand over many years: full-width letters and
+//! digits, ideographic spaces, line breaks inside header cells, stray
+//! capitals. Matching a header or a value against the policy's word lists is
+//! done on a normalised form so that all of these compare equal.
+
+/// Normalises text for matching: full-width ASCII becomes half-width, every
+/// kind of white space (including the ideographic space and line breaks) is
+/// removed, and letters are lower-cased.
+///
+/// ```
+/// use clearance::text::normalize;
+/// assert_eq!(normalize(" 文件\n编号 "), "文件编号");
+/// assert_eq!(normalize("Ｄｏｃ　Ｎｏ"), "docno");
+/// ```
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = half_width(c);
+        if c.is_whitespace() {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Turns a full-width ASCII character (U+FF01–U+FF5E) or the ideographic
+/// space into its half-width form; other characters are returned unchanged.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Returns the spreadsheet column letters for a 0-based column index
+/// (0 → `A`, 25 → `Z`, 26 → `AA`, 16383 → `XFD`).
+///
+/// ```
+/// use clearance::text::column_letters;
+/// assert_eq!(column_letters(0), "A");
+/// assert_eq!(column_letters(27), "AB");
+/// assert_eq!(column_letters(16383), "XFD");
+/// ```
+pub fn column_letters(index: u32) -> String {
+    let mut n = index as u64 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_table() {
+        let cases = [
+            ("文件编号", "文件编号"),
+            ("  文件 编号\r\n", "文件编号"),
+            ("ＴＩＴＬＥ", "title"),
+            ("Return　Required", "returnrequired"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn column_letters_table() {
+        for (i, want) in [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")] {
+            assert_eq!(column_letters(i), want);
+        }
+    }
+}
