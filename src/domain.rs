@@ -108,7 +108,7 @@ impl Status {
 }
 
 /// Kind of retention named by a word in the policy (永久, 不归档).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RetentionWord {
     /// 永久.

@@ -179,15 +179,19 @@ fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, Inges
         let entry = archive
             .by_index_raw(i)
             .map_err(|e| corrupt(format!("the zip archive is damaged ({e})")))?;
+        let entry_name = entry
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
         if entry.size() > limits.max_inflated_bytes {
             return Err(IngestError::Inflates {
                 path: name.to_string(),
-                entry: entry.name().to_string(),
+                entry: entry_name,
                 size: entry.size(),
                 limit: limits.max_inflated_bytes,
             });
         }
-        names.push((entry.name().to_ascii_lowercase(), entry.name().to_string(), entry.size()));
+        names.push((entry_name.to_ascii_lowercase(), entry_name, entry.size()));
     }
     let find = |wanted: &str| names.iter().find(|(lower, _, _)| lower == wanted);
     let format = if find("xl/workbook.xml").is_some() {

@@ -36,7 +36,7 @@ pub fn rejected_rows(ingested: &Ingested) -> Result<Vec<RejectedRow>> {
     let sheet = t.column("source_sheet")?.str()?;
     let row = t.column("source_row")?.u32()?;
     let mut out = Vec::new();
-    for (i, r) in reason.into_iter().enumerate() {
+    for (i, r) in reason.iter().enumerate() {
         if let Some(r) = r {
             out.push(RejectedRow {
                 file: file.get(i).unwrap_or_default().to_string(),
