@@ -75,7 +75,8 @@ pub struct ValidateArgs {
     /// Inputs, policy and limits.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Also write validation.xlsx, listing every problem, into this folder.
+    /// Also write validation.xlsx (every problem, skipped and rejected row)
+    /// and canonical.csv (every row as it was read) into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// How many problems to print per sheet.

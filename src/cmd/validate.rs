@@ -3,7 +3,7 @@
 //!
 //! Prints, per sheet, the header found, each column's field, the row counts
 //! and the first problems; `--out` also writes `validation.xlsx` with every
-//! problem. Problems in cells are findings, not failures: the command fails
+//! problem and `canonical.csv`, every row as it was read. Problems in cells are findings, not failures: the command fails
 //! (exit 1) only when a file cannot be read, and then writes nothing.
 
 use std::fmt::Write as _;
@@ -12,7 +12,7 @@ use anyhow::Result;
 
 use crate::config::ValidateConfig;
 use crate::ingest::{self, ColumnTarget, Ingested, Severity};
-use crate::output::validation::{self, RejectedRow};
+use crate::output::{self, validation::{self, RejectedRow}};
 use crate::text::column_letters;
 
 use super::Outcome;
@@ -37,7 +37,10 @@ pub fn run(config: &ValidateConfig) -> Result<Outcome> {
     if let Some(dir) = &config.out {
         let path = dir.join("validation.xlsx");
         validation::write(&path, &ingested, &rejected, input.lang)?;
-        println!("wrote {}", path.display());
+        let csv = dir.join("canonical.csv");
+        let mut table = ingested.table;
+        output::write_csv_atomically(&mut table, &csv)?;
+        println!("wrote {} and {}", path.display(), csv.display());
     }
     Ok(Outcome::Success)
 }
@@ -79,7 +82,13 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                     },
                 };
                 let header = if c.header.is_empty() { "(no header)" } else { &c.header };
-                let _ = writeln!(out, "    {:<4}{:<24}{}", column_letters(c.index), header, target);
+                let pad = 24usize.saturating_sub(output::display_width(header));
+                let _ = writeln!(
+                    out,
+                    "    {:<4}{header}{:pad$} {target}",
+                    column_letters(c.index),
+                    ""
+                );
             }
             let _ = writeln!(
                 out,

@@ -75,4 +75,7 @@ pub struct Row<'a> {
     pub index: u32,
     /// Non-empty cells, in column order.
     pub cells: Vec<(u32, Cell<'a>)>,
+    /// Further lines the row spans (a CSV record with quoted line breaks);
+    /// 0 for sheet rows.
+    pub extra_lines: u32,
 }

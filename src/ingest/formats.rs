@@ -223,6 +223,7 @@ where
             for (i, cells) in range.rows().enumerate() {
                 let row = Row {
                     index: r0 + i as u32,
+                    extra_lines: 0,
                     cells: cells
                         .iter()
                         .enumerate()
@@ -267,13 +268,16 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
         .from_reader(text.as_bytes());
     let mut parser = sink.parser("");
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(1, |p| p.line());
+                let start = record.position().map_or(0, |p| p.byte());
+                let index = lines.line_at(start);
                 let row = Row {
-                    index: u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
+                    index,
+                    extra_lines: lines.breaks_within(start, reader.position().byte()),
                     cells: record
                         .iter()
                         .enumerate()
@@ -293,4 +297,81 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
     }
     sink.finish(parser);
     Ok(())
+}
+
+/// Finds the 0-based line on which a CSV record starts, from the byte offset
+/// the CSV reader reports. The reader's offset may point at the line break
+/// that ended the previous record (CRLF files), so breaks are stepped over
+/// first. Offsets only grow, so counting is incremental.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            pos: 0,
+            line: 0,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u32 {
+        let mut start = (byte as usize).min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.pos {
+            let newlines = self.text[self.pos..start].iter().filter(|b| **b == b'\n').count();
+            self.line = self.line.saturating_add(newlines as u32);
+            self.pos = start;
+        }
+        self.line
+    }
+
+    /// Line breaks inside a record that runs from `start` to `end` (its own
+    /// terminator excluded).
+    fn breaks_within(&self, start: u64, end: u64) -> u32 {
+        let end = (end as usize).min(self.text.len());
+        let start = (start as usize).min(end);
+        let mut body = &self.text[start..end];
+        while let [b'\r' | b'\n', rest @ ..] = body {
+            body = rest;
+        }
+        while let [rest @ .., b'\r' | b'\n'] = body {
+            body = rest;
+        }
+        body.iter().filter(|b| **b == b'\n').count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_record_lines_with_crlf_lf_and_quoted_breaks() {
+        for sep in ["\r\n", "\n"] {
+            let text = ["a,b", "\"x", "y\",c", "", "d,e"].join(sep) + sep;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let mut counter = LineCounter::new(text.as_bytes());
+            let lines: Vec<u32> = reader
+                .records()
+                .map(|r| counter.line_at(r.unwrap().position().unwrap().byte()))
+                .collect();
+            assert_eq!(lines, [0, 1, 4], "separator {sep:?}");
+        }
+    }
+
+    #[test]
+    fn gbk_csv_is_decoded() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("文件编号,标题");
+        assert_eq!(decode_text(&bytes).unwrap(), "文件编号,标题");
+        assert_eq!(decode_text("\u{FEFF}文件".as_bytes()).unwrap(), "文件");
+    }
 }

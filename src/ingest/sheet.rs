@@ -269,7 +269,7 @@ impl<'a> SheetParser<'a> {
         {
             self.note_blank(skipped, last + 1, row.index - 1);
         }
-        self.last_index = Some(row.index);
+        self.last_index = Some(row.index + row.extra_lines);
         if row_is_blank(&row) {
             self.note_blank(skipped, row.index, row.index);
             return;
@@ -493,6 +493,7 @@ impl<'a> SheetParser<'a> {
 fn into_owned(row: Row<'_>) -> Row<'static> {
     Row {
         index: row.index,
+        extra_lines: row.extra_lines,
         cells: row
             .cells
             .into_iter()

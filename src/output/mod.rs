@@ -122,3 +122,24 @@ pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
         .with_context(|| format!("moving the finished file to {}", path.display()))?;
     Ok(())
 }
+
+/// Writes a table as UTF-8 CSV (with a BOM, so that Excel opens Chinese text
+/// correctly), atomically.
+pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path) -> Result<()> {
+    use polars::prelude::{CsvWriter, SerWriter};
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    {
+        let mut writer = std::io::BufWriter::new(tmp.as_file_mut());
+        CsvWriter::new(&mut writer)
+            .include_bom(true)
+            .finish(table)
+            .with_context(|| format!("writing {}", path.display()))?;
+        std::io::Write::flush(&mut writer).with_context(|| format!("writing {}", path.display()))?;
+    }
+    tmp.persist(path)
+        .with_context(|| format!("moving the finished file to {}", path.display()))?;
+    Ok(())
+}
