@@ -62,7 +62,7 @@ pub struct InputArgs {
     pub max_file_mib: u64,
     /// Largest size one part of a workbook archive may inflate to, in MiB
     /// (guards against zip bombs).
-    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    #[arg(long, value_name = "MIB", default_value_t = 2048)]
     pub max_inflated_mib: u64,
     /// Language of labels: zh or en.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]

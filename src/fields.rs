@@ -7,7 +7,6 @@
 
 use std::fmt;
 
-
 /// One canonical field of a register row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

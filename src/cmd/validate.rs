@@ -12,7 +12,10 @@ use anyhow::Result;
 
 use crate::config::ValidateConfig;
 use crate::ingest::{self, ColumnTarget, Ingested, Severity};
-use crate::output::{self, validation::{self, RejectedRow}};
+use crate::output::{
+    self,
+    validation::{self, RejectedRow},
+};
 use crate::text::column_letters;
 
 use super::Outcome;
@@ -64,7 +67,11 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                 format!("  sheet \"{}\"", sheet.sheet)
             };
             let Some((first, last)) = sheet.header_rows else {
-                let _ = writeln!(out, "{label}: {}", sheet.note.as_deref().unwrap_or("not read"));
+                let _ = writeln!(
+                    out,
+                    "{label}: {}",
+                    sheet.note.as_deref().unwrap_or("not read")
+                );
                 continue;
             };
             let rows = if first == last {
@@ -81,7 +88,11 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                         None => "kept as is".to_string(),
                     },
                 };
-                let header = if c.header.is_empty() { "(no header)" } else { &c.header };
+                let header = if c.header.is_empty() {
+                    "(no header)"
+                } else {
+                    &c.header
+                };
                 let pad = 24usize.saturating_sub(output::display_width(header));
                 let _ = writeln!(
                     out,
@@ -102,7 +113,12 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                 .filter(|p| in_sheet(&p.file, &p.sheet))
                 .collect();
             if !problems.is_empty() {
-                let _ = writeln!(out, "    problems ({} of {}):", problems.len().min(show), problems.len());
+                let _ = writeln!(
+                    out,
+                    "    problems ({} of {}):",
+                    problems.len().min(show),
+                    problems.len()
+                );
                 for p in problems.iter().take(show) {
                     let effect = match p.severity {
                         Severity::Review => "REVIEW",
@@ -121,16 +137,29 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                     );
                 }
             }
-            let rejected_here: Vec<_> = rejected.iter().filter(|r| in_sheet(&r.file, &r.sheet)).collect();
+            let rejected_here: Vec<_> = rejected
+                .iter()
+                .filter(|r| in_sheet(&r.file, &r.sheet))
+                .collect();
             if !rejected_here.is_empty() {
-                let _ = writeln!(out, "    rejected ({} of {}):", rejected_here.len().min(show), rejected_here.len());
+                let _ = writeln!(
+                    out,
+                    "    rejected ({} of {}):",
+                    rejected_here.len().min(show),
+                    rejected_here.len()
+                );
                 for r in rejected_here.iter().take(show) {
                     let _ = writeln!(out, "      row {:<7} {}", r.row, r.reason);
                 }
             }
         }
     }
-    let data: u64 = ingested.files.iter().flat_map(|f| &f.sheets).map(|s| s.data_rows).sum();
+    let data: u64 = ingested
+        .files
+        .iter()
+        .flat_map(|f| &f.sheets)
+        .map(|s| s.data_rows)
+        .sum();
     let _ = writeln!(
         out,
         "{} files read, {} unreadable; {} data rows, {} rejected, {} problems.",

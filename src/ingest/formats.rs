@@ -324,7 +324,10 @@ impl<'a> LineCounter<'a> {
             start += 1;
         }
         if start > self.pos {
-            let newlines = self.text[self.pos..start].iter().filter(|b| **b == b'\n').count();
+            let newlines = self.text[self.pos..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             self.line = self.line.saturating_add(newlines as u32);
             self.pos = start;
         }

@@ -86,7 +86,9 @@ pub enum IngestError {
         limit: u64,
     },
     /// The shared-string table claims more entries than it could hold.
-    #[error("{path}: the shared-string table claims {claimed} entries in {bytes} bytes; the file is damaged or hostile")]
+    #[error(
+        "{path}: the shared-string table claims {claimed} entries in {bytes} bytes; the file is damaged or hostile"
+    )]
     SharedStrings {
         /// The file.
         path: String,
@@ -110,7 +112,9 @@ pub enum IngestError {
         path: String,
     },
     /// No sheet of the file has a register header.
-    #[error("{path}: no register header found in any sheet (a header needs at least {min} cells naming known columns, including doc_id or title)")]
+    #[error(
+        "{path}: no register header found in any sheet (a header needs at least {min} cells naming known columns, including doc_id or title)"
+    )]
     NoHeader {
         /// The file.
         path: String,
@@ -239,7 +243,11 @@ pub fn ingest(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Ingeste
 }
 
 /// Reads files on as many threads as there are cores, keeping input order.
-fn read_all(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Vec<Result<FileRead, IngestError>> {
+fn read_all(
+    paths: &[PathBuf],
+    vocab: &Vocabulary,
+    limits: &Limits,
+) -> Vec<Result<FileRead, IngestError>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -248,7 +256,8 @@ fn read_all(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Vec<Resul
         return paths.iter().map(|p| read_file(p, vocab, limits)).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<FileRead, IngestError>>> = (0..paths.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<FileRead, IngestError>>> =
+        (0..paths.len()).map(|_| None).collect();
     let done = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -285,7 +294,11 @@ fn read_all(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Vec<Resul
 
 /// Reads one file. Never panics: a reader that panics on a damaged file is
 /// reported as [`IngestError::Corrupt`].
-pub fn read_file(path: &Path, vocab: &Vocabulary, limits: &Limits) -> Result<FileRead, IngestError> {
+pub fn read_file(
+    path: &Path,
+    vocab: &Vocabulary,
+    limits: &Limits,
+) -> Result<FileRead, IngestError> {
     let name = path.display().to_string();
     let bytes = guard::read_bytes(path, &name, limits)?;
     let format = guard::check(&name, path, &bytes, limits)?;
@@ -327,8 +340,10 @@ pub fn read_file(path: &Path, vocab: &Vocabulary, limits: &Limits) -> Result<Fil
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

@@ -198,10 +198,8 @@ impl<'a> SheetParser<'a> {
             return;
         };
         let first_header_row = header.rows[0];
-        self.report.header_rows = Some((
-            first_header_row + 1,
-            header.rows[header.rows.len() - 1] + 1,
-        ));
+        self.report.header_rows =
+            Some((first_header_row + 1, header.rows[header.rows.len() - 1] + 1));
         self.report.preamble_rows = buffer
             .iter()
             .filter(|r| r.index < first_header_row && !row_is_blank(r))
@@ -329,14 +327,18 @@ impl<'a> SheetParser<'a> {
             if cell.is_blank() {
                 continue;
             }
-            let header = self.header.as_mut().expect("data rows come after the header");
+            let header = self
+                .header
+                .as_mut()
+                .expect("data rows come after the header");
             let target = header
                 .targets
                 .entry(col)
                 .or_insert_with(|| ColumnTarget::Kept(column_letters(col)));
             let field = match target {
                 ColumnTarget::Kept(name) => {
-                    rec.kept.push((name.clone(), cell.to_text().trim().to_string()));
+                    rec.kept
+                        .push((name.clone(), cell.to_text().trim().to_string()));
                     continue;
                 }
                 ColumnTarget::Field(f) => *f,
@@ -345,7 +347,7 @@ impl<'a> SheetParser<'a> {
             let mut problem = |message: String, severity: Severity, rec: &mut RowRecord| {
                 match severity {
                     Severity::Review => rec.review_reasons.push(format!(
-                        "{} ({}{}): \"{}\" {}",
+                        "{} {}{} \"{}\": {}",
                         field,
                         column_letters(col),
                         row.index + 1,
@@ -484,7 +486,8 @@ impl<'a> SheetParser<'a> {
             rec.copies = Some(1);
         }
         if rec.doc_id.is_none() && rec.title.is_none() {
-            rec.reject_reason = Some("neither doc_id nor title: the row cannot be identified".into());
+            rec.reject_reason =
+                Some("neither doc_id nor title: the row cannot be identified".into());
         }
         rec
     }

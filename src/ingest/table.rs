@@ -207,7 +207,8 @@ impl TableBuilder {
         b.return_required.append_option(row.return_required);
         b.return_to.append_option(row.return_to);
         b.status.append_option(row.status);
-        b.status_code.append_option(row.status_code.map(Status::code));
+        b.status_code
+            .append_option(row.status_code.map(Status::code));
         b.out_date.append_option(row.out_date.map(epoch_days));
         b.hold.append_option(row.hold);
         b.notes.append_option(row.notes);

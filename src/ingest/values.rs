@@ -213,7 +213,8 @@ pub fn parse_count(cell: &Cell<'_>, min: i64) -> Result<i64, String> {
         Cell::Text(s) => {
             let t: String = s.trim().chars().map(half_width).collect();
             let t = t.trim_end_matches(['份', '页', '张', '册', '件']).trim();
-            t.parse::<i64>().map_err(|_| "not a whole number".to_string())?
+            t.parse::<i64>()
+                .map_err(|_| "not a whole number".to_string())?
         }
         _ => return Err("not a whole number".into()),
     };
@@ -230,7 +231,14 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
     if norm == "长期" || norm == "long" || norm == "longterm" {
         return Ok(Period::Long);
     }
-    for prefix in ["解密时间:", "解密时间：", "解密日期:", "解密日期：", "解密时间", "解密日期"] {
+    for prefix in [
+        "解密时间:",
+        "解密时间：",
+        "解密日期:",
+        "解密日期：",
+        "解密时间",
+        "解密日期",
+    ] {
         if let Some(rest) = norm.strip_prefix(prefix) {
             let date = parse_date_text(rest, false)?;
             return Ok(Period::Until(date.date));
@@ -401,7 +409,16 @@ mod tests {
 
     #[test]
     fn bad_dates_are_errors() {
-        for input in ["2019-02-30", "2019-13-01", "soon", "19-3-5", "2019-03-05 noon", "2019/3-5", "", "--"] {
+        for input in [
+            "2019-02-30",
+            "2019-13-01",
+            "soon",
+            "19-3-5",
+            "2019-03-05 noon",
+            "2019/3-5",
+            "",
+            "--",
+        ] {
             assert!(parse_date(&text(input), false).is_err(), "{input}");
         }
     }
@@ -437,8 +454,16 @@ mod tests {
             ("秘密★", Level::Confidential, None),
             ("机密*10年", Level::Secret, Some(Period::Months(120))),
             ("机密☆3年", Level::Secret, Some(Period::Months(36))),
-            ("机密★解密时间:2030年1月1日", Level::Secret, Some(Period::Until(d(2030, 1, 1)))),
-            ("机密★解密时间：2030年1月1日", Level::Secret, Some(Period::Until(d(2030, 1, 1)))),
+            (
+                "机密★解密时间:2030年1月1日",
+                Level::Secret,
+                Some(Period::Until(d(2030, 1, 1))),
+            ),
+            (
+                "机密★解密时间：2030年1月1日",
+                Level::Secret,
+                Some(Period::Until(d(2030, 1, 1))),
+            ),
             ("秘密10年", Level::Confidential, Some(Period::Months(120))),
             ("内部", Level::Internal, None),
             ("公开", Level::Unclassified, None),
@@ -485,17 +510,48 @@ mod tests {
     #[test]
     fn media_booleans_statuses() {
         let v = vocab();
-        for (input, want) in [("纸质", MediumClass::P), ("", MediumClass::P), ("缩微", MediumClass::F), ("DVD", MediumClass::O), ("磁带", MediumClass::T), ("移动硬盘", MediumClass::H), ("U盘", MediumClass::E), ("ｓｓｄ", MediumClass::E)] {
+        for (input, want) in [
+            ("纸质", MediumClass::P),
+            ("", MediumClass::P),
+            ("缩微", MediumClass::F),
+            ("DVD", MediumClass::O),
+            ("磁带", MediumClass::T),
+            ("移动硬盘", MediumClass::H),
+            ("U盘", MediumClass::E),
+            ("ｓｓｄ", MediumClass::E),
+        ] {
             assert_eq!(parse_medium(input, &v), Ok(want), "{input}");
         }
         assert!(parse_medium("石碑", &v).is_err());
-        for (input, want) in [("是", true), ("√", true), ("✓", true), ("需要", true), ("Yes", true), ("1", true), ("否", false), ("×", false), ("No", false), ("0", false)] {
+        for (input, want) in [
+            ("是", true),
+            ("√", true),
+            ("✓", true),
+            ("需要", true),
+            ("Yes", true),
+            ("1", true),
+            ("否", false),
+            ("×", false),
+            ("No", false),
+            ("0", false),
+        ] {
             assert_eq!(parse_boolean(&text(input), &v), Ok(want), "{input}");
         }
         assert_eq!(parse_boolean(&Cell::Number(1.0), &v), Ok(true));
         assert_eq!(parse_boolean(&Cell::Bool(false), &v), Ok(false));
         assert!(parse_boolean(&text("也许"), &v).is_err());
-        for (input, want) in [("在库", Status::OnHand), ("", Status::OnHand), ("外借", Status::OnLoan), ("传阅中", Status::Circulating), ("已归档", Status::Archived), ("已退还", Status::Returned), ("已销毁", Status::Destroyed), ("在用", Status::Kept), ("冻结", Status::Hold), ("On loan", Status::OnLoan)] {
+        for (input, want) in [
+            ("在库", Status::OnHand),
+            ("", Status::OnHand),
+            ("外借", Status::OnLoan),
+            ("传阅中", Status::Circulating),
+            ("已归档", Status::Archived),
+            ("已退还", Status::Returned),
+            ("已销毁", Status::Destroyed),
+            ("在用", Status::Kept),
+            ("冻结", Status::Hold),
+            ("On loan", Status::OnLoan),
+        ] {
             assert_eq!(parse_status(input, &v), Ok(want), "{input}");
         }
         assert!(parse_status("丢了", &v).is_err());

@@ -110,7 +110,10 @@ pub fn display_width(s: &str) -> usize {
 /// Saves a workbook atomically: to a temporary file beside `path`, then
 /// renamed into place.
 pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let bytes = workbook
         .save_to_buffer()
@@ -127,7 +130,10 @@ pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
 /// correctly), atomically.
 pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path) -> Result<()> {
     use polars::prelude::{CsvWriter, SerWriter};
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
@@ -137,7 +143,8 @@ pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path)
             .include_bom(true)
             .finish(table)
             .with_context(|| format!("writing {}", path.display()))?;
-        std::io::Write::flush(&mut writer).with_context(|| format!("writing {}", path.display()))?;
+        std::io::Write::flush(&mut writer)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     tmp.persist(path)
         .with_context(|| format!("moving the finished file to {}", path.display()))?;

@@ -59,8 +59,13 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             vec![
                 OutCell::from(f.path.as_str()),
                 OutCell::from(s.sheet.as_str()),
-                s.header_rows
-                    .map_or(OutCell::Blank, |(a, b)| OutCell::Text(if a == b { a.to_string() } else { format!("{a}–{b}") })),
+                s.header_rows.map_or(OutCell::Blank, |(a, b)| {
+                    OutCell::Text(if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}–{b}")
+                    })
+                }),
                 OutCell::from(s.data_rows),
                 OutCell::from(s.rejected_rows),
                 OutCell::from(s.skipped_rows),
@@ -183,7 +188,12 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
     write_table(
         wb.add_worksheet(),
         l("拒收的行", "Rejected rows"),
-        &[l("文件", "File"), l("工作表", "Sheet"), l("行", "Row"), l("原因", "Reason")],
+        &[
+            l("文件", "File"),
+            l("工作表", "Sheet"),
+            l("行", "Row"),
+            l("原因", "Reason"),
+        ],
         rejected_rows,
     )?;
 

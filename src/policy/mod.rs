@@ -142,21 +142,34 @@ mod tests {
     #[test]
     fn default_policy_loads() {
         let policy = Policy::default_policy().expect("default policy");
-        assert_eq!(policy.vocabulary.field_for_header("文件编号"), Some(Field::DocId));
+        assert_eq!(
+            policy.vocabulary.field_for_header("文件编号"),
+            Some(Field::DocId)
+        );
     }
 
     #[test]
     fn bad_policies_name_the_key() {
         let cases = [
-            ("aliases.nonsense", "[aliases]\nnonsense = [\"x\"]", "nonsense"),
+            (
+                "aliases.nonsense",
+                "[aliases]\nnonsense = [\"x\"]",
+                "nonsense",
+            ),
             ("reading.extra", "[reading]\nextra = 1", "extra"),
-            ("values.classification.VERY_SECRET", "[values.classification]\nVERY_SECRET = [\"x\"]", "VERY_SECRET"),
+            (
+                "values.classification.VERY_SECRET",
+                "[values.classification]\nVERY_SECRET = [\"x\"]",
+                "VERY_SECRET",
+            ),
         ];
         for (name, replacement, needle) in cases {
             let (section, _) = replacement.split_once('\n').unwrap();
             // Insert the bad key directly under its section header.
             let text = DEFAULT_POLICY.replacen(section, replacement, 1);
-            let err = Policy::from_text("test.toml", &text).expect_err(name).to_string();
+            let err = Policy::from_text("test.toml", &text)
+                .expect_err(name)
+                .to_string();
             assert!(err.contains(needle), "{name}: {err}");
             assert!(err.contains("test.toml"), "{name}: {err}");
         }
@@ -164,7 +177,8 @@ mod tests {
 
     #[test]
     fn an_alias_claimed_by_two_fields_is_refused() {
-        let text = DEFAULT_POLICY.replacen("[aliases]\n", "[aliases]\nholder = [\"文件编号\"]\n", 1);
+        let text =
+            DEFAULT_POLICY.replacen("[aliases]\n", "[aliases]\nholder = [\"文件编号\"]\n", 1);
         // `holder` now appears twice as a key: TOML refuses that, naming it.
         assert!(Policy::from_text("p", &text).is_err());
         let text = DEFAULT_POLICY.replace(

@@ -1,0 +1,238 @@
+//! Hostile and broken files, each made by the test itself: a clear one-line
+//! error naming the file, exit 1, no panic, nothing written. And a stray
+//! cell in XFD1048576, which must be read without allocating the grid.
+
+use std::io::{Cursor, Read, Write};
+
+use rust_xlsxwriter::Workbook;
+
+use super::util::{Workdir, stderr, stdout};
+
+/// A small valid register workbook.
+fn register_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["文件编号", "文件标题", "密级", "份数"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..4u32 {
+        sheet.write_string(r, 0, format!("D-{r}")).unwrap();
+        sheet.write_string(r, 1, format!("标题{r}")).unwrap();
+        sheet.write_string(r, 2, "秘密").unwrap();
+        sheet.write_number(r, 3, 1.0).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// Rebuilds a zip archive, replacing the named members' contents.
+fn replace_members(archive: &[u8], replacements: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut input = zip::ZipArchive::new(Cursor::new(archive)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..input.len() {
+        let name = input.by_index_raw(i).unwrap().name().unwrap().into_owned();
+        match replacements.iter().find(|(n, _)| *n == name) {
+            Some((_, bytes)) => {
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .large_file(true);
+                out.start_file(name, options).unwrap();
+                out.write_all(bytes).unwrap();
+            }
+            None => {
+                let raw = input.by_index_raw(i).unwrap();
+                out.raw_copy_file(raw).unwrap();
+            }
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Runs validate on one file with `--out out`, and checks the promises for
+/// an unreadable file: exit 1, the file and the cause named on one line,
+/// no panic, nothing written.
+fn assert_unreadable(w: &Workdir, name: &str, cause: &str, extra: &[&str]) {
+    let mut args = vec!["validate", name, "--out", "out"];
+    args.extend_from_slice(extra);
+    let out = w.run(&args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("{name}: no error line in {err}"));
+    assert!(
+        line.contains(name),
+        "{name}: the error does not name the file: {line}"
+    );
+    assert!(line.contains(cause), "{name}: expected {cause:?} in {line}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert!(
+        !w.path("out").exists(),
+        "{name}: an output folder was written"
+    );
+}
+
+#[test]
+fn empty_file() {
+    let w = Workdir::new();
+    w.write("empty.xlsx", b"");
+    assert_unreadable(&w, "empty.xlsx", "empty", &[]);
+}
+
+#[test]
+fn file_that_is_not_a_spreadsheet() {
+    let w = Workdir::new();
+    w.write("notes.xlsx", "这不是表格，只是一段文字。".as_bytes());
+    assert_unreadable(&w, "notes.xlsx", "not a zip archive", &[]);
+    w.write("scan.pdf", b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
+    assert_unreadable(&w, "scan.pdf", "not a spreadsheet", &[]);
+    // A zip that holds no workbook.
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    z.write_all(b"hello").unwrap();
+    w.write("archive.xlsx", &z.finish().unwrap().into_inner());
+    assert_unreadable(&w, "archive.xlsx", "without a workbook", &[]);
+}
+
+#[test]
+fn truncated_workbook() {
+    let w = Workdir::new();
+    let bytes = register_xlsx();
+    w.write("cut.xlsx", &bytes[..bytes.len() / 2]);
+    assert_unreadable(&w, "cut.xlsx", "damaged", &[]);
+}
+
+#[test]
+fn password_protected_workbook() {
+    // Office saves an encrypted workbook as a compound file holding
+    // EncryptionInfo and EncryptedPackage streams.
+    let w = Workdir::new();
+    let path = w.path("locked.xlsx");
+    let mut comp = cfb::create(&path).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0x5A; 4096])
+        .unwrap();
+    comp.flush().unwrap();
+    drop(comp);
+    assert_unreadable(&w, "locked.xlsx", "password-protected", &[]);
+}
+
+#[test]
+fn shared_string_table_claiming_billions_of_entries() {
+    let w = Workdir::new();
+    let sst = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+        <sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"4000000000\" uniqueCount=\"4000000000\">\
+        <si><t>文件编号</t></si><si><t>文件标题</t></si></sst>";
+    let bytes = replace_members(
+        &register_xlsx(),
+        &[("xl/sharedStrings.xml", sst.as_bytes())],
+    );
+    w.write("sst.xlsx", &bytes);
+    assert_unreadable(
+        &w,
+        "sst.xlsx",
+        "shared-string table claims 4000000000 entries",
+        &[],
+    );
+}
+
+#[test]
+fn sheet_that_inflates_past_the_limit() {
+    // 64 MiB of XML that deflates to a few dozen KiB, read with a 16 MiB cap.
+    let w = Workdir::new();
+    let mut xml = Vec::with_capacity(64 << 20);
+    xml.extend_from_slice(
+        b"<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    xml.resize(64 << 20, b' ');
+    xml.extend_from_slice(b"</sheetData></worksheet>");
+    let bytes = replace_members(&register_xlsx(), &[("xl/worksheets/sheet1.xml", &xml)]);
+    assert!(
+        bytes.len() < 1 << 20,
+        "the bomb should be small: {}",
+        bytes.len()
+    );
+    w.write("bomb.xlsx", &bytes);
+    assert_unreadable(
+        &w,
+        "bomb.xlsx",
+        "over the limit of 16777216 bytes",
+        &["--max-inflated-mib", "16"],
+    );
+}
+
+#[test]
+fn sheet_that_claims_gigabytes() {
+    // The archive's directory says the sheet inflates to 3.75 GiB: refused
+    // under the default limit without inflating anything.
+    let w = Workdir::new();
+    let mut bytes = register_xlsx();
+    let name = b"xl/worksheets/sheet1.xml";
+    let mut patched = false;
+    let mut i = 0;
+    while i + 46 + name.len() <= bytes.len() {
+        if bytes[i..i + 4] == [0x50, 0x4B, 0x01, 0x02]
+            && &bytes[i + 46..i + 46 + name.len()] == name
+        {
+            bytes[i + 24..i + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+            patched = true;
+        }
+        i += 1;
+    }
+    assert!(patched, "central directory entry not found");
+    w.write("huge.xlsx", &bytes);
+    assert_unreadable(&w, "huge.xlsx", "would inflate to 4026531840 bytes", &[]);
+}
+
+#[test]
+fn stray_value_in_cell_xfd1048576() {
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["文件编号", "文件标题", "密级"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..4u32 {
+        sheet.write_string(r, 0, format!("D-{r}")).unwrap();
+        sheet.write_string(r, 1, format!("标题{r}")).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    w.write("stray.xlsx", &wb.save_to_buffer().unwrap());
+    let out = w.run(&["validate", "stray.xlsx", "--out", "out"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("4 data rows (1 rejected), 1048571 skipped"),
+        "{text}"
+    );
+    assert!(text.contains("XFD "), "the stray column is listed: {text}");
+    let mut validation = Vec::new();
+    std::fs::File::open(w.path("out/validation.xlsx"))
+        .unwrap()
+        .read_to_end(&mut validation)
+        .unwrap();
+    assert!(!validation.is_empty());
+    let book = super::util::read_workbook(&w.path("out/validation.xlsx"));
+    let skipped = &book["跳过的行"];
+    assert_eq!(
+        skipped.len(),
+        2,
+        "one entry for the run of blank rows: {skipped:?}"
+    );
+    assert_eq!(
+        skipped[1][2..],
+        [
+            "5".to_string(),
+            "1048571".into(),
+            "blank rows 5–1048575".into()
+        ]
+    );
+    let rejected = &book["拒收的行"];
+    assert_eq!(rejected[1][2], "1048576");
+}

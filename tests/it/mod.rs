@@ -1,0 +1,4 @@
+mod hostile;
+mod ingest_fixtures;
+mod util;
+mod validate_cli;

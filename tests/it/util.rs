@@ -1,0 +1,158 @@
+//! Shared helpers: an isolated working folder, the binary, fixtures, and
+//! reading outputs back.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A temporary folder in which the binary runs.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Copies a file into the folder under `name`.
+    pub fn copy(&self, from: &Path, name: &str) -> PathBuf {
+        let to = self.path(name);
+        std::fs::copy(from, &to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+        to
+    }
+
+    /// Writes bytes to a file in the folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let to = self.path(name);
+        std::fs::write(&to, bytes).expect("write");
+        to
+    }
+
+    /// Runs `clearance ARGS` in the folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("clearance")
+            .expect("binary")
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .expect("run clearance")
+    }
+
+    /// Names of everything in the folder, sorted.
+    pub fn listing(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture written by tests/fixtures/make_fixtures.py (openpyxl,
+/// LibreOffice, Python codecs).
+pub fn generated(name: &str) -> PathBuf {
+    let path = repo().join("tests/fixtures/generated").join(name);
+    assert!(
+        path.exists(),
+        "missing fixture {}: run `bash scripts/test` (or python3 tests/fixtures/make_fixtures.py)",
+        path.display()
+    );
+    path
+}
+
+/// Reads a CSV written by clearance (UTF-8 with BOM) into rows of
+/// column → value.
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .expect("CSV starts with a BOM");
+    let mut reader = csv::Reader::from_reader(body);
+    let headers = reader.headers().expect("headers").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads every sheet of a workbook written by clearance as rows of text.
+pub fn read_workbook(path: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb =
+        open_workbook_auto(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut out = BTreeMap::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        let rows = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        out.insert(name, rows);
+    }
+    out
+}
+
+/// Columns of the canonical table that hold a value on every row.
+const ALWAYS: [(&str, &str); 1] = [("secrecy_long", "false")];
+
+/// Compares canonical rows with expectations: every column of every row
+/// must equal the expected value, or be empty where none is given.
+pub fn assert_rows(
+    actual: &[BTreeMap<String, String>],
+    file: &str,
+    sheet: &str,
+    expected: &[&[(&str, &str)]],
+) {
+    let actual: Vec<_> = actual
+        .iter()
+        .filter(|r| r["source_file"] == file && r["source_sheet"] == sheet)
+        .collect();
+    assert_eq!(actual.len(), expected.len(), "{file} [{sheet}]: row count");
+    for (row, want) in actual.iter().zip(expected) {
+        let want: BTreeMap<&str, &str> = ALWAYS.iter().chain(want.iter()).copied().collect();
+        for (column, value) in row.iter() {
+            if column == "source_file" || column == "source_sheet" {
+                continue;
+            }
+            let expected = want.get(column.as_str()).copied().unwrap_or("");
+            assert_eq!(
+                value, expected,
+                "{file} [{sheet}] row {}: column {column}",
+                row["source_row"]
+            );
+        }
+        for key in want.keys() {
+            assert!(row.contains_key(*key), "{file}: no column {key}");
+        }
+    }
+}
