@@ -160,7 +160,63 @@ fn from_data(value: &Data) -> Option<Cell<'_>> {
     })
 }
 
-/// Groups a stream of (row, column, cell) into rows and feeds them.
+/// Groups a stream of cells into rows and feeds them to `parser` on a
+/// second thread, so that decoding the sheet (this thread) and typing its
+/// cells (the other) overlap. Cells must come in row order, as the
+/// streaming readers give them.
+fn pump<'a, 'v, E>(
+    out: &mut WorkbookRead,
+    mut parser: SheetParser<'v>,
+    mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
+) -> Result<SheetParser<'v>, E> {
+    const BATCH: usize = 512;
+    let parser_ref = &mut parser;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'a>>>(8);
+        let worker = scope.spawn(move || {
+            for batch in rx {
+                for row in batch {
+                    parser_ref.push(row, &mut out.table, &mut out.problems, &mut out.skipped);
+                }
+            }
+        });
+        let produced = (|| -> Result<(), E> {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut row = Row::default();
+            let mut started = false;
+            while let Some((r, c, cell)) = next()? {
+                if started && r != row.index {
+                    batch.push(std::mem::take(&mut row));
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if tx.send(full).is_err() {
+                            break;
+                        }
+                    }
+                }
+                started = true;
+                row.index = r;
+                row.cells.push((c, cell));
+            }
+            if started {
+                batch.push(row);
+            }
+            if !batch.is_empty() {
+                // A closed channel means the worker panicked; join reports it.
+                let _ = tx.send(batch);
+            }
+            Ok(())
+        })();
+        drop(tx);
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+        produced
+    })?;
+    Ok(parser)
+}
+
+/// Reads every worksheet of a workbook with a streaming cell reader.
 macro_rules! stream_cells {
     ($sink:expr, $wb:expr, $err:ty) => {{
         let sheets = $wb.sheets_metadata().to_vec();
@@ -169,26 +225,17 @@ macro_rules! stream_cells {
                 $sink.not_a_worksheet(&meta.name, meta.typ);
                 continue;
             }
-            let mut parser = $sink.parser(&meta.name);
+            let parser = $sink.parser(&meta.name);
             let mut reader = $wb.worksheet_cells_reader(&meta.name)?;
-            let mut row = Row::default();
-            let mut started = false;
-            while let Some(cell) = reader.next_cell()? {
-                let (r, c) = cell.get_position();
-                let Some(value) = from_dataref(cell.get_value()) else {
-                    continue;
-                };
-                if started && r != row.index {
-                    let full = std::mem::take(&mut row);
-                    $sink.push(&mut parser, full);
+            let parser = pump(&mut $sink.out, parser, || {
+                while let Some(cell) = reader.next_cell()? {
+                    let (r, c) = cell.get_position();
+                    if let Some(value) = from_dataref(cell.get_value()) {
+                        return Ok(Some((r, c, value)));
+                    }
                 }
-                started = true;
-                row.index = r;
-                row.cells.push((c, value));
-            }
-            if started {
-                $sink.push(&mut parser, row);
-            }
+                Ok::<_, $err>(None)
+            })?;
             drop(reader);
             $sink.finish(parser);
         }

@@ -272,18 +272,18 @@ impl<'a> SheetParser<'a> {
             self.note_blank(skipped, row.index, row.index);
             return;
         }
-        let first_text = row
+        let (first_col, first_text) = row
             .cells
             .iter()
             .find(|(_, c)| !c.is_blank())
-            .map(|(_, c)| normalize(&c.to_text()))
+            .map(|(col, c)| (*col, normalize(&c.to_text())))
             .unwrap_or_default();
         if let Some(prefix) = self.ctx.vocab.skip_prefix(&first_text) {
             let reason = format!("subtotal or footer row ({prefix}…)");
             self.skip(skipped, row.index, reason);
             return;
         }
-        if self.is_repeated_header(&row) {
+        if self.is_repeated_header(&row, first_col, &first_text) {
             self.skip(skipped, row.index, "repeated header row".to_string());
             return;
         }
@@ -296,12 +296,18 @@ impl<'a> SheetParser<'a> {
         table.push(&self.ctx.file, &self.ctx.sheet, record);
     }
 
-    fn is_repeated_header(&self, row: &Row<'_>) -> bool {
+    /// Whether a row repeats a header row (registers printed with the header
+    /// on every page). Such a row starts with that header row's text in the
+    /// same column; only then are its other cells compared.
+    fn is_repeated_header(&self, row: &Row<'_>, first_col: u32, first_text: &str) -> bool {
         let Some(header) = &self.header else {
             return false;
         };
         let need = self.ctx.vocab.header_min_matches as usize;
         header.texts.iter().any(|texts| {
+            if texts.get(&first_col).is_none_or(|t| t != first_text) {
+                return false;
+            }
             let same = row
                 .cells
                 .iter()
@@ -388,7 +394,7 @@ impl<'a> SheetParser<'a> {
                         Field::ReturnTo => &mut rec.return_to,
                         _ => &mut rec.notes,
                     };
-                    *slot = Some(raw.clone());
+                    *slot = Some(raw);
                 }
                 FieldKind::Date => {
                     let slot = match field {
@@ -419,32 +425,32 @@ impl<'a> SheetParser<'a> {
                     }
                 }
                 FieldKind::Classification => {
-                    rec.classification = Some(raw.clone());
                     match parse_marking(&raw, vocab) {
                         Ok(m) => marking = Some(m),
                         Err(e) => problem(e, severity, &mut rec),
                     }
+                    rec.classification = Some(raw);
                 }
                 FieldKind::Period => {
-                    rec.secrecy_period = Some(raw.clone());
                     match parse_period(&raw) {
                         Ok(p) => column_period = Some(p),
                         Err(e) => problem(e, severity, &mut rec),
                     }
+                    rec.secrecy_period = Some(raw);
                 }
                 FieldKind::Medium => {
-                    rec.medium = Some(raw.clone());
                     match parse_medium(&raw, vocab) {
                         Ok(m) => rec.medium_class = Some(m),
                         Err(e) => problem(e, severity, &mut rec),
                     }
+                    rec.medium = Some(raw);
                 }
                 FieldKind::Retention => {
-                    rec.retention = Some(raw.clone());
                     match parse_retention(&raw, vocab) {
                         Ok(r) => rec.retention_value = Some(r),
                         Err(e) => problem(e, severity, &mut rec),
                     }
+                    rec.retention = Some(raw);
                 }
                 FieldKind::Boolean => match parse_boolean(&cell, vocab) {
                     Ok(b) => {
@@ -458,11 +464,11 @@ impl<'a> SheetParser<'a> {
                     Err(e) => problem(e, severity, &mut rec),
                 },
                 FieldKind::Status => {
-                    rec.status = Some(raw.clone());
                     match parse_status(&raw, vocab) {
                         Ok(s) => rec.status_code = Some(s),
                         Err(e) => problem(e, severity, &mut rec),
                     }
+                    rec.status = Some(raw);
                 }
             }
         }
