@@ -97,7 +97,7 @@ fn main() -> Result<(), XlsxError> {
         sheet.write_number(r, 8, (1 + k % 3) as f64)?;
         sheet.write_number(r, 9, (1 + k % 60) as f64)?;
         let d = ExcelDateTime::from_ymd(year, month, day)?;
-        if k % 4 == 0 {
+        if k.is_multiple_of(4) {
             sheet.write_string(r, 10, format!("{year}年{month}月{day}日"))?;
         } else {
             sheet.write_datetime_with_format(r, 10, &d, &date)?;
@@ -111,7 +111,7 @@ fn main() -> Result<(), XlsxError> {
         if !st.is_empty() {
             sheet.write_string(r, 13, st)?;
         }
-        if k % 10 == 0 {
+        if k.is_multiple_of(10) {
             sheet.write_string(r, 14, "原件")?;
         }
     }
