@@ -107,46 +107,36 @@ pub fn display_width(s: &str) -> usize {
         .sum()
 }
 
-/// Saves a workbook atomically: to a temporary file beside `path`, then
-/// renamed into place.
-pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes a file atomically: `write` fills a temporary file beside `path`,
+/// which is then renamed into place, so a reader never sees half a file.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let bytes = workbook
-        .save_to_buffer()
-        .with_context(|| format!("building {}", path.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    std::fs::write(tmp.path(), bytes).with_context(|| format!("writing {}", path.display()))?;
+    write(tmp.as_file_mut()).with_context(|| format!("writing {}", path.display()))?;
     tmp.persist(path)
         .with_context(|| format!("moving the finished file to {}", path.display()))?;
     Ok(())
+}
+
+/// Saves a workbook atomically.
+pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
+    let bytes = workbook.save_to_buffer()?;
+    write_atomically(path, |file| Ok(std::io::Write::write_all(file, &bytes)?))
 }
 
 /// Writes a table as UTF-8 CSV (with a BOM, so that Excel opens Chinese text
 /// correctly), atomically.
 pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path) -> Result<()> {
     use polars::prelude::{CsvWriter, SerWriter};
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    {
-        let mut writer = std::io::BufWriter::new(tmp.as_file_mut());
-        CsvWriter::new(&mut writer)
-            .include_bom(true)
-            .finish(table)
-            .with_context(|| format!("writing {}", path.display()))?;
-        std::io::Write::flush(&mut writer)
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("moving the finished file to {}", path.display()))?;
-    Ok(())
+    write_atomically(path, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        CsvWriter::new(&mut writer).include_bom(true).finish(table)?;
+        std::io::Write::flush(&mut writer)?;
+        Ok(())
+    })
 }
