@@ -113,7 +113,10 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<()>,
 ) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
@@ -135,7 +138,9 @@ pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path)
     use polars::prelude::{CsvWriter, SerWriter};
     write_atomically(path, |file| {
         let mut writer = std::io::BufWriter::new(file);
-        CsvWriter::new(&mut writer).include_bom(true).finish(table)?;
+        CsvWriter::new(&mut writer)
+            .include_bom(true)
+            .finish(table)?;
         std::io::Write::flush(&mut writer)?;
         Ok(())
     })

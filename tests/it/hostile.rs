@@ -103,24 +103,99 @@ fn truncated_workbook() {
     assert_unreadable(&w, "cut.xlsx", "damaged", &[]);
 }
 
+/// A compound file (the container Office uses for a password-protected
+/// workbook) holding the given streams, each at least 4096 bytes so that
+/// no mini stream is needed. Version 3: 512-byte sectors; sector 0 is the
+/// FAT, sector 1 the directory, the streams follow.
+fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    header[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
+    header[26..28].copy_from_slice(&3u16.to_le_bytes());
+    header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[30..32].copy_from_slice(&9u16.to_le_bytes());
+    header[32..34].copy_from_slice(&6u16.to_le_bytes());
+    header[44..48].copy_from_slice(&1u32.to_le_bytes()); // FAT sectors
+    header[48..52].copy_from_slice(&1u32.to_le_bytes()); // first directory sector
+    header[56..60].copy_from_slice(&4096u32.to_le_bytes()); // mini stream cutoff
+    header[60..64].copy_from_slice(&END.to_le_bytes()); // no mini FAT
+    header[68..72].copy_from_slice(&END.to_le_bytes()); // no DIFAT sectors
+    header[76..80].copy_from_slice(&0u32.to_le_bytes()); // DIFAT[0]: FAT at sector 0
+    for i in 1..109 {
+        header[76 + 4 * i..80 + 4 * i].copy_from_slice(&FREE.to_le_bytes());
+    }
+    let mut fat = vec![0xFFFF_FFFDu32, END];
+    let mut data = Vec::new();
+    let mut starts = Vec::new();
+    for (_, bytes) in streams {
+        assert!(bytes.len() >= 4096 && bytes.len() % 512 == 0);
+        let first = fat.len() as u32;
+        starts.push(first);
+        let n = bytes.len() / 512;
+        for k in 0..n as u32 {
+            fat.push(if k + 1 == n as u32 {
+                END
+            } else {
+                first + k + 1
+            });
+        }
+        data.extend_from_slice(bytes);
+    }
+    assert!(fat.len() <= 128);
+    fat.resize(128, FREE);
+    let entry = |name: &str, kind: u8, child: u32, right: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        e[..utf16.len()].copy_from_slice(&utf16);
+        e[64..66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+        e[66] = kind;
+        e[67] = 1; // black
+        e[68..72].copy_from_slice(&FREE.to_le_bytes()); // left sibling
+        e[72..76].copy_from_slice(&right.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let mut dir = entry("Root Entry", 5, 1, FREE, END, 0);
+    for (i, (name, bytes)) in streams.iter().enumerate() {
+        let right = if i + 1 < streams.len() {
+            i as u32 + 2
+        } else {
+            FREE
+        };
+        dir.extend(entry(name, 2, FREE, right, starts[i], bytes.len() as u32));
+    }
+    dir.resize(512, 0);
+    let mut out = header;
+    out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend(dir);
+    out.extend(data);
+    out
+}
+
 #[test]
 fn password_protected_workbook() {
     // Office saves an encrypted workbook as a compound file holding
     // EncryptionInfo and EncryptedPackage streams.
     let w = Workdir::new();
-    let path = w.path("locked.xlsx");
-    let mut comp = cfb::create(&path).unwrap();
-    comp.create_stream("/EncryptionInfo")
-        .unwrap()
-        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
-        .unwrap();
-    comp.create_stream("/EncryptedPackage")
-        .unwrap()
-        .write_all(&[0x5A; 4096])
-        .unwrap();
-    comp.flush().unwrap();
-    drop(comp);
+    let mut info = vec![4, 0, 4, 0, 0x40, 0, 0, 0];
+    info.resize(4096, 0);
+    let file = compound_file(&[
+        ("EncryptionInfo", info),
+        ("EncryptedPackage", vec![0x5A; 8192]),
+    ]);
+    w.write("locked.xlsx", &file);
     assert_unreadable(&w, "locked.xlsx", "password-protected", &[]);
+    // Named .xls, the same container is still refused as encrypted.
+    w.write("locked.xls", &file);
+    assert_unreadable(&w, "locked.xls", "password-protected", &[]);
 }
 
 #[test]

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-use assert_cmd::Command;
+use std::process::{Command, Output};
 
 /// A temporary folder in which the binary runs.
 pub struct Workdir {
@@ -39,8 +37,7 @@ impl Workdir {
 
     /// Runs `clearance ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::cargo_bin("clearance")
-            .expect("binary")
+        Command::new(env!("CARGO_BIN_EXE_clearance"))
             .current_dir(self.dir.path())
             .args(args)
             .output()
