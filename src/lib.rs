@@ -15,5 +15,6 @@ pub mod domain;
 pub mod fields;
 pub mod ingest;
 pub mod output;
+pub mod plan;
 pub mod policy;
 pub mod text;

@@ -8,6 +8,7 @@
 //! `data/policy.toml`, embedded in the binary so the tool works from any
 //! folder.
 
+pub mod rules;
 mod vocabulary;
 
 use std::collections::BTreeMap;
@@ -16,9 +17,10 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::domain::{Level, MediumClass, RetentionWord, Status};
+use crate::domain::{Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
 
+pub use rules::{CheckedRule, Disposition};
 pub use vocabulary::Vocabulary;
 
 /// The shipped default policy, `data/policy.toml`.
@@ -55,6 +57,156 @@ pub struct PolicyFile {
     pub aliases: BTreeMap<Field, Vec<String>>,
     /// What cell values mean.
     pub values: ValuesSection,
+    /// The office.
+    pub unit: UnitSection,
+    /// Named lists that rules test with `in_list`.
+    pub lists: BTreeMap<String, Vec<String>>,
+    /// Retention by category, for rows whose retention is blank.
+    pub schedule: BTreeMap<String, String>,
+    /// Day limits.
+    pub limits: LimitsSection,
+    /// Confidentiality period, in years, when none is marked.
+    pub secrecy_max_years: BTreeMap<Level, u32>,
+    /// The destruction matrix.
+    pub destruction: DestructionSection,
+    /// The ordered rules.
+    pub rules: Vec<rules::Rule>,
+}
+
+/// `[unit]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSection {
+    /// The office's name.
+    pub name: String,
+}
+
+/// `[limits]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSection {
+    /// Days a circulating document may be out.
+    pub circulation_days: u32,
+    /// Days a loan may last.
+    pub loan_days: u32,
+}
+
+/// `[destruction]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DestructionSection {
+    /// DIN 66399 security level by effective classification.
+    pub security_level: BTreeMap<Level, u8>,
+    /// Witnesses by effective classification.
+    pub witnesses: BTreeMap<Level, u8>,
+    /// What goes to a designated facility.
+    pub facility: Vec<FacilityRule>,
+}
+
+/// `[[destruction.facility]]`: a level (and, optionally, media) destroyed at
+/// a designated facility.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityRule {
+    /// Effective classification.
+    pub level: Level,
+    /// Media classes; all when absent.
+    pub media: Option<Vec<MediumClass>>,
+}
+
+/// The planning part of a policy, checked.
+#[derive(Debug, Clone)]
+pub struct PlanPolicy {
+    /// The office's name.
+    pub unit_name: String,
+    /// Retention by (trimmed) category.
+    pub schedule: BTreeMap<String, Retention>,
+    /// Days a circulating document may be out.
+    pub circulation_days: u32,
+    /// Days a loan may last.
+    pub loan_days: u32,
+    /// Years of confidentiality when none is marked.
+    pub secrecy_max_years: BTreeMap<Level, u32>,
+    /// Security level by effective classification.
+    pub security_level: BTreeMap<Level, u8>,
+    /// Witnesses by effective classification.
+    pub witnesses: BTreeMap<Level, u8>,
+    /// Facility rules.
+    pub facility: Vec<FacilityRule>,
+    /// The rules, checked.
+    pub rules: Vec<CheckedRule>,
+    /// Cases that can never match.
+    pub warnings: Vec<String>,
+}
+
+impl PlanPolicy {
+    fn compile(file: &PolicyFile, vocab: &Vocabulary) -> Result<PlanPolicy, String> {
+        let mut schedule = BTreeMap::new();
+        for (category, text) in &file.schedule {
+            let r = crate::ingest::values::parse_retention(text, vocab)
+                .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
+            schedule.insert(category.trim().to_string(), r);
+        }
+        let all_levels = [
+            Level::TopSecret,
+            Level::Secret,
+            Level::Confidential,
+            Level::Internal,
+            Level::Unclassified,
+        ];
+        for level in all_levels {
+            if !file.destruction.security_level.contains_key(&level) {
+                return Err(format!(
+                    "destruction.security_level.{}: missing",
+                    level.code()
+                ));
+            }
+            if !file.destruction.witnesses.contains_key(&level) {
+                return Err(format!("destruction.witnesses.{}: missing", level.code()));
+            }
+        }
+        for (level, n) in &file.destruction.security_level {
+            if !(1..=7).contains(n) {
+                return Err(format!(
+                    "destruction.security_level.{}: {n} is not a DIN 66399 level (1–7)",
+                    level.code()
+                ));
+            }
+        }
+        for (level, n) in &file.destruction.witnesses {
+            if *n == 0 {
+                return Err(format!(
+                    "destruction.witnesses.{}: at least one witness",
+                    level.code()
+                ));
+            }
+        }
+        for level in [Level::TopSecret, Level::Secret, Level::Confidential] {
+            match file.secrecy_max_years.get(&level) {
+                Some(y) if *y > 0 => {}
+                _ => {
+                    return Err(format!(
+                        "secrecy_max_years.{}: a number of years is needed",
+                        level.code()
+                    ));
+                }
+            }
+        }
+        let (fields, codes) = rules::rule_fields();
+        let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
+        Ok(PlanPolicy {
+            unit_name: file.unit.name.clone(),
+            schedule,
+            circulation_days: file.limits.circulation_days,
+            loan_days: file.limits.loan_days,
+            secrecy_max_years: file.secrecy_max_years.clone(),
+            security_level: file.destruction.security_level.clone(),
+            witnesses: file.destruction.witnesses.clone(),
+            facility: file.destruction.facility.clone(),
+            rules,
+            warnings,
+        })
+    }
 }
 
 /// `[reading]`: where headers are and which rows are not data.
@@ -96,6 +248,8 @@ pub struct Policy {
     pub text: String,
     /// The compiled word lists.
     pub vocabulary: Vocabulary,
+    /// The planning rules and tables.
+    pub plan: PlanPolicy,
 }
 
 impl Policy {
@@ -126,11 +280,13 @@ impl Policy {
             message,
         };
         let file: PolicyFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let vocabulary = Vocabulary::compile(&file).map_err(invalid)?;
+        let vocabulary = Vocabulary::compile(&file).map_err(&invalid)?;
+        let plan = PlanPolicy::compile(&file, &vocabulary).map_err(&invalid)?;
         Ok(Policy {
             origin: origin.to_string(),
             text: text.to_string(),
             vocabulary,
+            plan,
         })
     }
 }

@@ -1,0 +1,261 @@
+//! The plan: one disposition per holding, with the rule and reason that
+//! decided it, the destruction method where it is destroyed, and its
+//! anomalies (SPEC §3–§4).
+//!
+//! Input is the canonical table from [`crate::ingest`]; output is the
+//! decision table that every later output (workbook, decisions.csv,
+//! manifests) is written from. The steps: derive what the rules need
+//! ([`derive`]), find the first matching rule case for every row with
+//! polars expressions ([`engine`]), then fill in the destination,
+//! destruction method and anomalies.
+
+pub mod derive;
+pub mod engine;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::config::Lang;
+use crate::domain::{Level, MediumClass};
+use crate::policy::{Disposition, PlanPolicy};
+
+/// The columns decisions.csv starts with, in order (other tools rely on
+/// these names).
+pub const LEADING_COLUMNS: [&str; 14] = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "doc_id",
+    "title",
+    "disposition",
+    "rule",
+    "reason",
+    "destination",
+    "effective_classification",
+    "destruction_level",
+    "destruction_site",
+    "witnesses",
+    "anomalies",
+];
+
+/// Derived columns kept in the decision table after the canonical fields.
+const DERIVED_KEPT: [&str; 4] = [
+    "retention_resolved",
+    "retention_expires_on",
+    "declassified_on",
+    "days_out",
+];
+
+/// Canonical columns not carried into the decision table (their content is
+/// in `reason` and `anomalies`).
+const CANONICAL_DROPPED: [&str; 2] = ["reject_reason", "anomalies"];
+
+/// Where a DESTROY row is destroyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// With approved equipment in the office.
+    InHouse,
+    /// At a designated destruction facility.
+    Facility,
+}
+
+impl Site {
+    /// The code written to decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Site::InHouse => "IN_HOUSE",
+            Site::Facility => "FACILITY",
+        }
+    }
+}
+
+/// The destruction method of a holding: level code (e.g. `P-5`), site and
+/// witnesses (SPEC §4).
+pub fn destruction_method(
+    level: Level,
+    medium: MediumClass,
+    policy: &PlanPolicy,
+) -> (String, Site, u8) {
+    let security = policy.security_level.get(&level).copied().unwrap_or(7);
+    let site = if policy
+        .facility
+        .iter()
+        .any(|f| f.level == level && f.media.as_ref().is_none_or(|m| m.contains(&medium)))
+    {
+        Site::Facility
+    } else {
+        Site::InHouse
+    };
+    let witnesses = policy.witnesses.get(&level).copied().unwrap_or(2);
+    (format!("{}-{security}", medium.code()), site, witnesses)
+}
+
+fn medium_from_code(code: &str) -> Option<MediumClass> {
+    [
+        MediumClass::P,
+        MediumClass::F,
+        MediumClass::O,
+        MediumClass::T,
+        MediumClass::H,
+        MediumClass::E,
+    ]
+    .into_iter()
+    .find(|m| m.code() == code)
+}
+
+/// Plans every row of the canonical table as of `as_of`.
+pub fn plan(
+    canonical: &DataFrame,
+    policy: &PlanPolicy,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> PolarsResult<DataFrame> {
+    let mut df = canonical.clone();
+    derive::derive(&mut df, policy, as_of, lang)?;
+    let cases = engine::flatten(&policy.rules, lang);
+    let index = col("case_index");
+    let df = df
+        .lazy()
+        .with_column(engine::first_match(&policy.rules).alias("case_index"))
+        .with_column(engine::reason_expr(&cases, index).alias("rule_reason"))
+        .collect()?;
+
+    let n = df.height();
+    let case_index = df.column("case_index")?.i32()?;
+    let rule_reason = df.column("rule_reason")?.str()?;
+    let reject = df.column("reject_reason")?.str()?;
+    let destination = df.column("destination")?.str()?;
+    let effective = df.column("effective_classification")?.str()?;
+    let medium = df.column("medium_class")?.str()?;
+    let no_rule = match lang {
+        Lang::Zh => "需人工审核：没有规则作出决定",
+        Lang::En => "needs review: no rule decided",
+    };
+    let mut disposition = Vec::with_capacity(n);
+    let mut rule = Vec::with_capacity(n);
+    let mut reason = Vec::with_capacity(n);
+    let mut dest = Vec::with_capacity(n);
+    let mut level_code = Vec::with_capacity(n);
+    let mut site = Vec::with_capacity(n);
+    let mut witnesses = Vec::with_capacity(n);
+    for i in 0..n {
+        let (d, r, why) = if let Some(reject) = reject.get(i) {
+            (Disposition::Rejected.code(), None, reject.to_string())
+        } else if let Some(case) = case_index.get(i).and_then(|k| cases.get(k as usize)) {
+            (
+                case.disposition,
+                Some(case.rule.as_str()),
+                rule_reason.get(i).unwrap_or("").to_string(),
+            )
+        } else {
+            (Disposition::Review.code(), None, no_rule.to_string())
+        };
+        disposition.push(d);
+        rule.push(r);
+        reason.push(why);
+        dest.push(if d == "RETURN" {
+            destination.get(i).map(str::to_string)
+        } else {
+            None
+        });
+        let method = (d == "DESTROY")
+            .then(|| {
+                let level = effective.get(i).and_then(derive::level_from_code)?;
+                // A blank medium is paper; an unrecognised one never reaches
+                // DESTROY (it is a decision-field error, R2).
+                let medium = medium
+                    .get(i)
+                    .and_then(medium_from_code)
+                    .unwrap_or(MediumClass::P);
+                Some(destruction_method(level, medium, policy))
+            })
+            .flatten();
+        level_code.push(method.as_ref().map(|m| m.0.clone()));
+        site.push(method.as_ref().map(|m| m.1.code()));
+        witnesses.push(method.as_ref().map(|m| u32::from(m.2)));
+    }
+    let mut df = df;
+    for column in [
+        StringChunked::from_iter_values("disposition".into(), disposition.into_iter())
+            .into_column(),
+        StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
+        StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
+            .into_column(),
+        StringChunked::from_iter_options("destination_out".into(), dest.into_iter()).into_column(),
+        StringChunked::from_iter_options("destruction_level".into(), level_code.into_iter())
+            .into_column(),
+        StringChunked::from_iter_options("destruction_site".into(), site.into_iter()).into_column(),
+        UInt32Chunked::from_iter_options("witnesses".into(), witnesses.into_iter()).into_column(),
+    ] {
+        df.with_column(column)?;
+    }
+
+    let code = |cond: Expr, code: &str| {
+        when(cond)
+            .then(lit(code.to_string()))
+            .otherwise(lit(NULL).cast(DataType::String))
+    };
+    let duplicate = col("doc_id")
+        .is_not_null()
+        .and(col("doc_id").count().over([col("doc_id")])?.gt(lit(1)));
+    let loss = col("copies_on_hand")
+        .lt(col("copies"))
+        .fill_null(lit(false));
+    let overdue = (col("status_code")
+        .eq(lit("CIRCULATING"))
+        .and(col("days_out").gt(lit(i64::from(policy.circulation_days)))))
+    .or(col("status_code")
+        .eq(lit("ON_LOAN"))
+        .and(col("days_out").gt(lit(i64::from(policy.loan_days)))))
+    .fill_null(lit(false));
+    let no_destination = col("disposition")
+        .eq(lit("RETURN"))
+        .and(col("return_to").is_null())
+        .and(col("issuer").is_null());
+    let anomalies = concat_str(
+        [
+            code(duplicate, "DUPLICATE_ID"),
+            code(loss, "LOSS_SUSPECTED"),
+            code(overdue, "OVERDUE"),
+            code(no_destination, "RETURN_DESTINATION_MISSING"),
+            code(col("classified_no_date"), "CLASSIFIED_NO_DATE"),
+            col("anomalies"),
+        ],
+        ";",
+        true,
+    );
+    let anomalies = when(anomalies.clone().eq(lit("")))
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(anomalies);
+    let mut df = df
+        .lazy()
+        .with_column(anomalies.alias("anomalies_all"))
+        .collect()?;
+
+    // Arrange: the leading columns, the canonical fields, the derived ones
+    // worth keeping, then every kept column of the registers.
+    df.drop_in_place("destination")?;
+    df.rename("destination_out", "destination".into())?;
+    df.drop_in_place("anomalies")?;
+    df.rename("anomalies_all", "anomalies".into())?;
+    let canonical_names: Vec<String> = canonical
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .filter(|s| {
+            !LEADING_COLUMNS.contains(&s.as_str()) && !CANONICAL_DROPPED.contains(&s.as_str())
+        })
+        .collect();
+    let first_kept = canonical_names
+        .iter()
+        .position(|c| c == "review_reasons")
+        .map_or(canonical_names.len(), |p| p + 1);
+    let mut order: Vec<String> = LEADING_COLUMNS.iter().map(|s| s.to_string()).collect();
+    order.extend(canonical_names[..first_kept].iter().cloned());
+    order.extend(DERIVED_KEPT.iter().map(|s| s.to_string()));
+    order.extend(canonical_names[first_kept..].iter().cloned());
+    df.select(order)
+}
+
+#[cfg(test)]
+mod tests;

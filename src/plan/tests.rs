@@ -1,0 +1,621 @@
+//! Table-driven tests of the whole decision: every rule, every anomaly, the
+//! date boundaries and the precedence cases of the plan issue.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::domain::{Period, Retention, Status};
+use crate::ingest::table::{RowRecord, TableBuilder};
+use crate::policy::Policy;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A plain on-hand row with an id; `edit` changes what the case tests.
+fn row(edit: impl FnOnce(&mut RowRecord)) -> RowRecord {
+    let mut r = RowRecord {
+        source_row: 2,
+        doc_id: Some("D-1".into()),
+        title: Some("标题".into()),
+        level: Some(Level::Unclassified),
+        medium_class: Some(MediumClass::P),
+        copies: Some(1),
+        status_code: Some(Status::OnHand),
+        issuer: Some("省保密局".into()),
+        ..RowRecord::default()
+    };
+    edit(&mut r);
+    r
+}
+
+struct Decided {
+    disposition: String,
+    rule: String,
+    reason: String,
+    destination: String,
+    anomalies: String,
+    level: String,
+    site: String,
+    witnesses: String,
+    effective: String,
+}
+
+fn decide_all(rows: Vec<RowRecord>, as_of: NaiveDate) -> Vec<Decided> {
+    let mut t = TableBuilder::new();
+    for (i, mut r) in rows.into_iter().enumerate() {
+        r.source_row = i as u32 + 2;
+        t.push("t.xlsx", "s", r);
+    }
+    let policy = Policy::default_policy().unwrap();
+    let df = plan(&t.finish().unwrap(), &policy.plan, as_of, Lang::En).unwrap();
+    let s = |name: &str, i: usize| -> String {
+        let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
+        c.str().unwrap().get(i).unwrap_or("").to_string()
+    };
+    (0..df.height())
+        .map(|i| Decided {
+            disposition: s("disposition", i),
+            rule: s("rule", i),
+            reason: s("reason", i),
+            destination: s("destination", i),
+            anomalies: s("anomalies", i),
+            level: s("destruction_level", i),
+            site: s("destruction_site", i),
+            witnesses: s("witnesses", i),
+            effective: s("effective_classification", i),
+        })
+        .collect()
+}
+
+fn decide(r: RowRecord, as_of: NaiveDate) -> Decided {
+    decide_all(vec![r], as_of).remove(0)
+}
+
+const AS_OF: (i32, u32, u32) = (2024, 12, 31);
+
+fn as_of() -> NaiveDate {
+    d(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+#[test]
+fn every_rule_and_the_precedence_cases() {
+    type Edit = fn(&mut RowRecord);
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
+        ("hold column", |r| r.hold = Some(true), "HOLD", "R1"),
+        (
+            "status 冻结",
+            |r| r.status_code = Some(Status::Hold),
+            "HOLD",
+            "R1",
+        ),
+        (
+            "hold beats a bad value",
+            |r| {
+                r.hold = Some(true);
+                r.review_reasons
+                    .push("medium I2 \"石碑\": not a recognised medium".into());
+            },
+            "HOLD",
+            "R1",
+        ),
+        (
+            "a bad value beats destroyed",
+            |r| {
+                r.status_code = Some(Status::Destroyed);
+                r.review_reasons
+                    .push("copies J2 \"两份\": not a whole number".into());
+            },
+            "REVIEW",
+            "R2",
+        ),
+        (
+            "a bad value beats return",
+            |r| {
+                r.return_required = Some(true);
+                r.review_reasons
+                    .push("retention O2 \"很久\": not a recognised retention".into());
+            },
+            "REVIEW",
+            "R2",
+        ),
+        (
+            "destroyed",
+            |r| r.status_code = Some(Status::Destroyed),
+            "DONE",
+            "R3",
+        ),
+        (
+            "returned",
+            |r| r.status_code = Some(Status::Returned),
+            "DONE",
+            "R3",
+        ),
+        (
+            "on loan",
+            |r| r.status_code = Some(Status::OnLoan),
+            "RECALL",
+            "R4",
+        ),
+        (
+            "circulating",
+            |r| r.status_code = Some(Status::Circulating),
+            "RECALL",
+            "R4",
+        ),
+        (
+            "archived, expired on the as-of date",
+            |r| {
+                r.status_code = Some(Status::Archived);
+                r.retention_value = Some(Retention::Years(10));
+                r.doc_date = Some(d(2014, 6, 1));
+            },
+            "APPRAISE",
+            "R5",
+        ),
+        (
+            "archived, expires the day after",
+            |r| {
+                r.status_code = Some(Status::Archived);
+                r.retention_value = Some(Retention::Years(10));
+                r.doc_date = Some(d(2015, 1, 1));
+            },
+            "DONE",
+            "R5",
+        ),
+        (
+            "archived without a date",
+            |r| {
+                r.status_code = Some(Status::Archived);
+                r.retention_value = Some(Retention::Years(10));
+            },
+            "REVIEW",
+            "R5",
+        ),
+        (
+            "archived without a retention",
+            |r| {
+                r.status_code = Some(Status::Archived);
+                r.doc_date = Some(d(2000, 1, 1));
+            },
+            "REVIEW",
+            "R5",
+        ),
+        (
+            "archived items are never returned",
+            |r| {
+                r.status_code = Some(Status::Archived);
+                r.return_required = Some(true);
+                r.retention_value = Some(Retention::Permanent);
+                r.doc_date = Some(d(2000, 1, 1));
+            },
+            "DONE",
+            "R5",
+        ),
+        (
+            "return required",
+            |r| r.return_required = Some(true),
+            "RETURN",
+            "R6",
+        ),
+        (
+            "return-to given",
+            |r| r.return_to = Some("市委办公室".into()),
+            "RETURN",
+            "R6",
+        ),
+        (
+            "return category",
+            |r| r.category = Some("领导圈阅件".into()),
+            "RETURN",
+            "R6",
+        ),
+        (
+            "return beats keep",
+            |r| {
+                r.return_required = Some(true);
+                r.status_code = Some(Status::Kept);
+            },
+            "RETURN",
+            "R6",
+        ),
+        ("kept", |r| r.status_code = Some(Status::Kept), "KEEP", "R7"),
+        (
+            "retention 30 years",
+            |r| r.retention_value = Some(Retention::Years(30)),
+            "ARCHIVE",
+            "R8",
+        ),
+        (
+            "retention permanent",
+            |r| r.retention_value = Some(Retention::Permanent),
+            "ARCHIVE",
+            "R8",
+        ),
+        (
+            "schedule: 会议纪要 永久",
+            |r| r.category = Some("会议纪要".into()),
+            "ARCHIVE",
+            "R8",
+        ),
+        (
+            "has lasting value",
+            |r| r.preservation_value = Some(true),
+            "ARCHIVE",
+            "R8",
+        ),
+        (
+            "not archived",
+            |r| r.retention_value = Some(Retention::NotArchived),
+            "DESTROY",
+            "R9",
+        ),
+        (
+            "schedule: 简报 不归档",
+            |r| r.category = Some("简报".into()),
+            "DESTROY",
+            "R9",
+        ),
+        (
+            "no lasting value",
+            |r| r.preservation_value = Some(false),
+            "DESTROY",
+            "R9",
+        ),
+        ("nothing decides", |_| {}, "REVIEW", "R10"),
+        (
+            "an unidentifiable row",
+            |r| {
+                r.doc_id = None;
+                r.title = None;
+                r.reject_reason = Some("neither doc_id nor title".into());
+                r.hold = Some(true);
+            },
+            "REJECTED",
+            "",
+        ),
+    ];
+    for (name, edit, disposition, rule) in cases {
+        let got = decide(row(edit), as_of());
+        assert_eq!(
+            (got.disposition.as_str(), got.rule.as_str()),
+            (disposition, rule),
+            "{name}: {}",
+            got.reason
+        );
+        assert!(!got.reason.is_empty(), "{name}: no reason");
+    }
+}
+
+#[test]
+fn reasons_name_the_deciding_value() {
+    let got = decide(
+        row(|r| r.status = Some("外借".into())).tap(|r| r.status_code = Some(Status::OnLoan)),
+        as_of(),
+    );
+    assert!(got.reason.contains("\"外借\""), "{}", got.reason);
+    let got = decide(
+        row(|r| {
+            r.status_code = Some(Status::Archived);
+            r.retention_value = Some(Retention::Years(10));
+            r.doc_date = Some(d(2014, 6, 1));
+        }),
+        as_of(),
+    );
+    assert!(
+        got.reason.contains("10 years") && got.reason.contains("2024-12-31"),
+        "{}",
+        got.reason
+    );
+    let got = decide(row(|r| r.category = Some("简报".into())), as_of());
+    assert!(got.reason.contains("retention schedule"), "{}", got.reason);
+}
+
+trait Tap: Sized {
+    fn tap(self, f: impl FnOnce(&mut Self)) -> Self;
+}
+
+impl Tap for RowRecord {
+    fn tap(mut self, f: impl FnOnce(&mut Self)) -> Self {
+        f(&mut self);
+        self
+    }
+}
+
+#[test]
+fn return_destination() {
+    let got = decide(row(|r| r.return_required = Some(true)), as_of());
+    assert_eq!(
+        (got.destination.as_str(), got.anomalies.as_str()),
+        ("省保密局", "")
+    );
+    let got = decide(
+        row(|r| {
+            r.return_required = Some(true);
+            r.return_to = Some("市委办公室".into());
+        }),
+        as_of(),
+    );
+    assert_eq!(got.destination, "市委办公室");
+    let got = decide(
+        row(|r| {
+            r.return_required = Some(true);
+            r.issuer = None;
+        }),
+        as_of(),
+    );
+    assert_eq!(
+        (got.destination.as_str(), got.anomalies.as_str()),
+        ("unknown", "RETURN_DESTINATION_MISSING")
+    );
+    // Only RETURN rows carry a destination.
+    assert_eq!(
+        decide(
+            row(|r| r.retention_value = Some(Retention::Permanent)),
+            as_of()
+        )
+        .destination,
+        ""
+    );
+}
+
+#[test]
+fn anomalies() {
+    type Edit = fn(&mut RowRecord);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "copies missing",
+            |r| r.copies_on_hand = Some(0),
+            "LOSS_SUSPECTED",
+        ),
+        ("copies all there", |r| r.copies_on_hand = Some(1), ""),
+        (
+            "circulating 2 days",
+            |r| {
+                r.status_code = Some(Status::Circulating);
+                r.out_date = Some(d(2024, 12, 29));
+            },
+            "",
+        ),
+        (
+            "circulating 3 days",
+            |r| {
+                r.status_code = Some(Status::Circulating);
+                r.out_date = Some(d(2024, 12, 28));
+            },
+            "OVERDUE",
+        ),
+        (
+            "on loan 30 days",
+            |r| {
+                r.status_code = Some(Status::OnLoan);
+                r.out_date = Some(d(2024, 12, 1));
+            },
+            "",
+        ),
+        (
+            "on loan 31 days",
+            |r| {
+                r.status_code = Some(Status::OnLoan);
+                r.out_date = Some(d(2024, 11, 30));
+            },
+            "OVERDUE",
+        ),
+        (
+            "classified without a date",
+            |r| r.level = Some(Level::Confidential),
+            "CLASSIFIED_NO_DATE",
+        ),
+        (
+            "长期 without a date is fine",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.period = Some(Period::Long);
+            },
+            "",
+        ),
+        (
+            "internal without a date is fine",
+            |r| r.level = Some(Level::Internal),
+            "",
+        ),
+        (
+            "partial date",
+            |r| r.anomalies.push("DATE_PARTIAL"),
+            "DATE_PARTIAL",
+        ),
+        (
+            "several at once",
+            |r| {
+                r.copies_on_hand = Some(0);
+                r.level = Some(Level::Secret);
+                r.anomalies.push("INVALID_VALUE");
+            },
+            "LOSS_SUSPECTED;CLASSIFIED_NO_DATE;INVALID_VALUE",
+        ),
+    ];
+    for (name, edit, want) in cases {
+        assert_eq!(decide(row(edit), as_of()).anomalies, want, "{name}");
+    }
+    // Anomalies never change the disposition.
+    let plain = decide(
+        row(|r| r.retention_value = Some(Retention::NotArchived)),
+        as_of(),
+    );
+    let lossy = decide(
+        row(|r| {
+            r.retention_value = Some(Retention::NotArchived);
+            r.copies_on_hand = Some(0);
+        }),
+        as_of(),
+    );
+    assert_eq!(plain.disposition, lossy.disposition);
+}
+
+#[test]
+fn duplicate_ids_across_rows() {
+    let got = decide_all(
+        vec![
+            row(|_| {}),
+            row(|r| r.doc_id = Some("D-2".into())),
+            row(|_| {}),
+        ],
+        as_of(),
+    );
+    let codes: Vec<&str> = got.iter().map(|g| g.anomalies.as_str()).collect();
+    assert_eq!(codes, ["DUPLICATE_ID", "", "DUPLICATE_ID"]);
+}
+
+#[test]
+fn destruction_method_by_effective_classification_and_medium() {
+    type Edit = fn(&mut RowRecord);
+    let destroy = |r: &mut RowRecord| r.retention_value = Some(Retention::NotArchived);
+    let cases: Vec<(&str, Edit, (&str, &str, &str, &str))> = vec![
+        (
+            "unclassified paper",
+            |_| {},
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+        ),
+        (
+            "internal paper",
+            |r| r.level = Some(Level::Internal),
+            ("INTERNAL", "P-4", "IN_HOUSE", "1"),
+        ),
+        (
+            "秘密 paper",
+            |r| {
+                r.level = Some(Level::Confidential);
+                r.doc_date = Some(d(2020, 1, 1));
+            },
+            ("CONFIDENTIAL", "P-5", "IN_HOUSE", "2"),
+        ),
+        (
+            "秘密 optical disc",
+            |r| {
+                r.level = Some(Level::Confidential);
+                r.medium_class = Some(MediumClass::O);
+                r.doc_date = Some(d(2020, 1, 1));
+            },
+            ("CONFIDENTIAL", "O-5", "FACILITY", "2"),
+        ),
+        (
+            "机密 paper",
+            |r| {
+                r.level = Some(Level::Secret);
+                r.doc_date = Some(d(2020, 1, 1));
+            },
+            ("SECRET", "P-6", "FACILITY", "2"),
+        ),
+        (
+            "绝密 flash drive",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.medium_class = Some(MediumClass::E);
+                r.period = Some(Period::Long);
+            },
+            ("TOP_SECRET", "E-7", "FACILITY", "2"),
+        ),
+        (
+            "秘密 declassified the day before",
+            |r| {
+                r.level = Some(Level::Confidential);
+                r.doc_date = Some(d(2014, 12, 30));
+            },
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+        ),
+        (
+            "秘密 declassified on the as-of date",
+            |r| {
+                r.level = Some(Level::Confidential);
+                r.doc_date = Some(d(2014, 12, 31));
+            },
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+        ),
+        (
+            "秘密 declassified the day after",
+            |r| {
+                r.level = Some(Level::Confidential);
+                r.doc_date = Some(d(2015, 1, 1));
+            },
+            ("CONFIDENTIAL", "P-5", "IN_HOUSE", "2"),
+        ),
+        (
+            "机密 without a date stays classified",
+            |r| r.level = Some(Level::Secret),
+            ("SECRET", "P-6", "FACILITY", "2"),
+        ),
+    ];
+    for (name, edit, want) in cases {
+        let mut r = row(edit);
+        destroy(&mut r);
+        let got = decide(r, as_of());
+        assert_eq!(got.disposition, "DESTROY", "{name}");
+        assert_eq!(
+            (
+                got.effective.as_str(),
+                got.level.as_str(),
+                got.site.as_str(),
+                got.witnesses.as_str()
+            ),
+            want,
+            "{name}"
+        );
+    }
+    // Only DESTROY rows carry a method.
+    let kept = decide(
+        row(|r| r.retention_value = Some(Retention::Permanent)),
+        as_of(),
+    );
+    assert_eq!(
+        (
+            kept.level.as_str(),
+            kept.site.as_str(),
+            kept.witnesses.as_str()
+        ),
+        ("", "", "")
+    );
+}
+
+#[test]
+fn every_rule_field_is_a_column_of_the_derived_table() {
+    let mut t = TableBuilder::new();
+    t.push("f", "s", row(|_| {}));
+    let mut df = t.finish().unwrap();
+    let policy = Policy::default_policy().unwrap();
+    derive::derive(&mut df, &policy.plan, as_of(), Lang::Zh).unwrap();
+    let (fields, _) = crate::policy::rules::rule_fields();
+    for field in fields.keys() {
+        assert!(
+            df.column(field).is_ok(),
+            "rule field {field} is not provided by the plan"
+        );
+    }
+}
+
+#[test]
+fn decision_table_leads_with_the_documented_columns() {
+    let mut t = TableBuilder::new();
+    let mut r = row(|_| {});
+    r.kept.push(("经办人".into(), "王芳".into()));
+    t.push("f", "s", r);
+    let policy = Policy::default_policy().unwrap();
+    let df = plan(&t.finish().unwrap(), &policy.plan, as_of(), Lang::Zh).unwrap();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(&names[..14], LEADING_COLUMNS);
+    assert_eq!(names.last().map(String::as_str), Some("经办人"));
+    for dropped in [
+        "reject_reason",
+        "case_index",
+        "rule_reason",
+        "has_decision_error",
+    ] {
+        assert!(
+            !names.iter().any(|n| n == dropped),
+            "{dropped} leaked into decisions"
+        );
+    }
+}

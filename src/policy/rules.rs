@@ -1,0 +1,535 @@
+//! Rules as data: the ordered rules R1 … R10 of the policy file, checked at
+//! load time.
+//!
+//! A rule is an id, a disposition and cases; a case is a list of conditions
+//! that must all hold, and the reason shown when it decides. The plan
+//! compiles them into polars expressions (`crate::plan::engine`); this
+//! module only checks that they make sense: known fields, one test per
+//! condition, lists that exist, and no rule that can never match.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+/// What is decided for a holding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Disposition {
+    /// Frozen or under legal hold: nothing is done.
+    Hold,
+    /// A person must decide.
+    Review,
+    /// Already disposed of, or archived and not yet expired.
+    Done,
+    /// Out on loan or circulating: get it back first.
+    Recall,
+    /// Archived and past retention: appraise.
+    Appraise,
+    /// Return to the issuer.
+    Return,
+    /// Kept in use.
+    Keep,
+    /// Hand to the archive.
+    Archive,
+    /// Destroy by an approved method.
+    Destroy,
+    /// The row cannot be identified (not a rule's outcome).
+    Rejected,
+}
+
+impl Disposition {
+    /// Every disposition, in report order.
+    pub const ALL: [Disposition; 10] = [
+        Disposition::Destroy,
+        Disposition::Return,
+        Disposition::Archive,
+        Disposition::Appraise,
+        Disposition::Keep,
+        Disposition::Recall,
+        Disposition::Hold,
+        Disposition::Review,
+        Disposition::Done,
+        Disposition::Rejected,
+    ];
+
+    /// The code written to decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Disposition::Hold => "HOLD",
+            Disposition::Review => "REVIEW",
+            Disposition::Done => "DONE",
+            Disposition::Recall => "RECALL",
+            Disposition::Appraise => "APPRAISE",
+            Disposition::Return => "RETURN",
+            Disposition::Keep => "KEEP",
+            Disposition::Archive => "ARCHIVE",
+            Disposition::Destroy => "DESTROY",
+            Disposition::Rejected => "REJECTED",
+        }
+    }
+
+    /// The Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Disposition::Hold => "冻结",
+            Disposition::Review => "待审核",
+            Disposition::Done => "已处置",
+            Disposition::Recall => "待收回",
+            Disposition::Appraise => "待鉴定",
+            Disposition::Return => "清退",
+            Disposition::Keep => "留用",
+            Disposition::Archive => "归档",
+            Disposition::Destroy => "销毁",
+            Disposition::Rejected => "无法识别",
+        }
+    }
+
+    /// Looks a disposition up by its code.
+    pub fn from_code(code: &str) -> Option<Disposition> {
+        Disposition::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// A reason in both languages; `{column}` is replaced by the row's value.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// One condition on a field, with exactly one test.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The field tested.
+    pub field: String,
+    /// Equal to this text.
+    pub equals: Option<String>,
+    /// One of these texts.
+    #[serde(rename = "in")]
+    pub one_of: Option<Vec<String>>,
+    /// One of the texts of the named list in `[lists]`.
+    pub in_list: Option<String>,
+    /// The boolean field is true (or false).
+    pub is: Option<bool>,
+    /// The field has a value (or is blank).
+    pub present: Option<bool>,
+}
+
+/// The test of a condition, once checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// Equal to one of these texts (`equals`, `in`, `in_list`).
+    OneOf(Vec<String>),
+    /// A boolean field is this value.
+    Is(bool),
+    /// The field has a value (true) or is blank (false).
+    Present(bool),
+}
+
+impl Condition {
+    /// The condition's single test, resolving `in_list` against `lists`.
+    pub fn test(&self, lists: &BTreeMap<String, Vec<String>>) -> Result<Test, String> {
+        let mut tests = Vec::new();
+        if let Some(v) = &self.equals {
+            tests.push(Test::OneOf(vec![v.clone()]));
+        }
+        if let Some(v) = &self.one_of {
+            tests.push(Test::OneOf(v.clone()));
+        }
+        if let Some(name) = &self.in_list {
+            let list = lists
+                .get(name)
+                .ok_or_else(|| format!("in_list = \"{name}\": no such list in [lists]"))?;
+            tests.push(Test::OneOf(list.clone()));
+        }
+        if let Some(v) = self.is {
+            tests.push(Test::Is(v));
+        }
+        if let Some(v) = self.present {
+            tests.push(Test::Present(v));
+        }
+        match tests.len() {
+            1 => Ok(tests.remove(0)),
+            0 => Err("a condition needs one test (equals, in, in_list, is, present)".into()),
+            _ => Err("a condition takes exactly one test".into()),
+        }
+    }
+}
+
+/// One case of a rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// All must hold; empty always holds.
+    pub when: Vec<Condition>,
+    /// Overrides the rule's disposition.
+    pub disposition: Option<Disposition>,
+    /// Shown to the user.
+    pub reason: Reason,
+}
+
+/// One rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// R1 … R10.
+    pub id: String,
+    /// The disposition its cases give.
+    pub disposition: Disposition,
+    /// Its cases, in order.
+    pub cases: Vec<Case>,
+}
+
+/// How a field may be tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// Text: equals / in / in_list / present.
+    Text,
+    /// Boolean: is / present.
+    Boolean,
+    /// Anything else (numbers, dates): present only.
+    Other,
+}
+
+/// The fields a rule may test, with their types, and the codes of coded
+/// fields. The plan provides every one of these columns (a test pins it).
+pub fn rule_fields() -> (
+    BTreeMap<&'static str, FieldType>,
+    BTreeMap<&'static str, BTreeSet<String>>,
+) {
+    use FieldType::{Boolean, Other, Text};
+    let fields = BTreeMap::from([
+        ("doc_id", Text),
+        ("title", Text),
+        ("issuer", Text),
+        ("department", Text),
+        ("holder", Text),
+        ("category", Text),
+        ("classification", Text),
+        ("classification_level", Text),
+        ("secrecy_period", Text),
+        ("medium", Text),
+        ("medium_class", Text),
+        ("retention", Text),
+        ("retention_kind", Text),
+        ("status", Text),
+        ("status_code", Text),
+        ("return_to", Text),
+        ("notes", Text),
+        ("review_reasons", Text),
+        ("retention_resolved", Text),
+        ("effective_classification", Text),
+        ("destination", Text),
+        ("preservation_value", Boolean),
+        ("return_required", Boolean),
+        ("hold", Boolean),
+        ("secrecy_long", Boolean),
+        ("retention_expired", Boolean),
+        ("has_decision_error", Boolean),
+        ("copies", Other),
+        ("copies_on_hand", Other),
+        ("pages", Other),
+        ("doc_date", Other),
+        ("received_date", Other),
+        ("out_date", Other),
+        ("declassify_on", Other),
+        ("secrecy_months", Other),
+        ("retention_years", Other),
+    ]);
+    let set = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
+    let levels = set(&[
+        "TOP_SECRET",
+        "SECRET",
+        "CONFIDENTIAL",
+        "INTERNAL",
+        "UNCLASSIFIED",
+    ]);
+    let retention = set(&["PERMANENT", "YEARS", "NOT_ARCHIVED"]);
+    let codes = BTreeMap::from([
+        ("classification_level", levels.clone()),
+        ("effective_classification", levels),
+        ("medium_class", set(&["P", "F", "O", "T", "H", "E"])),
+        ("retention_kind", retention.clone()),
+        ("retention_resolved", retention),
+        (
+            "status_code",
+            set(&[
+                "ON_HAND",
+                "ON_LOAN",
+                "CIRCULATING",
+                "ARCHIVED",
+                "RETURNED",
+                "DESTROYED",
+                "KEPT",
+                "HOLD",
+            ]),
+        ),
+    ]);
+    (fields, codes)
+}
+
+/// A checked case: its tests resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedCase {
+    /// (field, test) pairs, all of which must hold.
+    pub tests: Vec<(String, Test)>,
+    /// The disposition it gives.
+    pub disposition: Disposition,
+    /// The reason.
+    pub reason: Reason,
+}
+
+/// A checked rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRule {
+    /// Its id.
+    pub id: String,
+    /// Its cases.
+    pub cases: Vec<CheckedCase>,
+}
+
+/// Checks the rules against the fields the plan provides. Errors name the
+/// key (`rules[2].cases[0].when[1]`). Returns the checked rules and
+/// warnings for cases that can never match.
+pub fn check_rules(
+    rules: &[Rule],
+    lists: &BTreeMap<String, Vec<String>>,
+    fields: &BTreeMap<&str, FieldType>,
+    codes: &BTreeMap<&str, BTreeSet<String>>,
+) -> Result<(Vec<CheckedRule>, Vec<String>), String> {
+    let mut checked = Vec::new();
+    let mut warnings = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut earlier: Vec<(String, Vec<(String, Test)>)> = Vec::new();
+    if rules.is_empty() {
+        return Err("rules: at least one rule is needed".into());
+    }
+    for (r, rule) in rules.iter().enumerate() {
+        let at = format!("rules[{r}] ({})", rule.id);
+        if rule.disposition == Disposition::Rejected {
+            return Err(format!(
+                "{at}.disposition: REJECTED is not a rule's outcome"
+            ));
+        }
+        if !ids.insert(rule.id.clone()) {
+            return Err(format!("{at}.id: \"{}\" is used twice", rule.id));
+        }
+        if rule.cases.is_empty() {
+            return Err(format!("{at}.cases: a rule needs at least one case"));
+        }
+        let mut cases = Vec::new();
+        for (c, case) in rule.cases.iter().enumerate() {
+            let at = format!("{at}.cases[{c}]");
+            let mut tests = Vec::new();
+            for (w, cond) in case.when.iter().enumerate() {
+                let at = format!("{at}.when[{w}]");
+                let Some(kind) = fields.get(cond.field.as_str()) else {
+                    return Err(format!("{at}.field: unknown field \"{}\"", cond.field));
+                };
+                let test = cond.test(lists).map_err(|e| format!("{at}: {e}"))?;
+                match (&test, kind) {
+                    (Test::Present(_), _) => {}
+                    (Test::Is(_), FieldType::Boolean) => {}
+                    (Test::OneOf(_), FieldType::Text) => {}
+                    _ => {
+                        return Err(format!(
+                            "{at}: field \"{}\" cannot be tested that way",
+                            cond.field
+                        ));
+                    }
+                }
+                if let (Test::OneOf(values), Some(known)) = (&test, codes.get(cond.field.as_str()))
+                {
+                    for v in values {
+                        if !known.contains(v) {
+                            return Err(format!(
+                                "{at}: \"{v}\" is not a value of {} (one of: {})",
+                                cond.field,
+                                known.iter().cloned().collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                    }
+                }
+                tests.push((cond.field.clone(), test));
+            }
+            if let Some(why) = never_matches(&tests) {
+                warnings.push(format!("{at} can never match: {why}"));
+            } else if let Some((id, _)) = earlier
+                .iter()
+                .find(|(_, prior)| prior.iter().all(|t| tests.contains(t)))
+            {
+                warnings.push(format!(
+                    "{at} can never match: an earlier case of {id} matches every row it would"
+                ));
+            }
+            earlier.push((rule.id.clone(), tests.clone()));
+            cases.push(CheckedCase {
+                tests,
+                disposition: case.disposition.unwrap_or(rule.disposition),
+                reason: case.reason.clone(),
+            });
+        }
+        checked.push(CheckedRule {
+            id: rule.id.clone(),
+            cases,
+        });
+    }
+    Ok((checked, warnings))
+}
+
+/// Why a conjunction of tests can hold for no row, if it cannot.
+fn never_matches(tests: &[(String, Test)]) -> Option<String> {
+    for (i, (field, a)) in tests.iter().enumerate() {
+        for (other, b) in &tests[i + 1..] {
+            if field != other {
+                continue;
+            }
+            let clash = match (a, b) {
+                (Test::OneOf(x), Test::OneOf(y)) => !x.iter().any(|v| y.contains(v)),
+                (Test::Is(x), Test::Is(y)) => x != y,
+                (Test::Present(false), Test::OneOf(_) | Test::Is(_))
+                | (Test::OneOf(_) | Test::Is(_), Test::Present(false)) => true,
+                (Test::Present(x), Test::Present(y)) => x != y,
+                _ => false,
+            };
+            if clash {
+                return Some(format!("two conditions on {field} contradict each other"));
+            }
+        }
+        if let Test::OneOf(values) = a
+            && values.is_empty()
+        {
+            return Some(format!("the list tested for {field} is empty"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> BTreeMap<&'static str, FieldType> {
+        BTreeMap::from([
+            ("status_code", FieldType::Text),
+            ("hold", FieldType::Boolean),
+            ("copies", FieldType::Other),
+        ])
+    }
+
+    fn codes() -> BTreeMap<&'static str, BTreeSet<String>> {
+        BTreeMap::from([(
+            "status_code",
+            ["ON_HAND", "HOLD"].iter().map(|s| s.to_string()).collect(),
+        )])
+    }
+
+    fn rule(toml_text: &str) -> Vec<Rule> {
+        #[derive(Deserialize)]
+        struct R {
+            rules: Vec<Rule>,
+        }
+        toml::from_str::<R>(toml_text).unwrap().rules
+    }
+
+    #[test]
+    fn checks_name_the_key() {
+        let cases = [
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "nonsense", is = true }]
+reason = { zh = "x", en = "x" }"#,
+                "rules[0] (R1).cases[0].when[0].field: unknown field \"nonsense\"",
+            ),
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "hold", is = true, present = true }]
+reason = { zh = "x", en = "x" }"#,
+                "exactly one test",
+            ),
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "status_code", equals = "FROZEN" }]
+reason = { zh = "x", en = "x" }"#,
+                "\"FROZEN\" is not a value of status_code",
+            ),
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "copies", equals = "3" }]
+reason = { zh = "x", en = "x" }"#,
+                "cannot be tested that way",
+            ),
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "status_code", in_list = "nope" }]
+reason = { zh = "x", en = "x" }"#,
+                "no such list",
+            ),
+        ];
+        for (text, needle) in cases {
+            let err = check_rules(&rule(text), &BTreeMap::new(), &fields(), &codes()).unwrap_err();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn rules_that_can_never_match_are_reported() {
+        let text = r#"
+[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "status_code", equals = "HOLD" }, { field = "status_code", equals = "ON_HAND" }]
+reason = { zh = "x", en = "x" }
+[[rules]]
+id = "R2"
+disposition = "REVIEW"
+[[rules.cases]]
+when = [{ field = "hold", is = true }]
+reason = { zh = "x", en = "x" }
+[[rules]]
+id = "R3"
+disposition = "DONE"
+[[rules.cases]]
+when = [{ field = "hold", is = true }, { field = "status_code", equals = "HOLD" }]
+reason = { zh = "x", en = "x" }
+[[rules]]
+id = "R4"
+disposition = "REVIEW"
+[[rules.cases]]
+when = []
+reason = { zh = "x", en = "x" }
+[[rules]]
+id = "R5"
+disposition = "DESTROY"
+[[rules.cases]]
+when = [{ field = "hold", is = false }]
+reason = { zh = "x", en = "x" }
+"#;
+        let (_, warnings) =
+            check_rules(&rule(text), &BTreeMap::new(), &fields(), &codes()).unwrap();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains("R1") && warnings[0].contains("contradict"));
+        assert!(warnings[1].contains("R3") && warnings[1].contains("R2"));
+        assert!(warnings[2].contains("R5") && warnings[2].contains("R4"));
+    }
+}
