@@ -137,6 +137,9 @@ fn main() -> Result<(), XlsxError> {
         "领导圈阅件",
         "上级来文",
         "本单位发文",
+        "简报",
+        "上级来文",
+        "内部刊物",
     ];
     let markings = [
         "秘密",
@@ -176,8 +179,11 @@ fn main() -> Result<(), XlsxError> {
         "",
         "",
         "10 years",
+        "不归档",
+        "",
     ];
     let yes_no = ["是", "否", "", "", "", "√", "Y", "×"];
+    let return_flags = ["", "", "", "", "", "", "", "是", "否", "", "√", ""];
     let statuses = [
         "在库",
         "",
@@ -191,8 +197,16 @@ fn main() -> Result<(), XlsxError> {
         "留用",
         "冻结",
         "外借",
+        "在库",
+        "",
+        "",
+        "在库",
+        "",
+        "已归档",
+        "",
+        "在库",
     ];
-    let return_to = ["", "", "", "省保密局", "市委办公室"];
+    let return_to = ["", "", "", "", "", "", "", "省保密局", "市委办公室"];
 
     let mut row = 5u32;
     let mut serial = 0u32;
@@ -323,7 +337,7 @@ fn main() -> Result<(), XlsxError> {
         if !value.is_empty() {
             sheet.write_string(row, 15, value)?;
         }
-        let ret = rng.pick(&yes_no);
+        let ret = rng.pick(&return_flags);
         if !ret.is_empty() {
             sheet.write_string(row, 16, ret)?;
         }

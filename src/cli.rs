@@ -36,6 +36,69 @@ pub enum Command {
     ///   clearance validate registers/*.xlsx registers/*.csv --out reports/check
     #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
+    /// Plan the clearance: one disposition per holding, with its rule and
+    /// reason, written to a run folder.
+    ///
+    /// Writes plan.xlsx, decisions.csv, decisions.parquet and skipped.csv to
+    /// the output folder (default reports/<as-of>/). If any input cannot be
+    /// read, nothing is written and the exit code is 1.
+    ///
+    /// Examples:
+    ///
+    ///   clearance plan data/sample-register.xlsx
+    ///
+    ///   clearance plan registers/*.xlsx --as-of 2024-12-31 --out reports/2024 --force
+    ///
+    ///   clearance plan registers/*.xlsx --policy our-policy.toml --lang en
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+    /// Check or write a policy file.
+    ///
+    /// Examples:
+    ///
+    ///   clearance policy init my-policy.toml
+    ///
+    ///   clearance policy check my-policy.toml
+    #[command(verbatim_doc_comment, subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `clearance policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Report unknown keys, unknown fields, bad values and rules that can
+    /// never match, naming the key.
+    Check {
+        /// The policy file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Write the default policy to a file, to edit.
+    Init {
+        /// Where to write it.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// `clearance plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Inputs, policy and limits.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The date the plan is made as of (default: 31 December of this year).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// The run folder (default: reports/<as-of>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing run folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Output language for labels and sheet names.

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{InputArgs, LangArg, ValidateArgs};
+use chrono::{Datelike, NaiveDate};
+
+use crate::cli::{InputArgs, LangArg, PlanArgs, ValidateArgs};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
@@ -92,5 +94,50 @@ pub fn validate_config(args: ValidateArgs) -> Result<ValidateConfig> {
         input: input_config(args.input)?,
         out: args.out,
         show: args.show,
+    })
+}
+
+/// `clearance plan`'s configuration.
+#[derive(Debug, Clone)]
+pub struct PlanConfig {
+    /// Inputs and policy.
+    pub input: InputConfig,
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// The run folder.
+    pub out: PathBuf,
+    /// Whether an existing run folder may be replaced.
+    pub force: bool,
+}
+
+/// Reads an as-of date; the default is 31 December of `today`'s year.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use clearance::config::as_of_date;
+/// let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+/// assert_eq!(as_of_date(None, today).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+/// assert!(as_of_date(Some("2024-02-30"), today).is_err());
+/// ```
+pub fn as_of_date(text: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
+    match text {
+        None => NaiveDate::from_ymd_opt(today.year(), 12, 31).context("no 31 December this year"),
+        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .with_context(|| format!("--as-of {t}: expected a date as YYYY-MM-DD")),
+    }
+}
+
+/// Builds `plan`'s configuration.
+pub fn plan_config(args: PlanArgs) -> Result<PlanConfig> {
+    let today = chrono::Local::now().date_naive();
+    let as_of = as_of_date(args.as_of.as_deref(), today)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("reports").join(as_of.format("%Y-%m-%d").to_string()));
+    Ok(PlanConfig {
+        input: input_config(args.input)?,
+        as_of,
+        out,
+        force: args.force,
     })
 }

@@ -14,6 +14,8 @@ use clearance::config;
 fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&config::validate_config(args)?),
+        Command::Plan(args) => cmd::plan::run(&config::plan_config(args)?),
+        Command::Policy(command) => cmd::policy::run(command),
     }
 }
 

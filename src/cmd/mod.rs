@@ -1,6 +1,8 @@
 //! One module per subcommand. Each takes its validated configuration and
 //! returns whether the run succeeded; `main` maps that to an exit code.
 
+pub mod plan;
+pub mod policy;
 pub mod validate;
 
 /// How a command ended, mapped by `main` to the documented exit codes.

@@ -5,6 +5,8 @@
 //! title beginning with `=` stays text); and a pinned creation time, so that
 //! the same inputs give byte-identical files.
 
+pub mod frame;
+pub mod plan_workbook;
 pub mod validation;
 
 use std::path::Path;
@@ -19,6 +21,8 @@ pub enum OutCell {
     Text(String),
     /// A number.
     Number(f64),
+    /// A date, written as a real date cell.
+    Date(chrono::NaiveDate),
     /// Nothing.
     Blank,
 }
@@ -86,6 +90,12 @@ pub fn write_table(
                 OutCell::Number(n) => {
                     sheet.write_number(r, c16, *n)?;
                 }
+                OutCell::Date(d) => {
+                    sheet.write_date_with_format(r, c16, date_cell(*d)?, &date_format())?;
+                    if let Some(w) = widths.get_mut(c) {
+                        *w = (*w).max(10);
+                    }
+                }
                 OutCell::Blank => {}
             }
         }
@@ -98,6 +108,17 @@ pub fn write_table(
         sheet.autofilter(0, 0, last_row, headers.len() as u16 - 1)?;
     }
     Ok(())
+}
+
+/// The number format of date cells.
+pub fn date_format() -> Format {
+    Format::new().set_num_format("yyyy-mm-dd")
+}
+
+/// A chrono date as an Excel date.
+pub fn date_cell(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 /// Approximate printed width: CJK characters count double.
@@ -121,8 +142,24 @@ pub fn write_atomically(
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     write(tmp.as_file_mut()).with_context(|| format!("writing {}", path.display()))?;
+    // Temporary files are private; a report is an ordinary file.
+    set_readable(tmp.path(), false)?;
     tmp.persist(path)
         .with_context(|| format!("moving the finished file to {}", path.display()))?;
+    Ok(())
+}
+
+/// Gives a file (0644) or folder (0755) the permissions of an ordinary one.
+pub fn set_readable(path: &Path, folder: bool) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if folder { 0o755 } else { 0o644 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting permissions of {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, folder);
     Ok(())
 }
 

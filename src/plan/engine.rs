@@ -102,22 +102,6 @@ pub fn template_expr(template: &str) -> Expr {
     concat_str(parts, "", false)
 }
 
-/// The names a template refers to.
-pub fn template_fields(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push(&rest[open + 1..open + close]);
-                rest = &rest[open + close + 1..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
 /// The reason of the case each row matched.
 pub fn reason_expr(cases: &[FlatCase], index: Expr) -> Expr {
     let mut expr = lit(NULL).cast(DataType::String);

@@ -470,7 +470,8 @@ fn duplicate_ids_across_rows() {
 fn destruction_method_by_effective_classification_and_medium() {
     type Edit = fn(&mut RowRecord);
     let destroy = |r: &mut RowRecord| r.retention_value = Some(Retention::NotArchived);
-    let cases: Vec<(&str, Edit, (&str, &str, &str, &str))> = vec![
+    type Method = (&'static str, &'static str, &'static str, &'static str);
+    let cases: Vec<(&str, Edit, Method)> = vec![
         (
             "unclassified paper",
             |_| {},

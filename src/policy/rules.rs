@@ -366,6 +366,13 @@ pub fn check_rules(
                     "{at} can never match: an earlier case of {id} matches every row it would"
                 ));
             }
+            for template in [&case.reason.zh, &case.reason.en] {
+                for name in template_fields(template) {
+                    if !fields.contains_key(name) && !REASON_ONLY_FIELDS.contains(&name) {
+                        return Err(format!("{at}.reason: unknown field {{{name}}}"));
+                    }
+                }
+            }
             earlier.push((rule.id.clone(), tests.clone()));
             cases.push(CheckedCase {
                 tests,
@@ -380,6 +387,36 @@ pub fn check_rules(
     }
     Ok((checked, warnings))
 }
+
+/// The names a reason template refers to (`{name}`).
+///
+/// ```
+/// use clearance::policy::rules::template_fields;
+/// assert_eq!(template_fields("状态为“{status}”，持有人{holder}"), ["status", "holder"]);
+/// ```
+pub fn template_fields(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push(&rest[open + 1..open + close]);
+                rest = &rest[open + close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Fields a reason may show besides those a rule may test.
+pub const REASON_ONLY_FIELDS: [&str; 5] = [
+    "retention_resolved_text",
+    "retention_source",
+    "retention_expires_on",
+    "declassified_on",
+    "days_out",
+];
 
 /// Why a conjunction of tests can hold for no row, if it cannot.
 fn never_matches(tests: &[(String, Test)]) -> Option<String> {
@@ -483,6 +520,15 @@ disposition = "HOLD"
 when = [{ field = "status_code", in_list = "nope" }]
 reason = { zh = "x", en = "x" }"#,
                 "no such list",
+            ),
+            (
+                r#"[[rules]]
+id = "R1"
+disposition = "HOLD"
+[[rules.cases]]
+when = [{ field = "hold", is = true }]
+reason = { zh = "冻结 {frozen_by}", en = "x" }"#,
+                "rules[0] (R1).cases[0].reason: unknown field {frozen_by}",
             ),
         ];
         for (text, needle) in cases {

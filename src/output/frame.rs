@@ -1,0 +1,143 @@
+//! Writing a polars table into worksheets, row by row, in constant memory.
+//!
+//! The plan's sheets can hold a million rows: they are written with
+//! rust_xlsxwriter's constant-memory worksheets (rows go to disk as they
+//! are written) and split into further sheets past Excel's limit of
+//! 1,048,576 rows. Text is always written as text, dates as dates.
+
+use anyhow::Result;
+use polars::prelude::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+use super::{date_cell, date_format, display_width};
+
+/// Data rows per sheet: Excel's 1,048,576 less the header row.
+pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// A column of a table, typed for writing.
+enum Reader {
+    Text(StringChunked),
+    Date(Int32Chunked),
+    Number(Float64Chunked),
+    Bool(BooleanChunked),
+}
+
+impl Reader {
+    fn new(column: &Column) -> PolarsResult<Reader> {
+        Ok(match column.dtype() {
+            DataType::Date => Reader::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
+            DataType::Boolean => Reader::Bool(column.bool()?.clone()),
+            DataType::String => Reader::Text(column.str()?.clone()),
+            dt if dt.is_primitive_numeric() => {
+                Reader::Number(column.cast(&DataType::Float64)?.f64()?.clone())
+            }
+            _ => Reader::Text(column.cast(&DataType::String)?.str()?.clone()),
+        })
+    }
+}
+
+/// How booleans read in the chosen language.
+pub struct BoolWords {
+    /// For true.
+    pub yes: &'static str,
+    /// For false.
+    pub no: &'static str,
+}
+
+/// Writes `columns` of `df` (name, header label) to one or more sheets named
+/// `name`, `name (2)`, …, with a frozen bold header and autofilter.
+/// `display` may replace a text value for display (e.g. codes → labels).
+pub fn write_frame(
+    workbook: &mut Workbook,
+    name: &str,
+    df: &DataFrame,
+    columns: &[(&str, &str)],
+    words: &BoolWords,
+    display: &dyn Fn(&str, &str) -> Option<String>,
+) -> Result<()> {
+    let readers: Vec<(&str, Reader)> = columns
+        .iter()
+        .filter_map(|(c, _)| df.column(c).ok().map(|col| (*c, col)))
+        .map(|(c, col)| Reader::new(col).map(|r| (c, r)))
+        .collect::<PolarsResult<_>>()?;
+    let headers: Vec<&str> = columns
+        .iter()
+        .filter(|(c, _)| df.column(c).is_ok())
+        .map(|(_, h)| *h)
+        .collect();
+    let bold = Format::new().set_bold();
+    let dates = date_format();
+    let height = df.height();
+    let parts = height.div_ceil(MAX_DATA_ROWS).max(1);
+    for part in 0..parts {
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        let sheet_name = if part == 0 {
+            name.to_string()
+        } else {
+            format!("{name} ({})", part + 1)
+        };
+        sheet.set_name(&sheet_name)?;
+        let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+        // Widths must be known before rows stream out: measure this part first.
+        let start = part * MAX_DATA_ROWS;
+        let end = (start + MAX_DATA_ROWS).min(height);
+        for (c, (column, reader)) in readers.iter().enumerate() {
+            let w = match reader {
+                Reader::Text(ca) => (start..end.min(start + 2000))
+                    .filter_map(|i| {
+                        ca.get(i).map(|v| {
+                            display(column, v).map_or(display_width(v), |s| display_width(&s))
+                        })
+                    })
+                    .max()
+                    .unwrap_or(0),
+                Reader::Date(_) => 10,
+                Reader::Number(_) | Reader::Bool(_) => 6,
+            };
+            widths[c] = widths[c].max(w);
+        }
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+        }
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (r, i) in (start..end).enumerate() {
+            let row = r as u32 + 1;
+            for (c, (column, reader)) in readers.iter().enumerate() {
+                let c = c as u16;
+                match reader {
+                    Reader::Text(ca) => {
+                        if let Some(v) = ca.get(i) {
+                            match display(column, v) {
+                                Some(shown) => sheet.write_string(row, c, &shown)?,
+                                None => sheet.write_string(row, c, v)?,
+                            };
+                        }
+                    }
+                    Reader::Date(ca) => {
+                        if let Some(days) = ca.get(i) {
+                            let d = crate::plan::derive::from_epoch_days(days);
+                            sheet.write_date_with_format(row, c, date_cell(d)?, &dates)?;
+                        }
+                    }
+                    Reader::Number(ca) => {
+                        if let Some(v) = ca.get(i) {
+                            sheet.write_number(row, c, v)?;
+                        }
+                    }
+                    Reader::Bool(ca) => {
+                        if let Some(v) = ca.get(i) {
+                            sheet.write_string(row, c, if v { words.yes } else { words.no })?;
+                        }
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        if !headers.is_empty() {
+            sheet.autofilter(0, 0, (end - start) as u32, headers.len() as u16 - 1)?;
+        }
+    }
+    Ok(())
+}
