@@ -75,40 +75,66 @@ pub fn first_match(rules: &[CheckedRule]) -> Expr {
     expr
 }
 
-/// A reason template as an expression: literal text with `{column}`
-/// replaced by the row's value (blank when missing).
-pub fn template_expr(template: &str) -> Expr {
-    let mut parts = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        match rest[open..].find('}') {
-            Some(close) => {
-                if open > 0 {
-                    parts.push(lit(rest[..open].to_string()));
-                }
-                let name = &rest[open + 1..open + close];
-                parts.push(col(name).cast(DataType::String).fill_null(lit("")));
-                rest = &rest[open + close + 1..];
-            }
-            None => break,
-        }
-    }
-    if !rest.is_empty() {
-        parts.push(lit(rest.to_string()));
-    }
-    if parts.is_empty() {
-        return lit("");
-    }
-    concat_str(parts, "", false)
+/// A reason template: literal text with `{column}` replaced by the row's
+/// value (blank when missing).
+#[derive(Debug, Clone)]
+pub struct Template {
+    parts: Vec<(String, Option<String>)>,
 }
 
-/// The reason of the case each row matched.
-pub fn reason_expr(cases: &[FlatCase], index: Expr) -> Expr {
-    let mut expr = lit(NULL).cast(DataType::String);
-    for (i, case) in cases.iter().enumerate().rev() {
-        expr = when(index.clone().eq(lit(i as i32)))
-            .then(template_expr(&case.reason))
-            .otherwise(expr);
+impl Template {
+    /// Splits a template into (literal, field) parts.
+    pub fn parse(template: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            parts.push((rest[..open].to_string(), Some(rest[open + 1..open + close].to_string())));
+            rest = &rest[open + close + 1..];
+        }
+        parts.push((rest.to_string(), None));
+        Template { parts }
     }
-    expr
+}
+
+/// Renders the reasons of matched cases row by row; each column a template
+/// refers to is cast to text once.
+pub struct ReasonWriter {
+    templates: Vec<Template>,
+    columns: std::collections::HashMap<String, StringChunked>,
+}
+
+impl ReasonWriter {
+    /// Prepares the templates of `cases` against `df`.
+    pub fn new(df: &DataFrame, cases: &[FlatCase]) -> PolarsResult<ReasonWriter> {
+        let templates: Vec<Template> = cases.iter().map(|c| Template::parse(&c.reason)).collect();
+        let mut columns = std::collections::HashMap::new();
+        for t in &templates {
+            for (_, field) in &t.parts {
+                if let Some(f) = field
+                    && !columns.contains_key(f)
+                {
+                    let text = df.column(f)?.cast(&DataType::String)?;
+                    columns.insert(f.clone(), text.str()?.clone());
+                }
+            }
+        }
+        Ok(ReasonWriter { templates, columns })
+    }
+
+    /// The reason of case `case` for row `row`.
+    pub fn render(&self, case: usize, row: usize) -> String {
+        let mut out = String::new();
+        if let Some(t) = self.templates.get(case) {
+            for (text, field) in &t.parts {
+                out.push_str(text);
+                if let Some(value) = field.as_ref().and_then(|f| self.columns.get(f)).and_then(|c| c.get(row)) {
+                    out.push_str(value);
+                }
+            }
+        }
+        out
+    }
 }

@@ -113,16 +113,14 @@ pub fn plan(
     let mut df = canonical.clone();
     derive::derive(&mut df, policy, as_of, lang)?;
     let cases = engine::flatten(&policy.rules, lang);
-    let index = col("case_index");
     let df = df
         .lazy()
         .with_column(engine::first_match(&policy.rules).alias("case_index"))
-        .with_column(engine::reason_expr(&cases, index).alias("rule_reason"))
         .collect()?;
+    let reasons = engine::ReasonWriter::new(&df, &cases)?;
 
     let n = df.height();
     let case_index = df.column("case_index")?.i32()?;
-    let rule_reason = df.column("rule_reason")?.str()?;
     let reject = df.column("reject_reason")?.str()?;
     let destination = df.column("destination")?.str()?;
     let effective = df.column("effective_classification")?.str()?;
@@ -141,12 +139,11 @@ pub fn plan(
     for i in 0..n {
         let (d, r, why) = if let Some(reject) = reject.get(i) {
             (Disposition::Rejected.code(), None, reject.to_string())
-        } else if let Some(case) = case_index.get(i).and_then(|k| cases.get(k as usize)) {
-            (
-                case.disposition,
-                Some(case.rule.as_str()),
-                rule_reason.get(i).unwrap_or("").to_string(),
-            )
+        } else if let Some((k, case)) = case_index
+            .get(i)
+            .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
+        {
+            (case.disposition, Some(case.rule.as_str()), reasons.render(k, i))
         } else {
             (Disposition::Review.code(), None, no_rule.to_string())
         };
