@@ -174,14 +174,24 @@ fn write_run_folder(out: &Path, report: &PlanReport<'_>) -> Result<()> {
         .tempdir_in(parent)
         .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
     let dir = staging.path();
-    let mut decisions = report.decisions.clone();
-    output::write_csv_atomically(&mut decisions, &dir.join("decisions.csv"))?;
-    write_atomically(&dir.join("decisions.parquet"), |f| {
-        ParquetWriter::new(f).finish(&mut decisions)?;
-        Ok(())
+    // The tables and the workbook are written at the same time: the
+    // workbook is the slow part, and the machine has cores to spare.
+    std::thread::scope(|scope| -> Result<()> {
+        let tables = scope.spawn(|| -> Result<()> {
+            let mut decisions = report.decisions.clone();
+            output::write_csv_atomically(&mut decisions, &dir.join("decisions.csv"))?;
+            write_atomically(&dir.join("decisions.parquet"), |f| {
+                ParquetWriter::new(f).finish(&mut decisions)?;
+                Ok(())
+            })?;
+            write_skipped(&dir.join("skipped.csv"), report.skipped)
+        });
+        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report);
+        let tables = tables
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        workbook.and(tables)
     })?;
-    write_skipped(&dir.join("skipped.csv"), report.skipped)?;
-    plan_workbook::write(&dir.join("plan.xlsx"), report)?;
     // Swap the finished folder in; an old one (with --force) goes only
     // after the new one is in place.
     let old = if out.exists() {

@@ -91,7 +91,10 @@ impl Template {
             let Some(close) = rest[open..].find('}') else {
                 break;
             };
-            parts.push((rest[..open].to_string(), Some(rest[open + 1..open + close].to_string())));
+            parts.push((
+                rest[..open].to_string(),
+                Some(rest[open + 1..open + close].to_string()),
+            ));
             rest = &rest[open + close + 1..];
         }
         parts.push((rest.to_string(), None));
@@ -130,7 +133,11 @@ impl ReasonWriter {
         if let Some(t) = self.templates.get(case) {
             for (text, field) in &t.parts {
                 out.push_str(text);
-                if let Some(value) = field.as_ref().and_then(|f| self.columns.get(f)).and_then(|c| c.get(row)) {
+                if let Some(value) = field
+                    .as_ref()
+                    .and_then(|f| self.columns.get(f))
+                    .and_then(|c| c.get(row))
+                {
                     out.push_str(value);
                 }
             }

@@ -143,7 +143,11 @@ pub fn plan(
             .get(i)
             .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
         {
-            (case.disposition, Some(case.rule.as_str()), reasons.render(k, i))
+            (
+                case.disposition,
+                Some(case.rule.as_str()),
+                reasons.render(k, i),
+            )
         } else {
             (Disposition::Review.code(), None, no_rule.to_string())
         };
