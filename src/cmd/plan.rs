@@ -264,3 +264,77 @@ fn summary(config: &PlanConfig, decisions: &DataFrame) -> Result<String> {
     );
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::guard::Format;
+    use crate::ingest::{FileReport, SheetReport};
+
+    fn ingested(data_rows: u64) -> Ingested {
+        Ingested {
+            table: DataFrame::empty(),
+            files: vec![FileReport {
+                path: "a.xlsx".into(),
+                format: Format::Xlsx,
+                sha256: String::new(),
+                size: 0,
+                sheets: vec![SheetReport {
+                    sheet: "s".into(),
+                    header_rows: Some((1, 1)),
+                    data_rows,
+                    skipped_rows: 4,
+                    ..SheetReport::default()
+                }],
+            }],
+            errors: Vec::new(),
+            problems: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn decisions(dispositions: &[&str]) -> DataFrame {
+        let n = dispositions.len();
+        DataFrame::new(
+            n,
+            vec![
+                Column::new("source_file".into(), vec!["a.xlsx"; n]),
+                Column::new("source_sheet".into(), vec!["s"; n]),
+                Column::new("disposition".into(), dispositions.to_vec()),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn reconciliation_balances_when_every_row_is_accounted_for() {
+        let r = reconcile(&ingested(3), &decisions(&["DESTROY", "REJECTED", "KEEP"])).unwrap();
+        assert_eq!(
+            r,
+            [Reconciled {
+                file: "a.xlsx".into(),
+                sheet: "s".into(),
+                read: 3,
+                decided: 2,
+                rejected: 1,
+                skipped: 4
+            }]
+        );
+        assert!(r[0].balances());
+    }
+
+    #[test]
+    fn reconciliation_fails_when_a_row_is_lost_or_invented() {
+        let lost = reconcile(&ingested(4), &decisions(&["DESTROY", "REJECTED", "KEEP"])).unwrap();
+        assert!(!lost[0].balances());
+        let invented = reconcile(&ingested(1), &decisions(&["DESTROY", "KEEP"])).unwrap();
+        assert!(!invented[0].balances());
+        // Rows from a source no sheet report knows are unaccounted for.
+        let mut stray = decisions(&["DESTROY"]);
+        stray
+            .with_column(Column::new("source_sheet".into(), ["other"]))
+            .unwrap();
+        let r = reconcile(&ingested(0), &stray).unwrap();
+        assert!(r.iter().any(|x| x.sheet == "other" && !x.balances()));
+    }
+}

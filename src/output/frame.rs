@@ -55,6 +55,19 @@ pub fn write_frame(
     words: &BoolWords,
     display: &dyn Fn(&str, &str) -> Option<String>,
 ) -> Result<()> {
+    write_frame_split(workbook, name, df, columns, words, display, MAX_DATA_ROWS)
+}
+
+/// [`write_frame`] with `max_rows` data rows per sheet.
+fn write_frame_split(
+    workbook: &mut Workbook,
+    name: &str,
+    df: &DataFrame,
+    columns: &[(&str, &str)],
+    words: &BoolWords,
+    display: &dyn Fn(&str, &str) -> Option<String>,
+    max_rows: usize,
+) -> Result<()> {
     let readers: Vec<(&str, Reader)> = columns
         .iter()
         .filter_map(|(c, _)| df.column(c).ok().map(|col| (*c, col)))
@@ -68,7 +81,7 @@ pub fn write_frame(
     let bold = Format::new().set_bold();
     let dates = date_format();
     let height = df.height();
-    let parts = height.div_ceil(MAX_DATA_ROWS).max(1);
+    let parts = height.div_ceil(max_rows).max(1);
     for part in 0..parts {
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         let sheet_name = if part == 0 {
@@ -79,8 +92,8 @@ pub fn write_frame(
         sheet.set_name(&sheet_name)?;
         let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
         // Widths must be known before rows stream out: measure this part first.
-        let start = part * MAX_DATA_ROWS;
-        let end = (start + MAX_DATA_ROWS).min(height);
+        let start = part * max_rows;
+        let end = (start + max_rows).min(height);
         for (c, (column, reader)) in readers.iter().enumerate() {
             let w = match reader {
                 Reader::Text(ca) => (start..end.min(start + 2000))
@@ -140,4 +153,62 @@ pub fn write_frame(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn a_table_past_the_row_limit_continues_on_further_sheets() {
+        let df = DataFrame::new(
+            7,
+            vec![
+                Column::new(
+                    "id".into(),
+                    (1..=7).map(|i| format!("=D-{i}")).collect::<Vec<_>>(),
+                ),
+                Column::new("n".into(), (1..=7).collect::<Vec<i64>>()),
+                Column::new("ok".into(), [true, false, true, true, false, true, true]),
+            ],
+        )
+        .unwrap();
+        let mut wb = super::super::new_workbook().unwrap();
+        let words = BoolWords {
+            yes: "是",
+            no: "否",
+        };
+        write_frame_split(
+            &mut wb,
+            "表",
+            &df,
+            &[("id", "编号"), ("n", "数"), ("ok", "是否")],
+            &words,
+            &|_, _| None,
+            3,
+        )
+        .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["表", "表 (2)", "表 (3)"]);
+        let mut ids = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows: Vec<Vec<String>> = range
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            assert_eq!(rows[0], ["编号", "数", "是否"], "every part has the header");
+            ids.extend(rows[1..].iter().map(|r| r[0].clone()));
+            if name == "表 (3)" {
+                assert_eq!(rows[1], ["=D-7", "7", "是"]);
+            }
+        }
+        assert_eq!(
+            ids,
+            (1..=7).map(|i| format!("=D-{i}")).collect::<Vec<_>>(),
+            "every row once, as text, in order"
+        );
+    }
 }
