@@ -412,6 +412,7 @@ fn main() -> Result<(), XlsxError> {
         "Doc No",
         "Title",
         "Classification",
+        "Secrecy Period",
         "Department",
         "Holder",
         "Status",
@@ -433,12 +434,23 @@ fn main() -> Result<(), XlsxError> {
             2,
             ["Secret", "Confidential", "Internal", "Top Secret"][i as usize % 4],
         )?;
-        loans.write_string(r, 3, "Registry")?;
-        loans.write_string(r, 4, holders[i as usize % holders.len()])?;
-        loans.write_string(r, 5, ["On loan", "Circulating", "On hand"][i as usize % 3])?;
-        loans.write_string(r, 6, format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i))?;
-        loans.write_number(r, 7, 2.0)?;
-        loans.write_number(r, 8, if i == 5 { 1.0 } else { 2.0 })?;
+        let period = [
+            "10年",
+            "",
+            "5年6个月",
+            "长期",
+            "解密时间:2026年1月1日",
+            "20 years",
+        ][i as usize % 6];
+        if !period.is_empty() {
+            loans.write_string(r, 3, period)?;
+        }
+        loans.write_string(r, 4, "Registry")?;
+        loans.write_string(r, 5, holders[i as usize % holders.len()])?;
+        loans.write_string(r, 6, ["On loan", "Circulating", "On hand"][i as usize % 3])?;
+        loans.write_string(r, 7, format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i))?;
+        loans.write_number(r, 8, 2.0)?;
+        loans.write_number(r, 9, if i == 5 { 1.0 } else { 2.0 })?;
     }
 
     // A sheet of instructions: no register header.
