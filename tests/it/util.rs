@@ -63,9 +63,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The repository root.
+/// The repository root, read when the test runs (cargo sets it), not when
+/// it was compiled: a target folder shared between clones must not send the
+/// tests to another clone's files.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().expect("current dir"))
 }
 
 /// A fixture written by tests/fixtures/make_fixtures.py (openpyxl,
