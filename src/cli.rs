@@ -61,6 +61,23 @@ pub enum Command {
     ///   clearance policy check my-policy.toml
     #[command(verbatim_doc_comment, subcommand)]
     Policy(PolicyCommand),
+    /// Check that destruction manifests are as issued.
+    ///
+    /// Reports, line by line, any item changed, added or removed since the
+    /// manifest was issued; filling in the review columns is not a change.
+    /// Exit 0 when every manifest is intact, 1 otherwise.
+    ///
+    /// Examples:
+    ///
+    ///   clearance verify reports/2024-12-31/manifests/
+    ///
+    ///   clearance verify reviewed/2024-D-001.xlsx
+    #[command(verbatim_doc_comment)]
+    Verify {
+        /// Manifest files, or folders of them.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// `clearance policy …`.
@@ -99,6 +116,21 @@ pub struct PlanArgs {
     /// Replace an existing run folder.
     #[arg(long)]
     pub force: bool,
+    /// Also write facility manifests with titles withheld (the digest, over
+    /// the full items, is the same as the office's copy).
+    #[arg(long)]
+    pub redact_titles: bool,
+    /// Also write one copy of each manifest per department, for parallel
+    /// review.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub split_by: Option<SplitBy>,
+}
+
+/// What manifests can be split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    /// The holding department.
+    Department,
 }
 
 /// Output language for labels and sheet names.

@@ -108,6 +108,10 @@ pub struct PlanConfig {
     pub out: PathBuf,
     /// Whether an existing run folder may be replaced.
     pub force: bool,
+    /// Write redacted copies of facility manifests.
+    pub redact_titles: bool,
+    /// Write per-department copies of manifests.
+    pub split_by_department: bool,
 }
 
 /// Reads an as-of date; the default is 31 December of `today`'s year.
@@ -139,5 +143,7 @@ pub fn plan_config(args: PlanArgs) -> Result<PlanConfig> {
         as_of,
         out,
         force: args.force,
+        redact_titles: args.redact_titles,
+        split_by_department: args.split_by == Some(crate::cli::SplitBy::Department),
     })
 }

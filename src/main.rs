@@ -16,6 +16,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Validate(args) => cmd::validate::run(&config::validate_config(args)?),
         Command::Plan(args) => cmd::plan::run(&config::plan_config(args)?),
         Command::Policy(command) => cmd::policy::run(command),
+        Command::Verify { paths } => cmd::verify::run(&paths),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod plan;
 pub mod policy;
 pub mod validate;
+pub mod verify;
 
 /// How a command ended, mapped by `main` to the documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

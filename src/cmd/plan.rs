@@ -75,7 +75,14 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         as_of: config.as_of,
         lang: input.lang,
     };
-    write_run_folder(&config.out, &report)?;
+    let lists = crate::manifest::ListOptions {
+        unit: input.policy.plan.unit_name.clone(),
+        as_of: config.as_of,
+        lang: input.lang,
+        redact_titles: config.redact_titles,
+        split_by_department: config.split_by_department,
+    };
+    write_run_folder(&config.out, &report, &lists)?;
     print!("{}", summary(config, &decisions)?);
     Ok(Outcome::Success)
 }
@@ -163,7 +170,7 @@ fn write_skipped(path: &Path, skipped: &[SkippedRow]) -> Result<()> {
 }
 
 /// Builds the run folder beside `out` and renames it into place.
-fn write_run_folder(out: &Path, report: &PlanReport<'_>) -> Result<()> {
+fn write_run_folder(out: &Path, report: &PlanReport<'_>, lists: &crate::manifest::ListOptions) -> Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -186,7 +193,9 @@ fn write_run_folder(out: &Path, report: &PlanReport<'_>) -> Result<()> {
             })?;
             write_skipped(&dir.join("skipped.csv"), report.skipped)
         });
-        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report);
+        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report)
+            .and_then(|()| crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists).map(|_| ()))
+            .and_then(|()| crate::manifest::write_lists(&dir.join("lists"), report.decisions, lists).map(|_| ()));
         let tables = tables
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -210,7 +219,9 @@ fn write_run_folder(out: &Path, report: &PlanReport<'_>) -> Result<()> {
     } else {
         None
     };
-    output::set_readable(dir, true)?;
+    for sub in [dir.to_path_buf(), dir.join("manifests"), dir.join("lists")] {
+        output::set_readable(&sub, true)?;
+    }
     let staged = staging.keep();
     std::fs::rename(&staged, out)
         .with_context(|| format!("moving the run folder to {}", out.display()))?;
@@ -259,7 +270,7 @@ fn summary(config: &PlanConfig, decisions: &DataFrame) -> Result<String> {
     }
     let _ = writeln!(
         out,
-        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv)",
+        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/)",
         config.out.display()
     );
     Ok(out)

@@ -7,6 +7,7 @@
 
 pub mod frame;
 pub mod plan_workbook;
+pub mod printable;
 pub mod validation;
 
 use std::path::Path;

@@ -1,0 +1,154 @@
+//! Printable lists: the documents people print, sign and carry.
+//!
+//! Every manifest and list is laid out the same way so that it prints
+//! without edits: a heading, a bold header row repeated on every page,
+//! numbered lines, a totals row, a signature block; A4 landscape, fitted to
+//! the page width, with "page x of y" and the digest in the footer. The
+//! sheet is protected without a password (it prevents accidents; the
+//! digest catches the rest) and only the review columns can be edited.
+
+use anyhow::Result;
+use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+
+use crate::config::Lang;
+
+use super::{OutCell, date_cell, date_format, display_width};
+
+/// A list to print.
+pub struct Printable<'a> {
+    /// The heading.
+    pub title: String,
+    /// Lines under the heading (batch, date, site, …).
+    pub info: Vec<String>,
+    /// The column headers of the lines.
+    pub headers: Vec<&'a str>,
+    /// The lines.
+    pub rows: Vec<Vec<OutCell>>,
+    /// The totals row.
+    pub totals: Vec<OutCell>,
+    /// Whether to add the review columns (decision drop-down and comment).
+    pub review: bool,
+    /// Signature lines (经办人, 监销人, 审批人 …).
+    pub signatures: Vec<String>,
+    /// Text for the left of the footer (the digest, for manifests).
+    pub footer: String,
+    /// Language of labels.
+    pub lang: Lang,
+}
+
+/// The review decisions offered in the drop-down.
+pub fn review_choices(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Zh => ["同意", "不同意", "暂缓"],
+        Lang::En => ["Approve", "Reject", "Defer"],
+    }
+}
+
+/// The labels of the two review columns.
+pub fn review_headers(lang: Lang) -> [&'static str; 2] {
+    match lang {
+        Lang::Zh => ["审核意见", "意见说明"],
+        Lang::En => ["Decision", "Comment"],
+    }
+}
+
+/// The row (0-based) of the header row in every printable sheet.
+pub const HEADER_ROW: u32 = 4;
+
+/// Writes a printable list as a new sheet named `name`; returns the sheet.
+pub fn write_printable<'w>(wb: &'w mut Workbook, name: &str, p: &Printable<'_>) -> Result<&'w mut Worksheet> {
+    let sheet = wb.add_worksheet();
+    sheet.set_name(name)?;
+    let mut headers: Vec<&str> = p.headers.clone();
+    if p.review {
+        headers.extend(review_headers(p.lang));
+    }
+    let ncols = headers.len() as u16;
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let cell = border.clone().set_text_wrap();
+    let editable = border.clone().set_unlocked().set_text_wrap();
+    let dates = date_format().set_border(FormatBorder::Thin);
+    let bold = Format::new().set_bold().set_border(FormatBorder::Thin);
+
+    sheet.merge_range(0, 0, 0, ncols - 1, &p.title, &title)?;
+    for (i, line) in p.info.iter().take(3).enumerate() {
+        sheet.merge_range(1 + i as u32, 0, 1 + i as u32, ncols - 1, line, &Format::new())?;
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &head)?;
+    }
+    let mut r = HEADER_ROW;
+    for row in &p.rows {
+        r += 1;
+        for (c, v) in row.iter().enumerate() {
+            let c16 = c as u16;
+            match v {
+                OutCell::Text(s) => {
+                    sheet.write_string_with_format(r, c16, s, &cell)?;
+                    widths[c] = widths[c].max(display_width(s).min(40));
+                }
+                OutCell::Number(n) => {
+                    sheet.write_number_with_format(r, c16, *n, &cell)?;
+                }
+                OutCell::Date(d) => {
+                    sheet.write_date_with_format(r, c16, date_cell(*d)?, &dates)?;
+                    widths[c] = widths[c].max(10);
+                }
+                OutCell::Blank => {
+                    sheet.write_blank(r, c16, &cell)?;
+                }
+            }
+        }
+        if p.review {
+            let first = p.headers.len() as u16;
+            sheet.write_blank(r, first, &editable)?;
+            sheet.write_blank(r, first + 1, &editable)?;
+        }
+    }
+    let last_line = r;
+    if p.review && last_line > HEADER_ROW {
+        let first = p.headers.len() as u16;
+        let choices = review_choices(p.lang);
+        let validation = DataValidation::new().allow_list_strings(&choices)?;
+        sheet.add_data_validation(HEADER_ROW + 1, first, last_line, first, &validation)?;
+        widths[first as usize] = widths[first as usize].max(8);
+        widths[first as usize + 1] = widths[first as usize + 1].max(24);
+    }
+    r += 1;
+    for (c, v) in p.totals.iter().enumerate() {
+        match v {
+            OutCell::Text(s) => sheet.write_string_with_format(r, c as u16, s, &bold)?,
+            OutCell::Number(n) => sheet.write_number_with_format(r, c as u16, *n, &bold)?,
+            _ => sheet.write_blank(r, c as u16, &bold)?,
+        };
+    }
+    r += 2;
+    for line in &p.signatures {
+        sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
+        sheet.set_row_height(r, 24)?;
+        r += 1;
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
+    }
+    // Printing: A4 landscape, one page wide, the header on every page.
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    sheet.set_print_center_horizontally(true);
+    let page = match p.lang {
+        Lang::Zh => "第 &P 页 共 &N 页",
+        Lang::En => "Page &P of &N",
+    };
+    sheet.set_footer(format!("&L&8{}&R{page}", p.footer.replace('&', "&&")));
+    sheet.protect();
+    Ok(sheet)
+}
