@@ -170,7 +170,11 @@ fn write_skipped(path: &Path, skipped: &[SkippedRow]) -> Result<()> {
 }
 
 /// Builds the run folder beside `out` and renames it into place.
-fn write_run_folder(out: &Path, report: &PlanReport<'_>, lists: &crate::manifest::ListOptions) -> Result<()> {
+fn write_run_folder(
+    out: &Path,
+    report: &PlanReport<'_>,
+    lists: &crate::manifest::ListOptions,
+) -> Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -194,8 +198,14 @@ fn write_run_folder(out: &Path, report: &PlanReport<'_>, lists: &crate::manifest
             write_skipped(&dir.join("skipped.csv"), report.skipped)
         });
         let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report)
-            .and_then(|()| crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists).map(|_| ()))
-            .and_then(|()| crate::manifest::write_lists(&dir.join("lists"), report.decisions, lists).map(|_| ()));
+            .and_then(|()| {
+                crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists)
+                    .map(|_| ())
+            })
+            .and_then(|()| {
+                crate::manifest::write_lists(&dir.join("lists"), report.decisions, lists)
+                    .map(|_| ())
+            });
         let tables = tables
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -17,11 +17,20 @@ pub fn run(paths: &[PathBuf]) -> Result<Outcome> {
     for file in files {
         match verify::verify_file(&file) {
             Ok(v) if v.intact() => {
-                println!("{}: intact — batch {}, {} lines", v.path.display(), v.batch, v.lines);
+                println!(
+                    "{}: intact — batch {}, {} lines",
+                    v.path.display(),
+                    v.batch,
+                    v.lines
+                );
             }
             Ok(v) => {
                 outcome = Outcome::DataError;
-                println!("{}: CHANGED since issue — batch {}", v.path.display(), v.batch);
+                println!(
+                    "{}: CHANGED since issue — batch {}",
+                    v.path.display(),
+                    v.batch
+                );
                 for f in &v.findings {
                     println!("  {f}");
                 }

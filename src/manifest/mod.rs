@@ -119,7 +119,10 @@ pub fn digest(lines: &[Vec<String>]) -> String {
     h.update(ITEMS_MAGIC.as_bytes());
     for line in lines {
         h.update(b"\n");
-        let clean: Vec<String> = line.iter().map(|f| f.replace(['\t', '\n', '\r'], " ")).collect();
+        let clean: Vec<String> = line
+            .iter()
+            .map(|f| f.replace(['\t', '\n', '\r'], " "))
+            .collect();
         h.update(clean.join("\t").as_bytes());
     }
     hex(&h.finalize())
@@ -143,7 +146,10 @@ pub struct Batch {
 impl Batch {
     /// The canonical lines.
     pub fn canonical(&self) -> Vec<Vec<String>> {
-        self.lines.iter().map(|l| l.canonical_fields(&title_hash(&l.title)).to_vec()).collect()
+        self.lines
+            .iter()
+            .map(|l| l.canonical_fields(&title_hash(&l.title)).to_vec())
+            .collect()
     }
 
     /// The batch digest.
@@ -160,11 +166,25 @@ fn text(df: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
 /// batches first, then in-house, each by level code.
 pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batch>> {
     let get = |name: &str| text(decisions, name);
-    let (disposition, site, level, witnesses) = (get("disposition")?, get("destruction_site")?, get("destruction_level")?, get("witnesses")?);
-    let (doc_id, title, classification, effective, medium) =
-        (get("doc_id")?, get("title")?, get("classification")?, get("effective_classification")?, get("medium")?);
+    let (disposition, site, level, witnesses) = (
+        get("disposition")?,
+        get("destruction_site")?,
+        get("destruction_level")?,
+        get("witnesses")?,
+    );
+    let (doc_id, title, classification, effective, medium) = (
+        get("doc_id")?,
+        get("title")?,
+        get("classification")?,
+        get("effective_classification")?,
+        get("medium")?,
+    );
     let (copies, pages, department) = (get("copies")?, get("pages")?, get("department")?);
-    let (file, sheet, row) = (get("source_file")?, get("source_sheet")?, get("source_row")?);
+    let (file, sheet, row) = (
+        get("source_file")?,
+        get("source_sheet")?,
+        get("source_row")?,
+    );
     let mut groups: BTreeMap<(u8, String), (u32, Vec<LineItem>)> = BTreeMap::new();
     for i in 0..decisions.height() {
         if disposition.get(i) != Some("DESTROY") {
@@ -172,8 +192,12 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
         }
         let s = site.get(i).unwrap_or("FACILITY").to_string();
         let order = if s == "FACILITY" { 0 } else { 1 };
-        let entry = groups.entry((order, level.get(i).unwrap_or("").to_string())).or_insert((0, Vec::new()));
-        entry.0 = entry.0.max(witnesses.get(i).and_then(|w| w.parse().ok()).unwrap_or(2));
+        let entry = groups
+            .entry((order, level.get(i).unwrap_or("").to_string()))
+            .or_insert((0, Vec::new()));
+        entry.0 = entry
+            .0
+            .max(witnesses.get(i).and_then(|w| w.parse().ok()).unwrap_or(2));
         let s_ = |c: &StringChunked| c.get(i).unwrap_or("").to_string();
         entry.1.push(LineItem {
             no: entry.1.len() as u32 + 1,
@@ -263,22 +287,44 @@ pub struct Written {
 
 /// Writes one manifest workbook for `batch` (titles withheld when
 /// `redact`).
-pub fn write_manifest(path: &Path, batch: &Batch, opts: &ListOptions, redact: bool) -> Result<String> {
+pub fn write_manifest(
+    path: &Path,
+    batch: &Batch,
+    opts: &ListOptions,
+    redact: bool,
+) -> Result<String> {
     let lang = opts.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let digest = batch.digest();
     let display = display_code(lang);
     let site = display("destruction_site", &batch.site).unwrap_or_default();
-    let classified = batch.lines.iter().any(|x| matches!(x.effective.as_str(), "TOP_SECRET" | "SECRET" | "CONFIDENTIAL"));
+    let classified = batch.lines.iter().any(|x| {
+        matches!(
+            x.effective.as_str(),
+            "TOP_SECRET" | "SECRET" | "CONFIDENTIAL"
+        )
+    });
     let witnesses = batch.witnesses.max(if classified { 2 } else { 1 });
-    let mut signatures = vec![l("经办人：____________________    日期：____________", "Prepared by: ____________________    Date: ____________").to_string()];
+    let mut signatures = vec![
+        l(
+            "经办人：____________________    日期：____________",
+            "Prepared by: ____________________    Date: ____________",
+        )
+        .to_string(),
+    ];
     for k in 1..=witnesses {
         signatures.push(match lang {
             Lang::Zh => format!("监销人（{k}）：____________________    日期：____________"),
             Lang::En => format!("Witness {k}: ____________________    Date: ____________"),
         });
     }
-    signatures.push(l("审批人：____________________    日期：____________", "Approved by: ____________________    Date: ____________").to_string());
+    signatures.push(
+        l(
+            "审批人：____________________    日期：____________",
+            "Approved by: ____________________    Date: ____________",
+        )
+        .to_string(),
+    );
     let rows: Vec<Vec<OutCell>> = batch
         .lines
         .iter()
@@ -286,9 +332,16 @@ pub fn write_manifest(path: &Path, batch: &Batch, opts: &ListOptions, redact: bo
             vec![
                 OutCell::Number(f64::from(x.no)),
                 OutCell::Text(x.doc_id.clone()),
-                OutCell::Text(if redact { REDACTED.to_string() } else { x.title.clone() }),
+                OutCell::Text(if redact {
+                    REDACTED.to_string()
+                } else {
+                    x.title.clone()
+                }),
                 OutCell::Text(x.classification.clone()),
-                OutCell::Text(level_from_code(&x.effective).map_or(x.effective.clone(), |lv| level_label(lv, lang).to_string())),
+                OutCell::Text(
+                    level_from_code(&x.effective)
+                        .map_or(x.effective.clone(), |lv| level_label(lv, lang).to_string()),
+                ),
                 OutCell::Text(x.medium.clone()),
                 OutCell::Number(x.copies as f64),
                 OutCell::Number(x.pages as f64),
@@ -310,15 +363,34 @@ pub fn write_manifest(path: &Path, batch: &Batch, opts: &ListOptions, redact: bo
             match lang {
                 Lang::Zh => format!(
                     "批次：{}    基准日期：{}    销毁地点：{}    销毁等级：{}    监销人：至少 {} 人",
-                    batch.id, opts.as_of, site, method_text(&batch.level, lang), witnesses
+                    batch.id,
+                    opts.as_of,
+                    site,
+                    method_text(&batch.level, lang),
+                    witnesses
                 ),
                 Lang::En => format!(
                     "Batch: {}    As of: {}    Site: {}    Level: {}    Witnesses: at least {}",
-                    batch.id, opts.as_of, site, method_text(&batch.level, lang), witnesses
+                    batch.id,
+                    opts.as_of,
+                    site,
+                    method_text(&batch.level, lang),
+                    witnesses
                 ),
             },
-            format!("{}: {digest}", l("清单摘要 SHA-256", "Manifest digest SHA-256")),
-            if redact { l("本副本隐去文件标题，供销毁机构使用。", "Titles are withheld in this copy for the destruction facility.").to_string() } else { String::new() },
+            format!(
+                "{}: {digest}",
+                l("清单摘要 SHA-256", "Manifest digest SHA-256")
+            ),
+            if redact {
+                l(
+                    "本副本隐去文件标题，供销毁机构使用。",
+                    "Titles are withheld in this copy for the destruction facility.",
+                )
+                .to_string()
+            } else {
+                String::new()
+            },
         ],
         headers: manifest_headers(lang).to_vec(),
         rows,
@@ -365,10 +437,33 @@ pub fn write_manifest(path: &Path, batch: &Batch, opts: &ListOptions, redact: bo
 /// The column headers of a manifest's lines.
 pub fn manifest_headers(lang: Lang) -> [&'static str; 12] {
     match lang {
-        Lang::Zh => ["序号", "文件编号", "文件标题", "原标密级", "现密级", "载体", "份数", "页数", "部门", "来源文件", "工作表", "行号"],
+        Lang::Zh => [
+            "序号",
+            "文件编号",
+            "文件标题",
+            "原标密级",
+            "现密级",
+            "载体",
+            "份数",
+            "页数",
+            "部门",
+            "来源文件",
+            "工作表",
+            "行号",
+        ],
         Lang::En => [
-            "No", "Doc No", "Title", "Classification", "Effective", "Medium", "Copies", "Pages", "Department", "Source file",
-            "Sheet", "Row",
+            "No",
+            "Doc No",
+            "Title",
+            "Classification",
+            "Effective",
+            "Medium",
+            "Copies",
+            "Pages",
+            "Department",
+            "Source file",
+            "Sheet",
+            "Row",
         ],
     }
 }
@@ -377,33 +472,58 @@ pub fn manifest_headers(lang: Lang) -> [&'static str; 12] {
 pub fn file_safe(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let s = s.trim().trim_matches('.').to_string();
-    if s.is_empty() { "_".to_string() } else { s.chars().take(80).collect() }
+    if s.is_empty() {
+        "_".to_string()
+    } else {
+        s.chars().take(80).collect()
+    }
 }
 
 /// Writes every manifest of a plan into `dir` (the run folder's
 /// `manifests/`), with `index.csv`.
-pub fn write_manifests(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Result<Vec<Written>> {
+pub fn write_manifests(
+    dir: &Path,
+    decisions: &DataFrame,
+    opts: &ListOptions,
+) -> Result<Vec<Written>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     for batch in batches(decisions, opts.as_of)? {
-        let mut copies: Vec<(String, Batch, bool)> = vec![(format!("{}.xlsx", batch.id), batch.clone(), false)];
+        let mut copies: Vec<(String, Batch, bool)> =
+            vec![(format!("{}.xlsx", batch.id), batch.clone(), false)];
         if opts.redact_titles && batch.site == "FACILITY" {
             copies.push((format!("{}-redacted.xlsx", batch.id), batch.clone(), true));
         }
         if opts.split_by_department {
             let mut by_dep: BTreeMap<String, Vec<LineItem>> = BTreeMap::new();
             for line in &batch.lines {
-                by_dep.entry(line.department.clone()).or_default().push(line.clone());
+                by_dep
+                    .entry(line.department.clone())
+                    .or_default()
+                    .push(line.clone());
             }
             for (dep, mut lines) in by_dep {
                 for (k, l) in lines.iter_mut().enumerate() {
                     l.no = k as u32 + 1;
                 }
-                let part = Batch { lines, ..batch.clone() };
-                let name = if dep.is_empty() { "未填部门".to_string() } else { file_safe(&dep) };
+                let part = Batch {
+                    lines,
+                    ..batch.clone()
+                };
+                let name = if dep.is_empty() {
+                    "未填部门".to_string()
+                } else {
+                    file_safe(&dep)
+                };
                 copies.push((format!("{}-{name}.xlsx", batch.id), part, false));
             }
         }
@@ -422,14 +542,29 @@ pub fn write_manifests(dir: &Path, decisions: &DataFrame, opts: &ListOptions) ->
     }
     let mut index = String::from("file,batch,site,level,lines,copies,digest\n");
     for w in &written {
-        index.push_str(&format!("{},{},{},{},{},{},{}\n", csv_field(&w.file), w.batch, w.site, w.level, w.lines, w.copies, w.digest));
+        index.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            csv_field(&w.file),
+            w.batch,
+            w.site,
+            w.level,
+            w.lines,
+            w.copies,
+            w.digest
+        ));
     }
-    write_atomically(&dir.join("index.csv"), |f| Ok(std::io::Write::write_all(f, index.as_bytes())?))?;
+    write_atomically(&dir.join("index.csv"), |f| {
+        Ok(std::io::Write::write_all(f, index.as_bytes())?)
+    })?;
     Ok(written)
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// Writes the other lists into `dir` (the run folder's `lists/`): one
@@ -442,17 +577,41 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
     let get = |name: &str| text(decisions, name);
     let disposition = get("disposition")?;
     let cols: Vec<(&str, StringChunked)> = [
-        "doc_id", "title", "classification", "effective_classification", "medium", "copies", "pages", "department", "holder",
-        "destination", "out_date", "days_out", "retention_resolved", "retention_expires_on", "source_file", "source_row",
-        "anomalies", "issuer", "category",
+        "doc_id",
+        "title",
+        "classification",
+        "effective_classification",
+        "medium",
+        "copies",
+        "pages",
+        "department",
+        "holder",
+        "destination",
+        "out_date",
+        "days_out",
+        "retention_resolved",
+        "retention_expires_on",
+        "source_file",
+        "source_row",
+        "anomalies",
+        "issuer",
+        "category",
     ]
     .iter()
     .map(|c| get(c).map(|v| (*c, v)))
     .collect::<PolarsResult<_>>()?;
     let col = |name: &str, i: usize| -> String {
-        cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| c.get(i)).unwrap_or("").to_string()
+        cols.iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, c)| c.get(i))
+            .unwrap_or("")
+            .to_string()
     };
-    let rows_of = |code: &str| (0..decisions.height()).filter(|i| disposition.get(*i) == Some(code)).collect::<Vec<usize>>();
+    let rows_of = |code: &str| {
+        (0..decisions.height())
+            .filter(|i| disposition.get(*i) == Some(code))
+            .collect::<Vec<usize>>()
+    };
     let level = |i: usize| {
         let e = col("effective_classification", i);
         level_from_code(&e).map_or(e, |lv| level_label(lv, lang).to_string())
@@ -475,7 +634,13 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
         written.push(path);
         Ok(())
     };
-    let info = |what: String| vec![what, format!("{}：{}", l("基准日期", "As of"), opts.as_of), String::new()];
+    let info = |what: String| {
+        vec![
+            what,
+            format!("{}：{}", l("基准日期", "As of"), opts.as_of),
+            String::new(),
+        ]
+    };
     let totals = |n: usize, copies: i64| {
         vec![
             OutCell::Text(l("合计", "Total").to_string()),
@@ -485,12 +650,19 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
             }),
         ]
     };
-    let copies_of = |rows: &[usize]| rows.iter().map(|i| col("copies", *i).parse::<i64>().unwrap_or(1)).sum::<i64>();
+    let copies_of = |rows: &[usize]| {
+        rows.iter()
+            .map(|i| col("copies", *i).parse::<i64>().unwrap_or(1))
+            .sum::<i64>()
+    };
 
     // Return lists, one per destination.
     let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in rows_of("RETURN") {
-        by_destination.entry(col("destination", i)).or_default().push(i);
+        by_destination
+            .entry(col("destination", i))
+            .or_default()
+            .push(i);
     }
     for (destination, rows) in &by_destination {
         let lines = rows
@@ -523,7 +695,18 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
                     Lang::En => format!("{} return list", opts.unit),
                 },
                 info: info(format!("{}：{destination}", l("退还单位", "Return to"))),
-                headers: vec![l("序号", "No"), l("文件编号", "Doc No"), l("文件标题", "Title"), l("密级", "Classification"), l("来文单位", "Issuer"), l("份数", "Copies"), l("页数", "Pages"), l("部门", "Department"), l("来源文件", "Source file"), l("行号", "Row")],
+                headers: vec![
+                    l("序号", "No"),
+                    l("文件编号", "Doc No"),
+                    l("文件标题", "Title"),
+                    l("密级", "Classification"),
+                    l("来文单位", "Issuer"),
+                    l("份数", "Copies"),
+                    l("页数", "Pages"),
+                    l("部门", "Department"),
+                    l("来源文件", "Source file"),
+                    l("行号", "Row"),
+                ],
                 rows: lines,
                 totals: totals(rows.len(), copies_of(rows)),
                 review: false,
@@ -558,13 +741,32 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
     write(
         l("归档移交清单", "archive-transfer-list").to_string(),
         Printable {
-            title: format!("{} {}", opts.unit, l("归档移交清单", "archive transfer list")),
+            title: format!(
+                "{} {}",
+                opts.unit,
+                l("归档移交清单", "archive transfer list")
+            ),
             info: info(l("移交档案室", "To the archive").to_string()),
-            headers: vec![l("序号", "No"), l("文件编号", "Doc No"), l("文件标题", "Title"), l("密级", "Classification"), l("保管期限", "Retention"), l("类别", "Category"), l("份数", "Copies"), l("页数", "Pages"), l("部门", "Department"), l("来源文件", "Source file"), l("行号", "Row")],
+            headers: vec![
+                l("序号", "No"),
+                l("文件编号", "Doc No"),
+                l("文件标题", "Title"),
+                l("密级", "Classification"),
+                l("保管期限", "Retention"),
+                l("类别", "Category"),
+                l("份数", "Copies"),
+                l("页数", "Pages"),
+                l("部门", "Department"),
+                l("来源文件", "Source file"),
+                l("行号", "Row"),
+            ],
             rows: lines,
             totals: totals(rows.len(), copies_of(&rows)),
             review: false,
-            signatures: sign(&[("移交人", "Handed over by"), ("接收人（档案室）", "Received by (archive)")]),
+            signatures: sign(&[
+                ("移交人", "Handed over by"),
+                ("接收人（档案室）", "Received by (archive)"),
+            ]),
             footer: String::new(),
             lang,
         },
@@ -590,16 +792,40 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
                 OutCell::Text(col("department", *i)),
                 OutCell::Text(col("out_date", *i)),
                 number(col("days_out", *i)),
-                OutCell::Text(if col("anomalies", *i).contains("OVERDUE") { l("超期", "OVERDUE").to_string() } else { String::new() }),
+                OutCell::Text(if col("anomalies", *i).contains("OVERDUE") {
+                    l("超期", "OVERDUE").to_string()
+                } else {
+                    String::new()
+                }),
             ]
         })
         .collect();
     write(
         l("收回清单", "recall-list").to_string(),
         Printable {
-            title: format!("{} {}", opts.unit, l("借出/传阅文件收回清单", "recall list")),
-            info: info(l("清理前须收回以下文件（超期在前）", "Get these back before clearance (overdue first)").to_string()),
-            headers: vec![l("序号", "No"), l("文件编号", "Doc No"), l("文件标题", "Title"), l("现密级", "Classification"), l("持有人", "Holder"), l("部门", "Department"), l("借出日期", "Out date"), l("已借出天数", "Days out"), l("超期", "Overdue")],
+            title: format!(
+                "{} {}",
+                opts.unit,
+                l("借出/传阅文件收回清单", "recall list")
+            ),
+            info: info(
+                l(
+                    "清理前须收回以下文件（超期在前）",
+                    "Get these back before clearance (overdue first)",
+                )
+                .to_string(),
+            ),
+            headers: vec![
+                l("序号", "No"),
+                l("文件编号", "Doc No"),
+                l("文件标题", "Title"),
+                l("现密级", "Classification"),
+                l("持有人", "Holder"),
+                l("部门", "Department"),
+                l("借出日期", "Out date"),
+                l("已借出天数", "Days out"),
+                l("超期", "Overdue"),
+            ],
             rows: lines,
             totals: totals(rows.len(), copies_of(&rows)),
             review: false,
@@ -632,8 +858,24 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
         l("鉴定清单", "appraisal-list").to_string(),
         Printable {
             title: format!("{} {}", opts.unit, l("到期档案鉴定清单", "appraisal list")),
-            info: info(l("保管期限已满的归档文件，提交鉴定", "Archived holdings past retention, for appraisal").to_string()),
-            headers: vec![l("序号", "No"), l("文件编号", "Doc No"), l("文件标题", "Title"), l("密级", "Classification"), l("保管期限", "Retention"), l("届满日期", "Expired on"), l("部门", "Department"), l("来源文件", "Source file"), l("行号", "Row")],
+            info: info(
+                l(
+                    "保管期限已满的归档文件，提交鉴定",
+                    "Archived holdings past retention, for appraisal",
+                )
+                .to_string(),
+            ),
+            headers: vec![
+                l("序号", "No"),
+                l("文件编号", "Doc No"),
+                l("文件标题", "Title"),
+                l("密级", "Classification"),
+                l("保管期限", "Retention"),
+                l("届满日期", "Expired on"),
+                l("部门", "Department"),
+                l("来源文件", "Source file"),
+                l("行号", "Row"),
+            ],
             rows: lines,
             totals: totals(rows.len(), copies_of(&rows)),
             review: true,

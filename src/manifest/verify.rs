@@ -49,8 +49,17 @@ fn cell_text(d: &Data) -> String {
 
 fn level_code(label: &str) -> String {
     use crate::domain::Level;
-    for level in [Level::TopSecret, Level::Secret, Level::Confidential, Level::Internal, Level::Unclassified] {
-        if label == level_label(level, Lang::Zh) || label == level_label(level, Lang::En) || label == level.code() {
+    for level in [
+        Level::TopSecret,
+        Level::Secret,
+        Level::Confidential,
+        Level::Internal,
+        Level::Unclassified,
+    ] {
+        if label == level_label(level, Lang::Zh)
+            || label == level_label(level, Lang::En)
+            || label == level.code()
+        {
             return level.code().to_string();
         }
     }
@@ -68,7 +77,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 if let Ok(entries) = std::fs::read_dir(&dir) {
                     for e in entries.flatten() {
                         let path = e.path();
-                        if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("xlsx")) {
+                        if path
+                            .extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+                        {
                             found.push(path);
                         }
                     }
@@ -94,22 +106,35 @@ fn index_digest(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy().into_owned();
     text.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split(',').collect();
-        (fields.first().map(|f| f.trim_matches('"')) == Some(name.as_str())).then(|| fields.last().unwrap_or(&"").to_string())
+        (fields.first().map(|f| f.trim_matches('"')) == Some(name.as_str()))
+            .then(|| fields.last().unwrap_or(&"").to_string())
     })
 }
 
 /// Verifies one manifest.
 pub fn verify_file(path: &Path) -> Result<Verified> {
-    let mut wb = open_workbook_auto(path).with_context(|| format!("{}: cannot open it as a workbook", path.display()))?;
+    let mut wb = open_workbook_auto(path)
+        .with_context(|| format!("{}: cannot open it as a workbook", path.display()))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == ITEMS_SHEET) {
-        bail!("{}: not a clearance manifest (no issued items inside)", path.display());
+        bail!(
+            "{}: not a clearance manifest (no issued items inside)",
+            path.display()
+        );
     }
-    let items = wb.worksheet_range(ITEMS_SHEET).with_context(|| format!("{}: reading the issued items", path.display()))?;
-    let rows: Vec<Vec<String>> = items.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let items = wb
+        .worksheet_range(ITEMS_SHEET)
+        .with_context(|| format!("{}: reading the issued items", path.display()))?;
+    let rows: Vec<Vec<String>> = items
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
     let head = rows.first().cloned().unwrap_or_default();
     if head.first().map(String::as_str) != Some(ITEMS_MAGIC) {
-        bail!("{}: the issued items are not in a known format", path.display());
+        bail!(
+            "{}: the issued items are not in a known format",
+            path.display()
+        );
     }
     let recorded = head.get(1).cloned().unwrap_or_default();
     let batch = head.get(2).cloned().unwrap_or_default();
@@ -125,19 +150,33 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
     let mut findings = Vec::new();
     let computed = digest(&issued);
     if computed != recorded {
-        findings.push(format!("the issued items do not match their digest {recorded} (computed {computed})"));
+        findings.push(format!(
+            "the issued items do not match their digest {recorded} (computed {computed})"
+        ));
     }
     if let Some(index) = index_digest(path)
         && index != recorded
     {
-        findings.push(format!("index.csv records digest {index}, the manifest {recorded}"));
+        findings.push(format!(
+            "index.csv records digest {index}, the manifest {recorded}"
+        ));
     }
 
-    let visible_name = names.iter().find(|n| *n != ITEMS_SHEET).cloned().unwrap_or_default();
-    let visible = wb.worksheet_range(&visible_name).with_context(|| format!("{}: reading {visible_name}", path.display()))?;
-    let vrows: Vec<Vec<String>> = visible.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let visible_name = names
+        .iter()
+        .find(|n| *n != ITEMS_SHEET)
+        .cloned()
+        .unwrap_or_default();
+    let visible = wb
+        .worksheet_range(&visible_name)
+        .with_context(|| format!("{}: reading {visible_name}", path.display()))?;
+    let vrows: Vec<Vec<String>> = visible
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
     let shown_digest = vrows.iter().flatten().find_map(|c| {
-        c.contains("SHA-256").then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
+        c.contains("SHA-256")
+            .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
     });
     if shown_digest.as_deref() != Some(recorded.as_str()) {
         findings.push(format!(
@@ -161,7 +200,10 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
         }
         let excel_row = k + 1;
         let Some(original) = by_no.get(&first) else {
-            findings.push(format!("row {excel_row}: line {first:?} ({}) was added", row.get(1).cloned().unwrap_or_default()));
+            findings.push(format!(
+                "row {excel_row}: line {first:?} ({}) was added",
+                row.get(1).cloned().unwrap_or_default()
+            ));
             continue;
         };
         if !seen.insert(first.clone()) {
@@ -170,19 +212,32 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
         }
         let mut fields: Vec<String> = row.iter().take(FIELD_NAMES.len()).cloned().collect();
         fields.resize(FIELD_NAMES.len(), String::new());
-        fields[2] = if fields[2] == REDACTED { original[2].clone() } else { title_hash(&fields[2]) };
+        fields[2] = if fields[2] == REDACTED {
+            original[2].clone()
+        } else {
+            title_hash(&fields[2])
+        };
         fields[4] = level_code(&fields[4]);
         for (f, name) in FIELD_NAMES.iter().enumerate() {
             if fields[f] != original[f] {
-                let shown = if f == 2 { row.get(2).cloned().unwrap_or_default() } else { fields[f].clone() };
+                let shown = if f == 2 {
+                    row.get(2).cloned().unwrap_or_default()
+                } else {
+                    fields[f].clone()
+                };
                 let was = if f == 4 {
-                    level_from_code(&original[f]).map_or(original[f].clone(), |l| level_label(l, Lang::Zh).to_string())
+                    level_from_code(&original[f]).map_or(original[f].clone(), |l| {
+                        level_label(l, Lang::Zh).to_string()
+                    })
                 } else if f == 2 {
                     "(the issued title)".to_string()
                 } else {
                     original[f].clone()
                 };
-                findings.push(format!("line {first} ({}): {name} changed to {shown:?}, issued {was:?}", original[1]));
+                findings.push(format!(
+                    "line {first} ({}): {name} changed to {shown:?}, issued {was:?}",
+                    original[1]
+                ));
             }
         }
     }
@@ -191,5 +246,10 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
             findings.push(format!("line {no} ({}) was removed", original[1]));
         }
     }
-    Ok(Verified { path: path.to_path_buf(), batch, lines: issued.len(), findings })
+    Ok(Verified {
+        path: path.to_path_buf(),
+        batch,
+        lines: issued.len(),
+        findings,
+    })
 }

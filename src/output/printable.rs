@@ -56,7 +56,11 @@ pub fn review_headers(lang: Lang) -> [&'static str; 2] {
 pub const HEADER_ROW: u32 = 4;
 
 /// Writes a printable list as a new sheet named `name`; returns the sheet.
-pub fn write_printable<'w>(wb: &'w mut Workbook, name: &str, p: &Printable<'_>) -> Result<&'w mut Worksheet> {
+pub fn write_printable<'w>(
+    wb: &'w mut Workbook,
+    name: &str,
+    p: &Printable<'_>,
+) -> Result<&'w mut Worksheet> {
     let sheet = wb.add_worksheet();
     sheet.set_name(name)?;
     let mut headers: Vec<&str> = p.headers.clone();
@@ -70,7 +74,10 @@ pub fn write_printable<'w>(wb: &'w mut Workbook, name: &str, p: &Printable<'_>) 
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(FormatAlign::Center);
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
     let cell = border.clone().set_text_wrap();
     let editable = border.clone().set_unlocked().set_text_wrap();
     let dates = date_format().set_border(FormatBorder::Thin);
@@ -78,7 +85,14 @@ pub fn write_printable<'w>(wb: &'w mut Workbook, name: &str, p: &Printable<'_>) 
 
     sheet.merge_range(0, 0, 0, ncols - 1, &p.title, &title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
-        sheet.merge_range(1 + i as u32, 0, 1 + i as u32, ncols - 1, line, &Format::new())?;
+        sheet.merge_range(
+            1 + i as u32,
+            0,
+            1 + i as u32,
+            ncols - 1,
+            line,
+            &Format::new(),
+        )?;
     }
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
     for (c, h) in headers.iter().enumerate() {

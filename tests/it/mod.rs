@@ -1,5 +1,6 @@
 mod hostile;
 mod ingest_fixtures;
+mod manifests;
 mod plan_cli;
 mod util;
 mod validate_cli;

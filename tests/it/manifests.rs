@@ -1,0 +1,408 @@
+//! Destruction manifests and lists: read back against decisions.csv,
+//! edited with openpyxl and verified, printed with LibreOffice.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use super::util::{Workdir, read_csv, read_workbook, repo, stderr, stdout};
+
+/// A register of `n` briefings (destroyed in-house, one batch) and three
+/// secret documents (a facility batch), in English so the printed pages
+/// need no CJK font.
+fn register(w: &Workdir, n: usize) {
+    let mut csv =
+        String::from("Doc No,Title,Classification,Category,Medium,Copies,Pages,Department,Date\n");
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "B-{i:03},Weekly briefing number {i},Public,简报,Paper,1,{},Registry,2020-01-{:02}\n",
+            i % 7 + 1,
+            i % 28 + 1
+        ));
+    }
+    for i in 1..=3 {
+        csv.push_str(&format!(
+            "S-{i},Secret report {i},机密,内部刊物,Paper,2,10,Security,2023-05-0{i}\n"
+        ));
+    }
+    w.write("register.csv", csv.as_bytes());
+}
+
+fn plan(w: &Workdir, extra: &[&str]) {
+    let mut args = vec![
+        "plan",
+        "register.csv",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run",
+        "--lang",
+        "en",
+    ];
+    args.extend_from_slice(extra);
+    let out = w.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+fn edit(path: &Path, args: &[&str]) {
+    let status = Command::new("python3")
+        .arg(repo().join("tests/fixtures/edit_manifest.py"))
+        .arg(path)
+        .args(args)
+        .status()
+        .expect("python3");
+    assert!(status.success(), "edit {args:?}");
+}
+
+fn verify(w: &Workdir, path: &str) -> (i32, String) {
+    let out = w.run(&["verify", path]);
+    (
+        out.status.code().unwrap_or(-1),
+        stdout(&out) + &stderr(&out),
+    )
+}
+
+#[test]
+fn manifests_and_lists_hold_exactly_the_decided_rows() {
+    let w = Workdir::new();
+    register(&w, 20);
+    plan(&w, &[]);
+    let decisions = read_csv(&w.path("run/decisions.csv"));
+    let index = std::fs::read_to_string(w.path("run/manifests/index.csv")).unwrap();
+    let mut from_manifests = Vec::new();
+    for line in index.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let book = read_workbook(&w.path("run/manifests").join(fields[0]));
+        let sheet = &book["Manifest"];
+        let header = sheet.iter().position(|r| r[0] == "No").unwrap();
+        let lines: Vec<&Vec<String>> = sheet[header + 1..]
+            .iter()
+            .take_while(|r| r[0] != "Total")
+            .collect();
+        assert_eq!(lines.len().to_string(), fields[4], "{}", fields[0]);
+        for l in &lines {
+            let d = decisions
+                .iter()
+                .find(|r| r["doc_id"] == l[1])
+                .expect("line in decisions");
+            assert_eq!(d["disposition"], "DESTROY");
+            assert_eq!(d["destruction_level"], fields[3]);
+            assert_eq!(d["destruction_site"], fields[2]);
+            assert_eq!(
+                (l[2].as_str(), l[6].as_str()),
+                (d["title"].as_str(), d["copies"].as_str())
+            );
+            from_manifests.push(l[1].clone());
+        }
+        // The totals row counts lines and copies.
+        let total = sheet.iter().find(|r| r[0] == "Total").unwrap();
+        assert_eq!(total[1], format!("{} lines", lines.len()));
+        assert_eq!(total[6], fields[5]);
+    }
+    from_manifests.sort();
+    let mut destroyed: Vec<String> = decisions
+        .iter()
+        .filter(|r| r["disposition"] == "DESTROY")
+        .map(|r| r["doc_id"].clone())
+        .collect();
+    destroyed.sort();
+    assert_eq!(
+        from_manifests, destroyed,
+        "every DESTROY row in exactly one manifest"
+    );
+    assert_eq!(destroyed.len(), 23);
+    // The facility batch comes first and needs two witnesses.
+    assert!(
+        index.lines().nth(1).unwrap().contains(",FACILITY,P-6,3,6,"),
+        "{index}"
+    );
+    let facility = read_workbook(&w.path("run/manifests/2024-D-001.xlsx"));
+    let text: String = facility["Manifest"]
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("Witness 2:") && !text.contains("Witness 3:"),
+        "{text}"
+    );
+    let in_house = read_workbook(&w.path("run/manifests/2024-D-002.xlsx"));
+    let text: String = in_house["Manifest"]
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("Witness 1:") && !text.contains("Witness 2:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lists_read_back_against_decisions() {
+    let w = Workdir::new();
+    w.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx");
+    let out = w.run(&[
+        "plan",
+        "sample.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decisions = read_csv(&w.path("run/decisions.csv"));
+    let ids_of = |file: &str| -> Vec<String> {
+        let book = read_workbook(&w.path("run/lists").join(file));
+        let sheet = &book["清单"];
+        let header = sheet.iter().position(|r| r[0] == "序号").unwrap();
+        sheet[header + 1..]
+            .iter()
+            .take_while(|r| r[0] != "合计")
+            .map(|r| r[1].clone())
+            .collect()
+    };
+    let want = |d: &str| -> Vec<String> {
+        decisions
+            .iter()
+            .filter(|r| r["disposition"] == d)
+            .map(|r| r["doc_id"].clone())
+            .collect()
+    };
+    assert_eq!(ids_of("归档移交清单.xlsx"), want("ARCHIVE"));
+    assert_eq!(ids_of("鉴定清单.xlsx"), want("APPRAISE"));
+    let mut recall = ids_of("收回清单.xlsx");
+    let mut recall_want = want("RECALL");
+    recall.sort();
+    recall_want.sort();
+    assert_eq!(recall, recall_want);
+    // One return list per destination, holding that destination's rows.
+    let mut by_destination: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in decisions.iter().filter(|r| r["disposition"] == "RETURN") {
+        by_destination
+            .entry(r["destination"].clone())
+            .or_default()
+            .push(r["doc_id"].clone());
+    }
+    for (destination, ids) in by_destination {
+        assert_eq!(
+            ids_of(&format!("清退清单-{destination}.xlsx")),
+            ids,
+            "{destination}"
+        );
+    }
+    // The recall list puts overdue loans first.
+    let book = read_workbook(&w.path("run/lists/收回清单.xlsx"));
+    let sheet = &book["清单"];
+    let flags: Vec<&str> = sheet[5..]
+        .iter()
+        .take_while(|r| r[0] != "合计")
+        .map(|r| r[8].as_str())
+        .collect();
+    let first_plain = flags
+        .iter()
+        .position(|f| f.is_empty())
+        .unwrap_or(flags.len());
+    assert!(
+        flags[first_plain..].iter().all(|f| f.is_empty()),
+        "{flags:?}"
+    );
+}
+
+#[test]
+fn verify_catches_each_kind_of_change_and_accepts_review_entries() {
+    let w = Workdir::new();
+    register(&w, 20);
+    plan(&w, &["--redact-titles"]);
+    let original = w.path("run/manifests/2024-D-002.xlsx");
+    let (code, text) = verify(&w, "run/manifests");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("2024-D-001-redacted.xlsx: intact"),
+        "the redacted copy verifies: {text}"
+    );
+    let d1 = std::fs::read_to_string(w.path("run/manifests/index.csv")).unwrap();
+    let digests: Vec<&str> = d1
+        .lines()
+        .filter(|l| l.contains("2024-D-001"))
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(digests.len(), 2);
+    assert_eq!(
+        digests[0], digests[1],
+        "office copy and redacted copy carry the same digest"
+    );
+
+    // Line rows start at Excel row 6 (the header is row 5).
+    let copy = |name: &str| {
+        let p = w.path(name);
+        std::fs::copy(&original, &p).unwrap();
+        p
+    };
+    let reviewed = copy("reviewed.xlsx");
+    edit(&reviewed, &["review", "6", "Approve", "checked"]);
+    edit(&reviewed, &["review", "7", "Defer", "ask the owner"]);
+    let (code, text) = verify(&w, "reviewed.xlsx");
+    assert_eq!(code, 0, "review entries are not changes: {text}");
+
+    let copies = copy("copies.xlsx");
+    edit(&copies, &["set", "7", "7", "5"]);
+    let (code, text) = verify(&w, "copies.xlsx");
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("line 2 (B-002): copies changed to \"5\", issued \"1\""),
+        "{text}"
+    );
+
+    let deleted = copy("deleted.xlsx");
+    edit(&deleted, &["delete", "8"]);
+    let (code, text) = verify(&w, "deleted.xlsx");
+    assert_eq!(code, 1);
+    assert!(text.contains("line 3 (B-003) was removed"), "{text}");
+
+    let added = copy("added.xlsx");
+    edit(
+        &added,
+        &[
+            "insert",
+            "9",
+            "21",
+            "B-999",
+            "Smuggled in",
+            "Public",
+            "Unclassified",
+            "Paper",
+            "1",
+            "1",
+        ],
+    );
+    let (code, text) = verify(&w, "added.xlsx");
+    assert_eq!(code, 1);
+    assert!(text.contains("line \"21\" (B-999) was added"), "{text}");
+
+    let retitled = copy("retitled.xlsx");
+    edit(&retitled, &["set", "6", "3", "Something else"]);
+    let (code, text) = verify(&w, "retitled.xlsx");
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("line 1 (B-001): title changed to \"Something else\""),
+        "{text}"
+    );
+
+    let not_a_manifest = w.path("run/plan.xlsx");
+    let (code, text) = verify(&w, not_a_manifest.to_str().unwrap());
+    assert_eq!(code, 1);
+    assert!(text.contains("not a clearance manifest"), "{text}");
+}
+
+/// Converts a workbook to PDF with LibreOffice; returns the PDF's path.
+fn to_pdf(xlsx: &Path, out: &Path) -> std::path::PathBuf {
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", out.display());
+    let status = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(out)
+        .arg(xlsx)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("soffice (LibreOffice) is installed by scripts/test");
+    assert!(
+        status.success(),
+        "LibreOffice could not convert {}",
+        xlsx.display()
+    );
+    let pdf = out.join(xlsx.file_stem().unwrap()).with_extension("pdf");
+    assert!(pdf.exists(), "no PDF for {}", xlsx.display());
+    pdf
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .expect("page count")
+}
+
+fn pdf_page_text(pdf: &Path, page: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_output_workbook_prints_with_libreoffice() {
+    let w = Workdir::new();
+    register(&w, 120);
+    plan(&w, &["--redact-titles"]);
+    let pdfs = w.path("pdf");
+    std::fs::create_dir(&pdfs).unwrap();
+    let mut books = vec![w.path("run/plan.xlsx")];
+    for dir in ["run/manifests", "run/lists"] {
+        for e in std::fs::read_dir(w.path(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "xlsx") {
+                books.push(p);
+            }
+        }
+    }
+    assert!(books.len() >= 6, "{books:?}");
+    for book in &books {
+        let pdf = to_pdf(book, &pdfs);
+        assert!(pdf_pages(&pdf) >= 1);
+    }
+    // The 120-line manifest: A4 landscape, fitted to one page wide (which
+    // scales it to about 80%), so about 45 lines a page: 3 pages, with the
+    // header row and "Page x of 3" on every page and the digest in the
+    // footer.
+    let pdf = pdfs.join("2024-D-002.pdf");
+    let pages = pdf_pages(&pdf);
+    assert_eq!(pages, 3, "pages of the 120-line manifest");
+    let index = std::fs::read_to_string(w.path("run/manifests/index.csv")).unwrap();
+    let digest = index
+        .lines()
+        .find(|l| l.starts_with("2024-D-002.xlsx"))
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .to_string();
+    for page in 1..=pages {
+        let text = pdf_page_text(&pdf, page);
+        assert!(
+            text.contains("Doc No") && text.contains("Classification"),
+            "page {page} has no header:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("Page {page} of {pages}")),
+            "page {page} footer:\n{text}"
+        );
+        assert!(text.contains(&digest[..16]), "page {page} has no digest");
+    }
+    let last = pdf_page_text(&pdf, pages);
+    assert!(
+        last.contains("Approved by") && last.contains("120 lines"),
+        "{last}"
+    );
+}
