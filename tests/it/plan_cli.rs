@@ -48,7 +48,17 @@ fn sample_plan_reads_back_and_reconciles() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     listing.sort();
-    assert_eq!(listing, ["decisions.csv", "decisions.parquet", "lists", "manifests", "plan.xlsx", "skipped.csv"]);
+    assert_eq!(
+        listing,
+        [
+            "decisions.csv",
+            "decisions.parquet",
+            "lists",
+            "manifests",
+            "plan.xlsx",
+            "skipped.csv"
+        ]
+    );
 
     let decisions = read_csv(&w.path("run/decisions.csv"));
     assert_eq!(
@@ -250,7 +260,10 @@ fn same_inputs_give_byte_identical_outputs_and_inputs_are_untouched() {
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let a = all_files(&w.path("a"));
-    assert!(a.len() > FILES.len() + 5, "manifests and lists are compared too: {a:?}");
+    assert!(
+        a.len() > FILES.len() + 5,
+        "manifests and lists are compared too: {a:?}"
+    );
     assert_eq!(a, all_files(&w.path("b")));
     for name in &a {
         assert_eq!(
