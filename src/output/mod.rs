@@ -111,6 +111,36 @@ pub fn write_table(
     Ok(())
 }
 
+/// Writes the skipped rows (blank, repeated header, subtotal, footer) as a
+/// sheet; the validation and plan workbooks both have one.
+pub fn write_skipped_sheet(
+    workbook: &mut Workbook,
+    skipped: &[crate::ingest::SkippedRow],
+    lang: crate::config::Lang,
+) -> Result<(), XlsxError> {
+    let l = |zh, en| lang.pick(zh, en);
+    write_table(
+        workbook.add_worksheet(),
+        l("跳过的行", "Skipped rows"),
+        &[
+            l("文件", "File"),
+            l("工作表", "Sheet"),
+            l("行号", "Row"),
+            l("行数", "Rows"),
+            l("原因", "Reason"),
+        ],
+        skipped.iter().map(|s| {
+            vec![
+                OutCell::from(s.file.as_str()),
+                OutCell::from(s.sheet.as_str()),
+                OutCell::from(s.row),
+                OutCell::from(s.rows),
+                OutCell::from(s.reason.as_str()),
+            ]
+        }),
+    )
+}
+
 /// The number format of date cells.
 pub fn date_format() -> Format {
     Format::new().set_num_format("yyyy-mm-dd")

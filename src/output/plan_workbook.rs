@@ -416,26 +416,7 @@ pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
     )?;
 
     // Skipped rows.
-    write_table(
-        wb.add_worksheet(),
-        l("跳过的行", "Skipped rows"),
-        &[
-            l("文件", "File"),
-            l("工作表", "Sheet"),
-            l("行号", "Row"),
-            l("行数", "Rows"),
-            l("原因", "Reason"),
-        ],
-        report.skipped.iter().map(|s| {
-            vec![
-                OutCell::from(s.file.as_str()),
-                OutCell::from(s.sheet.as_str()),
-                OutCell::from(s.row),
-                OutCell::from(s.rows),
-                OutCell::from(s.reason.as_str()),
-            ]
-        }),
-    )?;
+    super::write_skipped_sheet(&mut wb, report.skipped, lang)?;
 
     // Forecast: the next ten years.
     let expires = df.column("retention_expires_on")?.cast(&DataType::Int32)?;

@@ -155,27 +155,7 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
         problems,
     )?;
 
-    let skipped = ingested.skipped.iter().map(|s| {
-        vec![
-            OutCell::from(s.file.as_str()),
-            OutCell::from(s.sheet.as_str()),
-            OutCell::from(s.row),
-            OutCell::from(s.rows),
-            OutCell::from(s.reason.as_str()),
-        ]
-    });
-    write_table(
-        wb.add_worksheet(),
-        l("跳过的行", "Skipped rows"),
-        &[
-            l("文件", "File"),
-            l("工作表", "Sheet"),
-            l("行", "Row"),
-            l("行数", "Rows"),
-            l("原因", "Reason"),
-        ],
-        skipped,
-    )?;
+    super::write_skipped_sheet(&mut wb, &ingested.skipped, lang)?;
 
     let rejected_rows = rejected.iter().map(|r| {
         vec![
