@@ -9,6 +9,26 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+/// Days from 1970-01-01: how polars stores a `Date`.
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)).num_days() as i32
+}
+
+/// The date a number of days after 1970-01-01.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use clearance::domain::{epoch_days, from_epoch_days};
+/// let d = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+/// assert_eq!(from_epoch_days(epoch_days(d)), d);
+/// ```
+pub fn from_epoch_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .unwrap_or(NaiveDate::MIN)
+        .checked_add_signed(chrono::Duration::days(i64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 /// Classification level (密级).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

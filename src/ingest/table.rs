@@ -17,13 +17,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::domain::{Level, MediumClass, Period, Retention, Status};
-
-/// Days from 1970-01-01, the representation of polars' `Date`.
-fn epoch_days(date: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
-    (date - epoch).num_days() as i32
-}
+use crate::domain::{Level, MediumClass, Period, Retention, Status, epoch_days};
 
 /// One data row, read and typed, ready to append.
 #[derive(Debug, Clone, Default)]

@@ -130,7 +130,7 @@ fn write_frame_split(
                     }
                     Reader::Date(ca) => {
                         if let Some(days) = ca.get(i) {
-                            let d = crate::plan::derive::from_epoch_days(days);
+                            let d = crate::domain::from_epoch_days(days);
                             sheet.write_date_with_format(row, c, date_cell(d)?, &dates)?;
                         }
                     }

@@ -12,8 +12,9 @@ use rust_xlsxwriter::{Chart, ChartType, Format};
 
 use crate::config::Lang;
 use crate::domain::Level;
+use crate::domain::from_epoch_days;
 use crate::ingest::{FileReport, SkippedRow};
-use crate::plan::derive::{from_epoch_days, level_from_code};
+use crate::plan::derive::level_from_code;
 use crate::policy::{Disposition, Policy};
 
 use super::frame::{BoolWords, write_frame};

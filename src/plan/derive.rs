@@ -13,21 +13,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::domain::{Level, Retention};
+use crate::domain::{Level, Retention, epoch_days, from_epoch_days};
 use crate::policy::PlanPolicy;
-
-/// Days from 1970-01-01.
-pub fn epoch_days(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)).num_days() as i32
-}
-
-/// The date of a number of days from 1970-01-01.
-pub fn from_epoch_days(days: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .unwrap_or(NaiveDate::MIN)
-        .checked_add_signed(chrono::Duration::days(i64::from(days)))
-        .unwrap_or(NaiveDate::MAX)
-}
 
 /// Parses a level code written by the reader.
 pub fn level_from_code(code: &str) -> Option<Level> {

@@ -136,11 +136,6 @@ impl Vocabulary {
         self.aliases.get(&normalize(header)).copied()
     }
 
-    /// The field a normalised header text names, if any.
-    pub fn field_for_normalized(&self, norm: &str) -> Option<Field> {
-        self.aliases.get(norm).copied()
-    }
-
     /// Whether a row starting with this (normalised) text is a subtotal,
     /// footer or instruction row.
     pub fn skip_prefix(&self, norm: &str) -> Option<&str> {
