@@ -46,6 +46,26 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level, highest first.
+    pub const ALL: [Level; 5] = [
+        Level::TopSecret,
+        Level::Secret,
+        Level::Confidential,
+        Level::Internal,
+        Level::Unclassified,
+    ];
+
+    /// The level of a code (`SECRET`).
+    ///
+    /// ```
+    /// use clearance::domain::Level;
+    /// assert_eq!(Level::from_code("SECRET"), Some(Level::Secret));
+    /// assert_eq!(Level::from_code("机密"), None);
+    /// ```
+    pub fn from_code(code: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// The code written to the canonical table and decisions.csv.
     pub fn code(self) -> &'static str {
         match self {
@@ -76,6 +96,21 @@ pub enum MediumClass {
 }
 
 impl MediumClass {
+    /// Every class.
+    pub const ALL: [MediumClass; 6] = [
+        MediumClass::P,
+        MediumClass::F,
+        MediumClass::O,
+        MediumClass::T,
+        MediumClass::H,
+        MediumClass::E,
+    ];
+
+    /// The class of a one-letter code.
+    pub fn from_code(code: &str) -> Option<MediumClass> {
+        MediumClass::ALL.into_iter().find(|m| m.code() == code)
+    }
+
     /// The one-letter code.
     pub fn code(self) -> &'static str {
         match self {

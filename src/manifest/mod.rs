@@ -26,7 +26,6 @@ use crate::ingest::hex;
 use crate::output::plan_workbook::{display_code, level_label};
 use crate::output::printable::{Printable, write_printable};
 use crate::output::{OutCell, new_workbook, save_atomically, write_atomically};
-use crate::plan::derive::level_from_code;
 
 /// The sheet that keeps the issued line items.
 pub const ITEMS_SHEET: &str = "_items";
@@ -339,7 +338,7 @@ pub fn write_manifest(
                 }),
                 OutCell::Text(x.classification.clone()),
                 OutCell::Text(
-                    level_from_code(&x.effective)
+                    crate::domain::Level::from_code(&x.effective)
                         .map_or(x.effective.clone(), |lv| level_label(lv, lang).to_string()),
                 ),
                 OutCell::Text(x.medium.clone()),
@@ -648,7 +647,7 @@ impl ListSource {
             ListCell::Level => {
                 let e = self.get("effective_classification", i);
                 OutCell::Text(
-                    level_from_code(e)
+                    crate::domain::Level::from_code(e)
                         .map_or(e.to_string(), |lv| level_label(lv, lang).to_string()),
                 )
             }

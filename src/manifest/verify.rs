@@ -17,7 +17,6 @@ use calamine::{Data, Reader, open_workbook_auto};
 use super::{FIELD_NAMES, ITEMS_MAGIC, ITEMS_SHEET, REDACTED, digest, title_hash};
 use crate::config::Lang;
 use crate::output::plan_workbook::level_label;
-use crate::plan::derive::level_from_code;
 
 /// The outcome for one manifest.
 #[derive(Debug, Clone)]
@@ -49,13 +48,7 @@ fn cell_text(d: &Data) -> String {
 
 fn level_code(label: &str) -> String {
     use crate::domain::Level;
-    for level in [
-        Level::TopSecret,
-        Level::Secret,
-        Level::Confidential,
-        Level::Internal,
-        Level::Unclassified,
-    ] {
+    for level in Level::ALL {
         if label == level_label(level, Lang::Zh)
             || label == level_label(level, Lang::En)
             || label == level.code()
@@ -226,7 +219,7 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
                     fields[f].clone()
                 };
                 let was = if f == 4 {
-                    level_from_code(&original[f]).map_or(original[f].clone(), |l| {
+                    crate::domain::Level::from_code(&original[f]).map_or(original[f].clone(), |l| {
                         level_label(l, Lang::Zh).to_string()
                     })
                 } else if f == 2 {

@@ -14,7 +14,6 @@ use crate::config::Lang;
 use crate::domain::Level;
 use crate::domain::from_epoch_days;
 use crate::ingest::{FileReport, SkippedRow};
-use crate::plan::derive::level_from_code;
 use crate::policy::{Disposition, Policy};
 
 use super::frame::{BoolWords, write_frame};
@@ -86,14 +85,6 @@ pub fn disposition_label(d: Disposition, lang: Lang) -> &'static str {
     }
 }
 
-const LEVELS: [Level; 5] = [
-    Level::TopSecret,
-    Level::Secret,
-    Level::Confidential,
-    Level::Internal,
-    Level::Unclassified,
-];
-
 /// The columns of the per-disposition sheets, with their labels.
 pub fn detail_columns(lang: Lang) -> Vec<(&'static str, &'static str)> {
     let l = |zh, en| lang.pick(zh, en);
@@ -143,7 +134,7 @@ pub fn display_code(lang: Lang) -> impl Fn(&str, &str) -> Option<String> {
             Disposition::from_code(value).map(|d| disposition_label(d, lang).to_string())
         }
         "effective_classification" => {
-            level_from_code(value).map(|l| level_label(l, lang).to_string())
+            crate::domain::Level::from_code(value).map(|l| level_label(l, lang).to_string())
         }
         "destruction_site" => Some(
             match (value, lang) {
@@ -222,7 +213,7 @@ pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
         r += 1;
         let header_row = r;
         sheet.write_string_with_format(r, 0, l("处置", "Disposition"), &bold)?;
-        for (c, level) in LEVELS.iter().enumerate() {
+        for (c, level) in Level::ALL.iter().enumerate() {
             sheet.write_string_with_format(r, c as u16 + 1, level_label(*level, lang), &bold)?;
         }
         sheet.write_string_with_format(r, 6, l("未知", "Unknown"), &bold)?;
@@ -231,7 +222,7 @@ pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
             r += 1;
             sheet.write_string(r, 0, disposition_label(*d, lang))?;
             let mut total = 0;
-            for (c, level) in LEVELS.iter().enumerate() {
+            for (c, level) in Level::ALL.iter().enumerate() {
                 let n = by_level
                     .get(&(d.code().to_string(), level.code().to_string()))
                     .copied()

@@ -16,19 +16,6 @@ use crate::config::Lang;
 use crate::domain::{Level, Retention, epoch_days, from_epoch_days};
 use crate::policy::PlanPolicy;
 
-/// Parses a level code written by the reader.
-pub fn level_from_code(code: &str) -> Option<Level> {
-    [
-        Level::TopSecret,
-        Level::Secret,
-        Level::Confidential,
-        Level::Internal,
-        Level::Unclassified,
-    ]
-    .into_iter()
-    .find(|l| l.code() == code)
-}
-
 /// The retention, resolved through the schedule where the row has none.
 pub fn resolve_retention(
     row: Option<Retention>,
@@ -178,7 +165,7 @@ pub fn derive(
                 .map(epoch_days),
         );
         expired.push(retention_expired(retention, date, as_of));
-        let lvl = level.get(i).and_then(level_from_code);
+        let lvl = level.get(i).and_then(Level::from_code);
         let declass = lvl.and_then(|l| {
             declassification_date(
                 l,

@@ -90,19 +90,6 @@ pub fn destruction_method(
     (format!("{}-{security}", medium.code()), site, witnesses)
 }
 
-fn medium_from_code(code: &str) -> Option<MediumClass> {
-    [
-        MediumClass::P,
-        MediumClass::F,
-        MediumClass::O,
-        MediumClass::T,
-        MediumClass::H,
-        MediumClass::E,
-    ]
-    .into_iter()
-    .find(|m| m.code() == code)
-}
-
 /// Plans every row of the canonical table as of `as_of`.
 pub fn plan(
     canonical: &DataFrame,
@@ -161,12 +148,12 @@ pub fn plan(
         });
         let method = (d == "DESTROY")
             .then(|| {
-                let level = effective.get(i).and_then(derive::level_from_code)?;
+                let level = effective.get(i).and_then(Level::from_code)?;
                 // A blank medium is paper; an unrecognised one never reaches
                 // DESTROY (it is a decision-field error, R2).
                 let medium = medium
                     .get(i)
-                    .and_then(medium_from_code)
+                    .and_then(MediumClass::from_code)
                     .unwrap_or(MediumClass::P);
                 Some(destruction_method(level, medium, policy))
             })

@@ -147,14 +147,7 @@ impl PlanPolicy {
                 .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
             schedule.insert(category.trim().to_string(), r);
         }
-        let all_levels = [
-            Level::TopSecret,
-            Level::Secret,
-            Level::Confidential,
-            Level::Internal,
-            Level::Unclassified,
-        ];
-        for level in all_levels {
+        for level in Level::ALL {
             if !file.destruction.security_level.contains_key(&level) {
                 return Err(format!(
                     "destruction.security_level.{}: missing",
