@@ -133,6 +133,14 @@ pub fn check(
                 path: name.to_string(),
             });
         }
+        if let Some((rows, cols)) = oversized_xls_dimensions(bytes) {
+            return Err(IngestError::Corrupt {
+                path: name.to_string(),
+                detail: format!(
+                    "a sheet claims {rows} rows × {cols} columns, more than an .xls file can hold (65,536 × 256)"
+                ),
+            });
+        }
         return Ok(Checked {
             format: Format::Xls,
             date1904: false,
@@ -163,6 +171,26 @@ pub fn check(
             "expected .xlsx, .xlsm, .xlsb, .xls, .ods or .csv content",
         )),
     }
+}
+
+/// A BIFF8 DIMENSIONS record (type 0x0200, 14 bytes) claiming more rows or
+/// columns than the format allows. calamine reserves rows × columns cells
+/// from this record before reading any, so a lying one would exhaust memory
+/// and abort the process. Returns the claimed size.
+fn oversized_xls_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
+    const HEADER: [u8; 4] = [0x00, 0x02, 0x0E, 0x00];
+    bytes.windows(18).find_map(|w| {
+        if w[..4] != HEADER {
+            return None;
+        }
+        let first_row = u32::from_le_bytes([w[4], w[5], w[6], w[7]]) as u64;
+        let last_row = u32::from_le_bytes([w[8], w[9], w[10], w[11]]) as u64;
+        let first_col = u16::from_le_bytes([w[12], w[13]]) as u64;
+        let last_col = u16::from_le_bytes([w[14], w[15]]) as u64;
+        let rows = last_row.saturating_sub(first_row);
+        let cols = last_col.saturating_sub(first_col);
+        (last_row > 65_536 || last_col > 256).then_some((rows, cols))
+    })
 }
 
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {

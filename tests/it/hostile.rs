@@ -311,3 +311,22 @@ fn stray_value_in_cell_xfd1048576() {
     let rejected = &book["拒收的行"];
     assert_eq!(rejected[1][2], "1048576");
 }
+
+#[test]
+fn xls_whose_dimensions_claim_billions_of_cells() {
+    // calamine reserves rows × columns cells from a sheet's DIMENSIONS
+    // record; a lying one used to abort the process (memory allocation of
+    // 2.9 TB failed). Patch LibreOffice's .xls to claim 4 billion rows.
+    let w = Workdir::new();
+    let mut bytes = std::fs::read(super::util::generated("register-lo.xls")).unwrap();
+    let header = [0x00u8, 0x02, 0x0E, 0x00];
+    let at: Vec<usize> = (0..bytes.len() - 18)
+        .filter(|i| bytes[*i..*i + 4] == header)
+        .collect();
+    assert!(!at.is_empty(), "no DIMENSIONS record found");
+    for i in at {
+        bytes[i + 8..i + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    }
+    w.write("huge.xls", &bytes);
+    assert_unreadable(&w, "huge.xls", "more than an .xls file can hold", &[]);
+}
