@@ -330,3 +330,43 @@ fn xls_whose_dimensions_claim_billions_of_cells() {
     w.write("huge.xls", &bytes);
     assert_unreadable(&w, "huge.xls", "more than an .xls file can hold", &[]);
 }
+
+/// Damaged copies of every fixture (cut short at many points, or with bytes
+/// flipped) must give a result or an error — never a panic that escapes, and
+/// never an abort, which would kill this test process.
+#[test]
+fn damaged_copies_of_every_fixture_never_crash() {
+    let w = Workdir::new();
+    let policy = clearance::policy::Policy::default_policy().unwrap();
+    let limits = clearance::ingest::Limits::default();
+    let fixtures = [
+        "register-1904.xlsx",
+        "register-base.xlsx",
+        "register-lo.xls",
+        "register-lo.ods",
+        "register-gb18030.csv",
+    ];
+    let mut seed: u64 = 7;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for fixture in fixtures {
+        let bytes = std::fs::read(super::util::generated(fixture)).unwrap();
+        let ext = fixture.rsplit('.').next().unwrap();
+        for k in 0..40 {
+            let mut damaged = bytes.clone();
+            if k % 2 == 0 {
+                damaged.truncate(next() % bytes.len());
+            } else {
+                for _ in 0..1 + k / 8 {
+                    let at = next() % damaged.len();
+                    damaged[at] ^= 1 << (next() % 8);
+                }
+            }
+            let path = w.write(&format!("damaged-{k}.{ext}"), &damaged);
+            // Either outcome is fine; reaching the next line is the test.
+            let _ = clearance::ingest::read_file(&path, &policy.vocabulary, &limits);
+        }
+    }
+}
