@@ -684,7 +684,7 @@ impl ListSource {
             title: format!("{} {}", opts.unit, spec.title),
             info: vec![
                 spec.info.clone(),
-                format!("{}：{}", l("基准日期", "As of"), opts.as_of),
+                format!("{}{}", l("基准日期：", "As of: "), opts.as_of),
                 String::new(),
             ],
             headers,
@@ -741,7 +741,7 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
                 Lang::En => format!("return-list-{destination}"),
             },
             title: l("文件清退清单", "return list"),
-            info: format!("{}：{destination}", l("退还单位", "Return to")),
+            info: format!("{}{destination}", l("退还单位：", "Return to: ")),
             rows,
             columns: vec![
                 ("文件编号", "Doc No", Text("doc_id")),

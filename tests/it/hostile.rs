@@ -348,7 +348,9 @@ fn damaged_copies_of_every_fixture_never_crash() {
     ];
     let mut seed: u64 = 7;
     let mut next = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
     for fixture in fixtures {
