@@ -372,3 +372,47 @@ fn damaged_copies_of_every_fixture_never_crash() {
         }
     }
 }
+
+#[test]
+fn sheet_that_lies_about_its_inflated_size() {
+    // The archive says the sheet is 200 bytes; it inflates to 4.8 MB of real
+    // cells. The guard passes it (200 bytes is under any limit), and the zip
+    // reader stops at the declared size: what is inflated never exceeds
+    // what the directory claimed, which the guard did check.
+    let w = Workdir::new();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    xml.push_str("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>文件编号</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>文件标题</t></is></c><c r=\"C1\" t=\"inlineStr\"><is><t>密级</t></is></c></row>");
+    for r in 2..100_000 {
+        xml.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c></row>"
+        ));
+    }
+    xml.push_str("</sheetData></worksheet>");
+    let mut bytes = replace_members(
+        &register_xlsx(),
+        &[("xl/worksheets/sheet1.xml", xml.as_bytes())],
+    );
+    // Rewrite the declared size in the central directory to 200 bytes.
+    let name = b"xl/worksheets/sheet1.xml";
+    let mut i = 0;
+    let mut patched = false;
+    while i + 46 + name.len() <= bytes.len() {
+        if bytes[i..i + 4] == [0x50, 0x4B, 0x01, 0x02]
+            && &bytes[i + 46..i + 46 + name.len()] == name
+        {
+            bytes[i + 24..i + 28].copy_from_slice(&200u32.to_le_bytes());
+            patched = true;
+        }
+        i += 1;
+    }
+    assert!(patched);
+    w.write("liar.xlsx", &bytes);
+    assert_unreadable(
+        &w,
+        "liar.xlsx",
+        "more than 65536 cells",
+        &["--max-inflated-mib", "1"],
+    );
+}
