@@ -61,7 +61,9 @@ pub fn write_printable<'w>(
     name: &str,
     p: &Printable<'_>,
 ) -> Result<&'w mut Worksheet> {
-    let sheet = wb.add_worksheet();
+    // Long lists (an archive transfer of 300,000 holdings) stream to disk:
+    // rows are written in order and column widths are known first.
+    let sheet = wb.add_worksheet_with_constant_memory()?;
     sheet.set_name(name)?;
     let mut headers: Vec<&str> = p.headers.clone();
     if p.review {
@@ -83,6 +85,25 @@ pub fn write_printable<'w>(
     let dates = date_format().set_border(FormatBorder::Thin);
     let bold = Format::new().set_bold().set_border(FormatBorder::Thin);
 
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
+    for row in &p.rows {
+        for (c, v) in row.iter().enumerate() {
+            let w = match v {
+                OutCell::Text(s) => display_width(s).min(40),
+                OutCell::Date(_) => 10,
+                OutCell::Number(_) | OutCell::Blank => 0,
+            };
+            widths[c] = widths[c].max(w);
+        }
+    }
+    if p.review {
+        let first = p.headers.len();
+        widths[first] = widths[first].max(8);
+        widths[first + 1] = widths[first + 1].max(24);
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
+    }
     sheet.merge_range(0, 0, 0, ncols - 1, &p.title, &title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
         sheet.merge_range(
@@ -94,7 +115,6 @@ pub fn write_printable<'w>(
             &Format::new(),
         )?;
     }
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &head)?;
     }
@@ -106,14 +126,12 @@ pub fn write_printable<'w>(
             match v {
                 OutCell::Text(s) => {
                     sheet.write_string_with_format(r, c16, s, &cell)?;
-                    widths[c] = widths[c].max(display_width(s).min(40));
                 }
                 OutCell::Number(n) => {
                     sheet.write_number_with_format(r, c16, *n, &cell)?;
                 }
                 OutCell::Date(d) => {
                     sheet.write_date_with_format(r, c16, date_cell(*d)?, &dates)?;
-                    widths[c] = widths[c].max(10);
                 }
                 OutCell::Blank => {
                     sheet.write_blank(r, c16, &cell)?;
@@ -132,8 +150,6 @@ pub fn write_printable<'w>(
         let choices = review_choices(p.lang);
         let validation = DataValidation::new().allow_list_strings(&choices)?;
         sheet.add_data_validation(HEADER_ROW + 1, first, last_line, first, &validation)?;
-        widths[first as usize] = widths[first as usize].max(8);
-        widths[first as usize + 1] = widths[first as usize + 1].max(24);
     }
     r += 1;
     for (c, v) in p.totals.iter().enumerate() {
@@ -148,9 +164,6 @@ pub fn write_printable<'w>(
         sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
         sheet.set_row_height(r, 24)?;
         r += 1;
-    }
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
     }
     // Printing: A4 landscape, one page wide, the header on every page.
     sheet.set_paper_size(9);
