@@ -406,3 +406,73 @@ fn every_output_workbook_prints_with_libreoffice() {
         "{last}"
     );
 }
+
+/// The sheet XML of the first worksheet of a workbook.
+fn first_sheet_xml(path: &Path) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut f = z.by_name("xl/worksheets/sheet1.xml").unwrap();
+    let mut xml = String::new();
+    f.read_to_string(&mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn manifests_offer_the_review_choices_and_protect_everything_else() {
+    let w = Workdir::new();
+    register(&w, 5);
+    plan(&w, &[]);
+    let xml = first_sheet_xml(&w.path("run/manifests/2024-D-002.xlsx"));
+    assert!(
+        xml.contains("<formula1>\"Approve,Reject,Defer\"</formula1>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<sheetProtection"), "the sheet is protected");
+    assert!(!xml.contains("password"), "without a password");
+    let out = w.run(&[
+        "plan",
+        "register.csv",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "zh",
+    ]);
+    assert!(out.status.success());
+    let xml = first_sheet_xml(&w.path("zh/manifests/2024-D-002.xlsx"));
+    assert!(
+        xml.contains("<formula1>\"同意,不同意,暂缓\"</formula1>"),
+        "{xml}"
+    );
+    // The review cells are unlocked, the line cells are not.
+    let book = read_workbook(&w.path("zh/manifests/2024-D-002.xlsx"));
+    let header = &book["销毁清单"][4];
+    assert_eq!(
+        header[header.len() - 2..],
+        ["审核意见".to_string(), "意见说明".to_string()]
+    );
+    let styles = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(
+            std::fs::File::open(w.path("zh/manifests/2024-D-002.xlsx")).unwrap(),
+        )
+        .unwrap();
+        let mut f = z.by_name("xl/styles.xml").unwrap();
+        let mut x = String::new();
+        f.read_to_string(&mut x).unwrap();
+        x
+    };
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let unlocked = |cell: &str| -> bool {
+        let tag = format!("<c r=\"{cell}\" s=\"");
+        let at = xml.find(&tag).unwrap_or_else(|| panic!("no cell {cell}"));
+        let rest = &xml[at + tag.len()..];
+        let style: usize = rest[..rest.find('"').unwrap()].parse().unwrap();
+        xfs[style].contains("locked=\"0\"")
+    };
+    assert!(
+        unlocked("M6") && unlocked("N6"),
+        "review cells are editable"
+    );
+    assert!(!unlocked("B6") && !unlocked("G6"), "line cells are locked");
+}
