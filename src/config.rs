@@ -68,6 +68,19 @@ fn input_config(args: InputArgs) -> Result<InputConfig> {
         Some(path) => Policy::load(path).with_context(|| "loading the policy")?,
         None => Policy::default_policy().context("loading the shipped policy")?,
     };
+    // The same register named twice would be counted twice.
+    let mut seen = std::collections::HashMap::new();
+    for file in &args.files {
+        if let Ok(canonical) = std::fs::canonicalize(file)
+            && let Some(first) = seen.insert(canonical, file.clone())
+        {
+            bail!(
+                "{} and {} are the same file; give each register once",
+                first.display(),
+                file.display()
+            );
+        }
+    }
     if args.max_file_mib == 0 {
         bail!("--max-file-mib must be at least 1");
     }

@@ -472,3 +472,19 @@ fn policy_init_and_check() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_same_register_named_twice_is_refused() {
+    let w = Workdir::new();
+    with_sample(&w);
+    for second in ["sample.xlsx", "./sample.xlsx"] {
+        let out = w.run(&["plan", "sample.xlsx", second, "--out", "run"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("are the same file"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!w.path("run").exists());
+    }
+}
