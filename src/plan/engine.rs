@@ -9,7 +9,7 @@
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::policy::rules::{CheckedRule, Test};
+use crate::policy::rules::{CheckedRule, Template, Test};
 
 /// One case, flattened out of its rule, in policy order.
 #[derive(Debug, Clone)]
@@ -75,33 +75,6 @@ pub fn first_match(rules: &[CheckedRule]) -> Expr {
     expr
 }
 
-/// A reason template: literal text with `{column}` replaced by the row's
-/// value (blank when missing).
-#[derive(Debug, Clone)]
-pub struct Template {
-    parts: Vec<(String, Option<String>)>,
-}
-
-impl Template {
-    /// Splits a template into (literal, field) parts.
-    pub fn parse(template: &str) -> Template {
-        let mut parts = Vec::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            parts.push((
-                rest[..open].to_string(),
-                Some(rest[open + 1..open + close].to_string()),
-            ));
-            rest = &rest[open + close + 1..];
-        }
-        parts.push((rest.to_string(), None));
-        Template { parts }
-    }
-}
-
 /// Renders the reasons of matched cases row by row; each column a template
 /// refers to is cast to text once.
 pub struct ReasonWriter {
@@ -115,12 +88,10 @@ impl ReasonWriter {
         let templates: Vec<Template> = cases.iter().map(|c| Template::parse(&c.reason)).collect();
         let mut columns = std::collections::HashMap::new();
         for t in &templates {
-            for (_, field) in &t.parts {
-                if let Some(f) = field
-                    && !columns.contains_key(f)
-                {
+            for f in t.fields() {
+                if !columns.contains_key(f) {
                     let text = df.column(f)?.cast(&DataType::String)?;
-                    columns.insert(f.clone(), text.str()?.clone());
+                    columns.insert(f.to_string(), text.str()?.clone());
                 }
             }
         }
@@ -131,7 +102,7 @@ impl ReasonWriter {
     pub fn render(&self, case: usize, row: usize) -> String {
         let mut out = String::new();
         if let Some(t) = self.templates.get(case) {
-            for (text, field) in &t.parts {
+            for (text, field) in t.parts() {
                 out.push_str(text);
                 if let Some(value) = field
                     .as_ref()

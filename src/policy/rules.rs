@@ -367,7 +367,7 @@ pub fn check_rules(
                 ));
             }
             for template in [&case.reason.zh, &case.reason.en] {
-                for name in template_fields(template) {
+                for name in Template::parse(template).fields() {
                     if !fields.contains_key(name) && !REASON_ONLY_FIELDS.contains(&name) {
                         return Err(format!("{at}.reason: unknown field {{{name}}}"));
                     }
@@ -388,25 +388,49 @@ pub fn check_rules(
     Ok((checked, warnings))
 }
 
-/// The names a reason template refers to (`{name}`).
+/// A reason template: literal text with `{field}` replaced by the row's
+/// value. Parsed once here for the load-time check of its field names, and
+/// by the plan to render reasons.
 ///
 /// ```
-/// use clearance::policy::rules::template_fields;
-/// assert_eq!(template_fields("状态为“{status}”，持有人{holder}"), ["status", "holder"]);
+/// use clearance::policy::rules::Template;
+/// let t = Template::parse("状态为“{status}”，持有人{holder}");
+/// assert_eq!(t.fields().collect::<Vec<_>>(), ["status", "holder"]);
 /// ```
-pub fn template_fields(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        match rest[open..].find('}') {
-            Some(close) => {
-                out.push(&rest[open + 1..open + close]);
-                rest = &rest[open + close + 1..];
-            }
-            None => break,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<(String, Option<String>)>,
+}
+
+impl Template {
+    /// Splits a template into (literal, field) parts. A `{` without a
+    /// closing `}` is literal text.
+    pub fn parse(template: &str) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            parts.push((
+                rest[..open].to_string(),
+                Some(rest[open + 1..open + close].to_string()),
+            ));
+            rest = &rest[open + close + 1..];
         }
+        parts.push((rest.to_string(), None));
+        Template { parts }
     }
-    out
+
+    /// (literal text, field that follows it) pairs, in order.
+    pub fn parts(&self) -> &[(String, Option<String>)] {
+        &self.parts
+    }
+
+    /// The fields the template refers to, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|(_, f)| f.as_deref())
+    }
 }
 
 /// Fields a reason may show besides those a rule may test.
