@@ -68,16 +68,15 @@ fn write_frame_split(
     display: &dyn Fn(&str, &str) -> Option<String>,
     max_rows: usize,
 ) -> Result<()> {
-    let readers: Vec<(&str, Reader)> = columns
-        .iter()
-        .filter_map(|(c, _)| df.column(c).ok().map(|col| (*c, col)))
-        .map(|(c, col)| Reader::new(col).map(|r| (c, r)))
-        .collect::<PolarsResult<_>>()?;
-    let headers: Vec<&str> = columns
-        .iter()
-        .filter(|(c, _)| df.column(c).is_ok())
-        .map(|(_, h)| *h)
-        .collect();
+    // Columns the table lacks are left out, with their headers.
+    let mut readers: Vec<(&str, Reader)> = Vec::new();
+    let mut headers: Vec<&str> = Vec::new();
+    for (name, header) in columns {
+        if let Ok(column) = df.column(name) {
+            readers.push((name, Reader::new(column)?));
+            headers.push(header);
+        }
+    }
     let bold = Format::new().set_bold();
     let dates = date_format();
     let height = df.height();
