@@ -258,26 +258,28 @@ fn read_all(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut slots: Vec<Option<Result<FileRead, IngestError>>> =
         (0..paths.len()).map(|_| None).collect();
-    let done = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= paths.len() {
-                        break;
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= paths.len() {
+                            break mine;
+                        }
+                        mine.push((i, read_file(&paths[i], vocab, limits)));
                     }
-                    let result = read_file(&paths[i], vocab, limits);
-                    if let Ok(mut d) = done.lock() {
-                        d.push((i, result));
-                    }
-                }
-            });
+                })
+            })
+            .collect();
+        // A worker that died leaves its slots empty: reported below.
+        for handle in handles {
+            for (i, result) in handle.join().unwrap_or_default() {
+                slots[i] = Some(result);
+            }
         }
     });
-    for (i, result) in done.into_inner().unwrap_or_default() {
-        slots[i] = Some(result);
-    }
     slots
         .into_iter()
         .zip(paths)
