@@ -149,7 +149,7 @@ fn manifests_and_lists_hold_exactly_the_decided_rows() {
 #[test]
 fn lists_read_back_against_decisions() {
     let w = Workdir::new();
-    w.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx");
+    w.copy_sample();
     let out = w.run(&[
         "plan",
         "sample.xlsx",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::util::{Workdir, generated, read_csv, read_workbook, repo, stderr, stdout};
+use super::util::{Workdir, generated, read_csv, read_workbook, stderr, stdout};
 
 const FILES: [&str; 4] = [
     "decisions.csv",
@@ -11,10 +11,6 @@ const FILES: [&str; 4] = [
     "plan.xlsx",
     "skipped.csv",
 ];
-
-fn with_sample(w: &Workdir) {
-    w.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx");
-}
 
 fn counts(rows: &[BTreeMap<String, String>], column: &str) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
@@ -27,7 +23,7 @@ fn counts(rows: &[BTreeMap<String, String>], column: &str) -> BTreeMap<String, u
 #[test]
 fn sample_plan_reads_back_and_reconciles() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&[
         "plan",
         "sample.xlsx",
@@ -215,7 +211,7 @@ fn sample_plan_reads_back_and_reconciles() {
 #[test]
 fn all_fixtures_together_reconcile_and_find_duplicates_across_inputs() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let names = [
         ("register-1904.xlsx", "r1904.xlsx"),
         ("register-base.xlsx", "base.xlsx"),
@@ -253,7 +249,7 @@ fn all_fixtures_together_reconcile_and_find_duplicates_across_inputs() {
 #[test]
 fn same_inputs_give_byte_identical_outputs_and_inputs_are_untouched() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let before = std::fs::read(w.path("sample.xlsx")).unwrap();
     for dir in ["a", "b"] {
         let out = w.run(&["plan", "sample.xlsx", "--as-of", "2024-12-31", "--out", dir]);
@@ -301,7 +297,7 @@ fn all_files(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn an_existing_run_folder_is_kept_unless_forced() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     std::fs::create_dir(w.path("run")).unwrap();
     w.write("run/signed.txt", b"keep me");
     let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
@@ -322,7 +318,7 @@ fn an_existing_run_folder_is_kept_unless_forced() {
 #[test]
 fn an_unreadable_input_stops_the_plan_and_writes_nothing() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     w.write("broken.xlsx", b"not a workbook");
     let out = w.run(&["plan", "sample.xlsx", "broken.xlsx", "--out", "run"]);
     assert_eq!(out.status.code(), Some(1));
@@ -338,7 +334,7 @@ fn an_unreadable_input_stops_the_plan_and_writes_nothing() {
 #[test]
 fn default_run_folder_is_reports_as_of() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&["plan", "sample.xlsx", "--as-of", "2025-06-30"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(w.path("reports/2025-06-30/plan.xlsx").exists());
@@ -353,7 +349,7 @@ fn default_run_folder_is_reports_as_of() {
 #[test]
 fn cell_text_is_written_as_text() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
     assert!(out.status.success());
     let book = read_workbook(&w.path("run/plan.xlsx"));
@@ -381,7 +377,7 @@ fn cell_text_is_written_as_text() {
 #[test]
 fn english_labels_and_reasons() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&["plan", "sample.xlsx", "--lang", "en", "--out", "run"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let book = read_workbook(&w.path("run/plan.xlsx"));
@@ -476,7 +472,7 @@ fn policy_init_and_check() {
 #[test]
 fn the_same_register_named_twice_is_refused() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     for second in ["sample.xlsx", "./sample.xlsx"] {
         let out = w.run(&["plan", "sample.xlsx", second, "--out", "run"]);
         assert_eq!(out.status.code(), Some(1));

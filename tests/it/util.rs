@@ -28,6 +28,11 @@ impl Workdir {
         to
     }
 
+    /// Copies the shipped sample register in as `sample.xlsx`.
+    pub fn copy_sample(&self) -> PathBuf {
+        self.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx")
+    }
+
     /// Writes bytes to a file in the folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let to = self.path(name);

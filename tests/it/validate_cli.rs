@@ -4,15 +4,10 @@
 
 use super::util::{Workdir, generated, read_csv, read_workbook, repo, stderr, stdout};
 
-/// Copies the shipped sample in as `sample.xlsx`.
-fn with_sample(w: &Workdir) {
-    w.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx");
-}
-
 #[test]
 fn sample_register_is_understood() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&["validate", "sample.xlsx", "--out", "out"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
@@ -40,7 +35,7 @@ fn sample_register_is_understood() {
 #[test]
 fn sample_register_canonical_table_matches_the_reviewed_copy() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let out = w.run(&["validate", "sample.xlsx", "--out", "out"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let actual = std::fs::read_to_string(w.path("out/canonical.csv")).unwrap();
@@ -125,7 +120,7 @@ fn unzip_sheet_xml(path: &std::path::Path) -> String {
 #[test]
 fn one_unreadable_file_fails_the_run_and_writes_nothing() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     w.write("broken.xlsx", b"PK\x03\x04 not really");
     let out = w.run(&["validate", "sample.xlsx", "broken.xlsx", "--out", "out"]);
     assert_eq!(out.status.code(), Some(1));
@@ -179,7 +174,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn a_bad_policy_fails_at_load_naming_the_key() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let policy = clearance::policy::DEFAULT_POLICY
         .replace("[aliases]\n", "[aliases]\nnot_a_field = [\"x\"]\n");
     w.write("policy.toml", policy.as_bytes());
@@ -226,7 +221,7 @@ fn a_policy_can_add_aliases() {
 #[test]
 fn inputs_are_never_modified_and_outputs_are_byte_identical() {
     let w = Workdir::new();
-    with_sample(&w);
+    w.copy_sample();
     let before = std::fs::read(w.path("sample.xlsx")).unwrap();
     let a = w.run(&["validate", "sample.xlsx", "--out", "a"]);
     let b = w.run(&["validate", "sample.xlsx", "--out", "b"]);
