@@ -213,3 +213,83 @@ pub struct Marking {
     /// The period written after ★, if any.
     pub period: Option<Period>,
 }
+
+/// Whether the office had to act on a document (办理情况), which decides
+/// whether a circular from a higher authority is archived (国家档案局令第8号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActionTaken {
+    /// 办理 / 承办 / 已办 / 办结: the office acted on it.
+    Acted,
+    /// 阅知 / 参阅 / 传阅: read for information only.
+    ForInformation,
+}
+
+impl ActionTaken {
+    /// Both kinds.
+    pub const ALL: [ActionTaken; 2] = [ActionTaken::Acted, ActionTaken::ForInformation];
+
+    /// The code written to the canonical table and used in the policy.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActionTaken::Acted => "ACTED",
+            ActionTaken::ForInformation => "FOR_INFORMATION",
+        }
+    }
+}
+
+/// How much of a date was written: a full date, or only a year and month,
+/// or only a year (a partial date, read as its first day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DatePrecision {
+    /// Year, month and day.
+    #[default]
+    Day,
+    /// Year and month only.
+    Month,
+    /// Year only.
+    Year,
+}
+
+impl DatePrecision {
+    /// The code written to the canonical table; `None` for a full date.
+    pub fn code(self) -> Option<&'static str> {
+        match self {
+            DatePrecision::Day => None,
+            DatePrecision::Month => Some("MONTH"),
+            DatePrecision::Year => Some("YEAR"),
+        }
+    }
+
+    /// The precision of a code (`None` or unknown: a full date).
+    pub fn from_code(code: Option<&str>) -> DatePrecision {
+        match code {
+            Some("MONTH") => DatePrecision::Month,
+            Some("YEAR") => DatePrecision::Year,
+            _ => DatePrecision::Day,
+        }
+    }
+
+    /// The last day of the period a partial date names: a confidentiality
+    /// period counts from there, never earlier than it could (SPEC §2).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use clearance::domain::DatePrecision;
+    /// let d = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
+    /// assert_eq!(DatePrecision::Year.last_day(d), NaiveDate::from_ymd_opt(2014, 12, 31).unwrap());
+    /// let m = NaiveDate::from_ymd_opt(2019, 2, 1).unwrap();
+    /// assert_eq!(DatePrecision::Month.last_day(m), NaiveDate::from_ymd_opt(2019, 2, 28).unwrap());
+    /// ```
+    pub fn last_day(self, first: NaiveDate) -> NaiveDate {
+        use chrono::Datelike;
+        match self {
+            DatePrecision::Day => first,
+            DatePrecision::Month => first
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(first),
+            DatePrecision::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31).unwrap_or(first),
+        }
+    }
+}

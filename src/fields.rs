@@ -55,6 +55,9 @@ pub enum Field {
     Hold,
     /// Remarks.
     Notes,
+    /// Whether the office had to act on it (办理情况): decides whether a
+    /// circular from a higher authority is archived.
+    Action,
 }
 
 /// How the value of a field is read.
@@ -78,11 +81,13 @@ pub enum FieldKind {
     Boolean,
     /// A status word.
     Status,
+    /// An action word (办理 / 阅知).
+    Action,
 }
 
 impl Field {
     /// All fields, in the order of the canonical table.
-    pub const ALL: [Field; 22] = [
+    pub const ALL: [Field; 23] = [
         Field::DocId,
         Field::Title,
         Field::Issuer,
@@ -105,6 +110,7 @@ impl Field {
         Field::OutDate,
         Field::Hold,
         Field::Notes,
+        Field::Action,
     ];
 
     /// The field's key, as used in the policy file and the canonical table.
@@ -132,6 +138,7 @@ impl Field {
             Field::OutDate => "out_date",
             Field::Hold => "hold",
             Field::Notes => "notes",
+            Field::Action => "action",
         }
     }
 
@@ -165,6 +172,7 @@ impl Field {
             Field::Retention => FieldKind::Retention,
             Field::PreservationValue | Field::ReturnRequired | Field::Hold => FieldKind::Boolean,
             Field::Status => FieldKind::Status,
+            Field::Action => FieldKind::Action,
         }
     }
 

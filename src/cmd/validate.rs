@@ -41,8 +41,8 @@ pub fn run(config: &ValidateConfig) -> Result<Outcome> {
         let path = dir.join("validation.xlsx");
         validation::write(&path, &ingested, &rejected, input.lang)?;
         let csv = dir.join("canonical.csv");
-        let mut table = ingested.table;
-        output::write_csv_atomically(&mut table, &csv)?;
+        let table = ingested.table;
+        output::write_csv_atomically(&table, &csv)?;
         println!("wrote {} and {}", path.display(), csv.display());
     }
     Ok(Outcome::Success)
@@ -67,11 +67,16 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                 format!("  sheet \"{}\"", sheet.sheet)
             };
             let Some((first, last)) = sheet.header_rows else {
-                let _ = writeln!(
-                    out,
-                    "{label}: {}",
-                    sheet.note.as_deref().unwrap_or("not read")
-                );
+                let note = sheet.note.as_deref().unwrap_or("not read");
+                if sheet.unread_rows > 0 {
+                    let _ = writeln!(
+                        out,
+                        "{label}: {note} — {} non-empty rows not read (add the column names to the policy's [aliases] if this is a register)",
+                        sheet.unread_rows
+                    );
+                } else {
+                    let _ = writeln!(out, "{label}: {note}");
+                }
                 continue;
             };
             let rows = if first == last {
@@ -103,9 +108,34 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
             }
             let _ = writeln!(
                 out,
-                "    {} data rows ({} rejected), {} skipped, {} above the header",
-                sheet.data_rows, sheet.rejected_rows, sheet.skipped_rows, sheet.preamble_rows
+                "    {} data rows ({} rejected), {} skipped, {} above the header; {} non-empty rows counted, {}",
+                sheet.data_rows,
+                sheet.rejected_rows,
+                sheet.skipped_rows,
+                sheet.preamble_rows,
+                sheet.nonempty_rows,
+                if sheet.balances() {
+                    "all accounted for"
+                } else {
+                    "NOT all accounted for"
+                }
             );
+            for note in &sheet.assumptions {
+                let _ = writeln!(out, "    ! {note}");
+            }
+            if !sheet.merged_fills.is_empty() {
+                let cols: Vec<String> = sheet
+                    .merged_fills
+                    .iter()
+                    .map(|(c, n)| format!("{} ×{n}", column_letters(*c)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    merged cells: {} blank cells took the value of a range merged down over them ({})",
+                    sheet.merged_fills.values().sum::<u64>(),
+                    cols.join(", ")
+                );
+            }
             let in_sheet = |f: &str, s: &str| f == file.path && s == sheet.sheet;
             let problems: Vec<_> = ingested
                 .problems

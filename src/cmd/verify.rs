@@ -17,8 +17,13 @@ pub fn run(paths: &[PathBuf]) -> Result<Outcome> {
     for file in files {
         match verify::verify_file(&file) {
             Ok(v) if v.intact() => {
+                let scope = if v.index == verify::IndexCheck::Absent {
+                    " (internal consistency only: no index.csv beside it to compare the digest with)"
+                } else {
+                    ""
+                };
                 println!(
-                    "{}: intact — batch {}, {} lines",
+                    "{}: intact — batch {}, {} lines{scope}",
                     v.path.display(),
                     v.batch,
                     v.lines

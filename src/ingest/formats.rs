@@ -11,15 +11,15 @@ use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{
-    Data, DataRef, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError, Xlsx,
-    XlsxError,
+    Data, DataRef, Dimensions, Ods, OdsError, Reader, SheetType, Xls, XlsError, Xlsb, XlsbError,
+    Xlsx, XlsxError,
 };
 
 use crate::policy::Vocabulary;
 
 use super::cell::{Cell, Row};
 use super::guard::{Checked, Format};
-use super::sheet::{SheetContext, SheetParser, SheetReport};
+use super::sheet::{MergedRange, Outputs, SheetContext, SheetParser, SheetReport};
 use super::table::TableBuilder;
 use super::{IngestError, Problem, SkippedRow};
 
@@ -39,23 +39,19 @@ struct Sink<'v> {
 }
 
 impl<'v> Sink<'v> {
-    fn parser(&self, sheet: &str) -> SheetParser<'v> {
+    fn parser(&self, sheet: &str, merges: Vec<MergedRange>) -> SheetParser<'v> {
         SheetParser::new(SheetContext {
             file: self.file.to_string(),
             sheet: sheet.to_string(),
             vocab: self.vocab,
             date1904: self.date1904,
+            merges,
         })
     }
 
-    fn push(&mut self, parser: &mut SheetParser<'v>, row: Row<'_>) {
+    fn finish(&mut self, parser: SheetParser<'v>, nonempty_rows: u64) {
         let out = &mut self.out;
-        parser.push(row, &mut out.table, &mut out.problems, &mut out.skipped);
-    }
-
-    fn finish(&mut self, parser: SheetParser<'v>) {
-        let out = &mut self.out;
-        let report = parser.finish(&mut out.table, &mut out.problems, &mut out.skipped);
+        let report = parser.finish(nonempty_rows, &mut out.outputs());
         out.sheets.push(report);
     }
 
@@ -65,6 +61,40 @@ impl<'v> Sink<'v> {
             note: Some(format!("not a worksheet ({typ:?}): nothing to read")),
             ..SheetReport::default()
         });
+    }
+}
+
+impl WorkbookRead {
+    fn outputs(&mut self) -> Outputs<'_> {
+        Outputs {
+            table: &mut self.table,
+            problems: &mut self.problems,
+            skipped: &mut self.skipped,
+        }
+    }
+}
+
+/// The reader's own count of non-empty rows, kept apart from the sheet
+/// parser so that the reconciliation does not trust it (SPEC §6).
+#[derive(Debug, Default)]
+struct RowCounter {
+    nonempty: u64,
+}
+
+impl RowCounter {
+    fn count(&mut self, cells: &[(u32, Cell<'_>)]) {
+        if cells.iter().any(|(_, c)| !c.is_blank()) {
+            self.nonempty += 1;
+        }
+    }
+}
+
+fn merged_range(d: &Dimensions) -> MergedRange {
+    MergedRange {
+        first_row: d.start.0,
+        last_row: d.end.0,
+        first_col: d.start.1,
+        last_col: d.end.1,
     }
 }
 
@@ -110,7 +140,12 @@ pub(super) fn read(
                 },
                 other => corrupt(other.to_string()),
             })?;
-            read_ranges(&mut sink, wb).map_err(|e: XlsError| corrupt(e.to_string()))?
+            let merges = |wb: &Xls<_>, name: &str| {
+                wb.merge_cells_by_sheet_name(name)
+                    .map(|m| m.iter().map(merged_range).collect())
+                    .unwrap_or_default()
+            };
+            read_ranges(&mut sink, wb, merges).map_err(|e: XlsError| corrupt(e.to_string()))?
         }
         Format::Ods => {
             let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
@@ -119,7 +154,9 @@ pub(super) fn read(
                 },
                 other => corrupt(other.to_string()),
             })?;
-            read_ranges(&mut sink, wb).map_err(|e: OdsError| corrupt(e.to_string()))?
+            let merges = super::ods::merged_ranges(bytes);
+            let merges_of = |_: &Ods<_>, name: &str| merges.get(name).cloned().unwrap_or_default();
+            read_ranges(&mut sink, wb, merges_of).map_err(|e: OdsError| corrupt(e.to_string()))?
         }
         Format::Csv => read_csv(&mut sink, bytes)?,
     }
@@ -168,24 +205,28 @@ fn pump<'a, 'v, E>(
     out: &mut WorkbookRead,
     mut parser: SheetParser<'v>,
     mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
-) -> Result<SheetParser<'v>, E> {
+) -> Result<(SheetParser<'v>, u64), E> {
     const BATCH: usize = 512;
     let parser_ref = &mut parser;
+    let mut counter = RowCounter::default();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'a>>>(8);
         let worker = scope.spawn(move || {
+            let mut outputs = out.outputs();
             for batch in rx {
                 for row in batch {
-                    parser_ref.push(row, &mut out.table, &mut out.problems, &mut out.skipped);
+                    parser_ref.push(row, &mut outputs);
                 }
             }
         });
+        let counter = &mut counter;
         let produced = (|| -> Result<(), E> {
             let mut batch = Vec::with_capacity(BATCH);
             let mut row = Row::default();
             let mut started = false;
             while let Some((r, c, cell)) = next()? {
                 if started && r != row.index {
+                    counter.count(&row.cells);
                     batch.push(std::mem::take(&mut row));
                     if batch.len() == BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -199,6 +240,7 @@ fn pump<'a, 'v, E>(
                 row.cells.push((c, cell));
             }
             if started {
+                counter.count(&row.cells);
                 batch.push(row);
             }
             if !batch.is_empty() {
@@ -213,21 +255,23 @@ fn pump<'a, 'v, E>(
         }
         produced
     })?;
-    Ok(parser)
+    Ok((parser, counter.nonempty))
 }
 
-/// Reads every worksheet of a workbook with a streaming cell reader.
+/// Reads every worksheet of a workbook with a streaming cell reader;
+/// `$merges` gives a sheet's merged ranges.
 macro_rules! stream_cells {
-    ($sink:expr, $wb:expr, $err:ty) => {{
+    ($sink:expr, $wb:expr, $err:ty, $merges:expr) => {{
         let sheets = $wb.sheets_metadata().to_vec();
         for meta in sheets {
             if meta.typ != SheetType::WorkSheet {
                 $sink.not_a_worksheet(&meta.name, meta.typ);
                 continue;
             }
-            let parser = $sink.parser(&meta.name);
+            let merges: Vec<MergedRange> = $merges(&mut $wb, &meta.name)?;
+            let parser = $sink.parser(&meta.name, merges);
             let mut reader = $wb.worksheet_cells_reader(&meta.name)?;
-            let parser = pump(&mut $sink.out, parser, || {
+            let (parser, nonempty) = pump(&mut $sink.out, parser, || {
                 while let Some(cell) = reader.next_cell()? {
                     let (r, c) = cell.get_position();
                     if let Some(value) = from_dataref(cell.get_value()) {
@@ -237,7 +281,7 @@ macro_rules! stream_cells {
                 Ok::<_, $err>(None)
             })?;
             drop(reader);
-            $sink.finish(parser);
+            $sink.finish(parser, nonempty);
         }
         Ok::<(), $err>(())
     }};
@@ -245,15 +289,28 @@ macro_rules! stream_cells {
 
 fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
-    stream_cells!(sink, wb, XlsxError)
+    let merges = |wb: &mut Xlsx<_>, name: &str| -> Result<Vec<MergedRange>, XlsxError> {
+        Ok(wb
+            .merge_cells_by_sheet_name(name)?
+            .iter()
+            .map(merged_range)
+            .collect())
+    };
+    stream_cells!(sink, wb, XlsxError, merges)
 }
 
+/// calamine does not read merged ranges from xlsb files; `validate` says so.
 fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
-    stream_cells!(sink, wb, XlsbError)
+    let merges = |_: &mut Xlsb<_>, _: &str| -> Result<Vec<MergedRange>, XlsbError> { Ok(Vec::new()) };
+    stream_cells!(sink, wb, XlsbError, merges)
 }
 
-fn read_ranges<R, RS>(sink: &mut Sink<'_>, mut wb: R) -> Result<(), R::Error>
+fn read_ranges<R, RS>(
+    sink: &mut Sink<'_>,
+    mut wb: R,
+    merges_of: impl Fn(&R, &str) -> Vec<MergedRange>,
+) -> Result<(), R::Error>
 where
     R: Reader<RS>,
     RS: std::io::Read + std::io::Seek,
@@ -265,7 +322,8 @@ where
             continue;
         }
         let range = wb.worksheet_range(&meta.name)?;
-        let mut parser = sink.parser(&meta.name);
+        let mut parser = sink.parser(&meta.name, merges_of(&wb, &meta.name));
+        let mut counter = RowCounter::default();
         if let Some((r0, c0)) = range.start() {
             for (i, cells) in range.rows().enumerate() {
                 let row = Row {
@@ -278,11 +336,12 @@ where
                         .collect(),
                 };
                 if !row.cells.is_empty() {
-                    sink.push(&mut parser, row);
+                    counter.count(&row.cells);
+                    parser.push(row, &mut sink.out.outputs());
                 }
             }
         }
-        sink.finish(parser);
+        sink.finish(parser, counter.nonempty);
     }
     Ok(())
 }
@@ -299,21 +358,47 @@ pub fn decode_text(bytes: &[u8]) -> Option<Cow<'_, str>> {
         .map(|s| Cow::Owned(s.into_owned()))
 }
 
+/// The field separator of a CSV file: comma, tab or semicolon (what office
+/// suites export), whichever lets a header be found in the first rows, the
+/// most header cells recognised winning; a comma when none does.
+fn sniff_delimiter(text: &str, vocab: &Vocabulary) -> u8 {
+    let mut best = (0usize, b',');
+    for delimiter in [b',', b'\t', b';'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let most = reader
+            .records()
+            .take(vocab.header_search_rows as usize + 1)
+            .map_while(Result::ok)
+            .map(|r| {
+                r.iter()
+                    .filter(|v| vocab.field_for_header(v).is_some())
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        if most > best.0 {
+            best = (most, delimiter);
+        }
+    }
+    best.1
+}
+
 fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
     let text = decode_text(bytes).ok_or_else(|| IngestError::Encoding {
         path: sink.file.to_string(),
     })?;
-    let delimiter = if sink.file.to_ascii_lowercase().ends_with(".tsv") {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = sniff_delimiter(&text, sink.vocab);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut parser = sink.parser("");
+    let mut parser = sink.parser("", Vec::new());
+    let mut counter = RowCounter::default();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(text.as_bytes());
     loop {
@@ -332,7 +417,8 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
                         .map(|(j, v)| (j as u32, Cell::Text(Cow::Borrowed(v))))
                         .collect(),
                 };
-                sink.push(&mut parser, row);
+                counter.count(&row.cells);
+                parser.push(row, &mut sink.out.outputs());
             }
             Err(e) => {
                 return Err(IngestError::Corrupt {
@@ -342,7 +428,7 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
             }
         }
     }
-    sink.finish(parser);
+    sink.finish(parser, counter.nonempty);
     Ok(())
 }
 

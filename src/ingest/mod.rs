@@ -13,6 +13,9 @@
 pub mod cell;
 mod formats;
 pub mod guard;
+pub mod header;
+mod ods;
+pub mod record;
 pub mod sheet;
 pub mod table;
 pub mod values;
@@ -28,7 +31,7 @@ use crate::policy::Vocabulary;
 
 pub use cell::{Cell, Row};
 pub use guard::{Format, Limits};
-pub use sheet::{ColumnReport, ColumnTarget, SheetReport};
+pub use sheet::{ColumnReport, ColumnTarget, MergedRange, SheetReport};
 
 /// A file that could not be read. Every variant names the file.
 #[derive(Debug, Error)]
@@ -111,6 +114,21 @@ pub enum IngestError {
         /// The file.
         path: String,
     },
+    /// The rows the parser accounted for do not add up to the rows the
+    /// reader counted: a row would be lost.
+    #[error(
+        "{path} [{sheet}]: {counted} non-empty rows counted, but {accounted} accounted for (above the header, header, data, skipped, not read); nothing was planned"
+    )]
+    Unbalanced {
+        /// The file.
+        path: String,
+        /// The sheet.
+        sheet: String,
+        /// Non-empty rows the reader counted.
+        counted: u64,
+        /// Rows the parser accounted for.
+        accounted: u64,
+    },
     /// No sheet of the file has a register header.
     #[error(
         "{path}: no register header found in any sheet (a header needs at least {min} cells naming known columns, including doc_id or title)"
@@ -132,6 +150,27 @@ pub enum Severity {
     Anomaly,
 }
 
+/// What kind of problem a cell has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The value is not understood.
+    NotUnderstood,
+    /// Only a year or a month was written.
+    PartialDate,
+    /// Two columns of one field disagree.
+    Conflict,
+}
+
+impl ProblemKind {
+    /// The anomaly code the problem gives a row when it is not a REVIEW.
+    pub fn anomaly_code(self) -> &'static str {
+        match self {
+            ProblemKind::PartialDate => "DATE_PARTIAL",
+            ProblemKind::NotUnderstood | ProblemKind::Conflict => "INVALID_VALUE",
+        }
+    }
+}
+
 /// A problem found in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -149,6 +188,8 @@ pub struct Problem {
     pub raw: String,
     /// What is wrong.
     pub message: String,
+    /// Its kind.
+    pub kind: ProblemKind,
     /// What follows from it.
     pub severity: Severity,
 }
@@ -315,6 +356,14 @@ pub fn read_file(
             detail: "the reader failed on malformed content".into(),
         })
     })?;
+    if let Some(s) = read.sheets.iter().find(|s| !s.balances()) {
+        return Err(IngestError::Unbalanced {
+            path: name,
+            sheet: s.sheet.clone(),
+            counted: s.nonempty_rows,
+            accounted: s.accounted(),
+        });
+    }
     if !read.sheets.iter().any(|s| s.header_rows.is_some()) {
         return Err(IngestError::NoHeader {
             path: name,

@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::domain::{Level, MediumClass, Period, Retention, Status, epoch_days};
+use crate::domain::{
+    ActionTaken, DatePrecision, Level, MediumClass, Period, Retention, Status, epoch_days,
+};
 
 /// One data row, read and typed, ready to append.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +44,10 @@ pub struct RowRecord {
     pub classification: Option<String>,
     /// Level read from it (blank → the policy's blank level).
     pub level: Option<Level>,
-    /// Period read from the marking or the secrecy_period column.
+    /// Period read from the marking, else the secrecy_period column.
     pub period: Option<Period>,
+    /// Period read from the secrecy_period column.
+    pub column_period: Option<Period>,
     /// secrecy_period as written.
     pub secrecy_period: Option<String>,
     /// Medium as written.
@@ -56,10 +60,14 @@ pub struct RowRecord {
     pub copies_on_hand: Option<i64>,
     /// Pages.
     pub pages: Option<i64>,
-    /// Document date.
+    /// Document date (the first day of a partial one).
     pub doc_date: Option<NaiveDate>,
+    /// How much of it was written.
+    pub doc_date_precision: DatePrecision,
     /// Received date.
     pub received_date: Option<NaiveDate>,
+    /// How much of it was written.
+    pub received_date_precision: DatePrecision,
     /// Retention as written.
     pub retention: Option<String>,
     /// Retention read.
@@ -76,10 +84,16 @@ pub struct RowRecord {
     pub status_code: Option<Status>,
     /// Date lent or sent round.
     pub out_date: Option<NaiveDate>,
+    /// How much of it was written.
+    pub out_date_precision: DatePrecision,
     /// Hold.
     pub hold: Option<bool>,
     /// Remarks.
     pub notes: Option<String>,
+    /// Action taken, as written.
+    pub action: Option<String>,
+    /// Action taken, read.
+    pub action_code: Option<ActionTaken>,
     /// Decision-field problems, one sentence each.
     pub review_reasons: Vec<String>,
     /// Anomaly codes found while reading (DATE_PARTIAL, INVALID_VALUE).
@@ -112,10 +126,11 @@ builders! {
     declassify_on: I32, secrecy_period: Str,
     medium: Str, medium_class: Str,
     copies: I64, copies_on_hand: I64, pages: I64,
-    doc_date: I32, received_date: I32,
+    doc_date: I32, doc_date_precision: Str, received_date: I32, received_date_precision: Str,
     retention: Str, retention_kind: Str, retention_years: I32,
     preservation_value: Bool, return_required: Bool, return_to: Str,
     status: Str, status_code: Str, out_date: I32, hold: Bool, notes: Str,
+    action: Str, action_code: Str,
     review_reasons: Str, anomalies: Str,
 }
 
@@ -188,8 +203,12 @@ impl TableBuilder {
         b.copies_on_hand.append_option(row.copies_on_hand);
         b.pages.append_option(row.pages);
         b.doc_date.append_option(row.doc_date.map(epoch_days));
+        b.doc_date_precision
+            .append_option(row.doc_date_precision.code());
         b.received_date
             .append_option(row.received_date.map(epoch_days));
+        b.received_date_precision
+            .append_option(row.received_date_precision.code());
         b.retention.append_option(row.retention);
         b.retention_kind
             .append_option(row.retention_value.map(Retention::kind_code));
@@ -206,6 +225,9 @@ impl TableBuilder {
         b.out_date.append_option(row.out_date.map(epoch_days));
         b.hold.append_option(row.hold);
         b.notes.append_option(row.notes);
+        b.action.append_option(row.action);
+        b.action_code
+            .append_option(row.action_code.map(ActionTaken::code));
         if row.review_reasons.is_empty() {
             b.review_reasons.append_null();
         } else {
@@ -271,7 +293,9 @@ impl TableBuilder {
             b.copies_on_hand.finish().into_column(),
             b.pages.finish().into_column(),
             date(b.doc_date)?,
+            b.doc_date_precision.finish().into_column(),
             date(b.received_date)?,
+            b.received_date_precision.finish().into_column(),
             b.retention.finish().into_column(),
             b.retention_kind.finish().into_column(),
             b.retention_years.finish().into_column(),
@@ -283,6 +307,8 @@ impl TableBuilder {
             date(b.out_date)?,
             b.hold.finish().into_column(),
             b.notes.finish().into_column(),
+            b.action.finish().into_column(),
+            b.action_code.finish().into_column(),
             b.review_reasons.finish().into_column(),
             b.anomalies.finish().into_column(),
         ];

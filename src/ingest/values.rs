@@ -7,36 +7,39 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::{Level, Marking, MediumClass, Period, Retention, Status};
+use crate::domain::{ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status};
 use crate::policy::Vocabulary;
 use crate::text::{half_width, normalize};
 
 use super::cell::Cell;
 
-/// A date read from a cell; `partial` when only a year or a month was written
-/// (read as its first day).
+/// A date read from a cell, with how much of it was written (a bare year
+/// or month is read as its first day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateValue {
-    /// The date.
+    /// The date (the first day of a partial one).
     pub date: NaiveDate,
-    /// True when only a year or year and month were written.
-    pub partial: bool,
+    /// How much was written.
+    pub precision: DatePrecision,
 }
 
 impl DateValue {
     fn full(date: NaiveDate) -> Self {
         DateValue {
             date,
-            partial: false,
+            precision: DatePrecision::Day,
         }
     }
-    fn partial(date: NaiveDate) -> Self {
-        DateValue {
-            date,
-            partial: true,
-        }
+
+    /// Whether only a year or a year and month were written.
+    pub fn is_partial(&self) -> bool {
+        self.precision != DatePrecision::Day
     }
 }
+
+/// The earliest year a register date may have: Excel counts from 1900, and
+/// an earlier year in a register of held documents is a typing error.
+pub const FIRST_YEAR: i64 = 1900;
 
 /// Converts an Excel serial day number to a date, in the 1900 or 1904 date
 /// system. Serial 60 (the 29 February 1900 that Excel pretends existed) and
@@ -71,12 +74,23 @@ pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
     }
 }
 
-fn ymd(y: i64, m: i64, d: i64) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(
-        i32::try_from(y).ok()?,
-        u32::try_from(m).ok()?,
-        u32::try_from(d).ok()?,
+/// A calendar date from its parts, or why it is not one: a day the
+/// calendar lacks (2019-02-30, 0000-00-00), or a year before 1900.
+fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate, String> {
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(y).unwrap_or(-1),
+        u32::try_from(m).unwrap_or(0),
+        u32::try_from(d).unwrap_or(0),
     )
+    .ok_or_else(|| "not a valid date (the calendar has no such day)".to_string())?;
+    if y < FIRST_YEAR {
+        return Err(format!("not a valid date (before {FIRST_YEAR})"));
+    }
+    Ok(date)
+}
+
+fn partial(date: NaiveDate, precision: DatePrecision) -> DateValue {
+    DateValue { date, precision }
 }
 
 /// Reads a number written in a date column: a bare year (2019), a compact
@@ -85,14 +99,10 @@ fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
     if n.fract() == 0.0 {
         let i = n as i64;
         if (1000..=2999).contains(&i) {
-            return ymd(i, 1, 1)
-                .map(DateValue::partial)
-                .ok_or_else(|| "not a date".to_string());
+            return ymd(i, 1, 1).map(|d| partial(d, DatePrecision::Year));
         }
         if (10_000_101..=29_991_231).contains(&i) {
-            return ymd(i / 10_000, i / 100 % 100, i % 100)
-                .map(DateValue::full)
-                .ok_or_else(|| "not a valid date".to_string());
+            return ymd(i / 10_000, i / 100 % 100, i % 100).map(DateValue::full);
         }
     }
     excel_serial_to_date(n, date1904)
@@ -147,7 +157,6 @@ pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> 
         }
     }
     let num = |i: usize| numbers[i].parse::<i64>().unwrap_or(-1);
-    let bad = || "not a valid date".to_string();
     match numbers.len() {
         1 => {
             let digits = numbers[0];
@@ -156,12 +165,10 @@ pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> 
                 return Err("not a recognised date".into());
             }
             match digits.len() {
-                4 => ymd(num(0), 1, 1).map(DateValue::partial).ok_or_else(bad),
+                4 => ymd(num(0), 1, 1).map(|d| partial(d, DatePrecision::Year)),
                 8 if separators.is_empty() => {
                     let n = num(0);
-                    ymd(n / 10_000, n / 100 % 100, n % 100)
-                        .map(DateValue::full)
-                        .ok_or_else(bad)
+                    ymd(n / 10_000, n / 100 % 100, n % 100).map(DateValue::full)
                 }
                 1..=7 if separators.is_empty() => date_from_number(num(0) as f64, date1904),
                 _ => Err("not a recognised date".into()),
@@ -175,9 +182,7 @@ pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> 
             if !ok {
                 return Err("not a recognised date".into());
             }
-            ymd(num(0), num(1), 1)
-                .map(DateValue::partial)
-                .ok_or_else(bad)
+            ymd(num(0), num(1), 1).map(|d| partial(d, DatePrecision::Month))
         }
         3 if numbers[0].len() == 4 => {
             let ok = matches!(
@@ -187,9 +192,7 @@ pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> 
             if !ok {
                 return Err("not a recognised date".into());
             }
-            ymd(num(0), num(1), num(2))
-                .map(DateValue::full)
-                .ok_or_else(bad)
+            ymd(num(0), num(1), num(2)).map(DateValue::full)
         }
         _ => Err("not a recognised date".into()),
     }
@@ -224,38 +227,85 @@ pub fn parse_count(cell: &Cell<'_>, min: i64) -> Result<i64, String> {
     Ok(n)
 }
 
-/// Reads a confidentiality period: 10年, 5年6个月, 6个月, 长期,
-/// 解密时间:2030年1月1日, 10 years.
+/// Reads a number written in Chinese numerals (十, 二十, 三十五, 一百,
+/// 两) at the start of `text`; returns it and the rest. Arabic digits are
+/// read too.
+///
+/// ```
+/// use clearance::ingest::values::leading_number;
+/// assert_eq!(leading_number("三十年"), Some((30, "年")));
+/// assert_eq!(leading_number("十五年"), Some((15, "年")));
+/// assert_eq!(leading_number("10年"), Some((10, "年")));
+/// assert_eq!(leading_number("年"), None);
+/// ```
+pub fn leading_number(text: &str) -> Option<(u32, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return Some((text[..digits].parse().ok()?, &text[digits..]));
+    }
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or((c == '两').then_some(2));
+    let mut total: u32 = 0;
+    let mut current: Option<u32> = None;
+    let mut used = 0;
+    for c in text.chars() {
+        if let Some(d) = digit(c) {
+            if current.is_some() {
+                return None; // 三五: not a number we read
+            }
+            current = Some(d);
+        } else if c == '十' {
+            total = total.checked_add(current.unwrap_or(1).checked_mul(10)?)?;
+            current = None;
+        } else if c == '百' {
+            total = total.checked_add(current?.checked_mul(100)?)?;
+            current = None;
+        } else {
+            break;
+        }
+        used += c.len_utf8();
+    }
+    if used == 0 {
+        return None;
+    }
+    Some((total.checked_add(current.unwrap_or(0))?, &text[used..]))
+}
+
+/// Removes one pair of brackets around the whole text: (20年) → 20年.
+fn unbracket(text: &str) -> &str {
+    text.strip_prefix(['(', '[', '【', '〔'])
+        .and_then(|t| t.strip_suffix([')', ']', '】', '〕']))
+        .unwrap_or(text)
+}
+
+/// Reads a confidentiality period: 10年, 十年, 5年6个月, 6个月, 长期,
+/// 解密时间:2030年1月1日, 2030年1月1日解密, (20年), 10 years.
 pub fn parse_period(text: &str) -> Result<Period, String> {
     let norm = normalize(text);
+    let norm = unbracket(&norm);
     if norm == "长期" || norm == "long" || norm == "longterm" {
         return Ok(Period::Long);
     }
-    for prefix in [
-        "解密时间:",
-        "解密时间：",
-        "解密日期:",
-        "解密日期：",
-        "解密时间",
-        "解密日期",
-    ] {
+    for prefix in ["解密时间:", "解密日期:", "解密时间", "解密日期"] {
         if let Some(rest) = norm.strip_prefix(prefix) {
             let date = parse_date_text(rest, false)?;
             return Ok(Period::Until(date.date));
         }
     }
+    // 2030年1月1日解密, 2030年1月1日前解密.
+    if let Some(rest) = norm
+        .strip_suffix("前解密")
+        .or_else(|| norm.strip_suffix("起解密"))
+        .or_else(|| norm.strip_suffix("解密"))
+    {
+        let date = parse_date_text(rest, false)?;
+        return Ok(Period::Until(date.date));
+    }
     let mut months: u32 = 0;
-    let mut rest = norm.as_str();
+    let mut rest = norm;
     let mut any = false;
     while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err("not a recognised period".into());
-        }
-        let n: u32 = rest[..digits]
-            .parse()
-            .map_err(|_| "not a recognised period".to_string())?;
-        rest = &rest[digits..];
+        let (n, after) = leading_number(rest).ok_or("not a recognised period")?;
+        rest = after;
         let (factor, unit_len) = if let Some(u) = ["年", "years", "year", "y"]
             .iter()
             .find(|u| rest.starts_with(*u))
@@ -281,9 +331,19 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
     Ok(Period::Months(months))
 }
 
-/// Reads a classification marking: a level word, optionally followed by ★
-/// (or *, ☆) and a period. A marking with ★ but no period (秘密★) has no
-/// period; the plan applies the level's maximum.
+/// The level a normalised level word names, tolerating a 级 suffix
+/// (秘密级).
+fn level_word(norm: &str, vocab: &Vocabulary) -> Option<Level> {
+    vocab
+        .level(norm)
+        .or_else(|| norm.strip_suffix('级').and_then(|w| vocab.level(w)))
+}
+
+/// Reads a classification marking: a level word (秘密, 秘密级, Secret),
+/// optionally followed by ★ (or *, ☆) and a period, or by a period in
+/// brackets or after a space (机密（20年）, 秘密 10年). A marking with ★ but
+/// no period (秘密★) has no period; the plan applies the level's maximum. A
+/// lone ★ (classified, level not written) is not understood.
 pub fn parse_marking(text: &str, vocab: &Vocabulary) -> Result<Marking, String> {
     let trimmed = text.trim();
     let (level_text, period_text) = match trimmed.find(['★', '*', '☆', '＊']) {
@@ -294,45 +354,53 @@ pub fn parse_marking(text: &str, vocab: &Vocabulary) -> Result<Marking, String> 
         None => (trimmed, None),
     };
     let level_norm = normalize(level_text);
-    if let Some(level) = vocab.level(&level_norm) {
+    let marking = |level: Level, period: Option<Period>| {
+        if period.is_some() && level == Level::Unclassified {
+            return Err("an unclassified marking cannot carry a period".to_string());
+        }
+        Ok(Marking { level, period })
+    };
+    if period_text.is_some() && level_norm.is_empty() {
+        return Err("★ without a level: classified, but the level is not written".into());
+    }
+    if let Some(level) = level_word(&level_norm, vocab) {
         let period = match period_text.map(str::trim) {
             None | Some("") => None,
             Some(p) => Some(parse_period(p)?),
         };
-        if period.is_some() && level == Level::Unclassified {
-            return Err("an unclassified marking cannot carry a period".into());
-        }
-        return Ok(Marking { level, period });
+        return marking(level, period);
     }
     if period_text.is_none() {
-        // 秘密10年: a level word followed directly by a period.
+        // 秘密10年, 秘密 10年, 机密（20年）, 秘密级10年: a level word followed
+        // by a period.
         for (word, level) in vocab.level_prefixes() {
-            if let Some(rest) = level_norm.strip_prefix(word.as_str())
-                && let Ok(period) = parse_period(rest)
-                && *level != Level::Unclassified
-            {
-                return Ok(Marking {
-                    level: *level,
-                    period: Some(period),
-                });
+            if let Some(rest) = level_norm.strip_prefix(word.as_str()) {
+                let rest = rest.strip_prefix('级').unwrap_or(rest);
+                if let Ok(period) = parse_period(rest) {
+                    return marking(*level, Some(period));
+                }
             }
         }
     }
     Err("not a recognised classification".into())
 }
 
-/// Reads a retention period: a word of the policy (永久, 不归档, 长期) or
-/// N年 / N years.
+/// Reads a retention period: a word of the policy (永久, 不归档, 长期),
+/// N年 / 三十年 / N years, with or without a 保存 / 保管 suffix (永久保存).
 pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, String> {
     let norm = normalize(text);
-    if let Some(r) = vocab.retention_word(&norm) {
-        return Ok(r);
+    let bare = norm
+        .strip_suffix("保存")
+        .or_else(|| norm.strip_suffix("保管"))
+        .unwrap_or(&norm);
+    for word in [norm.as_str(), bare] {
+        if let Some(r) = vocab.retention_word(word) {
+            return Ok(r);
+        }
     }
-    let digits = norm.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 && ["年", "years", "year", "y", ""].contains(&&norm[digits..]) {
-        let years: u32 = norm[..digits]
-            .parse()
-            .map_err(|_| "not a recognised retention".to_string())?;
+    if let Some((years, unit)) = leading_number(bare)
+        && ["年", "years", "year", "y", ""].contains(&unit)
+    {
         if years == 0 || years > 1000 {
             return Err("not a recognised retention".into());
         }
@@ -341,11 +409,22 @@ pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, Stri
     Err("not a recognised retention".into())
 }
 
-/// Reads a carrier word to its DIN 66399 class.
+/// Reads a carrier word to its DIN 66399 class. A qualifier in brackets is
+/// ignored when the word alone is known (光盘（CD-R） is 光盘); a mixture
+/// (纸质+光盘) is not understood.
 pub fn parse_medium(text: &str, vocab: &Vocabulary) -> Result<MediumClass, String> {
-    vocab
-        .medium(&normalize(text))
-        .ok_or_else(|| "not a recognised medium".into())
+    let norm = normalize(text);
+    if let Some(m) = vocab.medium(&norm) {
+        return Ok(m);
+    }
+    if let Some(open) = norm.find(['(', '[', '【', '〔'])
+        && open > 0
+        && norm.ends_with([')', ']', '】', '〕'])
+        && let Some(m) = vocab.medium(&norm[..open])
+    {
+        return Ok(m);
+    }
+    Err("not a recognised medium".into())
 }
 
 /// Reads a yes/no cell.
@@ -363,6 +442,13 @@ pub fn parse_status(text: &str, vocab: &Vocabulary) -> Result<Status, String> {
     vocab
         .status(&normalize(text))
         .ok_or_else(|| "not a recognised status".into())
+}
+
+/// Reads an action word (办理 / 已办 / 阅知 …).
+pub fn parse_action(text: &str, vocab: &Vocabulary) -> Result<ActionTaken, String> {
+    vocab
+        .action(&normalize(text))
+        .ok_or_else(|| "not a recognised action (办理 / 阅知 …)".into())
 }
 
 #[cfg(test)]
@@ -403,7 +489,7 @@ mod tests {
         ];
         for (input, want, partial) in cases {
             let got = parse_date(&text(input), false).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!((got.date, got.partial), (want, partial), "{input}");
+            assert_eq!((got.date, got.is_partial()), (want, partial), "{input}");
         }
     }
 
@@ -436,7 +522,7 @@ mod tests {
         ];
         for (n, is1904, want, partial) in cases {
             let got = parse_date(&Cell::Number(n), is1904).unwrap();
-            assert_eq!((got.date, got.partial), (want, partial), "{n}");
+            assert_eq!((got.date, got.is_partial()), (want, partial), "{n}");
         }
         for n in [60.0, 0.0, -5.0, 1e12, f64::NAN] {
             assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");

@@ -1,38 +1,127 @@
-//! Destruction manifests and the other printed lists (SPEC §1 steps 4–5,
-//! §4, §5): the documents a committee prints, reviews, signs and trusts.
+//! Destruction manifests (SPEC §1 steps 4–5, §4, §5): the documents a
+//! committee prints, reviews, signs and trusts.
 //!
 //! DESTROY rows are grouped into batches by destruction site and level code
-//! (`2024-D-001`, …), each written as its own workbook with a review column.
-//! Every manifest carries a SHA-256 digest over a canonical text form of its
-//! line items — not over the xlsx bytes, so that filling in the review
-//! columns, or opening and saving the file in Excel, changes nothing — and
-//! keeps its issued line items in a hidden sheet, so that [`verify`] can
-//! name the line that was changed, added or removed. A title is entered
-//! into the digest as its own SHA-256, which lets a copy with titles
-//! redacted (for an outside facility) carry the same digest and verify.
+//! (`2024-D-001`, …), each written as its own workbook with a review column;
+//! every line shows the rule and reason that destroy it, since the committee
+//! approves on the reason. Every manifest carries a SHA-256 digest over a
+//! canonical text form of its heading (unit, batch, as-of date, site, level
+//! code, witnesses required) and its line items — not over the xlsx bytes,
+//! so that filling in the review columns, or opening and saving the file in
+//! Excel, changes nothing — and keeps what was issued in a hidden sheet, so
+//! that [`verify`] can name the field or line that was changed, added or
+//! removed.
+//!
+//! A title enters the digest as a keyed SHA-256: the key is derived from the
+//! registers' own bytes and the batch, and is kept only in the office's
+//! copy. A copy with titles withheld for an outside facility carries the
+//! same digest and verifies, yet holds nothing from which a guessed title
+//! could be confirmed (SPEC §6).
 
 pub mod verify;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Lang;
-use crate::ingest::hex;
+use crate::ingest::{FileReport, hex};
 use crate::output::plan_workbook::{display_code, level_label};
 use crate::output::printable::{Printable, write_printable};
 use crate::output::{OutCell, new_workbook, save_atomically, write_atomically};
 
-/// The sheet that keeps the issued line items.
+/// The sheet that keeps what was issued.
 pub const ITEMS_SHEET: &str = "_items";
 /// The first cell of the items sheet, naming the format.
-pub const ITEMS_MAGIC: &str = "clearance-manifest v1";
+pub const ITEMS_MAGIC: &str = "clearance-manifest v2";
 /// What a redacted title shows.
 pub const REDACTED: &str = "〔标题已隐去 / title withheld〕";
+
+/// The heading of a manifest: what the committee signs besides the lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The office.
+    pub unit: String,
+    /// Batch id.
+    pub batch: String,
+    /// As-of date, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Site code (`FACILITY`, `IN_HOUSE`).
+    pub site: String,
+    /// Level code (`P-5`).
+    pub level: String,
+    /// Witnesses required.
+    pub witnesses: u32,
+}
+
+/// Names of the heading's fields, in canonical order, for messages.
+pub const HEADING_FIELDS: [&str; 6] = ["unit", "batch", "as_of", "site", "level", "witnesses"];
+
+impl Heading {
+    /// The heading's fields in canonical order.
+    pub fn fields(&self) -> [String; 6] {
+        [
+            self.unit.clone(),
+            self.batch.clone(),
+            self.as_of.clone(),
+            self.site.clone(),
+            self.level.clone(),
+            self.witnesses.to_string(),
+        ]
+    }
+
+    /// A heading from its fields (as kept in a manifest).
+    pub fn from_fields(f: &[String]) -> Heading {
+        let get = |i: usize| f.get(i).cloned().unwrap_or_default();
+        Heading {
+            unit: get(0),
+            batch: get(1),
+            as_of: get(2),
+            site: get(3),
+            level: get(4),
+            witnesses: get(5).parse().unwrap_or(0),
+        }
+    }
+
+    /// The printed title.
+    pub fn title(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("{} 涉密载体销毁清单（送审稿）", self.unit),
+            Lang::En => format!("{} destruction manifest (draft for review)", self.unit),
+        }
+    }
+
+    /// The printed line under the title, one segment per field after the
+    /// unit (batch, as-of date, site, level, witnesses), joined by four
+    /// spaces.
+    pub fn segments(&self, lang: Lang) -> [String; 5] {
+        let site = display_code(lang)("destruction_site", &self.site).unwrap_or_default();
+        let method = method_text(&self.level, lang);
+        match lang {
+            Lang::Zh => [
+                format!("批次：{}", self.batch),
+                format!("基准日期：{}", self.as_of),
+                format!("销毁地点：{site}"),
+                format!("销毁等级：{method}"),
+                format!("监销人：至少 {} 人", self.witnesses),
+            ],
+            Lang::En => [
+                format!("Batch: {}", self.batch),
+                format!("As of: {}", self.as_of),
+                format!("Site: {site}"),
+                format!("Level: {method}"),
+                format!("Witnesses: at least {}", self.witnesses),
+            ],
+        }
+    }
+}
+
+/// Separator of the heading's printed segments.
+pub const SEGMENT_SEPARATOR: &str = "    ";
 
 /// One line of a destruction manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,16 +150,39 @@ pub struct LineItem {
     pub source_sheet: String,
     /// Source row.
     pub source_row: u32,
+    /// The rule that destroys it.
+    pub rule: String,
+    /// Why it is destroyed.
+    pub reason: String,
 }
 
-/// SHA-256 of a title, hex: how a title enters the digest.
-pub fn title_hash(title: &str) -> String {
-    hex(&Sha256::digest(title.as_bytes()))
-}
+/// Names of a line's canonical fields, in order, for messages. The
+/// visible columns of a manifest are in the same order.
+pub const FIELD_NAMES: [&str; 14] = [
+    "no",
+    "doc_id",
+    "title",
+    "classification",
+    "effective_classification",
+    "medium",
+    "copies",
+    "pages",
+    "department",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "rule",
+    "reason",
+];
+
+/// Position of the title among the fields.
+pub const TITLE_FIELD: usize = 2;
+/// Position of the effective classification among the fields.
+pub const EFFECTIVE_FIELD: usize = 4;
 
 impl LineItem {
-    /// The fields of the canonical form, the title as its hash.
-    pub fn canonical_fields(&self, title_hash: &str) -> [String; 12] {
+    /// The fields of the canonical form, the title as its keyed hash.
+    pub fn canonical_fields(&self, title_hash: &str) -> [String; 14] {
         [
             self.no.to_string(),
             self.doc_id.clone(),
@@ -84,45 +196,71 @@ impl LineItem {
             self.source_file.clone(),
             self.source_sheet.clone(),
             self.source_row.to_string(),
+            self.rule.clone(),
+            self.reason.clone(),
         ]
     }
 }
 
-/// Names of the canonical fields, for messages.
-pub const FIELD_NAMES: [&str; 12] = [
-    "no",
-    "doc_id",
-    "title",
-    "classification",
-    "effective_classification",
-    "medium",
-    "copies",
-    "pages",
-    "department",
-    "source_file",
-    "source_sheet",
-    "source_row",
-];
+/// The key under which a batch's titles are hashed: derived from the
+/// registers' bytes (`title_key`) and the batch id, so that it is the same
+/// for the same inputs and unknown to anyone without the registers.
+pub fn batch_key(title_key: &str, batch: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"clearance batch title key\n");
+    h.update(title_key.as_bytes());
+    h.update(b"\n");
+    h.update(batch.as_bytes());
+    hex(&h.finalize())
+}
 
-/// The digest over canonical lines (fields joined by tabs, lines by
-/// newlines, tabs and newlines inside fields replaced by spaces).
+/// The key of a run's titles: a SHA-256 over every input's SHA-256.
+pub fn title_key(files: &[FileReport]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"clearance title key\n");
+    for f in files {
+        h.update(f.sha256.as_bytes());
+        h.update(b"\n");
+    }
+    hex(&h.finalize())
+}
+
+/// A title's keyed SHA-256, hex: how a title enters the digest.
+pub fn title_hash(key: &str, title: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update(b"\0");
+    h.update(title.as_bytes());
+    hex(&h.finalize())
+}
+
+/// The digest over a heading and canonical lines (fields joined by tabs,
+/// lines by newlines, tabs and newlines inside fields replaced by spaces).
 ///
 /// ```
 /// use clearance::manifest::digest;
-/// let a = digest(&[vec!["1".to_string(), "D-1".to_string()]]);
+/// let heading = vec!["单位".to_string(), "2024-D-001".to_string()];
+/// let a = digest(&heading, &[vec!["1".to_string(), "D-1".to_string()]]);
 /// assert_eq!(a.len(), 64);
-/// assert_ne!(a, digest(&[vec!["1".to_string(), "D-2".to_string()]]));
+/// assert_ne!(a, digest(&heading, &[vec!["1".to_string(), "D-2".to_string()]]));
+/// let other = vec!["单位".to_string(), "2024-D-002".to_string()];
+/// assert_ne!(a, digest(&other, &[vec!["1".to_string(), "D-1".to_string()]]));
 /// ```
-pub fn digest(lines: &[Vec<String>]) -> String {
+pub fn digest(heading: &[String], lines: &[Vec<String>]) -> String {
     let mut h = Sha256::new();
     h.update(ITEMS_MAGIC.as_bytes());
-    for line in lines {
-        h.update(b"\n");
-        let clean: Vec<String> = line
+    let clean = |fields: &[String]| -> String {
+        fields
             .iter()
             .map(|f| f.replace(['\t', '\n', '\r'], " "))
-            .collect();
-        h.update(clean.join("\t").as_bytes());
+            .collect::<Vec<_>>()
+            .join("\t")
+    };
+    h.update(b"\n");
+    h.update(clean(heading).as_bytes());
+    for line in lines {
+        h.update(b"\n");
+        h.update(clean(line).as_bytes());
     }
     hex(&h.finalize())
 }
@@ -136,29 +274,46 @@ pub struct Batch {
     pub site: String,
     /// Level code, e.g. `P-5`.
     pub level: String,
-    /// Witnesses required (the most any line needs).
+    /// Witnesses required (the most any line needs, and at least two when
+    /// a line is classified).
     pub witnesses: u32,
     /// Its lines, numbered from 1.
     pub lines: Vec<LineItem>,
 }
 
 impl Batch {
-    /// The canonical lines.
-    pub fn canonical(&self) -> Vec<Vec<String>> {
+    /// The batch's heading.
+    pub fn heading(&self, unit: &str, as_of: NaiveDate) -> Heading {
+        Heading {
+            unit: unit.to_string(),
+            batch: self.id.clone(),
+            as_of: as_of.to_string(),
+            site: self.site.clone(),
+            level: self.level.clone(),
+            witnesses: self.witnesses,
+        }
+    }
+
+    /// The canonical lines, titles hashed under `key`.
+    pub fn canonical(&self, key: &str) -> Vec<Vec<String>> {
         self.lines
             .iter()
-            .map(|l| l.canonical_fields(&title_hash(&l.title)).to_vec())
+            .map(|l| l.canonical_fields(&title_hash(key, &l.title)).to_vec())
             .collect()
     }
 
     /// The batch digest.
-    pub fn digest(&self) -> String {
-        digest(&self.canonical())
+    pub fn digest(&self, heading: &Heading, key: &str) -> String {
+        digest(&heading.fields(), &self.canonical(key))
     }
 }
 
 fn text(df: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
     Ok(df.column(name)?.cast(&DataType::String)?.str()?.clone())
+}
+
+fn classified(effective: &str) -> bool {
+    matches!(effective, "TOP_SECRET" | "SECRET" | "CONFIDENTIAL")
 }
 
 /// Groups the DESTROY rows of a decision table into batches: facility
@@ -184,6 +339,7 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
         get("source_sheet")?,
         get("source_row")?,
     );
+    let (rule, reason) = (get("rule")?, get("reason")?);
     let mut groups: BTreeMap<(u8, String), (u32, Vec<LineItem>)> = BTreeMap::new();
     for i in 0..decisions.height() {
         if disposition.get(i) != Some("DESTROY") {
@@ -194,10 +350,10 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
         let entry = groups
             .entry((order, level.get(i).unwrap_or("").to_string()))
             .or_insert((0, Vec::new()));
-        entry.0 = entry
-            .0
-            .max(witnesses.get(i).and_then(|w| w.parse().ok()).unwrap_or(2));
         let s_ = |c: &StringChunked| c.get(i).unwrap_or("").to_string();
+        let needed = witnesses.get(i).and_then(|w| w.parse().ok()).unwrap_or(2);
+        let floor = if classified(&s_(&effective)) { 2 } else { 1 };
+        entry.0 = entry.0.max(needed).max(floor);
         entry.1.push(LineItem {
             no: entry.1.len() as u32 + 1,
             doc_id: s_(&doc_id),
@@ -211,6 +367,8 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
             source_file: s_(&file),
             source_sheet: s_(&sheet),
             source_row: row.get(i).and_then(|c| c.parse().ok()).unwrap_or(0),
+            rule: s_(&rule),
+            reason: s_(&reason),
         });
     }
     Ok(groups
@@ -239,26 +397,15 @@ pub struct ListOptions {
     pub redact_titles: bool,
     /// Also write one copy of each manifest per department.
     pub split_by_department: bool,
+    /// The run's title key ([`title_key`]).
+    pub title_key: String,
 }
 
 /// The meaning of a DIN 66399 level code, for the heading.
 fn method_text(level: &str, lang: Lang) -> String {
     let (letter, n) = level.split_once('-').unwrap_or((level, ""));
-    let material = match (letter, lang) {
-        ("P", Lang::Zh) => "纸质",
-        ("F", Lang::Zh) => "胶片",
-        ("O", Lang::Zh) => "光盘",
-        ("T", Lang::Zh) => "磁介质",
-        ("H", Lang::Zh) => "硬盘",
-        ("E", Lang::Zh) => "电子存储介质",
-        ("P", Lang::En) => "paper",
-        ("F", Lang::En) => "film",
-        ("O", Lang::En) => "optical media",
-        ("T", Lang::En) => "magnetic media",
-        ("H", Lang::En) => "hard drives",
-        ("E", Lang::En) => "electronic media",
-        _ => "",
-    };
+    let material = crate::domain::MediumClass::from_code(letter)
+        .map_or("", |m| crate::output::plan_workbook::medium_label(m, lang));
     match lang {
         Lang::Zh => format!("{level}（DIN 66399：{material}，安全等级 {n}）"),
         Lang::En => format!("{level} (DIN 66399: {material}, security level {n})"),
@@ -284,8 +431,55 @@ pub struct Written {
     pub digest: String,
 }
 
-/// Writes one manifest workbook for `batch` (titles withheld when
-/// `redact`).
+/// The printed signature block of a manifest.
+fn signatures(witnesses: u32, lang: Lang) -> Vec<String> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut lines = vec![l(
+        "经办人：____________________    日期：____________",
+        "Prepared by: ____________________    Date: ____________",
+    )];
+    for k in 1..=witnesses {
+        lines.push(match lang {
+            Lang::Zh => format!("监销人（{k}）：____________________    日期：____________"),
+            Lang::En => format!("Witness {k}: ____________________    Date: ____________"),
+        });
+    }
+    lines.push(l(
+        "审批人：____________________    日期：____________",
+        "Approved by: ____________________    Date: ____________",
+    ));
+    lines
+}
+
+/// The visible cells of a manifest line.
+fn line_cells(x: &LineItem, redact: bool, lang: Lang) -> Vec<OutCell> {
+    vec![
+        OutCell::Number(f64::from(x.no)),
+        OutCell::Text(x.doc_id.clone()),
+        OutCell::Text(if redact {
+            REDACTED.to_string()
+        } else {
+            x.title.clone()
+        }),
+        OutCell::Text(x.classification.clone()),
+        OutCell::Text(
+            crate::domain::Level::from_code(&x.effective)
+                .map_or(x.effective.clone(), |lv| level_label(lv, lang).to_string()),
+        ),
+        OutCell::Text(x.medium.clone()),
+        OutCell::Number(x.copies as f64),
+        OutCell::Number(x.pages as f64),
+        OutCell::Text(x.department.clone()),
+        OutCell::Text(x.source_file.clone()),
+        OutCell::Text(x.source_sheet.clone()),
+        OutCell::Number(f64::from(x.source_row)),
+        OutCell::Text(x.rule.clone()),
+        OutCell::Text(x.reason.clone()),
+    ]
+}
+
+/// Writes one manifest workbook for `batch` (titles withheld, and the title
+/// key left out, when `redact`); returns its digest.
 pub fn write_manifest(
     path: &Path,
     batch: &Batch,
@@ -294,89 +488,20 @@ pub fn write_manifest(
 ) -> Result<String> {
     let lang = opts.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let digest = batch.digest();
-    let display = display_code(lang);
-    let site = display("destruction_site", &batch.site).unwrap_or_default();
-    let classified = batch.lines.iter().any(|x| {
-        matches!(
-            x.effective.as_str(),
-            "TOP_SECRET" | "SECRET" | "CONFIDENTIAL"
-        )
-    });
-    let witnesses = batch.witnesses.max(if classified { 2 } else { 1 });
-    let mut signatures = vec![
-        l(
-            "经办人：____________________    日期：____________",
-            "Prepared by: ____________________    Date: ____________",
-        )
-        .to_string(),
-    ];
-    for k in 1..=witnesses {
-        signatures.push(match lang {
-            Lang::Zh => format!("监销人（{k}）：____________________    日期：____________"),
-            Lang::En => format!("Witness {k}: ____________________    Date: ____________"),
-        });
-    }
-    signatures.push(
-        l(
-            "审批人：____________________    日期：____________",
-            "Approved by: ____________________    Date: ____________",
-        )
-        .to_string(),
-    );
+    let heading = batch.heading(&opts.unit, opts.as_of);
+    let key = batch_key(&opts.title_key, &batch.id);
+    let digest = batch.digest(&heading, &key);
     let rows: Vec<Vec<OutCell>> = batch
         .lines
         .iter()
-        .map(|x| {
-            vec![
-                OutCell::Number(f64::from(x.no)),
-                OutCell::Text(x.doc_id.clone()),
-                OutCell::Text(if redact {
-                    REDACTED.to_string()
-                } else {
-                    x.title.clone()
-                }),
-                OutCell::Text(x.classification.clone()),
-                OutCell::Text(
-                    crate::domain::Level::from_code(&x.effective)
-                        .map_or(x.effective.clone(), |lv| level_label(lv, lang).to_string()),
-                ),
-                OutCell::Text(x.medium.clone()),
-                OutCell::Number(x.copies as f64),
-                OutCell::Number(x.pages as f64),
-                OutCell::Text(x.department.clone()),
-                OutCell::Text(x.source_file.clone()),
-                OutCell::Text(x.source_sheet.clone()),
-                OutCell::Number(f64::from(x.source_row)),
-            ]
-        })
+        .map(|x| line_cells(x, redact, lang))
         .collect();
     let copies: i64 = batch.lines.iter().map(|x| x.copies).sum();
     let pages: i64 = batch.lines.iter().map(|x| x.pages).sum();
     let printable = Printable {
-        title: match lang {
-            Lang::Zh => format!("{} 涉密载体销毁清单（送审稿）", opts.unit),
-            Lang::En => format!("{} destruction manifest (draft for review)", opts.unit),
-        },
+        title: heading.title(lang),
         info: vec![
-            match lang {
-                Lang::Zh => format!(
-                    "批次：{}    基准日期：{}    销毁地点：{}    销毁等级：{}    监销人：至少 {} 人",
-                    batch.id,
-                    opts.as_of,
-                    site,
-                    method_text(&batch.level, lang),
-                    witnesses
-                ),
-                Lang::En => format!(
-                    "Batch: {}    As of: {}    Site: {}    Level: {}    Witnesses: at least {}",
-                    batch.id,
-                    opts.as_of,
-                    site,
-                    method_text(&batch.level, lang),
-                    witnesses
-                ),
-            },
+            heading.segments(lang).join(SEGMENT_SEPARATOR),
             format!(
                 "{}: {digest}",
                 l("清单摘要 SHA-256", "Manifest digest SHA-256")
@@ -407,34 +532,44 @@ pub fn write_manifest(
             OutCell::Number(pages as f64),
         ],
         review: true,
-        signatures,
+        signatures: signatures(batch.witnesses, lang),
         footer: format!("{} {}  SHA-256 {digest}", l("批次", "Batch"), batch.id),
         lang,
     };
     let mut wb = new_workbook()?;
     write_printable(&mut wb, l("销毁清单", "Manifest"), &printable)?;
-    // The issued items, hidden and protected, for `verify`.
+    // What was issued, hidden and protected, for `verify`.
     let items = wb.add_worksheet();
     items.set_name(ITEMS_SHEET)?;
-    items.write_string(0, 0, ITEMS_MAGIC)?;
-    items.write_string(0, 1, &digest)?;
-    items.write_string(0, 2, &batch.id)?;
-    for (c, name) in FIELD_NAMES.iter().enumerate() {
+    let key_cell = if redact { String::new() } else { key.clone() };
+    for (c, v) in [ITEMS_MAGIC, digest.as_str(), batch.id.as_str(), &key_cell]
+        .iter()
+        .enumerate()
+    {
+        items.write_string(0, c as u16, *v)?;
+    }
+    for (c, name) in HEADING_FIELDS.iter().enumerate() {
         items.write_string(1, c as u16, *name)?;
     }
-    for (r, line) in batch.canonical().iter().enumerate() {
+    for (c, v) in heading.fields().iter().enumerate() {
+        items.write_string(2, c as u16, v)?;
+    }
+    for (c, name) in FIELD_NAMES.iter().enumerate() {
+        items.write_string(3, c as u16, *name)?;
+    }
+    for (r, line) in batch.canonical(&key).iter().enumerate() {
         for (c, v) in line.iter().enumerate() {
-            items.write_string(r as u32 + 2, c as u16, v)?;
+            items.write_string(r as u32 + 4, c as u16, v)?;
         }
     }
     items.set_hidden(true);
     items.protect();
-    save_atomically(&mut wb, path)?;
+    save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(digest)
 }
 
 /// The column headers of a manifest's lines.
-pub fn manifest_headers(lang: Lang) -> [&'static str; 12] {
+pub fn manifest_headers(lang: Lang) -> [&'static str; 14] {
     match lang {
         Lang::Zh => [
             "序号",
@@ -449,6 +584,8 @@ pub fn manifest_headers(lang: Lang) -> [&'static str; 12] {
             "来源文件",
             "工作表",
             "行号",
+            "规则",
+            "销毁理由",
         ],
         Lang::En => [
             "No",
@@ -463,6 +600,8 @@ pub fn manifest_headers(lang: Lang) -> [&'static str; 12] {
             "Source file",
             "Sheet",
             "Row",
+            "Rule",
+            "Reason",
         ],
     }
 }
@@ -487,6 +626,38 @@ pub fn file_safe(name: &str) -> String {
     }
 }
 
+/// File names given out in one folder, so that two outputs whose names map
+/// to the same file (two destinations that differ only in a character a
+/// file name cannot hold, or in letter case) never overwrite each other.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    taken: BTreeSet<String>,
+}
+
+impl UniqueNames {
+    /// A file name for `stem` + `extension` (`.xlsx`), made safe and, if
+    /// taken, numbered (`name (2).xlsx`).
+    ///
+    /// ```
+    /// use clearance::manifest::UniqueNames;
+    /// let mut names = UniqueNames::default();
+    /// assert_eq!(names.file("省/保密局", ".xlsx"), "省_保密局.xlsx");
+    /// assert_eq!(names.file("省:保密局", ".xlsx"), "省_保密局 (2).xlsx");
+    /// assert_eq!(names.file("A", ".xlsx"), "A.xlsx");
+    /// assert_eq!(names.file("a", ".xlsx"), "a (2).xlsx");
+    /// ```
+    pub fn file(&mut self, stem: &str, extension: &str) -> String {
+        let base = file_safe(stem);
+        let mut name = format!("{base}{extension}");
+        let mut n = 2;
+        while !self.taken.insert(name.to_lowercase()) {
+            name = format!("{base} ({n}){extension}");
+            n += 1;
+        }
+        name
+    }
+}
+
 /// Writes every manifest of a plan into `dir` (the run folder's
 /// `manifests/`), with `index.csv`.
 pub fn write_manifests(
@@ -495,12 +666,17 @@ pub fn write_manifests(
     opts: &ListOptions,
 ) -> Result<Vec<Written>> {
     std::fs::create_dir_all(dir)?;
+    let mut names = UniqueNames::default();
     let mut written = Vec::new();
     for batch in batches(decisions, opts.as_of)? {
         let mut copies: Vec<(String, Batch, bool)> =
-            vec![(format!("{}.xlsx", batch.id), batch.clone(), false)];
+            vec![(names.file(&batch.id, ".xlsx"), batch.clone(), false)];
         if opts.redact_titles && batch.site == "FACILITY" {
-            copies.push((format!("{}-redacted.xlsx", batch.id), batch.clone(), true));
+            copies.push((
+                names.file(&format!("{}-redacted", batch.id), ".xlsx"),
+                batch.clone(),
+                true,
+            ));
         }
         if opts.split_by_department {
             let mut by_dep: BTreeMap<String, Vec<LineItem>> = BTreeMap::new();
@@ -518,12 +694,13 @@ pub fn write_manifests(
                     lines,
                     ..batch.clone()
                 };
-                let name = if dep.is_empty() {
+                let dep = if dep.is_empty() {
                     "未填部门".to_string()
                 } else {
-                    file_safe(&dep)
+                    dep
                 };
-                copies.push((format!("{}-{name}.xlsx", batch.id), part, false));
+                let name = names.file(&format!("{}-{dep}", batch.id), ".xlsx");
+                copies.push((name, part, false));
             }
         }
         for (file, b, redact) in copies {
@@ -539,303 +716,27 @@ pub fn write_manifests(
             });
         }
     }
-    let mut index = String::from("file,batch,site,level,lines,copies,digest\n");
-    for w in &written {
-        index.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            csv_field(&w.file),
-            w.batch,
-            w.site,
-            w.level,
-            w.lines,
-            w.copies,
-            w.digest
-        ));
-    }
-    write_atomically(&dir.join("index.csv"), |f| {
-        Ok(std::io::Write::write_all(f, index.as_bytes())?)
-    })?;
+    write_index(&dir.join(INDEX_FILE), &written)?;
     Ok(written)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// The index of a manifests folder.
+pub const INDEX_FILE: &str = "index.csv";
+
+fn write_index(path: &Path, written: &[Written]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["file", "batch", "site", "level", "lines", "copies", "digest"])?;
+    for x in written {
+        w.write_record([
+            x.file.clone(),
+            x.batch.clone(),
+            x.site.clone(),
+            x.level.clone(),
+            x.lines.to_string(),
+            x.copies.to_string(),
+            x.digest.clone(),
+        ])?;
     }
-}
-
-/// How a cell of a list is made from a decision row.
-#[derive(Debug, Clone, Copy)]
-enum ListCell {
-    /// A column of decisions, as text.
-    Text(&'static str),
-    /// A column of decisions, as a number (blank when not one).
-    Number(&'static str),
-    /// The effective classification, as a label.
-    Level,
-    /// "超期" / "OVERDUE" when the row has the OVERDUE anomaly.
-    Overdue,
-}
-
-/// One printed list: which rows, which columns, who signs.
-struct ListSpec {
-    file: String,
-    title: String,
-    info: String,
-    rows: Vec<usize>,
-    /// (zh header, en header, cell); the line number comes first.
-    columns: Vec<(&'static str, &'static str, ListCell)>,
-    review: bool,
-    signers: &'static [(&'static str, &'static str)],
-}
-
-/// The decision columns lists are made from, as text.
-struct ListSource {
-    columns: BTreeMap<&'static str, StringChunked>,
-}
-
-impl ListSource {
-    fn new(decisions: &DataFrame) -> PolarsResult<ListSource> {
-        let names = [
-            "disposition",
-            "doc_id",
-            "title",
-            "classification",
-            "effective_classification",
-            "copies",
-            "pages",
-            "department",
-            "holder",
-            "destination",
-            "out_date",
-            "days_out",
-            "retention_resolved",
-            "retention_expires_on",
-            "source_file",
-            "source_row",
-            "anomalies",
-            "issuer",
-            "category",
-        ];
-        let mut columns = BTreeMap::new();
-        for name in names {
-            columns.insert(name, text(decisions, name)?);
-        }
-        Ok(ListSource { columns })
-    }
-
-    fn get(&self, name: &str, i: usize) -> &str {
-        self.columns.get(name).and_then(|c| c.get(i)).unwrap_or("")
-    }
-
-    fn rows_of(&self, disposition: &str) -> Vec<usize> {
-        let d = &self.columns["disposition"];
-        (0..d.len())
-            .filter(|i| d.get(*i) == Some(disposition))
-            .collect()
-    }
-
-    fn cell(&self, cell: ListCell, i: usize, lang: Lang) -> OutCell {
-        match cell {
-            ListCell::Text(c) => OutCell::Text(self.get(c, i).to_string()),
-            ListCell::Number(c) => self
-                .get(c, i)
-                .parse::<f64>()
-                .map_or(OutCell::Blank, OutCell::Number),
-            ListCell::Level => {
-                let e = self.get("effective_classification", i);
-                OutCell::Text(
-                    crate::domain::Level::from_code(e)
-                        .map_or(e.to_string(), |lv| level_label(lv, lang).to_string()),
-                )
-            }
-            ListCell::Overdue => OutCell::Text(if self.get("anomalies", i).contains("OVERDUE") {
-                lang.pick("超期", "OVERDUE").to_string()
-            } else {
-                String::new()
-            }),
-        }
-    }
-
-    /// Writes one list to `dir`.
-    fn write(&self, dir: &Path, spec: &ListSpec, opts: &ListOptions) -> Result<PathBuf> {
-        let lang = opts.lang;
-        let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-        let rows = spec
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(k, i)| {
-                let mut line = vec![OutCell::Number(k as f64 + 1.0)];
-                line.extend(spec.columns.iter().map(|(_, _, c)| self.cell(*c, *i, lang)));
-                line
-            })
-            .collect();
-        let copies: i64 = spec
-            .rows
-            .iter()
-            .map(|i| self.get("copies", *i).parse::<i64>().unwrap_or(1))
-            .sum();
-        let mut headers = vec![l("序号", "No")];
-        headers.extend(spec.columns.iter().map(|(zh, en, _)| l(zh, en)));
-        let printable = Printable {
-            title: format!("{} {}", opts.unit, spec.title),
-            info: vec![
-                spec.info.clone(),
-                format!("{}{}", l("基准日期：", "As of: "), opts.as_of),
-                String::new(),
-            ],
-            headers,
-            rows,
-            totals: vec![
-                OutCell::Text(l("合计", "Total").to_string()),
-                OutCell::Text(match lang {
-                    Lang::Zh => format!("{} 件，{copies} 份", spec.rows.len()),
-                    Lang::En => format!("{} lines, {copies} copies", spec.rows.len()),
-                }),
-            ],
-            review: spec.review,
-            signatures: spec
-                .signers
-                .iter()
-                .map(|(zh, en)| match lang {
-                    Lang::Zh => format!("{zh}：____________________    日期：____________"),
-                    Lang::En => format!("{en}: ____________________    Date: ____________"),
-                })
-                .collect(),
-            footer: String::new(),
-            lang,
-        };
-        let mut wb = new_workbook()?;
-        write_printable(&mut wb, l("清单", "List"), &printable)?;
-        let path = dir.join(file_safe(&spec.file) + ".xlsx");
-        save_atomically(&mut wb, &path)?;
-        Ok(path)
-    }
-}
-
-/// Writes the other lists into `dir` (the run folder's `lists/`): one
-/// return list per destination, the archive transfer list, the recall
-/// list (overdue first) and the appraisal list.
-pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Result<Vec<PathBuf>> {
-    use ListCell::{Level, Number, Overdue, Text};
-    std::fs::create_dir_all(dir)?;
-    let lang = opts.lang;
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
-    let source = ListSource::new(decisions)?;
-    let mut specs = Vec::new();
-
-    let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in source.rows_of("RETURN") {
-        by_destination
-            .entry(source.get("destination", i).to_string())
-            .or_default()
-            .push(i);
-    }
-    for (destination, rows) in by_destination {
-        specs.push(ListSpec {
-            file: match lang {
-                Lang::Zh => format!("清退清单-{destination}"),
-                Lang::En => format!("return-list-{destination}"),
-            },
-            title: l("文件清退清单", "return list"),
-            info: format!("{}{destination}", l("退还单位：", "Return to: ")),
-            rows,
-            columns: vec![
-                ("文件编号", "Doc No", Text("doc_id")),
-                ("文件标题", "Title", Text("title")),
-                ("密级", "Classification", Text("classification")),
-                ("来文单位", "Issuer", Text("issuer")),
-                ("份数", "Copies", Number("copies")),
-                ("页数", "Pages", Number("pages")),
-                ("部门", "Department", Text("department")),
-                ("来源文件", "Source file", Text("source_file")),
-                ("行号", "Row", Number("source_row")),
-            ],
-            review: false,
-            signers: &[("移交人", "Handed over by"), ("接收人", "Received by")],
-        });
-    }
-
-    specs.push(ListSpec {
-        file: l("归档移交清单", "archive-transfer-list"),
-        title: l("归档移交清单", "archive transfer list"),
-        info: l("移交档案室", "To the archive"),
-        rows: source.rows_of("ARCHIVE"),
-        columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("密级", "Classification", Text("classification")),
-            ("保管期限", "Retention", Text("retention_resolved")),
-            ("类别", "Category", Text("category")),
-            ("份数", "Copies", Number("copies")),
-            ("页数", "Pages", Number("pages")),
-            ("部门", "Department", Text("department")),
-            ("来源文件", "Source file", Text("source_file")),
-            ("行号", "Row", Number("source_row")),
-        ],
-        review: false,
-        signers: &[
-            ("移交人", "Handed over by"),
-            ("接收人（档案室）", "Received by (archive)"),
-        ],
-    });
-
-    // Overdue first, then the longest out.
-    let mut recall = source.rows_of("RECALL");
-    recall.sort_by_key(|i| {
-        let overdue = source.get("anomalies", *i).contains("OVERDUE");
-        let days: i64 = source.get("days_out", *i).parse().unwrap_or(-1);
-        (!overdue, -days)
-    });
-    specs.push(ListSpec {
-        file: l("收回清单", "recall-list"),
-        title: l("借出/传阅文件收回清单", "recall list"),
-        info: l(
-            "清理前须收回以下文件（超期在前）",
-            "Get these back before clearance (overdue first)",
-        ),
-        rows: recall,
-        columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("现密级", "Classification", Level),
-            ("持有人", "Holder", Text("holder")),
-            ("部门", "Department", Text("department")),
-            ("借出日期", "Out date", Text("out_date")),
-            ("已借出天数", "Days out", Number("days_out")),
-            ("超期", "Overdue", Overdue),
-        ],
-        review: false,
-        signers: &[("经办人", "Prepared by")],
-    });
-
-    specs.push(ListSpec {
-        file: l("鉴定清单", "appraisal-list"),
-        title: l("到期档案鉴定清单", "appraisal list"),
-        info: l(
-            "保管期限已满的归档文件，提交鉴定",
-            "Archived holdings past retention, for appraisal",
-        ),
-        rows: source.rows_of("APPRAISE"),
-        columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("密级", "Classification", Text("classification")),
-            ("保管期限", "Retention", Text("retention_resolved")),
-            ("届满日期", "Expired on", Text("retention_expires_on")),
-            ("部门", "Department", Text("department")),
-            ("来源文件", "Source file", Text("source_file")),
-            ("行号", "Row", Number("source_row")),
-        ],
-        review: true,
-        signers: &[("鉴定人", "Appraised by"), ("审批人", "Approved by")],
-    });
-
-    specs
-        .iter()
-        .map(|spec| source.write(dir, spec, opts))
-        .collect()
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_atomically(path, |f| Ok(std::io::Write::write_all(f, &bytes)?))
 }

@@ -1,22 +1,46 @@
 //! `verify`: was a manifest changed after it was issued?
 //!
-//! A manifest keeps its issued line items in a hidden, protected sheet and
-//! its digest in three places (the heading, the hidden sheet, index.csv).
-//! Verification recomputes the digest of the issued items, checks it
-//! against each place it is recorded, and compares every visible line with
-//! the issued one, naming each line changed, added or removed and the field
-//! that differs. The review columns are not part of a line: filling them in
-//! is what a reviewer is asked to do.
+//! A manifest keeps what was issued (heading and line items) in a hidden,
+//! protected sheet and its digest in three places: the heading, the hidden
+//! sheet and the folder's index.csv. Verification reads the file through
+//! the same guards as any register, recomputes the digest of what was
+//! issued, checks it against each place it is recorded, and compares the
+//! printed heading and every visible line with what was issued, naming the
+//! field, line or heading part that differs. The review columns are not
+//! part of a line: filling them in is what a reviewer is asked to do.
+//!
+//! Without index.csv beside it (a copy sent back by a reviewer) a manifest
+//! can only be checked for internal consistency: someone who rewrote the
+//! hidden sheet and every digest inside the workbook would not be caught.
+//! The report says so.
 
 use std::collections::BTreeMap;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Xlsx};
 
-use super::{FIELD_NAMES, ITEMS_MAGIC, ITEMS_SHEET, REDACTED, digest, title_hash};
+use super::{
+    EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, INDEX_FILE, ITEMS_MAGIC, ITEMS_SHEET,
+    REDACTED, SEGMENT_SEPARATOR, TITLE_FIELD, digest, title_hash,
+};
 use crate::config::Lang;
+use crate::ingest::guard::{self, Format, Limits};
 use crate::output::plan_workbook::level_label;
+
+/// What the folder's index.csv says of a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexCheck {
+    /// It records the same digest.
+    Matches,
+    /// It records another digest.
+    Differs(String),
+    /// It does not list this file.
+    NotListed,
+    /// There is no index.csv beside the manifest: internal consistency only.
+    Absent,
+}
 
 /// The outcome for one manifest.
 #[derive(Debug, Clone)]
@@ -27,6 +51,8 @@ pub struct Verified {
     pub batch: String,
     /// Lines issued.
     pub lines: usize,
+    /// What the index says.
+    pub index: IndexCheck,
     /// What differs; empty when intact.
     pub findings: Vec<String>,
 }
@@ -91,23 +117,71 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Digests recorded in an index.csv beside the manifest (or in its
-/// folder's parent `manifests/`), by file name.
-fn index_digest(path: &Path) -> Option<String> {
-    let dir = path.parent()?;
-    let text = std::fs::read_to_string(dir.join("index.csv")).ok()?;
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    text.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split(',').collect();
-        (fields.first().map(|f| f.trim_matches('"')) == Some(name.as_str()))
-            .then(|| fields.last().unwrap_or(&"").to_string())
-    })
+/// What the index.csv beside a manifest records for it.
+fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
+    let Some(dir) = path.parent() else {
+        return Ok(IndexCheck::Absent);
+    };
+    let index = dir.join(INDEX_FILE);
+    if !index.is_file() {
+        return Ok(IndexCheck::Absent);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut reader = csv::Reader::from_path(&index)
+        .with_context(|| format!("{}: cannot read it", index.display()))?;
+    let headers = reader.headers()?.clone();
+    let column = |n: &str| headers.iter().position(|h| h == n);
+    let (Some(file_col), Some(digest_col)) = (column("file"), column("digest")) else {
+        bail!("{}: not a manifests index (no file or digest column)", index.display());
+    };
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{}: damaged", index.display()))?;
+        if record.get(file_col) == Some(name.as_str()) {
+            let d = record.get(digest_col).unwrap_or("").to_string();
+            return Ok(if d == recorded {
+                IndexCheck::Matches
+            } else {
+                IndexCheck::Differs(d)
+            });
+        }
+    }
+    Ok(IndexCheck::NotListed)
+}
+
+fn rows_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, path: &Path) -> Result<Vec<Vec<String>>> {
+    let range = wb
+        .worksheet_range(sheet)
+        .with_context(|| format!("{}: reading {sheet}", path.display()))?;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect())
+}
+
+/// Opens a manifest through the same guards as a register.
+fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+    let name = path.display().to_string();
+    let limits = Limits::default();
+    let bytes = guard::read_bytes(path, &name, &limits)?;
+    let checked = guard::check(&name, path, &bytes, &limits)?;
+    if checked.format != Format::Xlsx {
+        bail!("{name}: not a clearance manifest (not an .xlsx workbook)");
+    }
+    Xlsx::new(Cursor::new(bytes))
+        .with_context(|| format!("{name}: cannot open it as a workbook"))
 }
 
 /// Verifies one manifest.
 pub fn verify_file(path: &Path) -> Result<Verified> {
-    let mut wb = open_workbook_auto(path)
-        .with_context(|| format!("{}: cannot open it as a workbook", path.display()))?;
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verify_inner(path)));
+    read.unwrap_or_else(|_| bail!("{}: the workbook is damaged or unreadable", path.display()))
+}
+
+fn verify_inner(path: &Path) -> Result<Verified> {
+    let mut wb = open(path)?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == ITEMS_SHEET) {
         bail!(
@@ -115,25 +189,22 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
             path.display()
         );
     }
-    let items = wb
-        .worksheet_range(ITEMS_SHEET)
-        .with_context(|| format!("{}: reading the issued items", path.display()))?;
-    let rows: Vec<Vec<String>> = items
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect();
+    let rows = rows_of(&mut wb, ITEMS_SHEET, path)?;
     let head = rows.first().cloned().unwrap_or_default();
     if head.first().map(String::as_str) != Some(ITEMS_MAGIC) {
         bail!(
-            "{}: the issued items are not in a known format",
+            "{}: the issued items are not in a known format (made by another version of clearance?)",
             path.display()
         );
     }
     let recorded = head.get(1).cloned().unwrap_or_default();
     let batch = head.get(2).cloned().unwrap_or_default();
+    let key = head.get(3).cloned().unwrap_or_default();
+    let mut heading_fields = rows.get(2).cloned().unwrap_or_default();
+    heading_fields.resize(HEADING_FIELDS.len(), String::new());
     let issued: Vec<Vec<String>> = rows
         .iter()
-        .skip(2)
+        .skip(4)
         .map(|r| {
             let mut r = r.clone();
             r.resize(FIELD_NAMES.len(), String::new());
@@ -141,18 +212,21 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
         })
         .collect();
     let mut findings = Vec::new();
-    let computed = digest(&issued);
+    let computed = digest(&heading_fields, &issued);
     if computed != recorded {
         findings.push(format!(
             "the issued items do not match their digest {recorded} (computed {computed})"
         ));
     }
-    if let Some(index) = index_digest(path)
-        && index != recorded
-    {
-        findings.push(format!(
-            "index.csv records digest {index}, the manifest {recorded}"
-        ));
+    let index = index_check(path, &recorded)?;
+    match &index {
+        IndexCheck::Differs(d) => findings.push(format!(
+            "{INDEX_FILE} records digest {d}, the manifest {recorded}"
+        )),
+        IndexCheck::NotListed => findings.push(format!(
+            "{INDEX_FILE} beside it does not list this manifest"
+        )),
+        IndexCheck::Matches | IndexCheck::Absent => {}
     }
 
     let visible_name = names
@@ -160,14 +234,23 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
         .find(|n| *n != ITEMS_SHEET)
         .cloned()
         .unwrap_or_default();
-    let visible = wb
-        .worksheet_range(&visible_name)
-        .with_context(|| format!("{}: reading {visible_name}", path.display()))?;
-    let vrows: Vec<Vec<String>> = visible
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect();
-    let shown_digest = vrows.iter().flatten().find_map(|c| {
+    let vrows = rows_of(&mut wb, &visible_name, path)?;
+    let header = vrows
+        .iter()
+        .position(|r| matches!(r.first().map(String::as_str), Some("序号" | "No")))
+        .with_context(|| format!("{}: the header row of the lines is missing", path.display()))?;
+    let lang = if vrows[header][0] == "序号" {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    check_heading(
+        &Heading::from_fields(&heading_fields),
+        &vrows,
+        lang,
+        &mut findings,
+    );
+    let shown_digest = vrows.iter().take(header).flatten().find_map(|c| {
         c.contains("SHA-256")
             .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
     });
@@ -177,10 +260,58 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
             shown_digest.unwrap_or_else(|| "(none)".into())
         ));
     }
-    let header = vrows
-        .iter()
-        .position(|r| matches!(r.first().map(String::as_str), Some("序号" | "No")))
-        .with_context(|| format!("{}: the header row of the lines is missing", path.display()))?;
+    check_lines(&vrows, header, &issued, &key, &mut findings);
+    Ok(Verified {
+        path: path.to_path_buf(),
+        batch,
+        lines: issued.len(),
+        index,
+        findings,
+    })
+}
+
+/// Compares the printed title and heading line with the issued heading,
+/// naming each part that differs.
+fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: &mut Vec<String>) {
+    let cell = |r: usize| {
+        vrows
+            .get(r)
+            .and_then(|row| row.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let title = cell(0);
+    if title != issued.title(lang) {
+        findings.push(format!(
+            "heading: unit changed — the title reads {title:?}, issued {:?}",
+            issued.title(lang)
+        ));
+    }
+    let line = cell(1);
+    let shown: Vec<&str> = line.split(SEGMENT_SEPARATOR).collect();
+    let expected = issued.segments(lang);
+    for (k, want) in expected.iter().enumerate() {
+        let got = shown.get(k).copied().unwrap_or("");
+        if got != want {
+            findings.push(format!(
+                "heading: {} changed to {got:?}, issued {want:?}",
+                HEADING_FIELDS[k + 1]
+            ));
+        }
+    }
+    if shown.len() > expected.len() {
+        findings.push(format!("heading: text added: {:?}", shown[expected.len()..].join(SEGMENT_SEPARATOR)));
+    }
+}
+
+/// Compares every visible line with the issued one.
+fn check_lines(
+    vrows: &[Vec<String>],
+    header: usize,
+    issued: &[Vec<String>],
+    key: &str,
+    findings: &mut Vec<String>,
+) {
     let by_no: BTreeMap<String, &Vec<String>> = issued.iter().map(|r| (r[0].clone(), r)).collect();
     let mut seen = std::collections::BTreeSet::new();
     for (k, row) in vrows.iter().enumerate().skip(header + 1) {
@@ -205,33 +336,31 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
         }
         let mut fields: Vec<String> = row.iter().take(FIELD_NAMES.len()).cloned().collect();
         fields.resize(FIELD_NAMES.len(), String::new());
-        fields[2] = if fields[2] == REDACTED {
-            original[2].clone()
-        } else {
-            title_hash(&fields[2])
+        let shown_title = fields[TITLE_FIELD].clone();
+        fields[TITLE_FIELD] = match (key.is_empty(), shown_title == REDACTED) {
+            // A copy issued without titles shows none.
+            (true, true) => original[TITLE_FIELD].clone(),
+            (true, false) => "(a title written into a copy issued without titles)".into(),
+            (false, _) => title_hash(key, &shown_title),
         };
-        fields[4] = level_code(&fields[4]);
+        fields[EFFECTIVE_FIELD] = level_code(&fields[EFFECTIVE_FIELD]);
         for (f, name) in FIELD_NAMES.iter().enumerate() {
-            if fields[f] != original[f] {
-                let shown = if f == 2 {
-                    row.get(2).cloned().unwrap_or_default()
-                } else {
-                    fields[f].clone()
-                };
-                let was = if f == 4 {
-                    crate::domain::Level::from_code(&original[f]).map_or(original[f].clone(), |l| {
-                        level_label(l, Lang::Zh).to_string()
-                    })
-                } else if f == 2 {
-                    "(the issued title)".to_string()
-                } else {
-                    original[f].clone()
-                };
-                findings.push(format!(
-                    "line {first} ({}): {name} changed to {shown:?}, issued {was:?}",
-                    original[1]
-                ));
+            if fields[f] == original[f] {
+                continue;
             }
+            let (shown, was) = match f {
+                TITLE_FIELD => (shown_title.clone(), "(the issued title)".to_string()),
+                EFFECTIVE_FIELD => (
+                    fields[f].clone(),
+                    crate::domain::Level::from_code(&original[f])
+                        .map_or(original[f].clone(), |l| level_label(l, Lang::Zh).to_string()),
+                ),
+                _ => (fields[f].clone(), original[f].clone()),
+            };
+            findings.push(format!(
+                "line {first} ({}): {name} changed to {shown:?}, issued {was:?}",
+                original[1]
+            ));
         }
     }
     for (no, original) in &by_no {
@@ -239,10 +368,4 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
             findings.push(format!("line {no} ({}) was removed", original[1]));
         }
     }
-    Ok(Verified {
-        path: path.to_path_buf(),
-        batch,
-        lines: issued.len(),
-        findings,
-    })
 }

@@ -9,7 +9,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::{date_cell, date_format, display_width};
+use super::{date_format, display_width};
 
 /// Data rows per sheet: Excel's 1,048,576 less the header row.
 pub const MAX_DATA_ROWS: usize = 1_048_575;
@@ -130,7 +130,7 @@ fn write_frame_split(
                     Reader::Date(ca) => {
                         if let Some(days) = ca.get(i) {
                             let d = crate::domain::from_epoch_days(days);
-                            sheet.write_date_with_format(row, c, date_cell(d)?, &dates)?;
+                            super::write_date(sheet, row, c, d, &dates)?;
                         }
                     }
                     Reader::Number(ca) => {

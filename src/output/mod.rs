@@ -92,7 +92,7 @@ pub fn write_table(
                     sheet.write_number(r, c16, *n)?;
                 }
                 OutCell::Date(d) => {
-                    sheet.write_date_with_format(r, c16, date_cell(*d)?, &date_format())?;
+                    write_date(sheet, r, c16, *d, &date_format())?;
                     if let Some(w) = widths.get_mut(c) {
                         *w = (*w).max(10);
                     }
@@ -149,7 +149,62 @@ pub fn date_format() -> Format {
 /// A chrono date as an Excel date.
 pub fn date_cell(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     use chrono::Datelike;
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+    let year = u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)
+}
+
+/// Writes a date as a real date cell, or as text when Excel cannot hold it
+/// (before 1900 or after 9999): a date never stops a run.
+pub fn write_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: chrono::NaiveDate,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match date_cell(d) {
+        Ok(cell) => sheet.write_date_with_format(row, col, cell, format)?,
+        Err(_) => sheet.write_string_with_format(row, col, d.to_string(), format)?,
+    };
+    Ok(())
+}
+
+/// Text that a spreadsheet would run as a formula — a leading `=`, `+`,
+/// `-`, `@`, tab or carriage return — gets a leading apostrophe (SPEC §6).
+///
+/// ```
+/// use clearance::output::neutralise;
+/// assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(neutralise("会议纪要"), "会议纪要");
+/// ```
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A copy of a table whose text columns are [`neutralise`]d, for a CSV file
+/// a spreadsheet will open.
+pub fn neutralised(table: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let mut out = table.clone();
+    for column in table.columns() {
+        let Ok(ca) = column.str() else {
+            continue;
+        };
+        let needs = |v: &str| matches!(neutralise(v), std::borrow::Cow::Owned(_));
+        if !ca.iter().flatten().any(needs) {
+            continue;
+        }
+        let safe = StringChunked::from_iter_options(
+            column.name().clone(),
+            ca.iter().map(|v| v.map(neutralise)),
+        );
+        out.replace(column.name().as_str(), safe.into_column())?;
+    }
+    Ok(out)
 }
 
 /// Approximate printed width: CJK characters count double.
@@ -201,14 +256,16 @@ pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
 }
 
 /// Writes a table as UTF-8 CSV (with a BOM, so that Excel opens Chinese text
-/// correctly), atomically.
-pub fn write_csv_atomically(table: &mut polars::prelude::DataFrame, path: &Path) -> Result<()> {
+/// correctly), atomically. Text a spreadsheet would run as a formula is
+/// [`neutralise`]d.
+pub fn write_csv_atomically(table: &polars::prelude::DataFrame, path: &Path) -> Result<()> {
     use polars::prelude::{CsvWriter, SerWriter};
+    let mut safe = neutralised(table)?;
     write_atomically(path, |file| {
         let mut writer = std::io::BufWriter::new(file);
         CsvWriter::new(&mut writer)
             .include_bom(true)
-            .finish(table)?;
+            .finish(&mut safe)?;
         std::io::Write::flush(&mut writer)?;
         Ok(())
     })

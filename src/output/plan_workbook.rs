@@ -15,6 +15,7 @@ use crate::domain::Level;
 use crate::domain::from_epoch_days;
 use crate::ingest::{FileReport, SkippedRow};
 use crate::policy::{Disposition, Policy};
+use crate::run_folder::Reconciled;
 
 use super::frame::{BoolWords, write_frame};
 use super::{OutCell, new_workbook, save_atomically, write_table};
@@ -37,27 +38,22 @@ pub struct PlanReport<'a> {
     pub lang: Lang,
 }
 
-/// Rows in and out for one source file and sheet (SPEC §6).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reconciled {
-    /// The file.
-    pub file: String,
-    /// The sheet.
-    pub sheet: String,
-    /// Data rows read (decided + rejected).
-    pub read: u64,
-    /// Rows given a disposition.
-    pub decided: u64,
-    /// Rows rejected.
-    pub rejected: u64,
-    /// Rows skipped.
-    pub skipped: u64,
-}
-
-impl Reconciled {
-    /// Whether rows in equal rows out.
-    pub fn balances(&self) -> bool {
-        self.read == self.decided + self.rejected
+/// The label of a DIN 66399 material class in the chosen language.
+pub fn medium_label(m: crate::domain::MediumClass, lang: Lang) -> &'static str {
+    use crate::domain::MediumClass::{E, F, H, O, P, T};
+    match (m, lang) {
+        (P, Lang::Zh) => "纸质",
+        (F, Lang::Zh) => "胶片",
+        (O, Lang::Zh) => "光盘",
+        (T, Lang::Zh) => "磁介质",
+        (H, Lang::Zh) => "硬盘",
+        (E, Lang::Zh) => "电子存储介质",
+        (P, Lang::En) => "paper",
+        (F, Lang::En) => "film",
+        (O, Lang::En) => "optical media",
+        (T, Lang::En) => "magnetic media",
+        (H, Lang::En) => "hard drives",
+        (E, Lang::En) => "electronic media",
     }
 }
 
@@ -302,11 +298,16 @@ pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
         r += 1;
         for (c, h) in [
             l("文件 / 工作表", "File / sheet"),
-            l("读入数据行", "Data rows read"),
+            l("非空行（独立计数）", "Non-empty rows (counted)"),
+            l("表头上方", "Above header"),
+            l("表头行", "Header rows"),
+            l("数据行", "Data rows"),
+            l("跳过（非数据行）", "Skipped (not data)"),
+            l("未读（无表头）", "Not read (no header)"),
             l("已决定", "Decided"),
             l("无法识别", "Rejected"),
-            l("跳过（非数据行）", "Skipped (not data)"),
             l("是否平衡", "Balanced"),
+            l("说明", "Notes"),
         ]
         .iter()
         .enumerate()
@@ -321,18 +322,42 @@ pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
                 format!("{} / {}", rec.file, rec.sheet)
             };
             sheet.write_string(r, 0, &name)?;
-            sheet.write_number(r, 1, rec.read as f64)?;
-            sheet.write_number(r, 2, rec.decided as f64)?;
-            sheet.write_number(r, 3, rec.rejected as f64)?;
-            sheet.write_number(r, 4, rec.skipped as f64)?;
+            for (c, n) in [
+                rec.counted,
+                rec.above_header,
+                rec.header,
+                rec.read,
+                rec.skipped,
+                rec.not_read,
+                rec.decided,
+                rec.rejected,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                sheet.write_number(r, c as u16 + 1, n as f64)?;
+            }
             sheet.write_string(
                 r,
-                5,
+                9,
                 if rec.balances() {
                     l("平衡 ✓", "yes ✓")
                 } else {
                     l("不平衡 ✗", "NO ✗")
                 },
+            )?;
+            sheet.write_string(r, 10, rec.notes.join("; "))?;
+        }
+        if report.policy.plan.example_schedule {
+            r += 2;
+            sheet.write_string_with_format(
+                r,
+                0,
+                l(
+                    "注意：所用保管期限表为软件自带示例，不是本单位经批准的归档范围和保管期限表。",
+                    "Note: the retention schedule is the shipped example, not the office's approved schedule.",
+                ),
+                &bold,
             )?;
         }
     }

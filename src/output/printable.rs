@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workboo
 
 use crate::config::Lang;
 
-use super::{OutCell, date_cell, date_format, display_width};
+use super::{OutCell, date_format, display_width};
 
 /// A list to print.
 pub struct Printable<'a> {
@@ -131,7 +131,7 @@ pub fn write_printable<'w>(
                     sheet.write_number_with_format(r, c16, *n, &cell)?;
                 }
                 OutCell::Date(d) => {
-                    sheet.write_date_with_format(r, c16, date_cell(*d)?, &dates)?;
+                    super::write_date(sheet, r, c16, *d, &dates)?;
                 }
                 OutCell::Blank => {
                     sheet.write_blank(r, c16, &cell)?;

@@ -66,11 +66,24 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
                         format!("{a}–{b}")
                     })
                 }),
+                OutCell::from(s.nonempty_rows),
+                OutCell::from(s.preamble_rows),
+                OutCell::from(s.header_row_count),
                 OutCell::from(s.data_rows),
                 OutCell::from(s.rejected_rows),
                 OutCell::from(s.skipped_rows),
-                OutCell::from(s.preamble_rows),
-                s.note.clone().map_or(OutCell::Blank, OutCell::Text),
+                OutCell::from(s.skipped_nonempty),
+                OutCell::from(s.unread_rows),
+                OutCell::from(s.merged_fills.values().sum::<u64>()),
+                OutCell::from(if s.balances() { l("是", "yes") } else { l("否", "NO") }),
+                OutCell::Text(
+                    s.note
+                        .iter()
+                        .chain(s.assumptions.iter())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             ]
         })
     });
@@ -81,10 +94,16 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             l("文件", "File"),
             l("工作表", "Sheet"),
             l("表头行", "Header rows"),
+            l("非空行（独立计数）", "Non-empty rows (counted)"),
+            l("表头上方行", "Rows above header"),
+            l("表头行数", "Header row count"),
             l("数据行", "Data rows"),
             l("拒收行", "Rejected"),
-            l("跳过行", "Skipped"),
-            l("表头上方行", "Rows above header"),
+            l("跳过行（含空行）", "Skipped (blank included)"),
+            l("跳过的非空行", "Skipped non-empty"),
+            l("未读（无表头）", "Not read (no header)"),
+            l("合并单元格填充", "Merged cells filled"),
+            l("全部对账", "All accounted for"),
             l("说明", "Note"),
         ],
         sheets,

@@ -13,22 +13,77 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::domain::{Level, Retention, epoch_days, from_epoch_days};
+use crate::domain::{
+    ActionTaken, DatePrecision, Level, Retention, epoch_days, from_epoch_days,
+};
 use crate::policy::PlanPolicy;
+use crate::text::normalize;
 
-/// The retention, resolved through the schedule where the row has none.
+/// Where a resolved retention came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionSource {
+    /// The register's 保管期限 column.
+    Register,
+    /// The schedule, by category and action taken.
+    ScheduleByAction,
+    /// The schedule, by category.
+    Schedule,
+}
+
+impl RetentionSource {
+    /// How a reason names it.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RetentionSource::Register, Lang::Zh) => "登记簿",
+            (RetentionSource::Register, Lang::En) => "register",
+            (RetentionSource::ScheduleByAction, Lang::Zh) => "保管期限表，按办理情况",
+            (RetentionSource::ScheduleByAction, Lang::En) => "retention schedule, by action taken",
+            (RetentionSource::Schedule, Lang::Zh) => "保管期限表",
+            (RetentionSource::Schedule, Lang::En) => "retention schedule",
+        }
+    }
+}
+
+/// The retention, resolved through the schedule where the row has none:
+/// by category and action taken, else by category.
 pub fn resolve_retention(
     row: Option<Retention>,
     category: Option<&str>,
+    action: Option<ActionTaken>,
     policy: &PlanPolicy,
-) -> (Option<Retention>, Option<&'static str>) {
-    match row {
-        Some(r) => (Some(r), Some("REGISTER")),
-        None => match category.and_then(|c| policy.schedule.get(c.trim())) {
-            Some(r) => (Some(*r), Some("SCHEDULE")),
-            None => (None, None),
-        },
+) -> Option<(Retention, RetentionSource)> {
+    if let Some(r) = row {
+        return Some((r, RetentionSource::Register));
     }
+    let category = category?.trim();
+    if let Some(a) = action
+        && let Some(r) = policy.schedule_by_action.get(&(category.to_string(), a))
+    {
+        return Some((*r, RetentionSource::ScheduleByAction));
+    }
+    policy
+        .schedule
+        .get(category)
+        .map(|r| (*r, RetentionSource::Schedule))
+}
+
+/// Whether the office issued a document: `Some(false)` when its category
+/// says it came from outside or its issuer is another body, `Some(true)`
+/// when the issuer is one of the office's own names, `None` when nothing
+/// says.
+pub fn issued_by_office(
+    issuer: Option<&str>,
+    category: Option<&str>,
+    policy: &PlanPolicy,
+) -> Option<bool> {
+    if category.is_some_and(|c| policy.outside_categories.contains(&normalize(c))) {
+        return Some(false);
+    }
+    let issuer = normalize(issuer?);
+    if issuer.is_empty() {
+        return None;
+    }
+    Some(policy.own_names.contains(&issuer))
 }
 
 /// When a retention expires, for a document of `date`: 31 December of the
@@ -130,6 +185,9 @@ pub fn derive(
     let out_date = date_col(df, "out_date")?;
     let return_to = str_col(df, "return_to")?;
     let issuer = str_col(df, "issuer")?;
+    let action = str_col(df, "action_code")?;
+    let doc_precision = str_col(df, "doc_date_precision")?;
+    let received_precision = str_col(df, "received_date_precision")?;
 
     let mut resolved = Vec::with_capacity(n);
     let mut resolved_text = Vec::with_capacity(n);
@@ -141,6 +199,7 @@ pub fn derive(
     let mut no_date = Vec::with_capacity(n);
     let mut days_out = Vec::with_capacity(n);
     let mut destination = Vec::with_capacity(n);
+    let mut issued_here = Vec::with_capacity(n);
     for i in 0..n {
         let row_retention = match (kind.get(i), years.get(i)) {
             (Some("PERMANENT"), _) => Some(Retention::Permanent),
@@ -148,16 +207,29 @@ pub fn derive(
             (Some("YEARS"), Some(y)) => Some(Retention::Years(y as u32)),
             _ => None,
         };
-        let (retention, src) = resolve_retention(row_retention, category.get(i), policy);
+        let action = action.get(i).and_then(|a| {
+            ActionTaken::ALL.into_iter().find(|x| x.code() == a)
+        });
+        let resolved_retention =
+            resolve_retention(row_retention, category.get(i), action, policy);
+        let retention = resolved_retention.map(|r| r.0);
         let date = doc_date.get(i).or(received.get(i)).map(from_epoch_days);
+        // A confidentiality period counts from the last day of a partial
+        // date: never earlier than it could (SPEC §2).
+        let secrecy_start = match (doc_date.get(i), received.get(i)) {
+            (Some(d), _) => Some(
+                DatePrecision::from_code(doc_precision.get(i)).last_day(from_epoch_days(d)),
+            ),
+            (None, Some(d)) => Some(
+                DatePrecision::from_code(received_precision.get(i))
+                    .last_day(from_epoch_days(d)),
+            ),
+            (None, None) => None,
+        };
         resolved.push(retention.map(Retention::kind_code));
         resolved_text.push(retention.map(|r| retention_text(r, lang)));
-        source.push(src.map(|s| match (s, lang) {
-            ("REGISTER", Lang::Zh) => "登记簿",
-            ("REGISTER", Lang::En) => "register",
-            (_, Lang::Zh) => "保管期限表",
-            (_, Lang::En) => "retention schedule",
-        }));
+        source.push(resolved_retention.map(|r| r.1.text(lang)));
+        issued_here.push(issued_by_office(issuer.get(i), category.get(i), policy));
         expires.push(
             retention
                 .zip(date)
@@ -172,7 +244,7 @@ pub fn derive(
                 months.get(i),
                 long.get(i).unwrap_or(false),
                 until.get(i).map(from_epoch_days),
-                date,
+                secrecy_start,
                 policy,
             )
         });
@@ -230,6 +302,8 @@ pub fn derive(
         )
         .into_column(),
         review.with_name("has_decision_error".into()).into_column(),
+        BooleanChunked::from_iter_options("issued_by_office".into(), issued_here.into_iter())
+            .into_column(),
     ];
     for c in columns {
         df.with_column(c)?;

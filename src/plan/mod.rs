@@ -50,6 +50,19 @@ const DERIVED_KEPT: [&str; 4] = [
 /// in `reason` and `anomalies`).
 const CANONICAL_DROPPED: [&str; 2] = ["reject_reason", "anomalies"];
 
+/// The rule named when the engine's own safety check, not a policy rule,
+/// decided: a row that would be destroyed by a method that cannot be known.
+pub const SAFETY_RULE: &str = "SAFETY";
+
+fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
+    match (level_unknown, lang) {
+        (true, Lang::Zh) => "需人工审核：密级未知（本表没有密级栏），无法确定销毁方式；可在策略 [assume] 中为该表指定密级".into(),
+        (true, Lang::En) => "needs review: the level is unknown (no 密级 column in this sheet), so the destruction method cannot be known; the policy's [assume] can name the sheet's level".into(),
+        (false, Lang::Zh) => "需人工审核：载体未知，无法确定销毁方式".into(),
+        (false, Lang::En) => "needs review: the medium is unknown, so the destruction method cannot be known".into(),
+    }
+}
+
 /// Where a DESTROY row is destroyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
@@ -124,7 +137,7 @@ pub fn plan(
     let mut site = Vec::with_capacity(n);
     let mut witnesses = Vec::with_capacity(n);
     for i in 0..n {
-        let (d, r, why) = if let Some(reject) = reject.get(i) {
+        let (mut d, mut r, mut why) = if let Some(reject) = reject.get(i) {
             (Disposition::Rejected.code(), None, reject.to_string())
         } else if let Some((k, case)) = case_index
             .get(i)
@@ -138,6 +151,16 @@ pub fn plan(
         } else {
             (Disposition::Review.code(), None, no_rule.to_string())
         };
+        let level = effective.get(i).and_then(Level::from_code);
+        let medium_class = medium.get(i).and_then(MediumClass::from_code);
+        // Whatever the rules say, nothing is destroyed by a method that
+        // cannot be known: an unknown level (a sheet without a 密级 column)
+        // or medium sends the row to a person.
+        if d == "DESTROY" && (level.is_none() || medium_class.is_none()) {
+            d = Disposition::Review.code();
+            r = Some(SAFETY_RULE);
+            why = unknown_method_reason(level.is_none(), lang);
+        }
         disposition.push(d);
         rule.push(r);
         reason.push(why);
@@ -147,16 +170,7 @@ pub fn plan(
             None
         });
         let method = (d == "DESTROY")
-            .then(|| {
-                let level = effective.get(i).and_then(Level::from_code)?;
-                // A blank medium is paper; an unrecognised one never reaches
-                // DESTROY (it is a decision-field error, R2).
-                let medium = medium
-                    .get(i)
-                    .and_then(MediumClass::from_code)
-                    .unwrap_or(MediumClass::P);
-                Some(destruction_method(level, medium, policy))
-            })
+            .then(|| Some(destruction_method(level?, medium_class?, policy)))
             .flatten();
         level_code.push(method.as_ref().map(|m| m.0.clone()));
         site.push(method.as_ref().map(|m| m.1.code()));

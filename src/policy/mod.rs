@@ -17,8 +17,9 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::domain::{Level, MediumClass, Retention, RetentionWord, Status};
+use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
+use crate::text::normalize;
 
 pub use rules::{CheckedRule, Disposition};
 pub use vocabulary::Vocabulary;
@@ -69,8 +70,38 @@ pub struct PolicyFile {
     pub secrecy_max_years: BTreeMap<Level, u32>,
     /// The destruction matrix.
     pub destruction: DestructionSection,
+    /// Retention by category and action, for rows whose retention is
+    /// blank (上级来文: archived when acted on, not when only read).
+    #[serde(default)]
+    pub schedule_by_action: BTreeMap<String, BTreeMap<ActionTaken, String>>,
+    /// What a sheet without a column is read as.
+    pub assume: AssumeSection,
     /// The ordered rules.
     pub rules: Vec<rules::Rule>,
+}
+
+/// `[assume]`: what a sheet lacking a column is read as (SPEC §2: a missing
+/// column is not a column of blank cells).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssumeSection {
+    /// A level code, or `UNKNOWN`: rows that would be destroyed go to REVIEW.
+    pub classification: String,
+    /// A DIN 66399 class; the sheet is flagged.
+    pub medium: MediumClass,
+    /// Per sheet (by sheet name, or a CSV file's name).
+    #[serde(default)]
+    pub sheets: BTreeMap<String, SheetAssumeSection>,
+}
+
+/// `[assume.sheets."NAME"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetAssumeSection {
+    /// As `assume.classification`.
+    pub classification: Option<String>,
+    /// As `assume.medium`.
+    pub medium: Option<MediumClass>,
 }
 
 /// `[unit]`.
@@ -79,6 +110,10 @@ pub struct PolicyFile {
 pub struct UnitSection {
     /// The office's name.
     pub name: String,
+    /// Issuer words that mean the office itself (本单位, 本局).
+    pub own_names: Vec<String>,
+    /// Categories that mean the document came from outside (上级来文).
+    pub outside_categories: Vec<String>,
 }
 
 /// `[limits]`.
@@ -119,8 +154,18 @@ pub struct FacilityRule {
 pub struct PlanPolicy {
     /// The office's name.
     pub unit_name: String,
+    /// Normalised issuer words that mean the office itself (its name
+    /// included).
+    pub own_names: Vec<String>,
+    /// Normalised categories that mean a document came from outside.
+    pub outside_categories: Vec<String>,
     /// Retention by (trimmed) category.
     pub schedule: BTreeMap<String, Retention>,
+    /// Retention by (trimmed) category and action.
+    pub schedule_by_action: BTreeMap<(String, ActionTaken), Retention>,
+    /// Whether the schedule is the shipped example rather than the office's
+    /// own approved one.
+    pub example_schedule: bool,
     /// Days a circulating document may be out.
     pub circulation_days: u32,
     /// Days a loan may last.
@@ -185,11 +230,41 @@ impl PlanPolicy {
                 }
             }
         }
+        let mut schedule_by_action = BTreeMap::new();
+        for (category, by_action) in &file.schedule_by_action {
+            for (action, text) in by_action {
+                let r = crate::ingest::values::parse_retention(text, vocab).map_err(|e| {
+                    format!(
+                        "schedule_by_action.\"{category}\".{}: \"{text}\" {e}",
+                        action.code()
+                    )
+                })?;
+                schedule_by_action.insert((category.trim().to_string(), *action), r);
+            }
+        }
+        let default = toml::from_str::<PolicyFile>(DEFAULT_POLICY).ok();
+        let example_schedule = default.is_some_and(|d| {
+            d.schedule == file.schedule && d.schedule_by_action == file.schedule_by_action
+        });
+        let mut own_names: Vec<String> = file.unit.own_names.iter().map(|n| normalize(n)).collect();
+        own_names.push(normalize(&file.unit.name));
+        own_names.retain(|n| !n.is_empty());
+        let outside_categories = file
+            .unit
+            .outside_categories
+            .iter()
+            .map(|c| normalize(c))
+            .filter(|c| !c.is_empty())
+            .collect();
         let (fields, codes) = rules::rule_fields();
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
         Ok(PlanPolicy {
             unit_name: file.unit.name.clone(),
+            own_names,
+            outside_categories,
             schedule,
+            schedule_by_action,
+            example_schedule,
             circulation_days: file.limits.circulation_days,
             loan_days: file.limits.loan_days,
             secrecy_max_years: file.secrecy_max_years.clone(),
@@ -212,6 +287,9 @@ pub struct ReadingSection {
     pub header_min_matches: u32,
     /// Rows whose first non-empty cell starts with one of these are skipped.
     pub skip_row_prefixes: Vec<String>,
+    /// Words that mean "none" in any cell (无, /, —): read as blank, unless
+    /// the field's own words give them a meaning.
+    pub none_words: Vec<String>,
 }
 
 /// `[values.*]`: the words each coded field accepts.
@@ -230,6 +308,8 @@ pub struct ValuesSection {
     pub retention_years: BTreeMap<String, u32>,
     /// Status → words.
     pub status: BTreeMap<Status, Vec<String>>,
+    /// Action → words (办理情况).
+    pub action: BTreeMap<ActionTaken, Vec<String>>,
 }
 
 /// A loaded and validated policy.

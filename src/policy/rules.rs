@@ -221,6 +221,8 @@ pub fn rule_fields() -> (
         ("return_to", Text),
         ("notes", Text),
         ("review_reasons", Text),
+        ("action", Text),
+        ("action_code", Text),
         ("retention_resolved", Text),
         ("effective_classification", Text),
         ("destination", Text),
@@ -230,6 +232,7 @@ pub fn rule_fields() -> (
         ("secrecy_long", Boolean),
         ("retention_expired", Boolean),
         ("has_decision_error", Boolean),
+        ("issued_by_office", Boolean),
         ("copies", Other),
         ("copies_on_hand", Other),
         ("pages", Other),
@@ -255,6 +258,7 @@ pub fn rule_fields() -> (
         ("medium_class", set(&["P", "F", "O", "T", "H", "E"])),
         ("retention_kind", retention.clone()),
         ("retention_resolved", retention),
+        ("action_code", set(&["ACTED", "FOR_INFORMATION"])),
         (
             "status_code",
             set(&[

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::{Level, MediumClass, Retention, RetentionWord, Status};
+use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
 use crate::text::normalize;
 
@@ -23,11 +23,59 @@ pub struct Vocabulary {
     boolean: HashMap<String, bool>,
     retention: HashMap<String, Retention>,
     status: HashMap<String, Status>,
+    action: HashMap<String, ActionTaken>,
+    none_words: std::collections::HashSet<String>,
     skip_prefixes: Vec<String>,
+    /// What a sheet without a column is read as.
+    pub assume: Assumptions,
     /// Rows searched for the header.
     pub header_search_rows: u32,
     /// Matching cells needed for a header row.
     pub header_min_matches: u32,
+}
+
+/// What a sheet lacking a column is read as, by default and per sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Assumptions {
+    /// The level of a sheet without a classification column (`None`:
+    /// unknown, so nothing of it is destroyed without review).
+    pub classification: Option<Level>,
+    /// The medium of a sheet without a medium column.
+    pub medium: Option<MediumClass>,
+    /// Per sheet name (or CSV file name): (level, medium) overrides.
+    pub sheets: HashMap<String, (Option<Option<Level>>, Option<MediumClass>)>,
+}
+
+impl Assumptions {
+    /// The assumed level and medium for a sheet, found by its name or, for
+    /// a CSV file, the file's name.
+    pub fn for_sheet(&self, file: &str, sheet: &str) -> (Option<Level>, Option<MediumClass>) {
+        let file_name = std::path::Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let own = self
+            .sheets
+            .get(sheet)
+            .filter(|_| !sheet.is_empty())
+            .or_else(|| self.sheets.get(&file_name));
+        (
+            own.and_then(|o| o.0).unwrap_or(self.classification),
+            own.and_then(|o| o.1).or(self.medium),
+        )
+    }
+}
+
+/// Reads `assume.classification`: a level code or UNKNOWN.
+fn assumed_level(key: &str, text: &str) -> Result<Option<Level>, String> {
+    if text == "UNKNOWN" {
+        return Ok(None);
+    }
+    Level::from_code(text).map(Some).ok_or_else(|| {
+        format!(
+            "{key}: \"{text}\" is not UNKNOWN or a level code (TOP_SECRET, SECRET, CONFIDENTIAL, INTERNAL, UNCLASSIFIED)"
+        )
+    })
 }
 
 /// Inserts every word of every group into `map`, refusing a word that two
@@ -110,6 +158,29 @@ impl Vocabulary {
         insert_words(&mut v.medium, "values.medium", values.medium.clone())?;
         insert_words(&mut v.boolean, "values.boolean", values.boolean.clone())?;
         insert_words(&mut v.status, "values.status", values.status.clone())?;
+        insert_words(&mut v.action, "values.action", values.action.clone())?;
+        v.none_words = file
+            .reading
+            .none_words
+            .iter()
+            .map(|w| normalize(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        v.assume = Assumptions {
+            classification: assumed_level("assume.classification", &file.assume.classification)?,
+            medium: Some(file.assume.medium),
+            sheets: HashMap::new(),
+        };
+        for (name, sheet) in &file.assume.sheets {
+            let level = match &sheet.classification {
+                Some(text) => Some(assumed_level(
+                    &format!("assume.sheets.\"{name}\".classification"),
+                    text,
+                )?),
+                None => None,
+            };
+            v.assume.sheets.insert(name.clone(), (level, sheet.medium));
+        }
         let words = values.retention.iter().map(|(w, list)| {
             let r = match w {
                 RetentionWord::Permanent => Retention::Permanent,
@@ -173,5 +244,15 @@ impl Vocabulary {
     /// The status a normalised word names.
     pub fn status(&self, norm: &str) -> Option<Status> {
         self.status.get(norm).copied()
+    }
+
+    /// The action a normalised word names.
+    pub fn action(&self, norm: &str) -> Option<ActionTaken> {
+        self.action.get(norm).copied()
+    }
+
+    /// Whether a normalised word means "none" (无, /, —).
+    pub fn is_none_word(&self, norm: &str) -> bool {
+        self.none_words.contains(norm)
     }
 }

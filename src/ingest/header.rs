@@ -1,0 +1,405 @@
+//! Finding a sheet's header and what each column means (SPEC §2).
+//!
+//! The header is the first row, within the search window, in which enough
+//! cells name a field and one of them is doc_id or title: a summary block of
+//! 部门 / 密级 / 份数 above the register is not its header. A header may
+//! span two or three rows: a group row above (a merged cell over several
+//! header cells), or sub-headers below a group cell (日期 over 成文日期 /
+//! 收文日期; 清退 over 是否 / 单位, read as 是否清退 / 清退单位). A row counts
+//! as a sub-header only when every one of its cells lies under a group cell
+//! of the header row and one of them then names a field; a data value that
+//! happens to equal an alias is data.
+//!
+//! A group cell is a header cell merged across columns; where the file
+//! records no merges (CSV, a writer that centred across a selection), a
+//! header cell followed by blank header cells over which the next row has
+//! text. Every column that names a field is read; a second column for the
+//! same field is read too (the record reader combines them) and its text is
+//! also kept as written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::fields::Field;
+use crate::policy::Vocabulary;
+use crate::text::{column_letters, normalize};
+
+use super::cell::Row;
+use super::sheet::{ColumnReport, ColumnTarget, MergedRange};
+
+/// How one column is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnPlan {
+    /// The header text as written (rows joined with `/`).
+    pub header: String,
+    /// What it is read as.
+    pub target: ColumnTarget,
+    /// For a second column of a field: the name its text is also kept as.
+    pub kept_as: Option<String>,
+    /// For a second column of a field: the first column of that field.
+    pub first_of_field: Option<u32>,
+}
+
+/// A sheet's header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// 0-based indices of the header rows.
+    pub rows: Vec<u32>,
+    /// Normalised header texts per row, for recognising repeated headers.
+    texts: Vec<BTreeMap<u32, String>>,
+    /// Each column with a header, and each column met later in the data.
+    columns: BTreeMap<u32, ColumnPlan>,
+    kept_names: BTreeSet<String>,
+}
+
+impl Header {
+    /// Whether a column names `field`.
+    pub fn has_field(&self, field: Field) -> bool {
+        self.columns
+            .values()
+            .any(|c| c.target == ColumnTarget::Field(field))
+    }
+
+    /// How column `col` is read; a column without a header (met only in
+    /// the data) is kept under its letters.
+    pub fn column(&mut self, col: u32) -> &ColumnPlan {
+        if !self.columns.contains_key(&col) {
+            let name = unique_name(&mut self.kept_names, column_letters(col));
+            self.columns.insert(
+                col,
+                ColumnPlan {
+                    header: String::new(),
+                    target: ColumnTarget::Kept(name),
+                    kept_as: None,
+                    first_of_field: None,
+                },
+            );
+        }
+        &self.columns[&col]
+    }
+
+    /// The header text of a column, if it has one.
+    pub fn header_text(&self, col: u32) -> &str {
+        self.columns.get(&col).map_or("", |c| c.header.as_str())
+    }
+
+    /// Whether a row repeats a header row (registers printed with the header
+    /// on every page). Such a row starts with that header row's text in the
+    /// same column; only then are its other cells compared.
+    pub fn is_repeated(
+        &self,
+        row: &Row<'_>,
+        first_col: u32,
+        first_text: &str,
+        vocab: &Vocabulary,
+    ) -> bool {
+        let need = vocab.header_min_matches as usize;
+        self.texts.iter().any(|texts| {
+            if texts.get(&first_col).is_none_or(|t| t != first_text) {
+                return false;
+            }
+            let same = row
+                .cells
+                .iter()
+                .filter(|(col, cell)| {
+                    texts
+                        .get(col)
+                        .is_some_and(|t| !t.is_empty() && *t == normalize(&cell.to_text()))
+                })
+                .count();
+            same >= need.min(texts.len()).max(1)
+        })
+    }
+
+    /// The columns as reported to the user.
+    pub fn column_reports(&self, vocab: &Vocabulary) -> Vec<ColumnReport> {
+        self.columns
+            .iter()
+            .map(|(index, plan)| {
+                let note = match (&plan.target, plan.first_of_field, &plan.kept_as) {
+                    (ColumnTarget::Field(f), Some(first), Some(kept)) => Some(format!(
+                        "a second column for {f} (with column {}): both are read; its text is also kept as \"{kept}\"",
+                        column_letters(first)
+                    )),
+                    (ColumnTarget::Kept(_), _, _) => vocab
+                        .field_for_header(&plan.header)
+                        .map(|f| format!("names {f}, but kept as is")),
+                    _ => None,
+                };
+                ColumnReport {
+                    index: *index,
+                    header: plan.header.clone(),
+                    target: plan.target.clone(),
+                    note,
+                }
+            })
+            .collect()
+    }
+}
+
+fn unique_name(taken: &mut BTreeSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base} ({n})");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Cells of a row as trimmed text, by column.
+fn row_texts(row: &Row<'_>) -> BTreeMap<u32, String> {
+    row.cells
+        .iter()
+        .filter(|(_, c)| !c.is_blank())
+        .map(|(col, c)| (*col, c.to_text().trim().to_string()))
+        .collect()
+}
+
+/// Whether a row can be a header row: enough cells name a field, and one of
+/// them names doc_id or title.
+fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
+    let fields: Vec<Field> = row
+        .cells
+        .iter()
+        .filter_map(|(_, c)| vocab.field_for_header(&c.to_text()))
+        .collect();
+    fields.len() >= vocab.header_min_matches as usize
+        && fields.iter().any(|f| matches!(f, Field::DocId | Field::Title))
+}
+
+/// The group cells of a header row: column span → label. A group cell is
+/// merged across columns, or (without a recorded merge) followed by blank
+/// cells over which `next` has text.
+fn group_spans(
+    row_index: u32,
+    texts: &BTreeMap<u32, String>,
+    next: &BTreeMap<u32, String>,
+    merges: &[MergedRange],
+) -> Vec<(u32, u32, String)> {
+    let mut spans = Vec::new();
+    for (col, text) in texts {
+        let merged = merges
+            .iter()
+            .find(|m| m.contains(row_index, *col) && m.first_col == *col);
+        let last = match merged {
+            Some(m) => m.last_col,
+            None => {
+                let mut last = *col;
+                while !texts.contains_key(&(last + 1))
+                    && next.contains_key(&(last + 1))
+                    && !merges.iter().any(|m| m.contains(row_index, last + 1))
+                {
+                    last += 1;
+                }
+                last
+            }
+        };
+        if last > *col {
+            spans.push((*col, last, text.clone()));
+        }
+    }
+    spans
+}
+
+fn span_of(spans: &[(u32, u32, String)], col: u32) -> Option<&str> {
+    spans
+        .iter()
+        .find(|(a, b, _)| (*a..=*b).contains(&col))
+        .map(|(_, _, t)| t.as_str())
+}
+
+/// The field a header cell names alone, or joined with its group label in
+/// either order (清退 + 单位 = 清退单位; 是否 + 清退 = 是否清退).
+fn field_with_group(text: &str, group: Option<&str>, vocab: &Vocabulary) -> Option<Field> {
+    vocab.field_for_header(text).or_else(|| {
+        let group = group?;
+        vocab
+            .field_for_header(&format!("{group}{text}"))
+            .or_else(|| vocab.field_for_header(&format!("{text}{group}")))
+    })
+}
+
+/// The texts of a header of up to three rows, and how each column reads.
+struct Layers<'t> {
+    above: Option<(&'t BTreeMap<u32, String>, Vec<(u32, u32, String)>)>,
+    main: &'t BTreeMap<u32, String>,
+    main_spans: Vec<(u32, u32, String)>,
+    below: Option<&'t BTreeMap<u32, String>>,
+}
+
+impl Layers<'_> {
+    /// The field column `col` names, and the parts of its header text.
+    fn column(&self, col: u32, vocab: &Vocabulary) -> (Option<Field>, Vec<String>) {
+        let above_group = self.above.as_ref().and_then(|(t, spans)| {
+            span_of(spans, col).or_else(|| {
+                t.get(&col)
+                    .filter(|_| !self.main.contains_key(&col))
+                    .map(String::as_str)
+            })
+        });
+        let main_group = span_of(&self.main_spans, col);
+        let main = self.main.get(&col).map(String::as_str);
+        let below = self.below.and_then(|b| b.get(&col)).map(String::as_str);
+        let mut parts: Vec<String> = [above_group, main.or(main_group), below]
+            .into_iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        parts.dedup();
+        let field = match (below, main) {
+            (Some(sub), _) => field_with_group(sub, main_group.or(main), vocab),
+            (None, Some(text)) => field_with_group(text, above_group, vocab),
+            (None, None) => above_group.and_then(|t| vocab.field_for_header(t)),
+        };
+        (field, parts)
+    }
+}
+
+/// Whether `below` is a sub-header of the main row: every cell lies under
+/// a group cell of the main row, and one of them then names a field the
+/// main row alone does not give.
+fn is_sub_header(layers: &Layers<'_>, below: &BTreeMap<u32, String>, vocab: &Vocabulary) -> bool {
+    !below.is_empty()
+        && below
+            .keys()
+            .all(|c| span_of(&layers.main_spans, *c).is_some())
+        && below.iter().any(|(col, text)| {
+            let group = span_of(&layers.main_spans, *col);
+            field_with_group(text, group, vocab).is_some()
+        })
+}
+
+/// Whether `above` is a group row over the main row: every cell is a group
+/// cell over main-row cells, or stands over a blank main-row cell (a header
+/// cell merged down); and one column then names a field the main row alone
+/// does not give.
+fn is_group_row(
+    above: &BTreeMap<u32, String>,
+    spans: &[(u32, u32, String)],
+    main: &BTreeMap<u32, String>,
+    vocab: &Vocabulary,
+) -> bool {
+    let shaped = !above.is_empty()
+        && above
+            .keys()
+            .all(|c| spans.iter().any(|(a, _, _)| a == c) || !main.contains_key(c));
+    let gains = || {
+        let cols: BTreeSet<u32> = above.keys().chain(main.keys()).copied().collect();
+        cols.into_iter().any(|col| {
+            let alone = main.get(&col).and_then(|t| vocab.field_for_header(t));
+            if alone.is_some() {
+                return false;
+            }
+            let group = span_of(spans, col).or_else(|| above.get(&col).map(String::as_str));
+            match main.get(&col) {
+                Some(text) => field_with_group(text, group, vocab).is_some(),
+                None => group.and_then(|g| vocab.field_for_header(g)).is_some(),
+            }
+        })
+    };
+    shaped && gains()
+}
+
+/// Finds the header in the first rows of a sheet; see the module
+/// documentation. Returns the header and the position in `rows` of the
+/// first row after it.
+pub fn detect_header(
+    rows: &[Row<'_>],
+    vocab: &Vocabulary,
+    merges: &[MergedRange],
+) -> Option<(Header, usize)> {
+    let window = vocab.header_search_rows;
+    let pos = rows
+        .iter()
+        .position(|r| r.index < window && is_header_row(r, vocab))?;
+    let main_index = rows[pos].index;
+    let main = row_texts(&rows[pos]);
+    let next = rows
+        .get(pos + 1)
+        .filter(|r| r.index == main_index + 1)
+        .map(row_texts)
+        .unwrap_or_default();
+    let mut layers = Layers {
+        above: None,
+        main: &main,
+        main_spans: group_spans(main_index, &main, &next, merges),
+        below: None,
+    };
+    let below_ok = is_sub_header(&layers, &next, vocab);
+    let prev = pos
+        .checked_sub(1)
+        .map(|p| &rows[p])
+        .filter(|r| r.index + 1 == main_index);
+    let above = prev.map(|r| (r.index, row_texts(r)));
+    let above_spans = above
+        .as_ref()
+        .map(|(i, t)| group_spans(*i, t, &main, merges))
+        .unwrap_or_default();
+    let above_ok = above
+        .as_ref()
+        .is_some_and(|(_, t)| is_group_row(t, &above_spans, &main, vocab));
+    let mut header_rows = Vec::new();
+    let mut texts = Vec::new();
+    if above_ok && let Some((index, t)) = &above {
+        header_rows.push(*index);
+        texts.push(t.clone());
+        layers.above = Some((t, above_spans));
+    }
+    header_rows.push(main_index);
+    texts.push(main.clone());
+    if below_ok {
+        header_rows.push(main_index + 1);
+        texts.push(next.clone());
+        layers.below = Some(&next);
+    }
+    let first_data = pos + 1 + usize::from(below_ok);
+
+    let all_cols: BTreeSet<u32> = texts.iter().flat_map(|t| t.keys().copied()).collect();
+    let mut columns = BTreeMap::new();
+    let mut kept_names = BTreeSet::new();
+    let mut first_column: BTreeMap<Field, u32> = BTreeMap::new();
+    for col in all_cols {
+        let (field, parts) = layers.column(col, vocab);
+        let header = parts.join("/");
+        let plan = match field {
+            Some(f) => match first_column.get(&f) {
+                None => {
+                    first_column.insert(f, col);
+                    ColumnPlan {
+                        header,
+                        target: ColumnTarget::Field(f),
+                        kept_as: None,
+                        first_of_field: None,
+                    }
+                }
+                Some(first) => ColumnPlan {
+                    kept_as: Some(unique_name(&mut kept_names, header.clone())),
+                    header,
+                    target: ColumnTarget::Field(f),
+                    first_of_field: Some(*first),
+                },
+            },
+            None => ColumnPlan {
+                target: ColumnTarget::Kept(unique_name(&mut kept_names, header.clone())),
+                header,
+                kept_as: None,
+                first_of_field: None,
+            },
+        };
+        columns.insert(col, plan);
+    }
+    let norm = texts
+        .iter()
+        .map(|t| t.iter().map(|(c, s)| (*c, normalize(s))).collect())
+        .collect();
+    Some((
+        Header {
+            rows: header_rows,
+            texts: norm,
+            columns,
+            kept_names,
+        },
+        first_data,
+    ))
+}

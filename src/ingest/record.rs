@@ -1,0 +1,447 @@
+//! Typing one data row's cells into a [`RowRecord`] (SPEC §2, "Values").
+//!
+//! Cells are first gathered by field — a register may have two columns for
+//! one field (冻结 and 暂缓销毁; 状态 and 现状), and every one is read — then
+//! each field is read from its cells: a "none" placeholder (无, /, —) is a
+//! blank cell unless the field's words give it a meaning; an unreadable
+//! value is a problem (REVIEW in a decision field, an anomaly elsewhere);
+//! two columns that disagree are resolved the safe way: any hold holds,
+//! another decision field goes to REVIEW naming both cells, two dates give
+//! the later one (never declassified or expired earlier than it could be).
+
+use std::collections::BTreeMap;
+
+use crate::domain::{ActionTaken, Level, Marking, MediumClass, Period, Retention, Status};
+use crate::fields::{Field, FieldKind};
+use crate::policy::Vocabulary;
+use crate::text::{column_letters, normalize};
+
+use super::cell::{Cell, Row};
+use super::header::Header;
+use super::sheet::{ColumnTarget, SheetContext};
+use super::table::RowRecord;
+use super::values::{
+    DateValue, parse_action, parse_boolean, parse_count, parse_date, parse_marking, parse_medium,
+    parse_period, parse_retention, parse_status,
+};
+use super::{Problem, ProblemKind, Severity};
+
+/// A typed cell value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Value {
+    Text,
+    Date(DateValue),
+    Count(i64),
+    Marking(Marking),
+    Period(Period),
+    Medium(MediumClass),
+    Retention(Retention),
+    Bool(bool),
+    Status(Status),
+    Action(ActionTaken),
+}
+
+/// One non-blank cell of a field.
+struct FieldCell<'r> {
+    col: u32,
+    raw: String,
+    cell: Cell<'r>,
+}
+
+/// Reads the data rows of one sheet.
+#[derive(Debug, Clone)]
+pub struct RecordReader {
+    /// `Some` when the sheet has no classification column: the level
+    /// assumed (`None`: unknown).
+    no_classification_column: Option<Option<Level>>,
+    /// `Some` when the sheet has no medium column: the class assumed.
+    no_medium_column: Option<MediumClass>,
+}
+
+/// Where one row's findings go while it is read.
+struct RowFindings<'p, 'c> {
+    ctx: &'c SheetContext<'c>,
+    row: u32,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl RowFindings<'_, '_> {
+    fn problem(
+        &mut self,
+        rec: &mut RowRecord,
+        field: Field,
+        cells: &[(u32, &str)],
+        message: String,
+        kind: ProblemKind,
+        severity: Severity,
+    ) {
+        let at: Vec<String> = cells
+            .iter()
+            .map(|(col, raw)| format!("{}{} \"{raw}\"", column_letters(*col), self.row))
+            .collect();
+        match severity {
+            Severity::Review => rec
+                .review_reasons
+                .push(format!("{field} {}: {message}", at.join(" and "))),
+            Severity::Anomaly => rec.anomalies.push(kind.anomaly_code()),
+        }
+        self.problems.push(Problem {
+            file: self.ctx.file.clone(),
+            sheet: self.ctx.sheet.clone(),
+            row: self.row,
+            column: cells.last().map_or(0, |c| c.0),
+            field,
+            raw: cells
+                .iter()
+                .map(|c| c.1)
+                .collect::<Vec<_>>()
+                .join(" | "),
+            message,
+            kind,
+            severity,
+        });
+    }
+}
+
+fn severity_of(field: Field) -> Severity {
+    if field.is_decision_field() {
+        Severity::Review
+    } else {
+        Severity::Anomaly
+    }
+}
+
+/// Whether a field's own words give a "none" word a meaning (无 is a "no",
+/// an unclassified 密级, a 不归档 retention).
+fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
+    match field.kind() {
+        FieldKind::Classification => vocab.level(norm).is_some(),
+        FieldKind::Medium => vocab.medium(norm).is_some(),
+        FieldKind::Retention => vocab.retention_word(norm).is_some(),
+        FieldKind::Boolean => vocab.boolean(norm).is_some(),
+        FieldKind::Status => vocab.status(norm).is_some(),
+        FieldKind::Action => vocab.action(norm).is_some(),
+        FieldKind::Text | FieldKind::Date | FieldKind::Count | FieldKind::Period => false,
+    }
+}
+
+fn parse(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> Result<Value, String> {
+    let vocab = ctx.vocab;
+    Ok(match field.kind() {
+        FieldKind::Text => Value::Text,
+        FieldKind::Date => Value::Date(parse_date(cell, ctx.date1904)?),
+        FieldKind::Count => {
+            Value::Count(parse_count(cell, if field == Field::Copies { 1 } else { 0 })?)
+        }
+        FieldKind::Classification => Value::Marking(parse_marking(raw, vocab)?),
+        FieldKind::Period => Value::Period(parse_period(raw)?),
+        FieldKind::Medium => Value::Medium(parse_medium(raw, vocab)?),
+        FieldKind::Retention => Value::Retention(parse_retention(raw, vocab)?),
+        FieldKind::Boolean => Value::Bool(parse_boolean(cell, vocab)?),
+        FieldKind::Status => Value::Status(parse_status(raw, vocab)?),
+        FieldKind::Action => Value::Action(parse_action(raw, vocab)?),
+    })
+}
+
+/// Combines two markings of one row: the same level, and at most one
+/// period (or the same one).
+fn merge_markings(values: &[Marking]) -> Option<Marking> {
+    let first = *values.first()?;
+    let mut period = first.period;
+    for m in &values[1..] {
+        if m.level != first.level {
+            return None;
+        }
+        match (period, m.period) {
+            (Some(a), Some(b)) if a != b => return None,
+            (None, p) => period = p,
+            _ => {}
+        }
+    }
+    Some(Marking {
+        level: first.level,
+        period,
+    })
+}
+
+impl RecordReader {
+    /// A reader for a sheet; the arguments say what the sheet lacks.
+    pub fn new(
+        no_classification_column: Option<Option<Level>>,
+        no_medium_column: Option<MediumClass>,
+    ) -> RecordReader {
+        RecordReader {
+            no_classification_column,
+            no_medium_column,
+        }
+    }
+
+    /// Reads one data row.
+    pub fn read(
+        &self,
+        ctx: &SheetContext<'_>,
+        header: &mut Header,
+        row: Row<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> RowRecord {
+        let mut rec = RowRecord {
+            source_row: row.index + 1,
+            ..RowRecord::default()
+        };
+        let mut by_field: BTreeMap<Field, Vec<FieldCell<'_>>> = BTreeMap::new();
+        for (col, cell) in row.cells {
+            if cell.is_blank() {
+                continue;
+            }
+            let raw = cell.to_text().trim().to_string();
+            let plan = header.column(col);
+            let field = match &plan.target {
+                ColumnTarget::Kept(name) => {
+                    rec.kept.push((name.clone(), raw));
+                    continue;
+                }
+                ColumnTarget::Field(f) => *f,
+            };
+            if let Some(name) = &plan.kept_as {
+                rec.kept.push((name.clone(), raw.clone()));
+            }
+            let norm = normalize(&raw);
+            if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
+                continue;
+            }
+            by_field
+                .entry(field)
+                .or_default()
+                .push(FieldCell { col, raw, cell });
+        }
+        let mut findings = RowFindings {
+            ctx,
+            row: row.index + 1,
+            problems,
+        };
+        let mut failed = Vec::new();
+        for (field, cells) in &by_field {
+            if !self.read_field(*field, cells, &mut rec, &mut findings) {
+                failed.push(*field);
+            }
+        }
+        self.apply_blanks(&mut rec, &by_field, &failed, ctx.vocab);
+        if rec.doc_id.is_none() && rec.title.is_none() {
+            rec.reject_reason =
+                Some("neither doc_id nor title: the row cannot be identified".into());
+        }
+        rec
+    }
+
+    /// Reads one field from its cells into the record; false when no value
+    /// could be read from them.
+    fn read_field(
+        &self,
+        field: Field,
+        cells: &[FieldCell<'_>],
+        rec: &mut RowRecord,
+        findings: &mut RowFindings<'_, '_>,
+    ) -> bool {
+        let first_raw = cells[0].raw.clone();
+        let mut values: Vec<(u32, &str, Value)> = Vec::new();
+        for c in cells {
+            match parse(field, &c.cell, &c.raw, findings.ctx) {
+                Ok(v) => {
+                    if let Value::Date(d) = v
+                        && d.is_partial()
+                    {
+                        findings.problem(
+                            rec,
+                            field,
+                            &[(c.col, &c.raw)],
+                            format!("partial date, read as {}", d.date),
+                            ProblemKind::PartialDate,
+                            Severity::Anomaly,
+                        );
+                    }
+                    values.push((c.col, &c.raw, v));
+                }
+                Err(e) => findings.problem(
+                    rec,
+                    field,
+                    &[(c.col, &c.raw)],
+                    e,
+                    ProblemKind::NotUnderstood,
+                    severity_of(field),
+                ),
+            }
+        }
+        set_raw(rec, field, &first_raw);
+        let Some(value) = self.combine(field, &values, rec, findings) else {
+            return false;
+        };
+        set_value(rec, field, value);
+        true
+    }
+
+    /// One value from the values of a field's cells; two that disagree
+    /// are resolved as the module documentation says.
+    fn combine(
+        &self,
+        field: Field,
+        values: &[(u32, &str, Value)],
+        rec: &mut RowRecord,
+        findings: &mut RowFindings<'_, '_>,
+    ) -> Option<Value> {
+        let (_, _, first) = *values.first()?;
+        let mut distinct: Vec<Value> = Vec::new();
+        for (_, _, v) in values {
+            if !distinct.contains(v) {
+                distinct.push(*v);
+            }
+        }
+        if distinct.len() == 1 {
+            return Some(first);
+        }
+        let cells: Vec<(u32, &str)> = values.iter().map(|(c, r, _)| (*c, *r)).collect();
+        let mut conflict = |rec: &mut RowRecord, severity: Severity, note: &str| {
+            findings.problem(
+                rec,
+                field,
+                &cells,
+                format!("two columns disagree{note}"),
+                ProblemKind::Conflict,
+                severity,
+            );
+        };
+        match field {
+            // Any hold holds.
+            Field::Hold => Some(Value::Bool(distinct.contains(&Value::Bool(true)))),
+            Field::Status if distinct.contains(&Value::Status(Status::Hold)) => {
+                Some(Value::Status(Status::Hold))
+            }
+            Field::Classification => {
+                let markings: Vec<Marking> = distinct
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Marking(m) => Some(*m),
+                        _ => None,
+                    })
+                    .collect();
+                let merged = merge_markings(&markings);
+                if merged.is_none() {
+                    conflict(rec, Severity::Review, "");
+                }
+                merged.map(Value::Marking)
+            }
+            // The later date never declassifies or expires a document
+            // earlier than it could be.
+            Field::DocDate | Field::ReceivedDate | Field::OutDate => {
+                conflict(rec, Severity::Anomaly, "; the later date is used");
+                distinct.into_iter().max_by_key(|v| match v {
+                    Value::Date(d) => Some(d.date),
+                    _ => None,
+                })
+            }
+            // The confidentiality period decides the level: a person looks.
+            Field::SecrecyPeriod => {
+                conflict(rec, Severity::Review, "");
+                None
+            }
+            _ if field.is_decision_field() => {
+                conflict(rec, Severity::Review, "");
+                None
+            }
+            Field::Action => {
+                conflict(rec, Severity::Anomaly, "; neither is used");
+                None
+            }
+            _ => {
+                conflict(rec, Severity::Anomaly, "; the first is used");
+                Some(first)
+            }
+        }
+    }
+
+    /// What blank (or missing) cells mean: the policy's meaning of blank,
+    /// or what the policy assumes for a column the sheet lacks.
+    fn apply_blanks(
+        &self,
+        rec: &mut RowRecord,
+        by_field: &BTreeMap<Field, Vec<FieldCell<'_>>>,
+        failed: &[Field],
+        vocab: &Vocabulary,
+    ) {
+        let blank = |f: Field| !by_field.contains_key(&f);
+        if blank(Field::Classification) {
+            rec.level = match self.no_classification_column {
+                Some(assumed) => assumed,
+                None => vocab.level(""),
+            };
+        }
+        if blank(Field::Medium) {
+            rec.medium_class = self.no_medium_column.or_else(|| vocab.medium(""));
+        }
+        if blank(Field::Status) {
+            rec.status_code = vocab.status("");
+        }
+        if blank(Field::Copies) && !failed.contains(&Field::Copies) {
+            rec.copies = Some(1);
+        }
+        if rec.period.is_none() {
+            rec.period = rec.column_period;
+        }
+    }
+}
+
+/// Keeps the text of a coded field as written.
+fn set_raw(rec: &mut RowRecord, field: Field, raw: &str) {
+    let slot = match field {
+        Field::DocId => &mut rec.doc_id,
+        Field::Title => &mut rec.title,
+        Field::Issuer => &mut rec.issuer,
+        Field::Department => &mut rec.department,
+        Field::Holder => &mut rec.holder,
+        Field::Category => &mut rec.category,
+        Field::ReturnTo => &mut rec.return_to,
+        Field::Notes => &mut rec.notes,
+        Field::Classification => &mut rec.classification,
+        Field::SecrecyPeriod => &mut rec.secrecy_period,
+        Field::Medium => &mut rec.medium,
+        Field::Retention => &mut rec.retention,
+        Field::Status => &mut rec.status,
+        Field::Action => &mut rec.action,
+        _ => return,
+    };
+    *slot = Some(raw.to_string());
+}
+
+/// Stores a typed value in its place.
+fn set_value(rec: &mut RowRecord, field: Field, value: Value) {
+    match value {
+        Value::Text => {}
+        Value::Date(d) => {
+            let (slot, precision) = match field {
+                Field::DocDate => (&mut rec.doc_date, &mut rec.doc_date_precision),
+                Field::ReceivedDate => (&mut rec.received_date, &mut rec.received_date_precision),
+                _ => (&mut rec.out_date, &mut rec.out_date_precision),
+            };
+            *slot = Some(d.date);
+            *precision = d.precision;
+        }
+        Value::Count(n) => match field {
+            Field::Copies => rec.copies = Some(n),
+            Field::CopiesOnHand => rec.copies_on_hand = Some(n),
+            _ => rec.pages = Some(n),
+        },
+        Value::Marking(m) => {
+            rec.level = Some(m.level);
+            rec.period = m.period;
+        }
+        Value::Period(p) => rec.column_period = Some(p),
+        Value::Medium(m) => rec.medium_class = Some(m),
+        Value::Retention(r) => rec.retention_value = Some(r),
+        Value::Bool(b) => match field {
+            Field::PreservationValue => rec.preservation_value = Some(b),
+            Field::ReturnRequired => rec.return_required = Some(b),
+            _ => rec.hold = Some(b),
+        },
+        Value::Status(s) => rec.status_code = Some(s),
+        Value::Action(a) => rec.action_code = Some(a),
+    }
+}

@@ -1,0 +1,852 @@
+//! Issue 7, "nothing lost, nothing destroyed wrongly": one test per
+//! numbered point, each on a small register that openpyxl (or plain
+//! Python, for CSV) wrote — tests/fixtures/make_trust_fixtures.py — run
+//! through the real binary, checking the decision of every doc id.
+//! Points 12 and 13 (manifest digest, redacted copies) are tested in
+//! manifests.rs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Output;
+
+use super::util::{Workdir, generated, read_csv, read_workbook, stderr, stdout};
+
+type Row = BTreeMap<String, String>;
+
+/// The one row of `doc_id`; panics unless it is there exactly once.
+fn row<'a>(rows: &'a [BTreeMap<String, String>], doc_id: &str) -> &'a BTreeMap<String, String> {
+    let found: Vec<&Row> = rows.iter().filter(|r| r["doc_id"] == doc_id).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{doc_id} appears {} times in decisions.csv (doc ids: {:?})",
+        found.len(),
+        rows.iter()
+            .map(|r| r["doc_id"].as_str())
+            .collect::<Vec<_>>()
+    );
+    found[0]
+}
+
+/// Asserts columns of `doc_id`'s row; the message shows how it was decided.
+fn check(rows: &[Row], doc_id: &str, want: &[(&str, &str)]) {
+    let r = row(rows, doc_id);
+    for (column, value) in want {
+        let actual = r
+            .get(*column)
+            .unwrap_or_else(|| panic!("decisions.csv has no column {column}"));
+        assert_eq!(
+            actual, value,
+            "{doc_id}: column {column} (disposition {}, rule {}, reason {:?}, anomalies {:?})",
+            r["disposition"], r["rule"], r["reason"], r["anomalies"]
+        );
+    }
+}
+
+/// Asserts that `doc_id`'s anomalies include `code`.
+fn has_anomaly(rows: &[Row], doc_id: &str, code: &str) {
+    let r = row(rows, doc_id);
+    assert!(
+        r["anomalies"].split(';').any(|c| c == code),
+        "{doc_id}: anomalies {:?} lack {code}",
+        r["anomalies"]
+    );
+}
+
+/// A working folder holding the fixture `trust/<name>` as `<name>`.
+fn with(names: &[&str]) -> Workdir {
+    let w = Workdir::new();
+    for name in names {
+        w.copy(&generated(&format!("trust/{name}")), name);
+    }
+    w
+}
+
+/// Runs clearance and asserts exit code 0.
+fn run_ok(w: &Workdir, args: &[&str]) -> Output {
+    let out = w.run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "clearance {}\nstdout:\n{}\nstderr:\n{}",
+        args.join(" "),
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
+/// `clearance plan FILES --as-of AS_OF --out OUT EXTRA…`, exit 0; returns
+/// the output and decisions.csv.
+fn plan_as_of(
+    w: &Workdir,
+    files: &[&str],
+    as_of: &str,
+    out_dir: &str,
+    extra: &[&str],
+) -> (Output, Vec<Row>) {
+    let mut args = vec!["plan"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--as-of", as_of, "--out", out_dir]);
+    args.extend_from_slice(extra);
+    let out = run_ok(w, &args);
+    let rows = read_csv(&w.path(out_dir).join("decisions.csv"));
+    (out, rows)
+}
+
+/// `plan` as of 2024-12-31 into `run`.
+fn plan(w: &Workdir, files: &[&str]) -> (Output, Vec<Row>) {
+    plan_as_of(w, files, "2024-12-31", "run", &[])
+}
+
+/// Whether `text` holds the number `n` on its own (not as part of 2024).
+fn mentions_number(text: &str, n: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit()).any(|t| t == n)
+}
+
+/// Lines of `text` that contain `needle`.
+fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// A CSV field a spreadsheet would not run: text does not start with
+/// = + - @ tab or CR (a leading apostrophe neutralises it); numbers may be
+/// negative.
+fn neutralised(field: &str) -> bool {
+    !field.starts_with(['=', '+', '-', '@', '\t', '\r']) || field.trim().parse::<f64>().is_ok()
+}
+
+fn assert_csv_neutralised(path: &Path) {
+    let rows = read_csv(path);
+    for (i, r) in rows.iter().enumerate() {
+        for (column, value) in r {
+            assert!(
+                neutralised(value),
+                "{} line {}: column {column} = {value:?} would run as a formula",
+                path.display(),
+                i + 2
+            );
+        }
+    }
+}
+
+/// The header and the line rows of a printable list or manifest: the rows
+/// after the header row (first cell 序号) until the totals row (合计).
+fn printed_lines(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let book = read_workbook(path);
+    for rows in book.values() {
+        if let Some(h) = rows
+            .iter()
+            .position(|r| r.first().is_some_and(|c| c == "序号"))
+        {
+            let lines = rows[h + 1..]
+                .iter()
+                .take_while(|r| r.first().is_some_and(|c| c != "合计"))
+                .cloned()
+                .collect();
+            return (rows[h].clone(), lines);
+        }
+    }
+    panic!("{}: no sheet with a 序号 header row", path.display());
+}
+
+/// The doc ids of a list or manifest's lines (column 文件编号).
+fn printed_doc_ids(path: &Path) -> Vec<String> {
+    let (header, lines) = printed_lines(path);
+    let col = header
+        .iter()
+        .position(|h| h == "文件编号")
+        .unwrap_or_else(|| panic!("{}: no 文件编号 column in {header:?}", path.display()));
+    lines.iter().map(|l| l[col].clone()).collect()
+}
+
+/// The files of a folder whose names end with `ext`, sorted.
+fn files_in(dir: &Path, ext: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(ext))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn all_cells(path: &Path) -> Vec<String> {
+    read_workbook(path)
+        .into_values()
+        .flatten()
+        .flatten()
+        .collect()
+}
+
+// 1. Two columns mean one decision field (冻结 / 暂缓销毁; 状态 / 现状).
+#[test]
+fn p01_a_second_hold_or_status_column_is_read() {
+    let w = with(&["p01.xlsx"]);
+    let (_, rows) = plan(&w, &["p01.xlsx"]);
+    check(&rows, "P1-1", &[("disposition", "HOLD"), ("rule", "R1")]);
+    // Any truthy hold cell holds, even beside a written 否.
+    check(&rows, "P1-5", &[("disposition", "HOLD"), ("rule", "R1")]);
+    // 状态 在库 (H4) against 现状 借出 (I4): REVIEW naming both cells.
+    check(
+        &rows,
+        "P1-2",
+        &[
+            ("disposition", "REVIEW"),
+            ("rule", "R2"),
+            ("source_row", "4"),
+        ],
+    );
+    let reason = &row(&rows, "P1-2")["reason"];
+    assert!(
+        reason.contains("H4") && reason.contains("I4"),
+        "P1-2's reason names both status cells: {reason:?}"
+    );
+    // Two equal values agree.
+    check(
+        &rows,
+        "P1-3",
+        &[
+            ("disposition", "DESTROY"),
+            ("effective_classification", "INTERNAL"),
+        ],
+    );
+    // A blank 状态 does not contradict 现状 冻结.
+    check(&rows, "P1-4", &[("disposition", "HOLD"), ("rule", "R1")]);
+}
+
+// 2. No 密级 column: the level is unknown, not unclassified; the policy may
+// say what to assume for the sheet.
+#[test]
+fn p02_a_missing_classification_column_is_not_unclassified() {
+    let w = with(&["p02.xlsx"]);
+    let (_, rows) = plan(&w, &["p02.xlsx"]);
+    check(&rows, "P2-1", &[("disposition", "REVIEW")]);
+    let reason = &row(&rows, "P2-1")["reason"];
+    assert!(reason.contains("密级"), "P2-1's reason: {reason:?}");
+    check(&rows, "P2-2", &[("disposition", "ARCHIVE")]);
+
+    run_ok(&w, &["policy", "init", "p.toml"]);
+    let mut policy = std::fs::read_to_string(w.path("p.toml")).unwrap();
+    policy.push_str("\n[assume.sheets.\"无密级栏\"]\nclassification = \"INTERNAL\"\n");
+    w.write("p.toml", policy.as_bytes());
+    let (_, rows) = plan_as_of(
+        &w,
+        &["p02.xlsx"],
+        "2024-12-31",
+        "run2",
+        &["--policy", "p.toml"],
+    );
+    check(
+        &rows,
+        "P2-1",
+        &[
+            ("disposition", "DESTROY"),
+            ("effective_classification", "INTERNAL"),
+            ("destruction_level", "H-4"),
+            ("destruction_site", "IN_HOUSE"),
+        ],
+    );
+    check(&rows, "P2-2", &[("disposition", "ARCHIVE")]);
+}
+
+// 3. A data value equal to an alias (处理意见 = 清退, Comment = Hold) in the
+// first data row is data, not a sub-header.
+#[test]
+fn p03_a_data_value_equal_to_an_alias_is_data() {
+    let w = with(&["p03.xlsx"]);
+    let (_, rows) = plan(&w, &["p03.xlsx"]);
+    assert_eq!(rows.len(), 5, "every data row decided once");
+    for id in ["P3-1", "P3-2", "P3-3", "P3-4", "P3-5"] {
+        check(&rows, id, &[("disposition", "DESTROY")]);
+    }
+    check(
+        &rows,
+        "P3-1",
+        &[
+            ("处理意见", "清退"),
+            ("effective_classification", "CONFIDENTIAL"),
+        ],
+    );
+    check(&rows, "P3-2", &[("处理意见", "冻结")]);
+    check(&rows, "P3-4", &[("Comment", "Hold")]);
+    check(&rows, "P3-5", &[("Comment", "Yes")]);
+}
+
+// 4. A sheet with content but no header is reported (plan, validate, the
+// plan's overview), never silently dropped.
+#[test]
+fn p04_a_sheet_without_a_header_is_reported() {
+    let w = with(&["p04.xlsx"]);
+    let (out, rows) = plan(&w, &["p04.xlsx"]);
+    check(&rows, "P4-1", &[("disposition", "DESTROY")]);
+    check(&rows, "P4-2", &[("disposition", "DESTROY")]);
+    let reported = |text: &str| {
+        lines_with(text, "填表说明")
+            .iter()
+            .any(|l| l.contains("no register header") && mentions_number(l, "3"))
+    };
+    let text = stdout(&out);
+    assert!(
+        reported(&text),
+        "plan names the sheet 填表说明, \"no register header\" and its 3 rows:\n{text}"
+    );
+    let out = run_ok(&w, &["validate", "p04.xlsx"]);
+    let text = stdout(&out);
+    assert!(
+        reported(&text),
+        "validate names the sheet 填表说明, \"no register header\" and its 3 rows:\n{text}"
+    );
+    let book = read_workbook(&w.path("run/plan.xlsx"));
+    let overview = book.get("总览").expect("plan.xlsx has 总览");
+    assert!(
+        overview.iter().flatten().any(|c| c.contains("填表说明")),
+        "总览 lists the sheet 填表说明: {overview:?}"
+    );
+}
+
+// 5. A summary block of known words (部门 / 密级 / 份数) above the register
+// is not its header.
+#[test]
+fn p05_a_summary_block_above_the_register_is_not_its_header() {
+    let w = with(&["p05.xlsx"]);
+    let (_, rows) = plan(&w, &["p05.xlsx"]);
+    assert_eq!(rows.len(), 3, "the three holdings, nothing of the summary");
+    for (id, level) in [
+        ("P5-1", "SECRET"),
+        ("P5-2", "CONFIDENTIAL"),
+        ("P5-3", "INTERNAL"),
+    ] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("effective_classification", level),
+            ],
+        );
+    }
+}
+
+// 6. Group header 清退 over sub-headers 是否 / 单位 reads as 是否清退 /
+// 清退单位, with and without merged cells.
+#[test]
+fn p06_a_group_header_over_meaningless_sub_headers_is_understood() {
+    for file in ["p06-merged.xlsx", "p06-unmerged.xlsx"] {
+        let w = with(&[file]);
+        let (_, rows) = plan(&w, &[file]);
+        assert_eq!(
+            rows.len(),
+            2,
+            "{file}: two data rows, the sub-header is not one"
+        );
+        assert!(
+            rows.iter().all(|r| r["disposition"] != "REJECTED"),
+            "{file}: no REJECTED row: {rows:?}"
+        );
+        check(
+            &rows,
+            "P6-1",
+            &[("disposition", "RETURN"), ("destination", "省保密局")],
+        );
+        check(
+            &rows,
+            "P6-2",
+            &[("disposition", "DESTROY"), ("destination", "")],
+        );
+    }
+}
+
+// 7. A date the calendar lacks is an invalid value in its row, never an
+// error of the run.
+#[test]
+fn p07_an_impossible_date_is_an_invalid_value_not_a_failed_run() {
+    let w = with(&["p07.xlsx"]);
+    let (_, rows) = plan(&w, &["p07.xlsx"]);
+    for id in ["P7-1", "P7-2", "P7-3"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("effective_classification", "CONFIDENTIAL"),
+                ("destruction_level", "P-5"),
+                ("destruction_site", "FACILITY"),
+            ],
+        );
+        has_anomaly(&rows, id, "INVALID_VALUE");
+    }
+}
+
+// 8. Placeholders for "none" (无, /, —, ——, N/A, -) in 清退单位 are blank,
+// not a destination.
+#[test]
+fn p08_a_placeholder_is_not_a_return_destination() {
+    let w = with(&["p08.xlsx"]);
+    let (_, rows) = plan(&w, &["p08.xlsx"]);
+    for id in ["P8-1", "P8-2", "P8-3", "P8-5", "P8-6", "P8-7"] {
+        check(
+            &rows,
+            id,
+            &[("disposition", "DESTROY"), ("destination", "")],
+        );
+    }
+    check(
+        &rows,
+        "P8-4",
+        &[("disposition", "RETURN"), ("destination", "省保密局")],
+    );
+}
+
+// 9. A bare year (2014年) or month (2014年12月) counts a confidentiality
+// period from the last day of the period: 秘密★10年 is declassified on
+// 2024-12-31, not earlier.
+#[test]
+fn p09_a_bare_year_never_declassifies_early() {
+    let w = with(&["p09.xlsx"]);
+    let (_, rows) = plan_as_of(&w, &["p09.xlsx"], "2024-12-30", "run-1230", &[]);
+    for id in ["P9-1", "P9-2"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("effective_classification", "CONFIDENTIAL"),
+                ("destruction_level", "P-5"),
+                ("destruction_site", "FACILITY"),
+            ],
+        );
+        has_anomaly(&rows, id, "DATE_PARTIAL");
+    }
+    let (_, rows) = plan_as_of(&w, &["p09.xlsx"], "2024-12-31", "run-1231", &[]);
+    for id in ["P9-1", "P9-2"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("effective_classification", "UNCLASSIFIED"),
+                ("destruction_level", "P-3"),
+                ("destruction_site", "IN_HOUSE"),
+            ],
+        );
+    }
+}
+
+// 10. decisions.csv, skipped.csv and canonical.csv neutralise formula-like
+// text with a leading apostrophe; decisions.parquet keeps the raw text.
+#[test]
+fn p10_formula_like_text_is_neutralised_in_csv_and_raw_in_parquet() {
+    const TITLES: [(&str, &str); 4] = [
+        ("P10-1", "=HYPERLINK(\"http://example.com\",\"x\")"),
+        ("P10-2", "+1+1"),
+        ("P10-3", "@SUM(A1)"),
+        ("P10-4", "-2+3"),
+    ];
+    let w = with(&["p10.xlsx"]);
+    let (_, rows) = plan(&w, &["p10.xlsx"]);
+    for (id, title) in TITLES {
+        check(
+            &rows,
+            id,
+            &[
+                ("title", format!("'{title}").as_str()),
+                ("disposition", "DESTROY"),
+            ],
+        );
+    }
+    // The sheet is called "=登记": source_sheet carries a leading "=" too.
+    assert_csv_neutralised(&w.path("run/decisions.csv"));
+    let skipped = read_csv(&w.path("run/skipped.csv"));
+    assert!(
+        !skipped.is_empty(),
+        "the blank and 合计 rows are in skipped.csv"
+    );
+    assert_csv_neutralised(&w.path("run/skipped.csv"));
+
+    run_ok(&w, &["validate", "p10.xlsx", "--out", "v"]);
+    let canonical = read_csv(&w.path("v/canonical.csv"));
+    for (id, title) in TITLES {
+        let r = row(&canonical, id);
+        assert_eq!(r["title"], format!("'{title}"), "{id} in canonical.csv");
+    }
+    assert_csv_neutralised(&w.path("v/canonical.csv"));
+
+    use polars::prelude::{ParquetReader, SerReader};
+    let file = std::fs::File::open(w.path("run/decisions.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let ids = df.column("doc_id").unwrap().str().unwrap();
+    let titles = df.column("title").unwrap().str().unwrap();
+    let sheets = df.column("source_sheet").unwrap().str().unwrap();
+    let raw: BTreeMap<&str, (&str, &str)> = ids
+        .iter()
+        .zip(titles.iter())
+        .zip(sheets.iter())
+        .filter_map(|((id, t), s)| Some((id?, (t.unwrap_or(""), s.unwrap_or("")))))
+        .collect();
+    for (id, title) in TITLES {
+        assert_eq!(
+            raw.get(id),
+            Some(&(title, "=登记")),
+            "{id} in decisions.parquet"
+        );
+    }
+}
+
+// 11. --force replaces only a folder this tool wrote.
+#[test]
+fn p11_force_never_replaces_a_folder_the_tool_did_not_write() {
+    let w = with(&["p11.xlsx"]);
+    std::fs::create_dir(w.path("mine")).unwrap();
+    let scan: Vec<u8> = b"%PDF-1.4\n% signed destruction record 2023\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(4096))
+        .collect();
+    std::fs::write(w.path("mine/scan.pdf"), &scan).unwrap();
+    let out = w.run(&[
+        "plan",
+        "p11.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "mine",
+        "--force",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "refused\nstdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(
+        files_in(&w.path("mine"), ""),
+        ["scan.pdf"],
+        "folder untouched"
+    );
+    assert_eq!(std::fs::read(w.path("mine/scan.pdf")).unwrap(), scan);
+    assert_eq!(w.listing(), ["mine", "p11.xlsx"], "nothing else written");
+
+    // A run folder the tool wrote is replaced with --force.
+    plan(&w, &["p11.xlsx"]);
+    let (_, rows) = plan_as_of(&w, &["p11.xlsx"], "2024-12-31", "run", &["--force"]);
+    check(&rows, "P11-1", &[("disposition", "DESTROY")]);
+    check(&rows, "P11-2", &[("disposition", "ARCHIVE")]);
+}
+
+// 14. Output names that would collide (省/保密局, 省:保密局, 省_保密局; 科/一,
+// 科:一) give distinct files: nothing overwritten.
+#[test]
+fn p14_colliding_output_names_overwrite_nothing() {
+    let w = with(&["p14.xlsx", "p14-dept.xlsx"]);
+    let (_, rows) = plan(&w, &["p14.xlsx"]);
+    for (id, destination) in [
+        ("P14-1", "省/保密局"),
+        ("P14-2", "省:保密局"),
+        ("P14-3", "省_保密局"),
+    ] {
+        check(
+            &rows,
+            id,
+            &[("disposition", "RETURN"), ("destination", destination)],
+        );
+    }
+    let lists = w.path("run/lists");
+    let returns: Vec<String> = files_in(&lists, ".xlsx")
+        .into_iter()
+        .filter(|n| n.starts_with("清退清单"))
+        .collect();
+    assert_eq!(
+        returns.len(),
+        3,
+        "one return list per destination: {returns:?}"
+    );
+    let mut listed = BTreeSet::new();
+    for file in &returns {
+        let ids = printed_doc_ids(&lists.join(file));
+        assert_eq!(ids.len(), 1, "{file} holds one line: {ids:?}");
+        listed.extend(ids);
+    }
+    assert_eq!(
+        listed,
+        BTreeSet::from(["P14-1", "P14-2", "P14-3"].map(String::from)),
+        "each destination's line in its own list"
+    );
+
+    let (_, rows) = plan_as_of(
+        &w,
+        &["p14-dept.xlsx"],
+        "2024-12-31",
+        "run-dept",
+        &["--split-by", "department"],
+    );
+    check(
+        &rows,
+        "P14-4",
+        &[
+            ("disposition", "DESTROY"),
+            ("department", "科/一"),
+            ("destruction_level", "P-4"),
+            ("destruction_site", "IN_HOUSE"),
+        ],
+    );
+    check(
+        &rows,
+        "P14-5",
+        &[
+            ("disposition", "DESTROY"),
+            ("department", "科:一"),
+            ("destruction_level", "P-4"),
+            ("destruction_site", "IN_HOUSE"),
+        ],
+    );
+    let manifests = w.path("run-dept/manifests");
+    let files = files_in(&manifests, ".xlsx");
+    assert_eq!(
+        files.len(),
+        3,
+        "the batch and two department copies: {files:?}"
+    );
+    let mut contents: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| {
+            let mut ids = printed_doc_ids(&manifests.join(f));
+            ids.sort();
+            ids
+        })
+        .collect();
+    contents.sort();
+    assert_eq!(
+        contents,
+        [
+            vec!["P14-4".to_string()],
+            vec!["P14-4".to_string(), "P14-5".to_string()],
+            vec!["P14-5".to_string()],
+        ],
+        "manifests {files:?}"
+    );
+}
+
+// 15. A cell merged down a column gives its value to every row it spans;
+// validate says so.
+#[test]
+fn p15_a_merged_cell_belongs_to_every_row_it_spans() {
+    let w = with(&["p15.xlsx"]);
+    let (_, rows) = plan(&w, &["p15.xlsx"]);
+    for id in ["P15-1", "P15-2", "P15-3"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("effective_classification", "SECRET"),
+                ("destruction_level", "P-6"),
+                ("destruction_site", "FACILITY"),
+                ("department", "综合科"),
+            ],
+        );
+    }
+    let out = run_ok(&w, &["validate", "p15.xlsx"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("merged"),
+        "validate mentions the merged cells:\n{text}"
+    );
+}
+
+// 16. A lone ★ in 密级 is classified at an unwritten level: REVIEW.
+#[test]
+fn p16_a_lone_star_is_classified_at_an_unknown_level() {
+    let w = with(&["p16.xlsx"]);
+    let (_, rows) = plan(&w, &["p16.xlsx"]);
+    check(&rows, "P16-1", &[("disposition", "REVIEW")]);
+    check(&rows, "P16-2", &[("disposition", "DESTROY")]);
+}
+
+// 17. The forms registers really use are read tolerantly; what is still
+// unknown goes to REVIEW.
+#[test]
+fn p17_tolerant_forms_are_understood_and_unknown_ones_reviewed() {
+    let w = with(&["p17.xlsx"]);
+    let (_, rows) = plan(&w, &["p17.xlsx"]);
+    let destroy = |level: &'static str, code: &'static str, site: &'static str| {
+        vec![
+            ("disposition", "DESTROY"),
+            ("effective_classification", level),
+            ("destruction_level", code),
+            ("destruction_site", site),
+        ]
+    };
+    let archive = || vec![("disposition", "ARCHIVE")];
+    let review = || vec![("disposition", "REVIEW")];
+    let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        // 密级写法
+        ("P17-01", destroy("CONFIDENTIAL", "P-5", "FACILITY")), // 秘密级
+        ("P17-02", destroy("SECRET", "P-6", "FACILITY")),       // 机密（20年）
+        ("P17-03", destroy("UNCLASSIFIED", "P-3", "IN_HOUSE")), // 秘密 10年, 2010
+        ("P17-04", destroy("SECRET", "P-6", "FACILITY")),       // 机密★2030年1月1日解密
+        ("P17-05", destroy("UNCLASSIFIED", "P-3", "IN_HOUSE")), // 非涉密
+        ("P17-06", destroy("INTERNAL", "P-4", "IN_HOUSE")),     // 内部资料
+        ("P17-07", destroy("SECRET", "P-6", "FACILITY")),       // 机密级
+        // 保管期限写法
+        ("P17-11", archive()), // 三十年
+        ("P17-12", archive()), // 十年
+        ("P17-13", archive()), // 永久保存
+        ("P17-14", archive()), // 长期保存
+        // 载体写法 (内部, 不归档)
+        ("P17-21", destroy("INTERNAL", "O-4", "IN_HOUSE")), // 光盘（CD-R）
+        ("P17-22", destroy("INTERNAL", "E-4", "IN_HOUSE")), // 移动存储介质
+        ("P17-23", destroy("INTERNAL", "H-4", "IN_HOUSE")), // 笔记本电脑
+        ("P17-24", destroy("INTERNAL", "E-4", "IN_HOUSE")), // 手机
+        ("P17-25", destroy("INTERNAL", "T-4", "IN_HOUSE")), // 录音带
+        ("P17-26", destroy("INTERNAL", "H-4", "IN_HOUSE")), // 磁盘
+        // 仍不能识别
+        ("P17-31", review()), // 涉密
+        ("P17-32", review()), // 纸质+光盘
+    ];
+    for (id, want) in &cases {
+        check(&rows, id, want);
+    }
+    assert_eq!(rows.len(), cases.len());
+}
+
+// 18. CSV files separated by tabs or semicolons are read.
+#[test]
+fn p18_tab_and_semicolon_csv_are_read() {
+    let w = with(&["p18-tab.csv", "p18-semicolon.csv"]);
+    let (out, rows) = plan(&w, &["p18-tab.csv", "p18-semicolon.csv"]);
+    let text = stdout(&out) + &stderr(&out);
+    assert!(!text.contains("no register header"), "{text}");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for (id, title) in [
+        ("P18-1", "关于清理,第一号"),
+        ("P18-2", "会议纪要"),
+        ("P18-3", "关于清理,第二号"),
+        ("P18-4", "工作简报"),
+    ] {
+        check(&rows, id, &[("title", title), ("disposition", "DESTROY")]);
+    }
+    check(
+        &rows,
+        "P18-2",
+        &[("effective_classification", "CONFIDENTIAL")],
+    );
+    check(
+        &rows,
+        "P18-4",
+        &[("effective_classification", "CONFIDENTIAL")],
+    );
+}
+
+// 19. Classified paper goes to the destruction facility; 内部 paper is
+// shredded in-house.
+#[test]
+fn p19_classified_paper_goes_to_the_facility() {
+    let w = with(&["p19.xlsx"]);
+    let (_, rows) = plan(&w, &["p19.xlsx"]);
+    check(
+        &rows,
+        "P19-1",
+        &[
+            ("disposition", "DESTROY"),
+            ("destruction_level", "P-5"),
+            ("destruction_site", "FACILITY"),
+            ("witnesses", "2"),
+        ],
+    );
+    check(
+        &rows,
+        "P19-2",
+        &[
+            ("disposition", "DESTROY"),
+            ("destruction_level", "P-4"),
+            ("destruction_site", "IN_HOUSE"),
+            ("witnesses", "1"),
+        ],
+    );
+}
+
+// 20. Top secret from a higher authority goes back to its issuer; the
+// office's own is destroyed, and its manifest line shows rule and reason.
+#[test]
+fn p20_top_secret_from_a_higher_authority_is_returned() {
+    let w = with(&["p20.xlsx"]);
+    let (_, rows) = plan(&w, &["p20.xlsx"]);
+    check(
+        &rows,
+        "P20-1",
+        &[
+            ("disposition", "RETURN"),
+            ("rule", "R6"),
+            ("destination", "中央某部"),
+        ],
+    );
+    // Issued by the office: 本单位, and the unit's own name (保密办公室).
+    for id in ["P20-2", "P20-3"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "DESTROY"),
+                ("rule", "R9"),
+                ("destruction_level", "P-7"),
+                ("destruction_site", "FACILITY"),
+            ],
+        );
+    }
+    let dir = w.path("run/manifests");
+    let mut seen = 0;
+    for file in files_in(&dir, ".xlsx") {
+        let (header, lines) = printed_lines(&dir.join(&file));
+        let id_col = header.iter().position(|h| h == "文件编号").unwrap();
+        assert!(
+            lines.iter().all(|l| l[id_col] != "P20-1"),
+            "{file}: the returned P20-1 is in no manifest"
+        );
+        let Some(line) = lines.iter().find(|l| l[id_col] == "P20-2") else {
+            continue;
+        };
+        seen += 1;
+        let rule_col = header
+            .iter()
+            .position(|h| h == "规则")
+            .unwrap_or_else(|| panic!("{file}: no 规则 column in {header:?}"));
+        let reason_col = header
+            .iter()
+            .position(|h| h.contains("理由") || h.contains("原因") || h.contains("依据"))
+            .unwrap_or_else(|| panic!("{file}: no reason column (理由/原因/依据) in {header:?}"));
+        assert_eq!(line[rule_col], "R9", "{file}: P20-2's rule");
+        assert!(
+            !line[reason_col].trim().is_empty(),
+            "{file}: P20-2's reason is empty: {line:?}"
+        );
+    }
+    assert_eq!(seen, 1, "P20-2 is in exactly one manifest");
+}
+
+// 21. A 上级来文 with a blank 保管期限 is decided by its action column, goes
+// to REVIEW without one, and the shipped example schedule is announced.
+#[test]
+fn p21_a_circular_without_retention_is_decided_by_its_action() {
+    let w = with(&["p21.xlsx"]);
+    let (out, rows) = plan(&w, &["p21.xlsx"]);
+    check(&rows, "P21-1", &[("disposition", "ARCHIVE")]); // 已办
+    check(&rows, "P21-2", &[("disposition", "DESTROY")]); // 阅知
+    check(&rows, "P21-3", &[("disposition", "REVIEW")]); // blank
+    check(&rows, "P21-4", &[("disposition", "ARCHIVE")]); // 办结
+    check(&rows, "P21-5", &[("disposition", "DESTROY")]); // 参阅
+    let text = stdout(&out);
+    assert!(
+        text.to_lowercase().contains("example") || text.contains("示例"),
+        "the terminal says the shipped example schedule is in use:\n{text}"
+    );
+    let cells = all_cells(&w.path("run/plan.xlsx"));
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.to_lowercase().contains("example") || c.contains("示例")),
+        "plan.xlsx says the shipped example schedule is in use"
+    );
+}
