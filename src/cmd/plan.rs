@@ -149,8 +149,8 @@ fn write_outputs(
             crate::lists::write_lists(&dir.join("lists"), report.decisions, lists)?;
             Ok(())
         });
-        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report)
-            .context("writing plan.xlsx");
+        let workbook =
+            plan_workbook::write(&dir.join("plan.xlsx"), report).context("writing plan.xlsx");
         let others = others
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -222,4 +222,3 @@ fn summary(
     );
     Ok(out)
 }
-

@@ -302,7 +302,8 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
 /// calamine does not read merged ranges from xlsb files; `validate` says so.
 fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
-    let merges = |_: &mut Xlsb<_>, _: &str| -> Result<Vec<MergedRange>, XlsbError> { Ok(Vec::new()) };
+    let merges =
+        |_: &mut Xlsb<_>, _: &str| -> Result<Vec<MergedRange>, XlsbError> { Ok(Vec::new()) };
     stream_cells!(sink, wb, XlsbError, merges)
 }
 

@@ -165,7 +165,9 @@ fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
         .filter_map(|(_, c)| vocab.field_for_header(&c.to_text()))
         .collect();
     fields.len() >= vocab.header_min_matches as usize
-        && fields.iter().any(|f| matches!(f, Field::DocId | Field::Title))
+        && fields
+            .iter()
+            .any(|f| matches!(f, Field::DocId | Field::Title))
 }
 
 /// The group cells of a header row: column span → label. A group cell is

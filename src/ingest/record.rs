@@ -91,11 +91,7 @@ impl RowFindings<'_, '_> {
             row: self.row,
             column: cells.last().map_or(0, |c| c.0),
             field,
-            raw: cells
-                .iter()
-                .map(|c| c.1)
-                .collect::<Vec<_>>()
-                .join(" | "),
+            raw: cells.iter().map(|c| c.1).collect::<Vec<_>>().join(" | "),
             message,
             kind,
             severity,
@@ -125,14 +121,20 @@ fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
     }
 }
 
-fn parse(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> Result<Value, String> {
+fn parse(
+    field: Field,
+    cell: &Cell<'_>,
+    raw: &str,
+    ctx: &SheetContext<'_>,
+) -> Result<Value, String> {
     let vocab = ctx.vocab;
     Ok(match field.kind() {
         FieldKind::Text => Value::Text,
         FieldKind::Date => Value::Date(parse_date(cell, ctx.date1904)?),
-        FieldKind::Count => {
-            Value::Count(parse_count(cell, if field == Field::Copies { 1 } else { 0 })?)
-        }
+        FieldKind::Count => Value::Count(parse_count(
+            cell,
+            if field == Field::Copies { 1 } else { 0 },
+        )?),
         FieldKind::Classification => Value::Marking(parse_marking(raw, vocab)?),
         FieldKind::Period => Value::Period(parse_period(raw)?),
         FieldKind::Medium => Value::Medium(parse_medium(raw, vocab)?),

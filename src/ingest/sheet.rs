@@ -251,10 +251,8 @@ impl<'a> SheetParser<'a> {
             return;
         };
         let first_header_row = header.rows[0];
-        self.report.header_rows = Some((
-            first_header_row + 1,
-            header.rows[header.rows.len() - 1] + 1,
-        ));
+        self.report.header_rows =
+            Some((first_header_row + 1, header.rows[header.rows.len() - 1] + 1));
         self.report.header_row_count = header.rows.len() as u64;
         self.report.preamble_rows = buffer
             .iter()

@@ -7,7 +7,9 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::{ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status};
+use crate::domain::{
+    ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status,
+};
 use crate::policy::Vocabulary;
 use crate::text::{half_width, normalize};
 
@@ -243,7 +245,12 @@ pub fn leading_number(text: &str) -> Option<(u32, &str)> {
     if digits > 0 {
         return Some((text[..digits].parse().ok()?, &text[digits..]));
     }
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or((c == '两').then_some(2));
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as u32)
+            .or((c == '两').then_some(2))
+    };
     let mut total: u32 = 0;
     let mut current: Option<u32> = None;
     let mut used = 0;
@@ -497,6 +504,10 @@ mod tests {
     fn bad_dates_are_errors() {
         for input in [
             "2019-02-30",
+            "0000-00-00",
+            "1019-03-05",
+            "1899-12-31",
+            "1019",
             "2019-13-01",
             "soon",
             "19-3-5",
@@ -560,12 +571,37 @@ mod tests {
             ("Restricted", Level::Internal, None),
             ("Public", Level::Unclassified, None),
             ("SECRET*10 years", Level::Secret, Some(Period::Months(120))),
+            // The forms registers really use (issue 7, point 17).
+            ("秘密★十年", Level::Confidential, Some(Period::Months(120))),
+            ("秘密级", Level::Confidential, None),
+            ("机密级★20年", Level::Secret, Some(Period::Months(240))),
+            ("机密（20年）", Level::Secret, Some(Period::Months(240))),
+            ("机密(二十年)", Level::Secret, Some(Period::Months(240))),
+            ("秘密 10年", Level::Confidential, Some(Period::Months(120))),
+            ("秘密级 5年", Level::Confidential, Some(Period::Months(60))),
+            (
+                "机密★2030年1月1日解密",
+                Level::Secret,
+                Some(Period::Until(d(2030, 1, 1))),
+            ),
+            ("非涉密", Level::Unclassified, None),
+            ("内部资料", Level::Internal, None),
         ];
         for (input, level, period) in cases {
             let got = parse_marking(input, &v).unwrap_or_else(|e| panic!("{input}: {e}"));
             assert_eq!(got, Marking { level, period }, "{input}");
         }
-        for input in ["机蜜", "秘密★十年", "公开★10年", "very secret"] {
+        // A lone ★ is classified at an unwritten level; 涉密 names no level.
+        for input in [
+            "机蜜",
+            "公开★10年",
+            "very secret",
+            "★",
+            "☆",
+            "★10年",
+            "涉密",
+            "机密★1019年1月1日解密",
+        ] {
             assert!(parse_marking(input, &v).is_err(), "{input}");
         }
     }
@@ -588,7 +624,16 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(parse_retention(input, &v), Ok(want), "{input}");
         }
-        for input in ["很久", "0年", "-3年", "年"] {
+        for (input, want) in [
+            ("三十年", Retention::Years(30)),
+            ("十年", Retention::Years(10)),
+            ("永久保存", Retention::Permanent),
+            ("长期保存", Retention::Years(30)),
+            ("10年保存", Retention::Years(10)),
+        ] {
+            assert_eq!(parse_retention(input, &v), Ok(want), "{input}");
+        }
+        for input in ["很久", "0年", "-3年", "年", "零年"] {
             assert!(parse_retention(input, &v).is_err(), "{input}");
         }
     }
@@ -609,6 +654,18 @@ mod tests {
             assert_eq!(parse_medium(input, &v), Ok(want), "{input}");
         }
         assert!(parse_medium("石碑", &v).is_err());
+        for (input, want) in [
+            ("光盘（CD-R）", MediumClass::O),
+            ("移动存储介质", MediumClass::E),
+            ("笔记本电脑", MediumClass::H),
+            ("手机", MediumClass::E),
+            ("录音带", MediumClass::T),
+            ("磁盘", MediumClass::H),
+        ] {
+            assert_eq!(parse_medium(input, &v), Ok(want), "{input}");
+        }
+        // A mixture is not one carrier.
+        assert!(parse_medium("纸质+光盘", &v).is_err());
         for (input, want) in [
             ("是", true),
             ("√", true),

@@ -725,7 +725,9 @@ pub const INDEX_FILE: &str = "index.csv";
 
 fn write_index(path: &Path, written: &[Written]) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["file", "batch", "site", "level", "lines", "copies", "digest"])?;
+    w.write_record([
+        "file", "batch", "site", "level", "lines", "copies", "digest",
+    ])?;
     for x in written {
         w.write_record([
             x.file.clone(),

@@ -135,7 +135,10 @@ fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     let headers = reader.headers()?.clone();
     let column = |n: &str| headers.iter().position(|h| h == n);
     let (Some(file_col), Some(digest_col)) = (column("file"), column("digest")) else {
-        bail!("{}: not a manifests index (no file or digest column)", index.display());
+        bail!(
+            "{}: not a manifests index (no file or digest column)",
+            index.display()
+        );
     };
     for record in reader.records() {
         let record = record.with_context(|| format!("{}: damaged", index.display()))?;
@@ -170,8 +173,7 @@ fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     if checked.format != Format::Xlsx {
         bail!("{name}: not a clearance manifest (not an .xlsx workbook)");
     }
-    Xlsx::new(Cursor::new(bytes))
-        .with_context(|| format!("{name}: cannot open it as a workbook"))
+    Xlsx::new(Cursor::new(bytes)).with_context(|| format!("{name}: cannot open it as a workbook"))
 }
 
 /// Verifies one manifest.
@@ -300,7 +302,10 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
         }
     }
     if shown.len() > expected.len() {
-        findings.push(format!("heading: text added: {:?}", shown[expected.len()..].join(SEGMENT_SEPARATOR)));
+        findings.push(format!(
+            "heading: text added: {:?}",
+            shown[expected.len()..].join(SEGMENT_SEPARATOR)
+        ));
     }
 }
 
@@ -353,7 +358,9 @@ fn check_lines(
                 EFFECTIVE_FIELD => (
                     fields[f].clone(),
                     crate::domain::Level::from_code(&original[f])
-                        .map_or(original[f].clone(), |l| level_label(l, Lang::Zh).to_string()),
+                        .map_or(original[f].clone(), |l| {
+                            level_label(l, Lang::Zh).to_string()
+                        }),
                 ),
                 _ => (fields[f].clone(), original[f].clone()),
             };

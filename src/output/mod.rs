@@ -187,7 +187,9 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// A copy of a table whose text columns are [`neutralise`]d, for a CSV file
 /// a spreadsheet will open.
-pub fn neutralised(table: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+pub fn neutralised(
+    table: &polars::prelude::DataFrame,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
     use polars::prelude::*;
     let mut out = table.clone();
     for column in table.columns() {

@@ -52,6 +52,14 @@ pub fn review_headers(lang: Lang) -> [&'static str; 2] {
     }
 }
 
+/// The widest a column is made, in characters (a CJK character counts
+/// two): longer text wraps, so that a list of many columns still prints
+/// one page wide at a readable size.
+pub const MAX_COLUMN_WIDTH: usize = 24;
+
+/// The height of one line of text in a printed row, in points.
+const LINE_HEIGHT: f64 = 15.0;
+
 /// The row (0-based) of the header row in every printable sheet.
 pub const HEADER_ROW: u32 = 4;
 
@@ -89,7 +97,7 @@ pub fn write_printable<'w>(
     for row in &p.rows {
         for (c, v) in row.iter().enumerate() {
             let w = match v {
-                OutCell::Text(s) => display_width(s).min(40),
+                OutCell::Text(s) => display_width(s).min(MAX_COLUMN_WIDTH),
                 OutCell::Date(_) => 10,
                 OutCell::Number(_) | OutCell::Blank => 0,
             };
@@ -102,7 +110,7 @@ pub fn write_printable<'w>(
         widths[first + 1] = widths[first + 1].max(24);
     }
     for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
+        sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
     sheet.merge_range(0, 0, 0, ncols - 1, &p.title, &title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
@@ -121,6 +129,21 @@ pub fn write_printable<'w>(
     let mut r = HEADER_ROW;
     for row in &p.rows {
         r += 1;
+        // Long text wraps; the row is made tall enough to show all of it
+        // (no program measures rows when it opens the file).
+        let lines = row
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| match v {
+                OutCell::Text(s) => display_width(s).div_ceil((*w).max(1)),
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        if lines > 1 {
+            sheet.set_row_height(r, LINE_HEIGHT * lines as f64)?;
+        }
         for (c, v) in row.iter().enumerate() {
             let c16 = c as u16;
             match v {

@@ -75,7 +75,11 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
                 OutCell::from(s.skipped_nonempty),
                 OutCell::from(s.unread_rows),
                 OutCell::from(s.merged_fills.values().sum::<u64>()),
-                OutCell::from(if s.balances() { l("是", "yes") } else { l("否", "NO") }),
+                OutCell::from(if s.balances() {
+                    l("是", "yes")
+                } else {
+                    l("否", "NO")
+                }),
                 OutCell::Text(
                     s.note
                         .iter()

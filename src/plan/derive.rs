@@ -13,9 +13,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::domain::{
-    ActionTaken, DatePrecision, Level, Retention, epoch_days, from_epoch_days,
-};
+use crate::domain::{ActionTaken, DatePrecision, Level, Retention, epoch_days, from_epoch_days};
 use crate::policy::PlanPolicy;
 use crate::text::normalize;
 
@@ -207,22 +205,20 @@ pub fn derive(
             (Some("YEARS"), Some(y)) => Some(Retention::Years(y as u32)),
             _ => None,
         };
-        let action = action.get(i).and_then(|a| {
-            ActionTaken::ALL.into_iter().find(|x| x.code() == a)
-        });
-        let resolved_retention =
-            resolve_retention(row_retention, category.get(i), action, policy);
+        let action = action
+            .get(i)
+            .and_then(|a| ActionTaken::ALL.into_iter().find(|x| x.code() == a));
+        let resolved_retention = resolve_retention(row_retention, category.get(i), action, policy);
         let retention = resolved_retention.map(|r| r.0);
         let date = doc_date.get(i).or(received.get(i)).map(from_epoch_days);
         // A confidentiality period counts from the last day of a partial
         // date: never earlier than it could (SPEC §2).
         let secrecy_start = match (doc_date.get(i), received.get(i)) {
-            (Some(d), _) => Some(
-                DatePrecision::from_code(doc_precision.get(i)).last_day(from_epoch_days(d)),
-            ),
+            (Some(d), _) => {
+                Some(DatePrecision::from_code(doc_precision.get(i)).last_day(from_epoch_days(d)))
+            }
             (None, Some(d)) => Some(
-                DatePrecision::from_code(received_precision.get(i))
-                    .last_day(from_epoch_days(d)),
+                DatePrecision::from_code(received_precision.get(i)).last_day(from_epoch_days(d)),
             ),
             (None, None) => None,
         };

@@ -264,6 +264,89 @@ fn every_rule_and_the_precedence_cases() {
         ),
         ("nothing decides", |_| {}, "REVIEW", "R10"),
         (
+            "top secret from a higher authority goes back, never destroyed",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.issuer = Some("中央某部".into());
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "RETURN",
+            "R6",
+        ),
+        (
+            "top secret of category 上级来文 goes back",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.issuer = Some("本单位".into());
+                r.category = Some("上级来文".into());
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "RETURN",
+            "R6",
+        ),
+        (
+            "top secret issued by the office may be destroyed",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.issuer = Some("本单位".into());
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "DESTROY",
+            "R9",
+        ),
+        (
+            "top secret of unknown issuer is reviewed",
+            |r| {
+                r.level = Some(Level::TopSecret);
+                r.issuer = None;
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "REVIEW",
+            "R9",
+        ),
+        (
+            "上级来文 acted on is archived",
+            |r| {
+                r.category = Some("上级来文".into());
+                r.action_code = Some(crate::domain::ActionTaken::Acted);
+            },
+            "ARCHIVE",
+            "R8",
+        ),
+        (
+            "上级来文 read for information is destroyed",
+            |r| {
+                r.category = Some("上级来文".into());
+                r.action_code = Some(crate::domain::ActionTaken::ForInformation);
+            },
+            "DESTROY",
+            "R9",
+        ),
+        (
+            "上级来文 with neither retention nor action is reviewed",
+            |r| r.category = Some("上级来文".into()),
+            "REVIEW",
+            "R10",
+        ),
+        (
+            "an unknown level is never destroyed",
+            |r| {
+                r.level = None;
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "REVIEW",
+            super::SAFETY_RULE,
+        ),
+        (
+            "an unknown medium is never destroyed",
+            |r| {
+                r.medium_class = None;
+                r.retention_value = Some(Retention::NotArchived);
+            },
+            "REVIEW",
+            super::SAFETY_RULE,
+        ),
+        (
             "an unidentifiable row",
             |r| {
                 r.doc_id = None;
@@ -488,7 +571,7 @@ fn destruction_method_by_effective_classification_and_medium() {
                 r.level = Some(Level::Confidential);
                 r.doc_date = Some(d(2020, 1, 1));
             },
-            ("CONFIDENTIAL", "P-5", "IN_HOUSE", "2"),
+            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
         ),
         (
             "秘密 optical disc",
@@ -508,9 +591,10 @@ fn destruction_method_by_effective_classification_and_medium() {
             ("SECRET", "P-6", "FACILITY", "2"),
         ),
         (
-            "绝密 flash drive",
+            "绝密 flash drive the office issued",
             |r| {
                 r.level = Some(Level::TopSecret);
+                r.issuer = Some("本单位".into());
                 r.medium_class = Some(MediumClass::E);
                 r.period = Some(Period::Long);
             },
@@ -538,7 +622,7 @@ fn destruction_method_by_effective_classification_and_medium() {
                 r.level = Some(Level::Confidential);
                 r.doc_date = Some(d(2015, 1, 1));
             },
-            ("CONFIDENTIAL", "P-5", "IN_HOUSE", "2"),
+            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
         ),
         (
             "机密 without a date stays classified",
@@ -618,5 +702,31 @@ fn decision_table_leads_with_the_documented_columns() {
             !names.iter().any(|n| n == dropped),
             "{dropped} leaked into decisions"
         );
+    }
+}
+
+/// Issue 7, point 9: a bare year counted a confidentiality period from 1
+/// January, declassifying up to a year early.
+#[test]
+fn a_partial_date_never_declassifies_early() {
+    let marked = |precision: crate::domain::DatePrecision, first: NaiveDate| {
+        row(|r| {
+            r.level = Some(Level::Confidential);
+            r.period = Some(Period::Months(120));
+            r.doc_date = Some(first);
+            r.doc_date_precision = precision;
+            r.retention_value = Some(Retention::NotArchived);
+        })
+    };
+    use crate::domain::DatePrecision::{Month, Year};
+    let cases = [
+        (marked(Year, d(2014, 1, 1)), d(2024, 12, 30), "CONFIDENTIAL"),
+        (marked(Year, d(2014, 1, 1)), d(2024, 12, 31), "UNCLASSIFIED"),
+        (marked(Month, d(2014, 3, 1)), d(2024, 3, 30), "CONFIDENTIAL"),
+        (marked(Month, d(2014, 3, 1)), d(2024, 3, 31), "UNCLASSIFIED"),
+    ];
+    for (r, as_of, want) in cases {
+        let got = decide(r, as_of);
+        assert_eq!(got.effective, want, "as of {as_of}");
     }
 }

@@ -65,6 +65,7 @@ const OPENPYXL_1904: Rows = &[
         ("medium_class", "E"),
         ("copies", "1"),
         ("doc_date", "2019-01-01"),
+        ("doc_date_precision", "YEAR"),
         ("retention", "不归档"),
         ("retention_kind", "NOT_ARCHIVED"),
         ("status", "传阅中"),
@@ -86,7 +87,8 @@ const OPENPYXL_1904: Rows = &[
     &[
         ("source_row", "11"),
         ("doc_id", "收〔2019〕5号"),
-        ("title", "=不是公式"),
+        // canonical.csv neutralises text a spreadsheet would run.
+        ("title", "'=不是公式"),
         ("classification", "机蜜"),
         ("medium", "纸"),
         ("medium_class", "P"),
@@ -199,6 +201,7 @@ const BASE_RECEIVED: Rows = &[
         ("classification_level", "UNCLASSIFIED"),
         ("medium", "石碑"),
         ("received_date", "2020-01-01"),
+        ("received_date_precision", "YEAR"),
         ("retention", "不归档"),
         ("retention_kind", "NOT_ARCHIVED"),
         ("status", "丢失"),

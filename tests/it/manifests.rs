@@ -372,13 +372,13 @@ fn every_output_workbook_prints_with_libreoffice() {
         let pdf = to_pdf(book, &pdfs);
         assert!(pdf_pages(&pdf) >= 1);
     }
-    // The 120-line manifest: A4 landscape, fitted to one page wide (which
-    // scales it to about 80%), so about 45 lines a page: 3 pages, with the
-    // header row and "Page x of 3" on every page and the digest in the
-    // footer.
+    // The 120-line manifest: A4 landscape, fitted to one page wide, long
+    // text (titles, reasons) wrapped in rows tall enough to show it: about
+    // 30 lines a page, 4 pages, with the header row and "Page x of 4" on
+    // every page and the digest in the footer.
     let pdf = pdfs.join("2024-D-002.pdf");
     let pages = pdf_pages(&pdf);
-    assert_eq!(pages, 3, "pages of the 120-line manifest");
+    assert_eq!(pages, 4, "pages of the 120-line manifest");
     let index = std::fs::read_to_string(w.path("run/manifests/index.csv")).unwrap();
     let digest = index
         .lines()
@@ -471,8 +471,141 @@ fn manifests_offer_the_review_choices_and_protect_everything_else() {
         xfs[style].contains("locked=\"0\"")
     };
     assert!(
-        unlocked("M6") && unlocked("N6"),
+        unlocked("O6") && unlocked("P6"),
         "review cells are editable"
     );
     assert!(!unlocked("B6") && !unlocked("G6"), "line cells are locked");
+}
+
+fn forge(path: &Path, args: &[&str]) {
+    let status = Command::new("python3")
+        .arg(repo().join("tests/fixtures/forge_manifest.py"))
+        .arg(path)
+        .args(args)
+        .status()
+        .expect("python3");
+    assert!(status.success(), "forge {args:?}");
+}
+
+/// Issue 7, point 12: the digest covered only the lines — a heading edited
+/// from the facility to in-house, or P-6 to P-4, still verified.
+#[test]
+fn verify_catches_a_heading_edit() {
+    let w = Workdir::new();
+    register(&w, 5);
+    plan(&w, &[]);
+    // 2024-D-001 is the facility batch of secret paper (P-6).
+    let original = w.path("run/manifests/2024-D-001.xlsx");
+    let book = read_workbook(&original);
+    let heading = book["Manifest"][1][0].clone();
+    assert!(heading.contains("Site: designated facility"), "{heading}");
+    for (name, from, to, field) in [
+        (
+            "site",
+            "Site: designated facility",
+            "Site: in-house",
+            "site",
+        ),
+        ("level", "Level: P-6", "Level: P-4", "level"),
+        ("witnesses", "at least 2", "at least 1", "witnesses"),
+    ] {
+        let copy = w.path(&format!("run/manifests/{name}.xlsx"));
+        std::fs::copy(&original, &copy).unwrap();
+        edit(&copy, &["set", "2", "1", &heading.replace(from, to)]);
+        let (code, text) = verify(&w, copy.to_str().unwrap());
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains(&format!("heading: {field} changed")),
+            "{name}: {text}"
+        );
+    }
+    let retitled = w.path("run/manifests/unit.xlsx");
+    std::fs::copy(&original, &retitled).unwrap();
+    edit(
+        &retitled,
+        &[
+            "set",
+            "1",
+            "1",
+            "另一单位 destruction manifest (draft for review)",
+        ],
+    );
+    let (code, text) = verify(&w, retitled.to_str().unwrap());
+    assert_eq!(code, 1);
+    assert!(text.contains("heading: unit changed"), "{text}");
+}
+
+/// Issue 7, point 12: a line edit with every digest inside the workbook
+/// rewritten is caught by index.csv; without index.csv, verify says it can
+/// check internal consistency only.
+#[test]
+fn verify_catches_a_forged_workbook_through_the_index_and_says_when_it_cannot() {
+    let w = Workdir::new();
+    register(&w, 5);
+    plan(&w, &[]);
+    let original = w.path("run/manifests/2024-D-002.xlsx");
+    let forged = w.path("run/manifests/2024-D-002.xlsx");
+    let outside = w.path("forged.xlsx");
+    std::fs::copy(&original, &outside).unwrap();
+    forge(&forged, &["7", "7", "9"]);
+    let (code, text) = verify(&w, forged.to_str().unwrap());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("index.csv records digest"), "{text}");
+    // The same forgery outside the run folder: consistent with itself, and
+    // the report says that is all it can say.
+    forge(&outside, &["7", "7", "9"]);
+    let (code, text) = verify(&w, "forged.xlsx");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("internal consistency only"), "{text}");
+    // A manifest beside its index.csv is compared with it.
+    let (_, text) = verify(&w, "run/manifests/2024-D-001.xlsx");
+    assert!(!text.contains("internal consistency only"), "{text}");
+}
+
+/// Issue 7, point 13: redacted facility copies kept an unsalted SHA-256 of
+/// every title, so anyone could confirm a guessed title.
+#[test]
+fn a_redacted_copy_holds_nothing_to_confirm_a_guessed_title() {
+    use sha2::{Digest, Sha256};
+    let w = Workdir::new();
+    register(&w, 5);
+    plan(&w, &["--redact-titles"]);
+    let redacted = w.path("run/manifests/2024-D-001-redacted.xlsx");
+    let office = w.path("run/manifests/2024-D-001.xlsx");
+    let titles = ["Secret report 1", "Secret report 2", "Secret report 3"];
+    // Every part of the redacted workbook, as text.
+    let everything = |path: &Path| -> String {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut all = String::new();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let mut part = String::new();
+            let _ = f.read_to_string(&mut part);
+            all.push_str(&part);
+        }
+        all
+    };
+    let text = everything(&redacted);
+    let office_text = everything(&office);
+    for title in titles {
+        assert!(!text.contains(title), "the title itself");
+        let plain = format!("{:x}", Sha256::digest(title.as_bytes()));
+        assert!(!text.contains(&plain), "an unkeyed hash of {title}");
+        assert!(
+            !office_text.contains(&plain),
+            "an unkeyed hash in the office copy"
+        );
+    }
+    // The key under which titles are hashed is in the office copy only.
+    let book = read_workbook(&office);
+    let key = book["_items"][0][3].clone();
+    assert_eq!(key.len(), 64);
+    assert!(!text.contains(&key), "the redacted copy holds the key");
+    let rbook = read_workbook(&redacted);
+    assert_eq!(rbook["_items"][0].get(3).map_or("", |s| s.as_str()), "");
+    // Both copies verify and carry the same digest.
+    let (code, out) = verify(&w, "run/manifests");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(book["_items"][0][1], rbook["_items"][0][1]);
 }

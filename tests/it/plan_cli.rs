@@ -47,6 +47,7 @@ fn sample_plan_reads_back_and_reconciles() {
     assert_eq!(
         listing,
         [
+            ".clearance-run",
             "decisions.csv",
             "decisions.parquet",
             "lists",
@@ -149,9 +150,17 @@ fn sample_plan_reads_back_and_reconciles() {
         .iter()
         .take_while(|r| !r[0].is_empty())
         .collect();
-    assert_eq!(recon.len(), 2, "{recon:?}");
+    assert_eq!(recon.len(), 3, "{recon:?}");
+    // The non-empty rows of each sheet, counted here from calamine's grid,
+    // independently of the tool's reader.
+    let source = read_workbook(&w.path("sample.xlsx"));
     for row in recon {
         let (file, sheet) = row[0].split_once(" / ").unwrap();
+        let nonempty = source[sheet]
+            .iter()
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .count();
+        assert_eq!(row[1], nonempty.to_string(), "{row:?}");
         let decided = decisions
             .iter()
             .filter(|r| {
@@ -168,10 +177,14 @@ fn sample_plan_reads_back_and_reconciles() {
                     && r["disposition"] == "REJECTED"
             })
             .count();
-        assert_eq!(row[2], decided.to_string(), "{row:?}");
-        assert_eq!(row[3], rejected.to_string(), "{row:?}");
-        assert_eq!(row[1], (decided + rejected).to_string(), "{row:?}");
-        assert_eq!(row[5], "平衡 ✓");
+        assert_eq!(row[7], decided.to_string(), "{row:?}");
+        assert_eq!(row[8], rejected.to_string(), "{row:?}");
+        assert_eq!(row[4], (decided + rejected).to_string(), "{row:?}");
+        assert_eq!(row[9], "平衡 ✓");
+        if sheet == "填表说明" {
+            assert_eq!(row[6], nonempty.to_string(), "{row:?}");
+            assert!(row[10].contains("no register header"), "{row:?}");
+        }
     }
     // The disposition × classification table adds up to every row.
     let total = overview.iter().find(|r| r[0] == "合计").expect("total row");
@@ -295,11 +308,12 @@ fn all_files(dir: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn an_existing_run_folder_is_kept_unless_forced() {
+fn an_existing_run_folder_is_replaced_only_with_force() {
     let w = Workdir::new();
     w.copy_sample();
-    std::fs::create_dir(w.path("run")).unwrap();
-    w.write("run/signed.txt", b"keep me");
+    let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    w.write("run/added.txt", b"added later");
     let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -307,10 +321,10 @@ fn an_existing_run_folder_is_kept_unless_forced() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(std::fs::read(w.path("run/signed.txt")).unwrap(), b"keep me");
+    assert!(w.path("run/added.txt").exists());
     let out = w.run(&["plan", "sample.xlsx", "--out", "run", "--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!w.path("run/signed.txt").exists());
+    assert!(!w.path("run/added.txt").exists());
     assert!(w.path("run/plan.xlsx").exists());
     assert_eq!(w.listing(), ["run", "sample.xlsx"]);
 }
