@@ -209,6 +209,9 @@ fn summary(
             let _ = writeln!(out, "  ! {sheet}: {note}");
         }
     }
+    for notice in &config.input.policy.plan.notices {
+        let _ = writeln!(out, "  note: {notice}");
+    }
     if config.input.policy.plan.example_schedule {
         let _ = writeln!(
             out,

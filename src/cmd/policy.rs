@@ -19,6 +19,9 @@ pub fn run(command: PolicyCommand) -> Result<Outcome> {
             for warning in &policy.plan.warnings {
                 println!("warning: {}: {warning}", file.display());
             }
+            for notice in &policy.plan.notices {
+                println!("note: {}: {notice}", file.display());
+            }
             let cases: usize = policy.plan.rules.iter().map(|r| r.cases.len()).sum();
             println!(
                 "{}: ok — {} aliases' fields, {} rules ({} cases), {} schedule entries{}",

@@ -154,7 +154,7 @@ pub(super) fn read(
                 },
                 other => corrupt(other.to_string()),
             })?;
-            let merges = super::ods::merged_ranges(bytes);
+            let merges = super::merges::ods_merged_ranges(bytes);
             let merges_of = |_: &Ods<_>, name: &str| merges.get(name).cloned().unwrap_or_default();
             read_ranges(&mut sink, wb, merges_of).map_err(|e: OdsError| corrupt(e.to_string()))?
         }
@@ -204,14 +204,19 @@ fn from_data(value: &Data) -> Option<Cell<'_>> {
 fn pump<'a, 'v, E>(
     out: &mut WorkbookRead,
     mut parser: SheetParser<'v>,
+    merges: impl FnOnce() -> Vec<MergedRange> + Send,
     mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(SheetParser<'v>, u64), E> {
     const BATCH: usize = 512;
+    // Rows queue up while the merged ranges are still being found (a few
+    // hundred thousand rows at most), so that decoding never waits.
+    const QUEUE: usize = 256;
     let parser_ref = &mut parser;
     let mut counter = RowCounter::default();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'a>>>(8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'a>>>(QUEUE);
         let worker = scope.spawn(move || {
+            parser_ref.set_merges(merges());
             let mut outputs = out.outputs();
             for batch in rx {
                 for row in batch {
@@ -268,10 +273,11 @@ macro_rules! stream_cells {
                 $sink.not_a_worksheet(&meta.name, meta.typ);
                 continue;
             }
-            let merges: Vec<MergedRange> = $merges(&mut $wb, &meta.name)?;
-            let parser = $sink.parser(&meta.name, merges);
+            let parser = $sink.parser(&meta.name, Vec::new());
+            let name = meta.name.clone();
+            let merges = move || $merges(&name);
             let mut reader = $wb.worksheet_cells_reader(&meta.name)?;
-            let (parser, nonempty) = pump(&mut $sink.out, parser, || {
+            let (parser, nonempty) = pump(&mut $sink.out, parser, merges, || {
                 while let Some(cell) = reader.next_cell()? {
                     let (r, c) = cell.get_position();
                     if let Some(value) = from_dataref(cell.get_value()) {
@@ -288,22 +294,27 @@ macro_rules! stream_cells {
 }
 
 fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
-    let merges = |wb: &mut Xlsx<_>, name: &str| -> Result<Vec<MergedRange>, XlsxError> {
-        Ok(wb
-            .merge_cells_by_sheet_name(name)?
-            .iter()
-            .map(merged_range)
-            .collect())
-    };
-    stream_cells!(sink, wb, XlsxError, merges)
+    // The merged ranges are found on another core while the workbook opens
+    // and its first rows are decoded; a sheet's rows wait for them before
+    // they are read.
+    let found: std::sync::OnceLock<std::collections::HashMap<String, Vec<MergedRange>>> =
+        std::sync::OnceLock::new();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // Whatever happens in the finder, the rows waiting for it go on.
+            let ranges = std::panic::catch_unwind(|| super::merges::xlsx_merged_ranges(bytes));
+            let _ = found.set(ranges.unwrap_or_default());
+        });
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+        let merges = |name: &str| found.wait().get(name).cloned().unwrap_or_default();
+        stream_cells!(sink, wb, XlsxError, merges)
+    })
 }
 
-/// calamine does not read merged ranges from xlsb files; `validate` says so.
+/// calamine does not read merged ranges from xlsb files; README says so.
 fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
-    let merges =
-        |_: &mut Xlsb<_>, _: &str| -> Result<Vec<MergedRange>, XlsbError> { Ok(Vec::new()) };
+    let merges = |_: &str| Vec::new();
     stream_cells!(sink, wb, XlsbError, merges)
 }
 

@@ -44,6 +44,9 @@ pub struct ColumnPlan {
 pub struct Header {
     /// 0-based indices of the header rows.
     pub rows: Vec<u32>,
+    /// The last line the header occupies (a CSV header cell may hold a line
+    /// break).
+    pub end: u32,
     /// Normalised header texts per row, for recognising repeated headers.
     texts: Vec<BTreeMap<u32, String>>,
     /// Each column with a header, and each column met later in the data.
@@ -170,6 +173,9 @@ fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
             .any(|f| matches!(f, Field::DocId | Field::Title))
 }
 
+/// A group cell: first column, last column, label.
+type Span = (u32, u32, String);
+
 /// The group cells of a header row: column span → label. A group cell is
 /// merged across columns, or (without a recorded merge) followed by blank
 /// cells over which `next` has text.
@@ -178,7 +184,7 @@ fn group_spans(
     texts: &BTreeMap<u32, String>,
     next: &BTreeMap<u32, String>,
     merges: &[MergedRange],
-) -> Vec<(u32, u32, String)> {
+) -> Vec<Span> {
     let mut spans = Vec::new();
     for (col, text) in texts {
         let merged = merges
@@ -204,7 +210,7 @@ fn group_spans(
     spans
 }
 
-fn span_of(spans: &[(u32, u32, String)], col: u32) -> Option<&str> {
+fn span_of(spans: &[Span], col: u32) -> Option<&str> {
     spans
         .iter()
         .find(|(a, b, _)| (*a..=*b).contains(&col))
@@ -224,9 +230,9 @@ fn field_with_group(text: &str, group: Option<&str>, vocab: &Vocabulary) -> Opti
 
 /// The texts of a header of up to three rows, and how each column reads.
 struct Layers<'t> {
-    above: Option<(&'t BTreeMap<u32, String>, Vec<(u32, u32, String)>)>,
+    above: Option<(&'t BTreeMap<u32, String>, Vec<Span>)>,
     main: &'t BTreeMap<u32, String>,
-    main_spans: Vec<(u32, u32, String)>,
+    main_spans: Vec<Span>,
     below: Option<&'t BTreeMap<u32, String>>,
 }
 
@@ -278,7 +284,7 @@ fn is_sub_header(layers: &Layers<'_>, below: &BTreeMap<u32, String>, vocab: &Voc
 /// does not give.
 fn is_group_row(
     above: &BTreeMap<u32, String>,
-    spans: &[(u32, u32, String)],
+    spans: &[Span],
     main: &BTreeMap<u32, String>,
     vocab: &Vocabulary,
 ) -> bool {
@@ -316,10 +322,13 @@ pub fn detect_header(
         .iter()
         .position(|r| r.index < window && is_header_row(r, vocab))?;
     let main_index = rows[pos].index;
+    // A CSV record with a quoted line break spans several lines: the next
+    // row starts after its last line.
+    let main_end = main_index + rows[pos].extra_lines;
     let main = row_texts(&rows[pos]);
     let next = rows
         .get(pos + 1)
-        .filter(|r| r.index == main_index + 1)
+        .filter(|r| r.index == main_end + 1)
         .map(row_texts)
         .unwrap_or_default();
     let mut layers = Layers {
@@ -332,7 +341,7 @@ pub fn detect_header(
     let prev = pos
         .checked_sub(1)
         .map(|p| &rows[p])
-        .filter(|r| r.index + 1 == main_index);
+        .filter(|r| r.index + r.extra_lines + 1 == main_index);
     let above = prev.map(|r| (r.index, row_texts(r)));
     let above_spans = above
         .as_ref()
@@ -351,11 +360,12 @@ pub fn detect_header(
     header_rows.push(main_index);
     texts.push(main.clone());
     if below_ok {
-        header_rows.push(main_index + 1);
+        header_rows.push(rows[pos + 1].index);
         texts.push(next.clone());
         layers.below = Some(&next);
     }
     let first_data = pos + 1 + usize::from(below_ok);
+    let end = rows[first_data - 1].index + rows[first_data - 1].extra_lines;
 
     let all_cols: BTreeSet<u32> = texts.iter().flat_map(|t| t.keys().copied()).collect();
     let mut columns = BTreeMap::new();
@@ -398,6 +408,7 @@ pub fn detect_header(
     Some((
         Header {
             rows: header_rows,
+            end,
             texts: norm,
             columns,
             kept_names,

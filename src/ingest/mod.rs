@@ -14,7 +14,7 @@ pub mod cell;
 mod formats;
 pub mod guard;
 pub mod header;
-mod ods;
+mod merges;
 pub mod record;
 pub mod sheet;
 pub mod table;

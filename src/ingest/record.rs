@@ -9,8 +9,6 @@
 //! another decision field goes to REVIEW naming both cells, two dates give
 //! the later one (never declassified or expired earlier than it could be).
 
-use std::collections::BTreeMap;
-
 use crate::domain::{ActionTaken, Level, Marking, MediumClass, Period, Retention, Status};
 use crate::fields::{Field, FieldKind};
 use crate::policy::Vocabulary;
@@ -190,7 +188,7 @@ impl RecordReader {
             source_row: row.index + 1,
             ..RowRecord::default()
         };
-        let mut by_field: BTreeMap<Field, Vec<FieldCell<'_>>> = BTreeMap::new();
+        let mut cells: Vec<(Field, FieldCell<'_>)> = Vec::with_capacity(row.cells.len());
         for (col, cell) in row.cells {
             if cell.is_blank() {
                 continue;
@@ -207,14 +205,22 @@ impl RecordReader {
             if let Some(name) = &plan.kept_as {
                 rec.kept.push((name.clone(), raw.clone()));
             }
-            let norm = normalize(&raw);
-            if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
-                continue;
+            if ctx.vocab.may_be_none_word(&raw) {
+                let norm = normalize(&raw);
+                if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
+                    continue;
+                }
             }
-            by_field
-                .entry(field)
-                .or_default()
-                .push(FieldCell { col, raw, cell });
+            cells.push((field, FieldCell { col, raw, cell }));
+        }
+        // Cells of one field together, in column order.
+        cells.sort_by_key(|(f, c)| (*f, c.col));
+        let mut by_field: Vec<(Field, Vec<FieldCell<'_>>)> = Vec::with_capacity(cells.len());
+        for (field, cell) in cells {
+            match by_field.last_mut() {
+                Some((f, group)) if *f == field => group.push(cell),
+                _ => by_field.push((field, vec![cell])),
+            }
         }
         let mut findings = RowFindings {
             ctx,
@@ -365,11 +371,11 @@ impl RecordReader {
     fn apply_blanks(
         &self,
         rec: &mut RowRecord,
-        by_field: &BTreeMap<Field, Vec<FieldCell<'_>>>,
+        by_field: &[(Field, Vec<FieldCell<'_>>)],
         failed: &[Field],
         vocab: &Vocabulary,
     ) {
-        let blank = |f: Field| !by_field.contains_key(&f);
+        let blank = |f: Field| !by_field.iter().any(|(g, _)| *g == f);
         if blank(Field::Classification) {
             rec.level = match self.no_classification_column {
                 Some(assumed) => assumed,

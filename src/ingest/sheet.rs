@@ -172,14 +172,8 @@ impl<'a> SheetParser<'a> {
     /// Starts reading a sheet.
     pub fn new(ctx: SheetContext<'a>) -> Self {
         let sheet = ctx.sheet.clone();
-        let mut merges_down: Vec<MergedRange> = ctx
-            .merges
-            .iter()
-            .filter(|m| m.last_row > m.first_row)
-            .copied()
-            .collect();
-        merges_down.sort();
-        SheetParser {
+        let merges = ctx.merges.clone();
+        let mut parser = SheetParser {
             ctx,
             buffer: Vec::new(),
             header: None,
@@ -191,10 +185,23 @@ impl<'a> SheetParser<'a> {
                 ..SheetReport::default()
             },
             pending_blank: None,
-            merges_down,
+            merges_down: Vec::new(),
             next_merge: 0,
             active: Vec::new(),
-        }
+        };
+        parser.set_merges(merges);
+        parser
+    }
+
+    /// Gives the sheet's merged ranges (before the first row).
+    pub fn set_merges(&mut self, merges: Vec<MergedRange>) {
+        self.merges_down = merges
+            .iter()
+            .filter(|m| m.last_row > m.first_row)
+            .copied()
+            .collect();
+        self.merges_down.sort();
+        self.ctx.merges = merges;
     }
 
     /// Takes the next row. Rows must come in increasing index order.
@@ -258,7 +265,7 @@ impl<'a> SheetParser<'a> {
             .iter()
             .filter(|r| r.index < first_header_row && !row_is_blank(r))
             .count() as u64;
-        self.last_index = header.rows.last().copied();
+        self.last_index = Some(header.end);
         let has = |f: Field| header.has_field(f);
         let (level, medium) = self
             .ctx

@@ -182,6 +182,9 @@ pub struct PlanPolicy {
     pub rules: Vec<CheckedRule>,
     /// Cases that can never match.
     pub warnings: Vec<String>,
+    /// Choices the policy makes that depart from the national rule (in-house
+    /// destruction of classified carriers): allowed, but said out loud.
+    pub notices: Vec<String>,
 }
 
 impl PlanPolicy {
@@ -256,6 +259,7 @@ impl PlanPolicy {
             .map(|c| normalize(c))
             .filter(|c| !c.is_empty())
             .collect();
+        let notices = in_house_exceptions(&file.destruction.facility);
         let (fields, codes) = rules::rule_fields();
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
         Ok(PlanPolicy {
@@ -273,8 +277,34 @@ impl PlanPolicy {
             facility: file.destruction.facility.clone(),
             rules,
             warnings,
+            notices,
         })
     }
+}
+
+/// Classified levels and media the facility rules leave to in-house
+/// destruction: an exception to the national rule an office may choose.
+fn in_house_exceptions(facility: &[FacilityRule]) -> Vec<String> {
+    let mut out = Vec::new();
+    for level in [Level::TopSecret, Level::Secret, Level::Confidential] {
+        let in_house: Vec<&str> = MediumClass::ALL
+            .into_iter()
+            .filter(|m| {
+                !facility
+                    .iter()
+                    .any(|f| f.level == level && f.media.as_ref().is_none_or(|x| x.contains(m)))
+            })
+            .map(MediumClass::code)
+            .collect();
+        if !in_house.is_empty() {
+            out.push(format!(
+                "destruction.facility: {} on {} is destroyed in-house; the national rule sends every classified carrier to the destruction facility, so keep this only as an approved exception",
+                level.code(),
+                in_house.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// `[reading]`: where headers are and which rows are not data.
@@ -416,5 +446,36 @@ mod tests {
         );
         let err = Policy::from_text("p", &text).unwrap_err().to_string();
         assert!(err.contains("文件编号") && err.contains("holder"), "{err}");
+    }
+
+    /// Issue 7, point 19: the default sent classified paper to in-house
+    /// shredding; an office may still choose that, but is told.
+    #[test]
+    fn classified_carriers_go_to_the_facility_unless_the_policy_says_otherwise() {
+        let policy = Policy::default_policy().unwrap();
+        assert!(policy.plan.notices.is_empty(), "{:?}", policy.plan.notices);
+        let text = DEFAULT_POLICY.replacen(
+            "[[destruction.facility]]\nlevel = \"CONFIDENTIAL\"",
+            "[[destruction.facility]]\nlevel = \"CONFIDENTIAL\"\nmedia = [\"O\"]",
+            1,
+        );
+        let policy = Policy::from_text("p", &text).unwrap();
+        assert_eq!(policy.plan.notices.len(), 1);
+        assert!(policy.plan.notices[0].contains("CONFIDENTIAL on P, F, T, H, E"));
+    }
+
+    #[test]
+    fn the_shipped_schedule_is_recognised_as_the_example() {
+        assert!(Policy::default_policy().unwrap().plan.example_schedule);
+        let text = DEFAULT_POLICY.replace("\"会议纪要\" = \"永久\"", "\"会议纪要\" = \"30年\"");
+        assert!(!Policy::from_text("p", &text).unwrap().plan.example_schedule);
+    }
+
+    #[test]
+    fn assumptions_are_checked_at_load() {
+        let text =
+            DEFAULT_POLICY.replace("classification = \"UNKNOWN\"", "classification = \"VERY\"");
+        let err = Policy::from_text("p", &text).unwrap_err().to_string();
+        assert!(err.contains("assume.classification"), "{err}");
     }
 }

@@ -25,6 +25,8 @@ pub struct Vocabulary {
     status: HashMap<String, Status>,
     action: HashMap<String, ActionTaken>,
     none_words: std::collections::HashSet<String>,
+    /// The most characters a "none" word has, before normalising.
+    none_word_chars: usize,
     skip_prefixes: Vec<String>,
     /// What a sheet without a column is read as.
     pub assume: Assumptions,
@@ -166,6 +168,13 @@ impl Vocabulary {
             .map(|w| normalize(w))
             .filter(|w| !w.is_empty())
             .collect();
+        v.none_word_chars = file
+            .reading
+            .none_words
+            .iter()
+            .map(|w| w.trim().chars().count())
+            .max()
+            .unwrap_or(0);
         v.assume = Assumptions {
             classification: assumed_level("assume.classification", &file.assume.classification)?,
             medium: Some(file.assume.medium),
@@ -254,5 +263,11 @@ impl Vocabulary {
     /// Whether a normalised word means "none" (无, /, —).
     pub fn is_none_word(&self, norm: &str) -> bool {
         self.none_words.contains(norm)
+    }
+
+    /// A cheap first test: whether trimmed text is short enough to be a
+    /// "none" word (most cells are not, and need not be normalised).
+    pub fn may_be_none_word(&self, trimmed: &str) -> bool {
+        trimmed.chars().take(self.none_word_chars + 1).count() <= self.none_word_chars
     }
 }

@@ -1,3 +1,4 @@
+mod generated_registers;
 mod hostile;
 mod ingest_fixtures;
 mod manifests;

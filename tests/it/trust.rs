@@ -633,27 +633,31 @@ fn p14_colliding_output_names_overwrite_nothing() {
 // validate says so.
 #[test]
 fn p15_a_merged_cell_belongs_to_every_row_it_spans() {
-    let w = with(&["p15.xlsx"]);
-    let (_, rows) = plan(&w, &["p15.xlsx"]);
-    for id in ["P15-1", "P15-2", "P15-3"] {
-        check(
-            &rows,
-            id,
-            &[
-                ("disposition", "DESTROY"),
-                ("effective_classification", "SECRET"),
-                ("destruction_level", "P-6"),
-                ("destruction_site", "FACILITY"),
-                ("department", "综合科"),
-            ],
+    // The openpyxl workbook, and LibreOffice's .xls and .ods of it (calamine
+    // reports no merged ranges for .ods: the tool reads them itself).
+    for file in ["p15.xlsx", "p15-lo.xls", "p15-lo.ods"] {
+        let w = with(&[file]);
+        let (_, rows) = plan(&w, &[file]);
+        for id in ["P15-1", "P15-2", "P15-3"] {
+            check(
+                &rows,
+                id,
+                &[
+                    ("disposition", "DESTROY"),
+                    ("effective_classification", "SECRET"),
+                    ("destruction_level", "P-6"),
+                    ("destruction_site", "FACILITY"),
+                    ("department", "综合科"),
+                ],
+            );
+        }
+        let out = run_ok(&w, &["validate", file]);
+        let text = stdout(&out);
+        assert!(
+            text.contains("merged"),
+            "{file}: validate mentions the merged cells:\n{text}"
         );
     }
-    let out = run_ok(&w, &["validate", "p15.xlsx"]);
-    let text = stdout(&out);
-    assert!(
-        text.contains("merged"),
-        "validate mentions the merged cells:\n{text}"
-    );
 }
 
 // 16. A lone ★ in 密级 is classified at an unwritten level: REVIEW.
@@ -848,5 +852,26 @@ fn p21_a_circular_without_retention_is_decided_by_its_action() {
             .iter()
             .any(|c| c.to_lowercase().contains("example") || c.contains("示例")),
         "plan.xlsx says the shipped example schedule is in use"
+    );
+}
+
+// Found by the generated-register test: a CSV header cell holding a quoted
+// line break made the record span two lines, so the sub-header row below
+// it was taken for data (REJECTED) and a return-bound holding (清退单位
+// 省保密局) was destroyed.
+#[test]
+fn a_csv_header_cell_with_a_line_break_keeps_its_sub_headers() {
+    let w = Workdir::new();
+    w.write(
+        "r.csv",
+        "文件编号,标题,密级,保管期限,\"清\n退\",\n,,,,是否,单位\nG1,关于年度清查的通知,秘密,不归档,,省保密局\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["r.csv"]);
+    assert_eq!(rows.len(), 1, "the sub-header row is not data");
+    check(
+        &rows,
+        "G1",
+        &[("disposition", "RETURN"), ("destination", "省保密局")],
     );
 }
