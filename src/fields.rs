@@ -193,6 +193,39 @@ impl Field {
     }
 }
 
+/// Columns the plan adds to the canonical table. A register column of the
+/// same name is kept under another name (`… (kept)`), so that it neither
+/// replaces one nor is replaced.
+pub const PLAN_COLUMNS: [&str; 21] = [
+    "retention_resolved",
+    "retention_resolved_text",
+    "retention_source",
+    "retention_expires_on",
+    "retention_expired",
+    "effective_classification",
+    "declassified_on",
+    "classified_no_date",
+    "days_out",
+    "destination",
+    "has_decision_error",
+    "issued_by_office",
+    "case_index",
+    "disposition",
+    "rule",
+    "reason",
+    "destination_out",
+    "destruction_level",
+    "destruction_site",
+    "witnesses",
+    "anomalies_all",
+];
+
+/// Whether a register's column name would clash with a column the pipeline
+/// makes.
+pub fn is_reserved_column(name: &str) -> bool {
+    PLAN_COLUMNS.contains(&name) || name.ends_with("__normalized")
+}
+
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

@@ -16,8 +16,34 @@ use crate::policy::Disposition;
 /// The file that marks a folder as a run folder written by this tool.
 pub const MARKER: &str = ".clearance-run";
 
-/// What the marker says.
-const MARKER_TEXT: &str = "clearance run folder: written by clearance; `clearance plan --force` may replace this folder.\n";
+/// What the marker says before its list of files.
+const MARKER_TEXT: &str = "clearance run folder: written by clearance; `clearance plan --force` may replace this folder while it holds only these files:\n";
+
+/// Every file under `dir` (the marker excepted) as `size<TAB>path`, sorted.
+fn listing(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if relative != MARKER {
+                out.push(format!("{}\t{relative}", entry.metadata()?.len()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
 
 /// Whether `out` may be (re)written: it must not exist, or, with `force`,
 /// be a run folder this tool wrote. Anything else is refused and left
@@ -38,10 +64,28 @@ pub fn check_destination(out: &Path, force: bool) -> Result<()> {
             out.display()
         );
     }
-    if !out.join(MARKER).is_file() {
+    let Ok(marker) = std::fs::read_to_string(out.join(MARKER)) else {
         bail!(
             "{} was not written by clearance (it has no {MARKER} file), so --force does not replace it; choose another --out",
             out.display()
+        );
+    };
+    // Files a person added or changed (a signed scan, a reviewed manifest
+    // saved in place) would be lost with the folder.
+    let written: std::collections::BTreeSet<&str> = marker.lines().skip(1).collect();
+    let changed: Vec<String> = listing(out)?
+        .into_iter()
+        .filter(|line| !written.contains(line.as_str()))
+        .map(|line| {
+            line.split_once('\t')
+                .map_or(line.clone(), |(_, p)| p.to_string())
+        })
+        .collect();
+    if !changed.is_empty() {
+        bail!(
+            "{} holds files clearance did not write, or changed since: {}; move them out of the folder first (--force would delete them)",
+            out.display(),
+            changed.join(", ")
         );
     }
     Ok(())
@@ -62,7 +106,12 @@ pub fn build(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
     let dir = staging.path();
     fill(dir)?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+    let mut marker = MARKER_TEXT.to_string();
+    for line in listing(dir)? {
+        marker.push_str(&line);
+        marker.push('\n');
+    }
+    std::fs::write(dir.join(MARKER), marker)
         .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
     crate::output::set_readable(&dir.join(MARKER), false)?;
     let old = if out.exists() {
@@ -173,7 +222,7 @@ pub fn reconcile(ingested: &Ingested, decisions: &DataFrame) -> Result<Vec<Recon
                     sheet.unread_rows
                 ));
             }
-            notes.extend(sheet.assumptions.iter().cloned());
+            notes.extend(sheet.notes.iter().cloned());
             let filled: u64 = sheet.merged_fills.values().sum();
             if filled > 0 {
                 notes.push(format!("{filled} cells filled from merged ranges"));
@@ -297,5 +346,13 @@ mod tests {
         build(&run, |dir| Ok(std::fs::write(dir.join("b.txt"), b"2")?)).unwrap();
         assert!(run.join("b.txt").exists() && !run.join("a.txt").exists());
         assert!(mine.join("scan.pdf").exists());
+        // A file a person added, or changed, would be lost: refused.
+        std::fs::write(run.join("signed.pdf"), b"scan").unwrap();
+        let err = check_destination(&run, true).unwrap_err().to_string();
+        assert!(err.contains("signed.pdf"), "{err}");
+        std::fs::remove_file(run.join("signed.pdf")).unwrap();
+        std::fs::write(run.join("b.txt"), b"reviewed").unwrap();
+        let err = check_destination(&run, true).unwrap_err().to_string();
+        assert!(err.contains("b.txt"), "{err}");
     }
 }

@@ -36,6 +36,28 @@ pub fn half_width(c: char) -> char {
     }
 }
 
+/// Puts a header cell written over several lines on one line: the lines
+/// are trimmed and joined, with a space only between two Latin words
+/// (`文件\n编号` → `文件编号`, `Doc\nNo` → `Doc No`).
+///
+/// ```
+/// use clearance::text::one_line;
+/// assert_eq!(one_line("文件\n编号"), "文件编号");
+/// assert_eq!(one_line("Doc\r\nNo"), "Doc No");
+/// assert_eq!(one_line(" 标题 "), "标题");
+/// ```
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for part in s.lines().map(str::trim).filter(|p| !p.is_empty()) {
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(out.chars().last()) && latin(part.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// Returns the spreadsheet column letters for a 0-based column index
 /// (0 → `A`, 25 → `Z`, 26 → `AA`, 16383 → `XFD`).
 ///

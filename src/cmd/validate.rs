@@ -120,7 +120,7 @@ pub fn render(ingested: &Ingested, rejected: &[RejectedRow], show: usize) -> Str
                     "NOT all accounted for"
                 }
             );
-            for note in &sheet.assumptions {
+            for note in &sheet.notes {
                 let _ = writeln!(out, "    ! {note}");
             }
             if !sheet.merged_fills.is_empty() {

@@ -98,6 +98,10 @@ fn merged_range(d: &Dimensions) -> MergedRange {
     }
 }
 
+/// What a formula cell saved without its value reads as.
+pub const UNSAVED_FORMULA: &str =
+    "#FORMULA-NOT-CALCULATED (open the file in Excel or WPS and save it)";
+
 /// Reads every sheet of a checked file.
 pub(super) fn read(
     file: &str,
@@ -264,9 +268,22 @@ fn pump<'a, 'v, E>(
 }
 
 /// Reads every worksheet of a workbook with a streaming cell reader;
-/// `$merges` gives a sheet's merged ranges.
+/// `$merges` gives a sheet's merged ranges, `$next` the next non-empty cell
+/// of a reader.
 macro_rules! stream_cells {
     ($sink:expr, $wb:expr, $err:ty, $merges:expr) => {{
+        stream_cells!($sink, $wb, $err, $merges, |reader| {
+            while let Some(cell) = reader.next_cell()? {
+                let (r, c) = cell.get_position();
+                if let Some(value) = from_dataref(cell.get_value()) {
+                    return Ok(Some((r, c, value)));
+                }
+            }
+            Ok::<_, $err>(None)
+        })
+    }};
+    ($sink:expr, $wb:expr, $err:ty, $merges:expr, $next:path) => {{ stream_cells!($sink, $wb, $err, $merges, |reader| { $next(reader) }) }};
+    ($sink:expr, $wb:expr, $err:ty, $merges:expr, |$reader:ident| $next:block) => {{
         let sheets = $wb.sheets_metadata().to_vec();
         for meta in sheets {
             if meta.typ != SheetType::WorkSheet {
@@ -278,19 +295,33 @@ macro_rules! stream_cells {
             let merges = move || $merges(&name);
             let mut reader = $wb.worksheet_cells_reader(&meta.name)?;
             let (parser, nonempty) = pump(&mut $sink.out, parser, merges, || {
-                while let Some(cell) = reader.next_cell()? {
-                    let (r, c) = cell.get_position();
-                    if let Some(value) = from_dataref(cell.get_value()) {
-                        return Ok(Some((r, c, value)));
-                    }
-                }
-                Ok::<_, $err>(None)
+                let $reader = &mut reader;
+                $next
             })?;
             drop(reader);
             $sink.finish(parser, nonempty);
         }
         Ok::<(), $err>(())
     }};
+}
+
+/// The next non-empty cell of an .xlsx sheet. A formula cell saved without
+/// its value (as openpyxl and other libraries write them) is not a blank
+/// cell: it reads as an error value, which a decision field sends to
+/// REVIEW.
+fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
+    reader: &mut calamine::XlsxCellReader<'a, RS>,
+) -> Result<Option<(u32, u32, Cell<'a>)>, XlsxError> {
+    while let Some(cell) = reader.next_cell_with_formula_metadata()? {
+        let (r, c) = cell.pos;
+        let value = match from_dataref(&cell.value) {
+            Some(v) => v,
+            None if cell.formula.is_some() => Cell::Error(UNSAVED_FORMULA.into()),
+            None => continue,
+        };
+        return Ok(Some((r, c, value)));
+    }
+    Ok(None)
 }
 
 fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
@@ -307,7 +338,7 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
         });
         let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
         let merges = |name: &str| found.wait().get(name).cloned().unwrap_or_default();
-        stream_cells!(sink, wb, XlsxError, merges)
+        stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)
     })
 }
 
@@ -315,7 +346,18 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
 fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
     let merges = |_: &str| Vec::new();
-    stream_cells!(sink, wb, XlsbError, merges)
+    stream_cells!(sink, wb, XlsbError, merges)?;
+    for sheet in sink
+        .out
+        .sheets
+        .iter_mut()
+        .filter(|s| s.header_rows.is_some())
+    {
+        sheet.notes.push(
+            "merged cells are not seen in .xlsb files: if a column (密级, 部门 …) is merged down over several rows, save the file as .xlsx and plan again".into(),
+        );
+    }
+    Ok(())
 }
 
 fn read_ranges<R, RS>(
@@ -419,6 +461,15 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
             Ok(true) => {
                 let start = record.position().map_or(0, |p| p.byte());
                 let index = lines.line_at(start);
+                if swallowed_records(&record, delimiter) {
+                    return Err(IngestError::Corrupt {
+                        path: sink.file.to_string(),
+                        detail: format!(
+                            "CSV line {}: a quote opened in this record is closed only lines later, so the records between would be read as one cell; fix the quote and try again",
+                            index + 1
+                        ),
+                    });
+                }
                 let row = Row {
                     index,
                     extra_lines: lines.breaks_within(start, reader.position().byte()),
@@ -469,11 +520,8 @@ impl<'a> LineCounter<'a> {
             start += 1;
         }
         if start > self.pos {
-            let newlines = self.text[self.pos..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            self.line = self.line.saturating_add(newlines as u32);
+            let breaks = line_breaks(&self.text[self.pos..start], self.text.get(start));
+            self.line = self.line.saturating_add(breaks);
             self.pos = start;
         }
         self.line
@@ -491,9 +539,46 @@ impl<'a> LineCounter<'a> {
         while let [rest @ .., b'\r' | b'\n'] = body {
             body = rest;
         }
-        body.iter().filter(|b| **b == b'\n').count() as u32
+        line_breaks(body, None)
     }
 }
+
+/// Line breaks in `text`: LF, CRLF, or a lone CR (old Mac files); `after`
+/// is the byte that follows `text`, if any.
+fn line_breaks(text: &[u8], after: Option<&u8>) -> u32 {
+    let mut n = 0u32;
+    for (i, b) in text.iter().enumerate() {
+        match b {
+            b'\n' => n += 1,
+            b'\r'
+                if text
+                    .get(i + 1)
+                    .or(if i + 1 == text.len() { after } else { None })
+                    != Some(&b'\n') =>
+            {
+                n += 1
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Whether a record's field looks like a quote that was never closed where
+/// it should have been: a line inside the field that holds several field
+/// separators, as the records it swallowed did.
+fn swallowed_records(record: &csv::StringRecord, delimiter: u8) -> bool {
+    record.iter().any(|field| {
+        field
+            .split(['\n', '\r'])
+            .skip(1)
+            .any(|line| line.bytes().filter(|b| *b == delimiter).count() >= SWALLOWED_SEPARATORS)
+    })
+}
+
+/// Separators on one line inside a quoted field from which the field is
+/// taken for records swallowed by an unclosed quote.
+const SWALLOWED_SEPARATORS: usize = 3;
 
 #[cfg(test)]
 mod tests {
@@ -501,7 +586,7 @@ mod tests {
 
     #[test]
     fn csv_record_lines_with_crlf_lf_and_quoted_breaks() {
-        for sep in ["\r\n", "\n"] {
+        for sep in ["\r\n", "\n", "\r"] {
             let text = ["a,b", "\"x", "y\",c", "", "d,e"].join(sep) + sep;
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)

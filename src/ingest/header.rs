@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fields::Field;
 use crate::policy::Vocabulary;
-use crate::text::{column_letters, normalize};
+use crate::text::{column_letters, normalize, one_line};
 
 use super::cell::Row;
 use super::sheet::{ColumnReport, ColumnTarget, MergedRange};
@@ -86,8 +86,10 @@ impl Header {
     }
 
     /// Whether a row repeats a header row (registers printed with the header
-    /// on every page). Such a row starts with that header row's text in the
-    /// same column; only then are its other cells compared.
+    /// on every page): it starts with that header row's text in the same
+    /// column, and every one of its cells is that header row's text in the
+    /// same column. A header row that differs (columns reordered or added)
+    /// is not a repeat: the sheet parser reads it as a new header.
     pub fn is_repeated(
         &self,
         row: &Row<'_>,
@@ -100,17 +102,53 @@ impl Header {
             if texts.get(&first_col).is_none_or(|t| t != first_text) {
                 return false;
             }
-            let same = row
-                .cells
-                .iter()
-                .filter(|(col, cell)| {
-                    texts
-                        .get(col)
-                        .is_some_and(|t| !t.is_empty() && *t == normalize(&cell.to_text()))
-                })
-                .count();
+            let mut same = 0;
+            for (col, cell) in &row.cells {
+                if cell.is_blank() {
+                    continue;
+                }
+                if texts
+                    .get(col)
+                    .is_none_or(|t| *t != normalize(&cell.to_text()))
+                {
+                    return false;
+                }
+                same += 1;
+            }
             same >= need.min(texts.len()).max(1)
         })
+    }
+
+    /// Whether a row holds a doc_id or title in a column other than
+    /// `except`: a row whose first cell reads like a footer (审核人…, Total
+    /// …) but that identifies a holding is data, not a footer.
+    /// (A footer's other cells — 审核人：…, 日期：… — are footer words too.)
+    pub fn identifies_beyond(&self, row: &Row<'_>, except: u32, vocab: &Vocabulary) -> bool {
+        row.cells.iter().any(|(col, cell)| {
+            *col != except
+                && !cell.is_blank()
+                && self.columns.get(col).is_some_and(|c| {
+                    matches!(c.target, ColumnTarget::Field(Field::DocId | Field::Title))
+                })
+                && {
+                    let text = normalize(&cell.to_text());
+                    vocab.skip_prefix(&text).is_none() && !is_count(&text)
+                }
+        })
+    }
+
+    /// Kept columns whose header seems to be about a decision field: (column
+    /// letters and header, field).
+    pub fn hinted_columns(&self, vocab: &Vocabulary) -> Vec<(String, Field)> {
+        self.columns
+            .iter()
+            .filter(|(_, c)| matches!(c.target, ColumnTarget::Kept(_)))
+            .filter_map(|(col, c)| {
+                vocab
+                    .field_hinted_by(&c.header)
+                    .map(|f| (format!("{} ({})", column_letters(*col), c.header), f))
+            })
+            .collect()
     }
 
     /// The columns as reported to the user.
@@ -139,6 +177,14 @@ impl Header {
     }
 }
 
+/// Whether normalised text is a count, as a subtotal row writes one (57,
+/// 57件, 共57份).
+fn is_count(text: &str) -> bool {
+    let t = text.trim_start_matches(['共', '计']);
+    let t = t.trim_end_matches(['件', '份', '页', '个', '项', '册', '张']);
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn unique_name(taken: &mut BTreeSet<String>, base: String) -> String {
     let mut name = base.clone();
     let mut n = 2;
@@ -155,22 +201,62 @@ fn row_texts(row: &Row<'_>) -> BTreeMap<u32, String> {
     row.cells
         .iter()
         .filter(|(_, c)| !c.is_blank())
-        .map(|(col, c)| (*col, c.to_text().trim().to_string()))
+        .map(|(col, c)| (*col, one_line(&c.to_text())))
         .collect()
 }
 
 /// Whether a row can be a header row: enough cells name a field, and one of
 /// them names doc_id or title.
-fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
+pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
     let fields: Vec<Field> = row
         .cells
         .iter()
         .filter_map(|(_, c)| vocab.field_for_header(&c.to_text()))
         .collect();
+    names_a_register(&fields, vocab)
+}
+
+fn names_a_register(fields: &[Field], vocab: &Vocabulary) -> bool {
     fields.len() >= vocab.header_min_matches as usize
         && fields
             .iter()
             .any(|f| matches!(f, Field::DocId | Field::Title))
+}
+
+/// Whether a row and the sub-header row below it name a register together
+/// (序号 / 文件编号 / 标题 merged down beside group cells 文件情况, 处置情况
+/// over 密级, 载体, 保管期限 …), when neither does alone.
+fn is_header_with_sub_row(
+    row: &Row<'_>,
+    next: Option<&Row<'_>>,
+    vocab: &Vocabulary,
+    merges: &[MergedRange],
+) -> bool {
+    let Some(next) = next.filter(|n| n.index == row.index + row.extra_lines + 1) else {
+        return false;
+    };
+    let texts = row_texts(row);
+    // The row itself names the register (doc_id or title): a title row
+    // above a header is not a header with sub-headers.
+    if !texts
+        .values()
+        .any(|t| matches!(vocab.field_for_header(t), Some(Field::DocId | Field::Title)))
+    {
+        return false;
+    }
+    let below = row_texts(next);
+    let spans = group_spans(row.index, &texts, &below, merges);
+    let mut fields: Vec<Field> = texts
+        .values()
+        .filter_map(|t| vocab.field_for_header(t))
+        .collect();
+    for (col, text) in &below {
+        let Some(group) = span_of(&spans, *col) else {
+            return false;
+        };
+        fields.extend(field_with_group(text, Some(group), vocab));
+    }
+    names_a_register(&fields, vocab)
 }
 
 /// A group cell: first column, last column, label.
@@ -318,9 +404,11 @@ pub fn detect_header(
     merges: &[MergedRange],
 ) -> Option<(Header, usize)> {
     let window = vocab.header_search_rows;
-    let pos = rows
-        .iter()
-        .position(|r| r.index < window && is_header_row(r, vocab))?;
+    let pos = (0..rows.len()).find(|&i| {
+        rows[i].index < window
+            && (is_header_row(&rows[i], vocab)
+                || is_header_with_sub_row(&rows[i], rows.get(i + 1), vocab, merges))
+    })?;
     let main_index = rows[pos].index;
     // A CSV record with a quoted line break spans several lines: the next
     // row starts after its last line.

@@ -189,6 +189,7 @@ impl RecordReader {
             ..RowRecord::default()
         };
         let mut cells: Vec<(Field, FieldCell<'_>)> = Vec::with_capacity(row.cells.len());
+        let mut dittos: Vec<(Field, u32, String)> = Vec::new();
         for (col, cell) in row.cells {
             if cell.is_blank() {
                 continue;
@@ -208,6 +209,10 @@ impl RecordReader {
             if ctx.vocab.may_be_none_word(&raw) {
                 let norm = normalize(&raw);
                 if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
+                    continue;
+                }
+                if ctx.vocab.is_ditto(&norm) {
+                    dittos.push((field, col, raw));
                     continue;
                 }
             }
@@ -233,7 +238,27 @@ impl RecordReader {
                 failed.push(*field);
             }
         }
+        for (field, col, raw) in &dittos {
+            // "Same as above" is a value a person must write out where it
+            // decides anything.
+            let severity = match field {
+                Field::DocId | Field::Title | Field::Holder | Field::Notes | Field::Pages => {
+                    Severity::Anomaly
+                }
+                _ => Severity::Review,
+            };
+            findings.problem(
+                &mut rec,
+                *field,
+                &[(*col, raw)],
+                "a ditto mark (the row above's value) is not read: write the value itself".into(),
+                ProblemKind::NotUnderstood,
+                severity,
+            );
+            failed.push(*field);
+        }
         self.apply_blanks(&mut rec, &by_field, &failed, ctx.vocab);
+        check_periods(&mut rec, &by_field, &mut findings);
         if rec.doc_id.is_none() && rec.title.is_none() {
             rec.reject_reason =
                 Some("neither doc_id nor title: the row cannot be identified".into());
@@ -250,6 +275,10 @@ impl RecordReader {
         rec: &mut RowRecord,
         findings: &mut RowFindings<'_, '_>,
     ) -> bool {
+        if field.kind() == FieldKind::Text {
+            read_text_field(field, cells, rec, findings);
+            return true;
+        }
         let first_raw = cells[0].raw.clone();
         let mut values: Vec<(u32, &str, Value)> = Vec::new();
         for c in cells {
@@ -376,24 +405,128 @@ impl RecordReader {
         vocab: &Vocabulary,
     ) {
         let blank = |f: Field| !by_field.iter().any(|(g, _)| *g == f);
-        if blank(Field::Classification) {
+        if blank(Field::Classification) && !failed.contains(&Field::Classification) {
             rec.level = match self.no_classification_column {
                 Some(assumed) => assumed,
                 None => vocab.level(""),
             };
         }
-        if blank(Field::Medium) {
+        if blank(Field::Medium) && !failed.contains(&Field::Medium) {
             rec.medium_class = self.no_medium_column.or_else(|| vocab.medium(""));
         }
-        if blank(Field::Status) {
+        if blank(Field::Status) && !failed.contains(&Field::Status) {
             rec.status_code = vocab.status("");
         }
         if blank(Field::Copies) && !failed.contains(&Field::Copies) {
             rec.copies = Some(1);
         }
-        if rec.period.is_none() {
-            rec.period = rec.column_period;
+    }
+}
+
+/// A text field read from its columns. Where two columns disagree, the value
+/// that decides safely is used: an issuer that is not the office itself (a
+/// top-secret document goes back to it); a category the policy knows (文种
+/// 通知 beside 类别 上级来文), and REVIEW when two known categories disagree;
+/// otherwise the first.
+fn read_text_field(
+    field: Field,
+    cells: &[FieldCell<'_>],
+    rec: &mut RowRecord,
+    findings: &mut RowFindings<'_, '_>,
+) {
+    let vocab = findings.ctx.vocab;
+    let norms: Vec<String> = cells.iter().map(|c| normalize(&c.raw)).collect();
+    let mut distinct = norms.clone();
+    distinct.sort();
+    distinct.dedup();
+    let chosen = match field {
+        Field::Issuer => norms
+            .iter()
+            .position(|n| !vocab.is_own_name(n))
+            .unwrap_or(0),
+        Field::Category => {
+            let known: Vec<usize> = (0..cells.len())
+                .filter(|i| vocab.is_known_category(&norms[*i]))
+                .collect();
+            let mut known_values: Vec<&String> = known.iter().map(|i| &norms[*i]).collect();
+            known_values.sort();
+            known_values.dedup();
+            if known_values.len() > 1 {
+                let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
+                findings.problem(
+                    rec,
+                    field,
+                    &at,
+                    "two columns name different categories that decide differently".into(),
+                    ProblemKind::Conflict,
+                    Severity::Review,
+                );
+            }
+            known
+                .iter()
+                .copied()
+                .find(|i| vocab.is_outside_category(&norms[*i]))
+                .or(known.first().copied())
+                .unwrap_or(0)
         }
+        _ => 0,
+    };
+    if distinct.len() > 1 && matches!(field, Field::Issuer | Field::ReturnTo) {
+        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
+        findings.problem(
+            rec,
+            field,
+            &at,
+            format!("two columns disagree; \"{}\" is used", cells[chosen].raw),
+            ProblemKind::Conflict,
+            Severity::Anomaly,
+        );
+    }
+    set_raw(rec, field, &cells[chosen].raw);
+}
+
+/// A confidentiality period that cannot stand: one in its own column beside
+/// a marking with another, or a period without a classified level (a blank
+/// or 公开 密级 with 保密期限 10年). Either sends the row to REVIEW.
+fn check_periods(
+    rec: &mut RowRecord,
+    by_field: &[(Field, Vec<FieldCell<'_>>)],
+    findings: &mut RowFindings<'_, '_>,
+) {
+    let Some(column) = rec.column_period else {
+        return;
+    };
+    let cells_of = |f: Field| -> Vec<(u32, &str)> {
+        by_field
+            .iter()
+            .filter(|(g, _)| *g == f)
+            .flat_map(|(_, cells)| cells.iter().map(|c| (c.col, c.raw.as_str())))
+            .collect()
+    };
+    let mut at = cells_of(Field::Classification);
+    at.extend(cells_of(Field::SecrecyPeriod));
+    match (rec.period, rec.level) {
+        (Some(marked), _) if marked != column => findings.problem(
+            rec,
+            Field::SecrecyPeriod,
+            &at,
+            "the marking and the confidentiality period column give different periods".into(),
+            ProblemKind::Conflict,
+            Severity::Review,
+        ),
+        (None, Some(Level::Unclassified)) => {
+            findings.problem(
+                rec,
+                Field::SecrecyPeriod,
+                &at,
+                "a confidentiality period without a classified level".into(),
+                ProblemKind::Conflict,
+                Severity::Review,
+            );
+            rec.period = Some(column);
+        }
+        (None, _) => rec.period = Some(column),
+        _ => {}
     }
 }
 

@@ -20,7 +20,7 @@ use crate::policy::Vocabulary;
 use crate::text::{column_letters, normalize};
 
 use super::cell::{Cell, Row};
-use super::header::{Header, detect_header};
+use super::header::{Header, detect_header, is_header_row};
 use super::record::RecordReader;
 use super::table::TableBuilder;
 use super::{Problem, SkippedRow};
@@ -97,8 +97,9 @@ pub struct SheetReport {
     /// Blank cells that took the value of a range merged down over them, by
     /// column.
     pub merged_fills: BTreeMap<u32, u64>,
-    /// What was assumed for columns the sheet lacks.
-    pub assumptions: Vec<String>,
+    /// What needs a person's attention: columns assumed, a header that
+    /// changes mid-sheet, rows above the header that look like holdings.
+    pub notes: Vec<String>,
     /// Why nothing of the sheet was planned, if so.
     pub note: Option<String>,
 }
@@ -166,6 +167,8 @@ pub struct SheetParser<'a> {
     next_merge: usize,
     /// Merged ranges being filled, with their value.
     active: Vec<(MergedRange, Cell<'static>)>,
+    /// A header row met among the data, waiting for the row after it.
+    pending_header: Option<Row<'static>>,
 }
 
 impl<'a> SheetParser<'a> {
@@ -188,6 +191,7 @@ impl<'a> SheetParser<'a> {
             merges_down: Vec::new(),
             next_merge: 0,
             active: Vec::new(),
+            pending_header: None,
         };
         parser.set_merges(merges);
         parser
@@ -236,8 +240,13 @@ impl<'a> SheetParser<'a> {
         if self.header.is_none() && !self.gave_up {
             self.resolve_header(out);
         }
+        if let Some(pending) = self.pending_header.take() {
+            self.new_header(pending, None, out);
+        }
         self.flush_blank(out.skipped);
         self.report.nonempty_rows = nonempty_rows;
+        // The columns of the last header (with any met only in the data); a
+        // note names every header change.
         if let Some(header) = &self.header {
             self.report.columns = header.column_reports(self.ctx.vocab);
         }
@@ -260,11 +269,42 @@ impl<'a> SheetParser<'a> {
         let first_header_row = header.rows[0];
         self.report.header_rows =
             Some((first_header_row + 1, header.rows[header.rows.len() - 1] + 1));
-        self.report.header_row_count = header.rows.len() as u64;
-        self.report.preamble_rows = buffer
+        // Rows above the header are listed with the skipped rows, so that a
+        // person can see them; one with several cells may be a holding.
+        for row in buffer
             .iter()
             .filter(|r| r.index < first_header_row && !row_is_blank(r))
-            .count() as u64;
+        {
+            self.report.preamble_rows += 1;
+            let cells = row.cells.iter().filter(|(_, c)| !c.is_blank()).count();
+            out.skipped.push(SkippedRow {
+                file: self.ctx.file.clone(),
+                sheet: self.ctx.sheet.clone(),
+                row: row.index + 1,
+                rows: 1,
+                reason: format!("above the header ({cells} cells)"),
+            });
+            if cells >= PREAMBLE_CELLS_TO_CHECK {
+                self.report.notes.push(format!(
+                    "row {} above the header has {cells} cells: check it is not a holding (rows above the header are not read)",
+                    row.index + 1
+                ));
+            }
+        }
+        self.use_header(header);
+        for row in buffer.into_iter().skip(first_data) {
+            self.data_row(row, out);
+        }
+    }
+
+    /// Reads the rows that follow with `header`'s columns.
+    fn use_header(&mut self, header: Header) {
+        for (column, field) in header.hinted_columns(self.ctx.vocab) {
+            self.report.notes.push(format!(
+                "column {column} is kept as is, but looks like {field}: if it is, add its header to aliases.{field} in the policy"
+            ));
+        }
+        self.report.header_row_count += header.rows.len() as u64;
         self.last_index = Some(header.end);
         let has = |f: Field| header.has_field(f);
         let (level, medium) = self
@@ -272,18 +312,43 @@ impl<'a> SheetParser<'a> {
             .vocab
             .assume
             .for_sheet(&self.ctx.file, &self.ctx.sheet);
-        let reader = RecordReader::new(
-            (!has(Field::Classification)).then_some(level),
-            (!has(Field::Medium)).then_some(medium.unwrap_or(MediumClass::P)),
-        );
-        self.report.assumptions = assumption_notes(
-            (!has(Field::Classification)).then_some(level),
-            (!has(Field::Medium)).then_some(medium.unwrap_or(MediumClass::P)),
-        );
-        self.reader = Some(reader);
+        let no_level = (!has(Field::Classification)).then_some(level);
+        let no_medium = (!has(Field::Medium)).then_some(medium.unwrap_or(MediumClass::P));
+        for note in assumption_notes(no_level, no_medium) {
+            if !self.report.notes.contains(&note) {
+                self.report.notes.push(note);
+            }
+        }
+        self.reader = Some(RecordReader::new(no_level, no_medium));
         self.header = Some(header);
-        for row in buffer.into_iter().skip(first_data) {
-            self.data_row(row, out);
+    }
+
+    /// A header row that is not a copy of the header: the columns change
+    /// from here (a register pasted below another). It is read as a new
+    /// header with the row after it, which may be its sub-header.
+    fn new_header(&mut self, first: Row<'static>, next: Option<Row<'_>>, out: &mut Outputs<'_>) {
+        let index = first.index;
+        let mut rows = vec![first];
+        if let Some(n) = next {
+            rows.push(into_owned(n));
+        }
+        match detect_header(&rows, self.ctx.vocab, &self.ctx.merges) {
+            Some((header, first_data)) => {
+                self.report.notes.push(format!(
+                    "a different header at row {}: the rows below it are read with its columns",
+                    index + 1
+                ));
+                self.use_header(header);
+                for row in rows.into_iter().skip(first_data) {
+                    self.data_row(row, out);
+                }
+            }
+            // Not a header after all: every row is data.
+            None => {
+                for row in rows {
+                    self.read_data(row, out);
+                }
+            }
         }
     }
 
@@ -331,7 +396,11 @@ impl<'a> SheetParser<'a> {
         }
     }
 
-    fn data_row(&mut self, mut row: Row<'_>, out: &mut Outputs<'_>) {
+    fn data_row(&mut self, row: Row<'_>, out: &mut Outputs<'_>) {
+        if let Some(pending) = self.pending_header.take() {
+            self.new_header(pending, Some(row), out);
+            return;
+        }
         // Rows missing between the last one and this one are blank.
         if let Some(last) = self.last_index
             && row.index > last + 1
@@ -350,20 +419,31 @@ impl<'a> SheetParser<'a> {
             .find(|(_, c)| !c.is_blank())
             .map(|(col, c)| (*col, normalize(&c.to_text())))
             .unwrap_or_default();
-        if let Some(prefix) = self.ctx.vocab.skip_prefix(&first_text) {
+        let Some(header) = self.header.as_ref() else {
+            return;
+        };
+        if let Some(prefix) = self.ctx.vocab.skip_prefix(&first_text)
+            && !header.identifies_beyond(&row, first_col, self.ctx.vocab)
+        {
             let reason = format!("subtotal or footer row ({prefix}…)");
             self.skip(out.skipped, row.index, reason);
             return;
         }
-        let repeated = self
-            .header
-            .as_ref()
-            .is_some_and(|h| h.is_repeated(&row, first_col, &first_text, self.ctx.vocab));
-        if repeated {
+        if header.is_repeated(&row, first_col, &first_text, self.ctx.vocab) {
             self.skip(out.skipped, row.index, "repeated header row".to_string());
             return;
         }
+        if is_header_row(&row, self.ctx.vocab) {
+            self.flush_blank(out.skipped);
+            self.pending_header = Some(into_owned(row));
+            return;
+        }
         self.flush_blank(out.skipped);
+        self.read_data(row, out);
+    }
+
+    /// Reads a data row into the table.
+    fn read_data(&mut self, mut row: Row<'_>, out: &mut Outputs<'_>) {
         self.fill_merged(&mut row);
         let (Some(header), Some(reader)) = (self.header.as_mut(), self.reader.as_ref()) else {
             return;
@@ -403,10 +483,11 @@ impl<'a> SheetParser<'a> {
             if m.first_row >= index {
                 continue;
             }
+            // The merged value is what the sheet shows, even where a hidden
+            // value was kept under it.
             let col = m.first_col;
             let at = row.cells.partition_point(|(c, _)| *c < col);
             match row.cells.get(at) {
-                Some((c, cell)) if *c == col && !cell.is_blank() => continue,
                 Some((c, _)) if *c == col => row.cells[at].1 = value.clone(),
                 _ => row.cells.insert(at, (col, value.clone())),
             }
@@ -414,6 +495,10 @@ impl<'a> SheetParser<'a> {
         }
     }
 }
+
+/// Cells in a row above the header from which it is pointed out as a
+/// possible holding.
+const PREAMBLE_CELLS_TO_CHECK: usize = 3;
 
 /// What the report says about assumed columns.
 fn assumption_notes(level: Option<Option<Level>>, medium: Option<MediumClass>) -> Vec<String> {

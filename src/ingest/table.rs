@@ -316,7 +316,9 @@ impl TableBuilder {
             // A kept header that happens to spell a canonical column's name
             // must not replace it.
             let mut name = name;
-            while columns.iter().any(|c| c.name().as_str() == name) {
+            while columns.iter().any(|c| c.name().as_str() == name)
+                || crate::fields::is_reserved_column(&name)
+            {
                 name.push_str(" (kept)");
             }
             let ca: StringChunked = values.into_iter().collect();

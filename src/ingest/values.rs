@@ -43,6 +43,10 @@ impl DateValue {
 /// an earlier year in a register of held documents is a typing error.
 pub const FIRST_YEAR: i64 = 1900;
 
+/// The smallest number read as an Excel serial date in a date column: 367,
+/// 1901-01-01. Smaller numbers are days or months.
+pub const MIN_SERIAL: f64 = 367.0;
+
 /// Converts an Excel serial day number to a date, in the 1900 or 1904 date
 /// system. Serial 60 (the 29 February 1900 that Excel pretends existed) and
 /// serials outside 1–2958465 (9999-12-31) are refused.
@@ -107,6 +111,15 @@ fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
             return ymd(i / 10_000, i / 100 % 100, i % 100).map(DateValue::full);
         }
     }
+    // A small number in a date column is a day or a month (a register with
+    // 月 / 日 sub-columns), not a day of 1900: read as 1900-01-05 it would
+    // declassify the document.
+    if n < MIN_SERIAL {
+        return Err(format!(
+            "{} is too small to be a date (a day or a month number?)",
+            crate::ingest::cell::format_number(n)
+        ));
+    }
     excel_serial_to_date(n, date1904)
         .map(DateValue::full)
         .ok_or_else(|| "number is not a date".to_string())
@@ -117,7 +130,14 @@ fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
 /// 20190305, 2019-03-05 10:20; 2019 and 2019年3月 as partial dates).
 pub fn parse_date(cell: &Cell<'_>, date1904: bool) -> Result<DateValue, String> {
     match cell {
-        Cell::DateTime(dt) => Ok(DateValue::full(dt.date())),
+        Cell::DateTime(dt) => {
+            let d = dt.date();
+            if i64::from(chrono::Datelike::year(&d)) < FIRST_YEAR {
+                // Excel's "1900-01-00" (a formula pointing at a blank cell).
+                return Err(format!("not a valid date ({d}, before {FIRST_YEAR})"));
+            }
+            Ok(DateValue::full(d))
+        }
         Cell::Number(n) => date_from_number(*n, date1904),
         Cell::Text(s) => parse_date_text(s, date1904),
         Cell::Bool(_) => Err("a TRUE/FALSE cell is not a date".into()),
@@ -292,10 +312,15 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
     if norm == "长期" || norm == "long" || norm == "longterm" {
         return Ok(Period::Long);
     }
+    // A partial declassification date (2025年) means its last day: never
+    // declassified earlier than it could be.
+    let until = |text: &str| -> Result<Period, String> {
+        let d = parse_date_text(text, false)?;
+        Ok(Period::Until(d.precision.last_day(d.date)))
+    };
     for prefix in ["解密时间:", "解密日期:", "解密时间", "解密日期"] {
         if let Some(rest) = norm.strip_prefix(prefix) {
-            let date = parse_date_text(rest, false)?;
-            return Ok(Period::Until(date.date));
+            return until(rest);
         }
     }
     // 2030年1月1日解密, 2030年1月1日前解密.
@@ -304,8 +329,7 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
         .or_else(|| norm.strip_suffix("起解密"))
         .or_else(|| norm.strip_suffix("解密"))
     {
-        let date = parse_date_text(rest, false)?;
-        return Ok(Period::Until(date.date));
+        return until(rest);
     }
     let mut months: u32 = 0;
     let mut rest = norm;
@@ -528,14 +552,17 @@ mod tests {
             (43529.75, false, d(2019, 3, 5), false),
             (2019.0, false, d(2019, 1, 1), true),
             (20190305.0, false, d(2019, 3, 5), false),
-            (59.0, false, d(1900, 2, 28), false),
-            (61.0, false, d(1900, 3, 1), false),
+            (367.0, false, d(1901, 1, 1), false),
         ];
         for (n, is1904, want, partial) in cases {
             let got = parse_date(&Cell::Number(n), is1904).unwrap();
             assert_eq!((got.date, got.is_partial()), (want, partial), "{n}");
         }
-        for n in [60.0, 0.0, -5.0, 1e12, f64::NAN] {
+        // Serials around Excel's phantom 29 February 1900.
+        assert_eq!(excel_serial_to_date(59.0, false), Some(d(1900, 2, 28)));
+        assert_eq!(excel_serial_to_date(61.0, false), Some(d(1900, 3, 1)));
+        // A day or month number is not a day of 1900.
+        for n in [3.0, 31.0, 366.0, 60.0, 0.0, -5.0, 1e12, f64::NAN] {
             assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");
         }
     }

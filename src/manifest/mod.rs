@@ -138,7 +138,7 @@ pub struct LineItem {
     pub effective: String,
     /// Medium as written (blank: paper).
     pub medium: String,
-    /// Copies.
+    /// Copies to destroy: those on hand (else those registered).
     pub copies: i64,
     /// Pages (0 when not registered).
     pub pages: i64,
@@ -333,7 +333,8 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
         get("effective_classification")?,
         get("medium")?,
     );
-    let (copies, pages, department) = (get("copies")?, get("pages")?, get("department")?);
+    let (copies, on_hand) = (get("copies")?, get("copies_on_hand")?);
+    let (pages, department) = (get("pages")?, get("department")?);
     let (file, sheet, row) = (
         get("source_file")?,
         get("source_sheet")?,
@@ -361,7 +362,13 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
             classification: s_(&classification),
             effective: s_(&effective),
             medium: s_(&medium),
-            copies: copies.get(i).and_then(|c| c.parse().ok()).unwrap_or(1),
+            // What is destroyed is what is on hand: a missing copy is a
+            // loss to report (LOSS_SUSPECTED), not a line to sign for.
+            copies: on_hand
+                .get(i)
+                .or(copies.get(i))
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(1),
             pages: pages.get(i).and_then(|c| c.parse().ok()).unwrap_or(0),
             department: s_(&department),
             source_file: s_(&file),

@@ -83,7 +83,7 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
                 OutCell::Text(
                     s.note
                         .iter()
-                        .chain(s.assumptions.iter())
+                        .chain(s.notes.iter())
                         .cloned()
                         .collect::<Vec<_>>()
                         .join("; "),

@@ -17,6 +17,10 @@ use crate::domain::{ActionTaken, DatePrecision, Level, Retention, epoch_days, fr
 use crate::policy::PlanPolicy;
 use crate::text::normalize;
 
+/// The destination of a return when neither a return-to unit nor an issuer
+/// other than the office is known.
+pub const UNKNOWN_DESTINATION: &str = "unknown";
+
 /// Where a resolved retention came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetentionSource {
@@ -53,15 +57,15 @@ pub fn resolve_retention(
     if let Some(r) = row {
         return Some((r, RetentionSource::Register));
     }
-    let category = category?.trim();
+    let category = normalize(category?);
     if let Some(a) = action
-        && let Some(r) = policy.schedule_by_action.get(&(category.to_string(), a))
+        && let Some(r) = policy.schedule_by_action.get(&(category.clone(), a))
     {
         return Some((*r, RetentionSource::ScheduleByAction));
     }
     policy
         .schedule
-        .get(category)
+        .get(&category)
         .map(|r| (*r, RetentionSource::Schedule))
 }
 
@@ -258,11 +262,15 @@ pub fn derive(
             classified && date.is_none() && until.get(i).is_none() && !long.get(i).unwrap_or(false),
         );
         days_out.push(out_date.get(i).map(|d| i64::from(epoch_days(as_of) - d)));
+        // A return goes to the return-to unit, else the issuer — never to
+        // the office itself.
+        let own = |u: &&str| policy.own_names.contains(&normalize(u));
         destination.push(
             return_to
                 .get(i)
-                .or(issuer.get(i))
-                .unwrap_or("unknown")
+                .filter(|u| !own(u))
+                .or(issuer.get(i).filter(|u| !own(u)))
+                .unwrap_or(UNKNOWN_DESTINATION)
                 .to_string(),
         );
     }

@@ -6,10 +6,13 @@
 //! rule id and reason follow from it. An office changes what is decided by
 //! editing the rules in its policy file, never this code.
 
+use std::collections::BTreeSet;
+
 use polars::prelude::*;
 
 use crate::config::Lang;
 use crate::policy::rules::{CheckedRule, Template, Test};
+use crate::text::normalize;
 
 /// One case, flattened out of its rule, in policy order.
 #[derive(Debug, Clone)]
@@ -39,9 +42,51 @@ pub fn flatten(rules: &[CheckedRule], lang: Lang) -> Vec<FlatCase> {
         .collect()
 }
 
+/// The suffix of a helper column holding a free-text field normalised.
+const NORMALIZED: &str = "__normalized";
+
+/// The free-text fields the rules compare with words (category in the
+/// return categories …): they are compared as header words are, after
+/// trimming spaces, full-width characters and line breaks, ignoring case.
+/// Coded fields (status_code …) hold exact codes and are compared as they
+/// are.
+pub fn normalized_fields(rules: &[CheckedRule]) -> BTreeSet<String> {
+    let (_, codes) = crate::policy::rules::rule_fields();
+    rules
+        .iter()
+        .flat_map(|r| r.cases.iter())
+        .flat_map(|c| c.tests.iter())
+        .filter(|(f, t)| matches!(t, Test::OneOf(_)) && !codes.contains_key(f.as_str()))
+        .map(|(f, _)| f.clone())
+        .collect()
+}
+
+/// Adds the normalised helper column of each field in `fields`.
+pub fn add_normalized_columns(df: &mut DataFrame, fields: &BTreeSet<String>) -> PolarsResult<()> {
+    for field in fields {
+        let text = df.column(field)?.cast(&DataType::String)?;
+        let text = text.str()?;
+        let norm = StringChunked::from_iter_options(
+            format!("{field}{NORMALIZED}").into(),
+            text.iter().map(|v| v.map(normalize)),
+        );
+        df.with_column(norm.into_column())?;
+    }
+    Ok(())
+}
+
 /// The boolean expression of one test on one field.
-fn test_expr(field: &str, test: &Test) -> Expr {
+fn test_expr(field: &str, test: &Test, normalized: &BTreeSet<String>) -> Expr {
     match test {
+        Test::OneOf(values) if normalized.contains(field) => {
+            let column = format!("{field}{NORMALIZED}");
+            values
+                .iter()
+                .map(|v| col(column.as_str()).eq(lit(normalize(v))))
+                .reduce(|a, b| a.or(b))
+                .unwrap_or(lit(false))
+                .fill_null(lit(false))
+        }
         Test::OneOf(values) => values
             .iter()
             .map(|v| col(field).eq(lit(v.as_str())))
@@ -56,14 +101,14 @@ fn test_expr(field: &str, test: &Test) -> Expr {
 
 /// The index (in [`flatten`] order) of the first case that matches each
 /// row, or null when none does.
-pub fn first_match(rules: &[CheckedRule]) -> Expr {
+pub fn first_match(rules: &[CheckedRule], normalized: &BTreeSet<String>) -> Expr {
     let cases: Vec<Expr> = rules
         .iter()
         .flat_map(|r| r.cases.iter())
         .map(|c| {
             c.tests
                 .iter()
-                .map(|(f, t)| test_expr(f, t))
+                .map(|(f, t)| test_expr(f, t, normalized))
                 .reduce(|a, b| a.and(b))
                 .unwrap_or(lit(true))
         })

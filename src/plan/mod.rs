@@ -63,6 +63,120 @@ fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
     }
 }
 
+/// The first decision of every row: its rule case's disposition, rule and
+/// reason, or REJECTED.
+struct Decided {
+    disposition: Vec<&'static str>,
+    rule: Vec<Option<String>>,
+    reason: Vec<String>,
+}
+
+impl Decided {
+    fn overrule(&mut self, i: usize, reason: String) {
+        self.disposition[i] = Disposition::Review.code();
+        self.rule[i] = Some(SAFETY_RULE.to_string());
+        self.reason[i] = reason;
+    }
+}
+
+fn first_decisions(
+    df: &DataFrame,
+    cases: &[engine::FlatCase],
+    lang: Lang,
+) -> PolarsResult<Decided> {
+    let reasons = engine::ReasonWriter::new(df, cases)?;
+    let case_index = df.column("case_index")?.i32()?;
+    let reject = df.column("reject_reason")?.str()?;
+    let no_rule = match lang {
+        Lang::Zh => "需人工审核：没有规则作出决定",
+        Lang::En => "needs review: no rule decided",
+    };
+    let n = df.height();
+    let mut out = Decided {
+        disposition: Vec::with_capacity(n),
+        rule: Vec::with_capacity(n),
+        reason: Vec::with_capacity(n),
+    };
+    for i in 0..n {
+        let (d, r, why) = if let Some(reject) = reject.get(i) {
+            (Disposition::Rejected.code(), None, reject.to_string())
+        } else if let Some((k, case)) = case_index
+            .get(i)
+            .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
+        {
+            (
+                case.disposition,
+                Some(case.rule.clone()),
+                reasons.render(k, i),
+            )
+        } else {
+            (Disposition::Review.code(), None, no_rule.to_string())
+        };
+        out.disposition.push(d);
+        out.rule.push(r);
+        out.reason.push(why);
+    }
+    Ok(out)
+}
+
+/// Whatever the rules say, nothing is destroyed when a person must look
+/// first: its level or medium is unknown (a sheet without a 密级 column), no
+/// copy is on hand (a loss to report, nothing to destroy), or another row of
+/// the same doc_id is on hold.
+fn safety_checks(df: &DataFrame, decided: &mut Decided, lang: Lang) -> PolarsResult<()> {
+    let effective = df.column("effective_classification")?.str()?;
+    let medium = df.column("medium_class")?.str()?;
+    let on_hand = df.column("copies_on_hand")?.i64()?;
+    let doc_id = df.column("doc_id")?.str()?;
+    let files = df.column("source_file")?.str()?;
+    let sheets = df.column("source_sheet")?.str()?;
+    let rows = df.column("source_row")?.u32()?;
+    let mut held: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, d) in decided.disposition.iter().enumerate() {
+        if *d == "HOLD"
+            && let Some(id) = doc_id.get(i)
+        {
+            held.entry(id).or_insert(i);
+        }
+    }
+    for i in 0..df.height() {
+        if decided.disposition[i] != "DESTROY" {
+            continue;
+        }
+        let level_unknown = effective.get(i).and_then(Level::from_code).is_none();
+        if level_unknown || medium.get(i).and_then(MediumClass::from_code).is_none() {
+            decided.overrule(i, unknown_method_reason(level_unknown, lang));
+        } else if on_hand.get(i) == Some(0) {
+            decided.overrule(
+                i,
+                lang.pick(
+                    "需人工审核：现存份数为 0，无可销毁之物；疑似丢失，须立即报告",
+                    "needs review: no copy on hand (0), nothing to destroy; a suspected loss to report at once",
+                )
+                .to_string(),
+            );
+        } else if let Some(&h) = doc_id.get(i).and_then(|id| held.get(id)) {
+            let (file, sheet, row) = (
+                files.get(h).unwrap_or(""),
+                sheets.get(h).unwrap_or(""),
+                rows.get(h).unwrap_or(0),
+            );
+            decided.overrule(
+                i,
+                match lang {
+                    Lang::Zh => {
+                        format!("需人工审核：同一编号在 {file} [{sheet}] 第 {row} 行被冻结")
+                    }
+                    Lang::En => format!(
+                        "needs review: the same doc_id is on hold at {file} [{sheet}] row {row}"
+                    ),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Where a DESTROY row is destroyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
@@ -113,74 +227,50 @@ pub fn plan(
     let mut df = canonical.clone();
     derive::derive(&mut df, policy, as_of, lang)?;
     let cases = engine::flatten(&policy.rules, lang);
+    let normalized = engine::normalized_fields(&policy.rules);
+    engine::add_normalized_columns(&mut df, &normalized)?;
     let df = df
         .lazy()
-        .with_column(engine::first_match(&policy.rules).alias("case_index"))
+        .with_column(engine::first_match(&policy.rules, &normalized).alias("case_index"))
         .collect()?;
-    let reasons = engine::ReasonWriter::new(&df, &cases)?;
-
-    let n = df.height();
-    let case_index = df.column("case_index")?.i32()?;
-    let reject = df.column("reject_reason")?.str()?;
+    let mut decided = first_decisions(&df, &cases, lang)?;
+    safety_checks(&df, &mut decided, lang)?;
     let destination = df.column("destination")?.str()?;
     let effective = df.column("effective_classification")?.str()?;
     let medium = df.column("medium_class")?.str()?;
-    let no_rule = match lang {
-        Lang::Zh => "需人工审核：没有规则作出决定",
-        Lang::En => "needs review: no rule decided",
-    };
-    let mut disposition = Vec::with_capacity(n);
-    let mut rule = Vec::with_capacity(n);
-    let mut reason = Vec::with_capacity(n);
+    let n = df.height();
     let mut dest = Vec::with_capacity(n);
     let mut level_code = Vec::with_capacity(n);
     let mut site = Vec::with_capacity(n);
     let mut witnesses = Vec::with_capacity(n);
-    for i in 0..n {
-        let (mut d, mut r, mut why) = if let Some(reject) = reject.get(i) {
-            (Disposition::Rejected.code(), None, reject.to_string())
-        } else if let Some((k, case)) = case_index
-            .get(i)
-            .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
-        {
-            (
-                case.disposition,
-                Some(case.rule.as_str()),
-                reasons.render(k, i),
-            )
-        } else {
-            (Disposition::Review.code(), None, no_rule.to_string())
-        };
-        let level = effective.get(i).and_then(Level::from_code);
-        let medium_class = medium.get(i).and_then(MediumClass::from_code);
-        // Whatever the rules say, nothing is destroyed by a method that
-        // cannot be known: an unknown level (a sheet without a 密级 column)
-        // or medium sends the row to a person.
-        if d == "DESTROY" && (level.is_none() || medium_class.is_none()) {
-            d = Disposition::Review.code();
-            r = Some(SAFETY_RULE);
-            why = unknown_method_reason(level.is_none(), lang);
-        }
-        disposition.push(d);
-        rule.push(r);
-        reason.push(why);
-        dest.push(if d == "RETURN" {
+    for (i, d) in decided.disposition.iter().enumerate() {
+        dest.push(if *d == "RETURN" {
             destination.get(i).map(str::to_string)
         } else {
             None
         });
-        let method = (d == "DESTROY")
-            .then(|| Some(destruction_method(level?, medium_class?, policy)))
+        let method = (*d == "DESTROY")
+            .then(|| {
+                let level = effective.get(i).and_then(Level::from_code)?;
+                let medium = medium.get(i).and_then(MediumClass::from_code)?;
+                Some(destruction_method(level, medium, policy))
+            })
             .flatten();
         level_code.push(method.as_ref().map(|m| m.0.clone()));
         site.push(method.as_ref().map(|m| m.1.code()));
         witnesses.push(method.as_ref().map(|m| u32::from(m.2)));
     }
+    let Decided {
+        disposition,
+        rule,
+        reason,
+    } = decided;
     let mut df = df;
     for column in [
         StringChunked::from_iter_values("disposition".into(), disposition.into_iter())
             .into_column(),
-        StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
+        StringChunked::from_iter_options("rule".into(), rule.iter().map(|r| r.as_deref()))
+            .into_column(),
         StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
             .into_column(),
         StringChunked::from_iter_options("destination_out".into(), dest.into_iter()).into_column(),
@@ -212,8 +302,7 @@ pub fn plan(
     .fill_null(lit(false));
     let no_destination = col("disposition")
         .eq(lit("RETURN"))
-        .and(col("return_to").is_null())
-        .and(col("issuer").is_null());
+        .and(col("destination").eq(lit(derive::UNKNOWN_DESTINATION)));
     let anomalies = concat_str(
         [
             code(duplicate, "DUPLICATE_ID"),

@@ -528,11 +528,90 @@ fn anomalies() {
     let lossy = decide(
         row(|r| {
             r.retention_value = Some(Retention::NotArchived);
-            r.copies_on_hand = Some(0);
+            r.copies = Some(3);
+            r.copies_on_hand = Some(1);
         }),
         as_of(),
     );
     assert_eq!(plain.disposition, lossy.disposition);
+    assert_eq!(lossy.anomalies, "LOSS_SUSPECTED");
+    // But with no copy on hand there is nothing to destroy: a person looks.
+    let gone = decide(
+        row(|r| {
+            r.retention_value = Some(Retention::NotArchived);
+            r.copies_on_hand = Some(0);
+        }),
+        as_of(),
+    );
+    assert_eq!(
+        (gone.disposition.as_str(), gone.rule.as_str()),
+        ("REVIEW", super::SAFETY_RULE)
+    );
+}
+
+/// Found in review: a 冻结清单 sheet holding a doc_id did not stop another
+/// row of the same doc_id from being destroyed.
+#[test]
+fn a_doc_id_on_hold_in_one_row_is_not_destroyed_in_another() {
+    let got = decide_all(
+        vec![
+            row(|r| r.retention_value = Some(Retention::NotArchived)),
+            row(|r| r.hold = Some(true)),
+            row(|r| {
+                r.doc_id = Some("D-2".into());
+                r.retention_value = Some(Retention::NotArchived);
+            }),
+        ],
+        as_of(),
+    );
+    assert_eq!(
+        (got[0].disposition.as_str(), got[0].rule.as_str()),
+        ("REVIEW", super::SAFETY_RULE),
+        "{}",
+        got[0].reason
+    );
+    assert!(got[0].reason.contains("row 3"), "{}", got[0].reason);
+    assert_eq!(got[1].disposition, "HOLD");
+    assert_eq!(got[2].disposition, "DESTROY");
+}
+
+/// Found in review: category lists were compared as exact text, so
+/// "领导 圈阅件" was destroyed instead of returned.
+#[test]
+fn category_words_are_compared_as_header_words_are() {
+    for written in ["领导 圈阅件", "领导\n圈阅件", " 领导圈阅件 ", "ＢＲＩＥＦ"]
+    {
+        let got = decide(
+            row(|r| {
+                r.category = Some(written.to_string());
+                r.retention_value = Some(Retention::NotArchived);
+            }),
+            as_of(),
+        );
+        let want = if written == "ＢＲＩＥＦ" {
+            "DESTROY"
+        } else {
+            "RETURN"
+        };
+        assert_eq!(got.disposition, want, "{written:?}: {}", got.reason);
+    }
+}
+
+/// Found in review: a 绝密 上级来文 whose issuer was 本单位 was returned to the
+/// office itself.
+#[test]
+fn a_return_never_goes_to_the_office_itself() {
+    let got = decide(
+        row(|r| {
+            r.level = Some(Level::TopSecret);
+            r.issuer = Some("本单位".into());
+            r.category = Some("上级来文".into());
+        }),
+        as_of(),
+    );
+    assert_eq!(got.disposition, "RETURN");
+    assert_eq!(got.destination, "unknown");
+    assert!(got.anomalies.contains("RETURN_DESTINATION_MISSING"));
 }
 
 #[test]
@@ -728,5 +807,35 @@ fn a_partial_date_never_declassifies_early() {
     for (r, as_of, want) in cases {
         let got = decide(r, as_of);
         assert_eq!(got.effective, want, "as of {as_of}");
+    }
+}
+
+/// A register column named like a column the plan makes is kept under
+/// another name: it broke the plan ("not found") or was silently replaced.
+#[test]
+fn every_column_the_plan_adds_is_reserved() {
+    let mut t = TableBuilder::new();
+    t.push("t.xlsx", "s", row(|_| {}));
+    let canonical = t.finish().unwrap();
+    let policy = Policy::default_policy().unwrap();
+    let mut derived = canonical.clone();
+    derive::derive(&mut derived, &policy.plan, as_of(), Lang::En).unwrap();
+    let planned = plan(&canonical, &policy.plan, as_of(), Lang::En).unwrap();
+    let before: Vec<String> = canonical
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for name in derived
+        .get_column_names()
+        .iter()
+        .chain(planned.get_column_names().iter())
+    {
+        if !before.contains(&name.to_string()) {
+            assert!(
+                crate::fields::is_reserved_column(name),
+                "{name} is not in fields::PLAN_COLUMNS"
+            );
+        }
     }
 }

@@ -19,7 +19,6 @@ use thiserror::Error;
 
 use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
-use crate::text::normalize;
 
 pub use rules::{CheckedRule, Disposition};
 pub use vocabulary::Vocabulary;
@@ -159,9 +158,9 @@ pub struct PlanPolicy {
     pub own_names: Vec<String>,
     /// Normalised categories that mean a document came from outside.
     pub outside_categories: Vec<String>,
-    /// Retention by (trimmed) category.
+    /// Retention by (normalised) category.
     pub schedule: BTreeMap<String, Retention>,
-    /// Retention by (trimmed) category and action.
+    /// Retention by (normalised) category and action.
     pub schedule_by_action: BTreeMap<(String, ActionTaken), Retention>,
     /// Whether the schedule is the shipped example rather than the office's
     /// own approved one.
@@ -193,7 +192,7 @@ impl PlanPolicy {
         for (category, text) in &file.schedule {
             let r = crate::ingest::values::parse_retention(text, vocab)
                 .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
-            schedule.insert(category.trim().to_string(), r);
+            schedule.insert(crate::text::normalize(category), r);
         }
         for level in Level::ALL {
             if !file.destruction.security_level.contains_key(&level) {
@@ -242,23 +241,15 @@ impl PlanPolicy {
                         action.code()
                     )
                 })?;
-                schedule_by_action.insert((category.trim().to_string(), *action), r);
+                schedule_by_action.insert((crate::text::normalize(category), *action), r);
             }
         }
         let default = toml::from_str::<PolicyFile>(DEFAULT_POLICY).ok();
         let example_schedule = default.is_some_and(|d| {
             d.schedule == file.schedule && d.schedule_by_action == file.schedule_by_action
         });
-        let mut own_names: Vec<String> = file.unit.own_names.iter().map(|n| normalize(n)).collect();
-        own_names.push(normalize(&file.unit.name));
-        own_names.retain(|n| !n.is_empty());
-        let outside_categories = file
-            .unit
-            .outside_categories
-            .iter()
-            .map(|c| normalize(c))
-            .filter(|c| !c.is_empty())
-            .collect();
+        let own_names = vocab.own_names.clone();
+        let outside_categories = vocab.outside_categories.clone();
         let notices = in_house_exceptions(&file.destruction.facility);
         let (fields, codes) = rules::rule_fields();
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
@@ -320,6 +311,9 @@ pub struct ReadingSection {
     /// Words that mean "none" in any cell (无, /, —): read as blank, unless
     /// the field's own words give them a meaning.
     pub none_words: Vec<String>,
+    /// Ditto marks (同上, 〃): a cell holding one is not read (REVIEW in a
+    /// decision field).
+    pub ditto_words: Vec<String>,
 }
 
 /// `[values.*]`: the words each coded field accepts.

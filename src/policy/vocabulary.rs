@@ -30,6 +30,16 @@ pub struct Vocabulary {
     skip_prefixes: Vec<String>,
     /// What a sheet without a column is read as.
     pub assume: Assumptions,
+    /// Normalised issuer words that mean the office itself (its name
+    /// included).
+    pub own_names: Vec<String>,
+    /// Normalised categories that mean a document came from outside.
+    pub outside_categories: Vec<String>,
+    /// Normalised categories the policy names anywhere (schedule, lists,
+    /// outside categories): a category column's value that decides.
+    known_categories: std::collections::HashSet<String>,
+    /// Normalised ditto marks (同上, 〃): the row above's value, not read.
+    ditto_words: std::collections::HashSet<String>,
     /// Rows searched for the header.
     pub header_search_rows: u32,
     /// Matching cells needed for a header row.
@@ -172,6 +182,7 @@ impl Vocabulary {
             .reading
             .none_words
             .iter()
+            .chain(&file.reading.ditto_words)
             .map(|w| w.trim().chars().count())
             .max()
             .unwrap_or(0);
@@ -180,6 +191,31 @@ impl Vocabulary {
             medium: Some(file.assume.medium),
             sheets: HashMap::new(),
         };
+        v.own_names = file.unit.own_names.iter().map(|n| normalize(n)).collect();
+        v.own_names.push(normalize(&file.unit.name));
+        v.own_names.retain(|n| !n.is_empty());
+        v.outside_categories = file
+            .unit
+            .outside_categories
+            .iter()
+            .map(|c| normalize(c))
+            .filter(|c| !c.is_empty())
+            .collect();
+        v.known_categories = file
+            .schedule
+            .keys()
+            .chain(file.schedule_by_action.keys())
+            .chain(file.lists.values().flatten())
+            .map(|c| normalize(c))
+            .chain(v.outside_categories.iter().cloned())
+            .collect();
+        v.ditto_words = file
+            .reading
+            .ditto_words
+            .iter()
+            .map(|w| normalize(w))
+            .filter(|w| !w.is_empty())
+            .collect();
         for (name, sheet) in &file.assume.sheets {
             let level = match &sheet.classification {
                 Some(text) => Some(assumed_level(
@@ -209,6 +245,24 @@ impl Vocabulary {
             )?;
         }
         Ok(v)
+    }
+
+    /// The decision field a header text seems to be about without naming
+    /// it exactly (是否需冻结 contains 冻结): a column worth a person's look,
+    /// since a hold or return column that is not read fails to "no".
+    pub fn field_hinted_by(&self, header: &str) -> Option<Field> {
+        let norm = normalize(header);
+        let mut hints: Vec<(&String, &Field)> = self
+            .aliases
+            .iter()
+            .filter(|(alias, field)| {
+                (field.is_decision_field() || **field == Field::ReturnTo)
+                    && alias.chars().count() >= 2
+                    && norm.contains(alias.as_str())
+            })
+            .collect();
+        hints.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+        hints.first().map(|(_, f)| **f)
     }
 
     /// The field a header text names, if any.
@@ -266,8 +320,29 @@ impl Vocabulary {
     }
 
     /// A cheap first test: whether trimmed text is short enough to be a
-    /// "none" word (most cells are not, and need not be normalised).
+    /// "none" word or a ditto mark (most cells are not, and need not be
+    /// normalised).
     pub fn may_be_none_word(&self, trimmed: &str) -> bool {
         trimmed.chars().take(self.none_word_chars + 1).count() <= self.none_word_chars
+    }
+
+    /// Whether a normalised word is a ditto mark (同上, 〃).
+    pub fn is_ditto(&self, norm: &str) -> bool {
+        self.ditto_words.contains(norm)
+    }
+
+    /// Whether a normalised issuer names the office itself.
+    pub fn is_own_name(&self, norm: &str) -> bool {
+        self.own_names.iter().any(|n| n == norm)
+    }
+
+    /// Whether a normalised category is one the policy decides on.
+    pub fn is_known_category(&self, norm: &str) -> bool {
+        self.known_categories.contains(norm)
+    }
+
+    /// Whether a normalised category means the document came from outside.
+    pub fn is_outside_category(&self, norm: &str) -> bool {
+        self.outside_categories.iter().any(|c| c == norm)
     }
 }

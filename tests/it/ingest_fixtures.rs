@@ -332,6 +332,7 @@ fn openpyxl_workbook_with_1904_dates() {
     assert_eq!(
         sheet_rows(&book, "跳过的行"),
         strings(&[
+            &["r.xlsx", "收文登记", "1", "1", "above the header (1 cells)"],
             &[
                 "r.xlsx",
                 "收文登记",
@@ -361,6 +362,7 @@ fn check_base(fixture: &str, name: &str) {
     assert_eq!(
         sheet_rows(&book, "跳过的行"),
         strings(&[
+            &[name, "收文", "1", "1", "above the header (1 cells)"],
             &[name, "收文", "5", "1", "blank row"],
             &[name, "收文", "8", "1", "subtotal or footer row (总计…)"],
         ]),
@@ -390,6 +392,7 @@ fn check_csv(fixture: &str, name: &str) {
     assert_eq!(
         sheet_rows(&book, "跳过的行"),
         strings(&[
+            &[name, "", "1", "1", "above the header (1 cells)"],
             &[name, "", "6", "1", "blank row"],
             &[name, "", "8", "1", "subtotal or footer row (小计…)"],
         ])

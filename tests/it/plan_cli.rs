@@ -189,10 +189,11 @@ fn sample_plan_reads_back_and_reconciles() {
     // The disposition × classification table adds up to every row.
     let total = overview.iter().find(|r| r[0] == "合计").expect("total row");
     assert_eq!(total[7], "222");
-    // Skipped rows: the sheet, skipped.csv and the validate counts agree.
+    // Skipped rows (and the rows above the header, listed with them): the
+    // sheet, skipped.csv and the validate counts agree.
     let skipped = read_csv(&w.path("run/skipped.csv"));
-    assert_eq!(skipped.len(), 18);
-    assert_eq!(book["跳过的行"].len() - 1, 18);
+    assert_eq!(skipped.len(), 20);
+    assert_eq!(book["跳过的行"].len() - 1, 20);
     // Anomalies sheet: one line per row and code, losses first.
     let anomaly_lines: usize = decisions
         .iter()
@@ -313,7 +314,6 @@ fn an_existing_run_folder_is_replaced_only_with_force() {
     w.copy_sample();
     let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    w.write("run/added.txt", b"added later");
     let out = w.run(&["plan", "sample.xlsx", "--out", "run"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -321,10 +321,16 @@ fn an_existing_run_folder_is_replaced_only_with_force() {
         "{}",
         stderr(&out)
     );
-    assert!(w.path("run/added.txt").exists());
+    // A file a person put in the run folder (a signed scan) would be lost:
+    // --force refuses until it is moved out.
+    w.write("run/signed.pdf", b"signed");
+    let out = w.run(&["plan", "sample.xlsx", "--out", "run", "--force"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("signed.pdf"), "{}", stderr(&out));
+    assert!(w.path("run/signed.pdf").exists());
+    std::fs::remove_file(w.path("run/signed.pdf")).unwrap();
     let out = w.run(&["plan", "sample.xlsx", "--out", "run", "--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!w.path("run/added.txt").exists());
     assert!(w.path("run/plan.xlsx").exists());
     assert_eq!(w.listing(), ["run", "sample.xlsx"]);
 }

@@ -875,3 +875,190 @@ fn a_csv_header_cell_with_a_line_break_keeps_its_sub_headers() {
         &[("disposition", "RETURN"), ("destination", "省保密局")],
     );
 }
+
+// ---------------------------------------------------------------------------
+// Found by a review after the points above were fixed.
+
+// A second column of a text field that decides was dropped: 来文单位 本局
+// beside 发文机关 中共中央办公厅 destroyed a top-secret document locally.
+#[test]
+fn r01_a_second_issuer_or_category_column_decides_safely() {
+    let w = with(&["r01.xlsx"]);
+    let (_, rows) = plan(&w, &["r01.xlsx"]);
+    check(
+        &rows,
+        "R1-1",
+        &[("disposition", "RETURN"), ("destination", "中共中央办公厅")],
+    );
+    // 文种 通知 beside 类别 上级来文: the category the policy knows decides.
+    check(&rows, "R1-2", &[("disposition", "RETURN")]);
+    // Two categories that decide differently: a person looks.
+    check(&rows, "R1-3", &[("disposition", "REVIEW")]);
+}
+
+// A header repeated with its columns reordered (or one added) was taken for
+// a repeat, and the rows below were read with the old columns.
+#[test]
+fn r02_a_header_that_differs_is_a_new_header() {
+    let w = with(&["r02.xlsx"]);
+    let (out, rows) = plan(&w, &["r02.xlsx"]);
+    check(&rows, "R2-2", &[("effective_classification", "SECRET")]);
+    check(&rows, "R2-3", &[("disposition", "HOLD")]);
+    assert!(stdout(&out).contains("a different header at row 3"));
+}
+
+// Formula cells saved without a value read as blank: unclassified, not held.
+#[test]
+fn r03_a_formula_without_a_saved_value_is_not_blank() {
+    let w = with(&["r03.xlsx"]);
+    let (_, rows) = plan(&w, &["r03.xlsx"]);
+    check(&rows, "R3-2", &[("disposition", "REVIEW")]);
+    check(&rows, "R3-4", &[("disposition", "REVIEW")]);
+}
+
+// A day number (3, "5") in a date column, or a date cell holding 0, became a
+// date of 1899/1900 that declassified the document.
+#[test]
+fn r04_a_day_number_in_a_date_column_is_not_a_date() {
+    let w = with(&["r04.xlsx"]);
+    let (_, rows) = plan(&w, &["r04.xlsx"]);
+    for id in ["R4-1", "R4-2", "R4-3"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("effective_classification", "SECRET"),
+                ("destruction_level", "P-6"),
+                ("destruction_site", "FACILITY"),
+            ],
+        );
+        has_anomaly(&rows, id, "INVALID_VALUE");
+    }
+}
+
+// Header variants (是否冻结, 是否需要清退) were kept as is: a hold or return
+// column not read fails to "no". Unknown variants are pointed out.
+#[test]
+fn r06_hold_and_return_header_variants_are_read_or_pointed_out() {
+    let w = with(&["r06.xlsx"]);
+    let (out, rows) = plan(&w, &["r06.xlsx"]);
+    check(&rows, "R6-1", &[("disposition", "HOLD")]);
+    check(&rows, "R6-2", &[("disposition", "RETURN")]);
+    assert!(
+        stdout(&out).contains("需冻结标记") && stdout(&out).contains("looks like hold"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+// A period without a level read as unclassified; a period column that
+// disagreed with the marking was ignored.
+#[test]
+fn r07_a_period_without_a_level_or_two_periods_are_reviewed() {
+    let w = with(&["r07.xlsx"]);
+    let (_, rows) = plan(&w, &["r07.xlsx"]);
+    check(&rows, "R7-1", &[("disposition", "REVIEW")]);
+    check(&rows, "R7-2", &[("disposition", "REVIEW")]);
+    check(
+        &rows,
+        "R7-3",
+        &[
+            ("disposition", "DESTROY"),
+            ("effective_classification", "CONFIDENTIAL"),
+        ],
+    );
+}
+
+// A partial declassification date (2025年) counted from 1 January.
+#[test]
+fn r10_a_partial_declassification_date_means_its_last_day() {
+    let w = with(&["r10.xlsx"]);
+    let (_, rows) = plan_as_of(&w, &["r10.xlsx"], "2025-06-30", "run", &[]);
+    for id in ["R10-1", "R10-2"] {
+        check(&rows, id, &[("effective_classification", "SECRET")]);
+    }
+}
+
+// A value kept under a merge beat the merged value the sheet shows.
+#[test]
+fn r11_the_merged_value_beats_a_hidden_one() {
+    let w = with(&["r11.xlsx"]);
+    let (_, rows) = plan(&w, &["r11.xlsx"]);
+    for id in ["R11-1", "R11-2", "R11-3"] {
+        check(&rows, id, &[("effective_classification", "SECRET")]);
+    }
+}
+
+// Titles starting like a footer (审核人员…, Total …) were skipped as footers.
+#[test]
+fn r12_a_title_that_starts_like_a_footer_is_data() {
+    let w = with(&["r12.xlsx"]);
+    let (_, rows) = plan(&w, &["r12.xlsx"]);
+    assert_eq!(rows.len(), 2, "the subtotal and footer rows are skipped");
+    check(&rows, "R12-1", &[("disposition", "ARCHIVE")]);
+    check(&rows, "R12-2", &[("disposition", "DESTROY")]);
+}
+
+// Rows that look like holdings above the header vanished as "above the
+// header": they are listed with the skipped rows and pointed out.
+#[test]
+fn r14_rows_above_the_header_are_listed_and_pointed_out() {
+    let w = with(&["r14.xlsx"]);
+    let (out, _) = plan(&w, &["r14.xlsx"]);
+    assert!(
+        stdout(&out).contains("row 1 above the header has 4 cells"),
+        "{}",
+        stdout(&out)
+    );
+    let skipped = read_csv(&w.path("run/skipped.csv"));
+    assert!(
+        skipped
+            .iter()
+            .any(|r| r["source_row"] == "1" && r["reason"].starts_with("above the header")),
+        "{skipped:?}"
+    );
+}
+
+// A two-row header whose rows name the register only together was not
+// found, and the sheet was not read.
+#[test]
+fn r15_a_header_named_only_by_its_two_rows_is_found() {
+    let w = with(&["r15.xlsx"]);
+    let (_, rows) = plan(&w, &["r15.xlsx"]);
+    check(&rows, "R15-1", &[("destruction_level", "P-6")]);
+    check(&rows, "R15-2", &[("disposition", "HOLD")]);
+}
+
+// No copy on hand: nothing to destroy, a loss to report; a manifest lists
+// the copies on hand; an unclosed CSV quote swallowed the rows after it; a
+// CSV with CR line ends gave every row number 1.
+#[test]
+fn r16_copies_on_hand_unclosed_quotes_and_cr_line_ends() {
+    let w = with(&["r16.xlsx", "r16-quote.csv", "r16-cr.csv"]);
+    let (_, rows) = plan(&w, &["r16.xlsx"]);
+    check(
+        &rows,
+        "R16-1",
+        &[("disposition", "REVIEW"), ("rule", "SAFETY")],
+    );
+    check(&rows, "R16-2", &[("disposition", "DESTROY")]);
+    let manifest = std::fs::read_dir(w.path("run/manifests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .unwrap();
+    let book = read_workbook(&manifest);
+    let lines = &book["销毁清单"];
+    let header = lines.iter().position(|r| r[0] == "序号").unwrap();
+    let copies = lines[header].iter().position(|h| h == "份数").unwrap();
+    assert_eq!(lines[header + 1][copies], "1", "the copy on hand");
+
+    let out = w.run(&["plan", "r16-quote.csv", "--out", "q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 3"), "{}", stderr(&out));
+    assert!(!w.path("q").exists());
+
+    let (_, rows) = plan_as_of(&w, &["r16-cr.csv"], "2024-12-31", "cr", &[]);
+    check(&rows, "CR-1", &[("source_row", "3")]);
+    check(&rows, "CR-2", &[("source_row", "4")]);
+}

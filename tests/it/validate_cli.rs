@@ -59,6 +59,8 @@ fn sample_register_canonical_table_matches_the_reviewed_copy() {
         .map(|r| (r[2].clone(), r[4].clone()))
         .collect();
     let want: Vec<(String, String)> = [
+        ("1", "above the header (1 cells)"),
+        ("2", "above the header (1 cells)"),
         ("42", "blank row"),
         ("57", "subtotal or footer row (小计…)"),
         ("58", "repeated header row"),
