@@ -82,10 +82,15 @@ pub fn check_destination(out: &Path, force: bool) -> Result<()> {
         })
         .collect();
     if !changed.is_empty() {
+        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+        let more = match changed.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
         bail!(
-            "{} holds files clearance did not write, or changed since: {}; move them out of the folder first (--force would delete them)",
+            "{} holds files clearance did not write, or changed since: {}{more}; move them out of the folder first (--force would delete them)",
             out.display(),
-            changed.join(", ")
+            shown.join(", ")
         );
     }
     Ok(())

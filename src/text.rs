@@ -26,6 +26,31 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// [`normalize`] without an allocation for text that is already normal —
+/// most cells of a register: no white space, no full-width ASCII, no
+/// capitals. Used where every cell of a large register is looked up.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use clearance::text::normalize_cow;
+/// assert!(matches!(normalize_cow("机密"), Cow::Borrowed("机密")));
+/// assert_eq!(normalize_cow("Ｄｏｃ No"), "docno");
+/// ```
+pub fn normalize_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let normal = s.chars().all(|c| match c as u32 {
+        0..=0x7F => !c.is_ascii_whitespace() && !c.is_ascii_uppercase(),
+        // CJK and most punctuation: neither case nor white space, but the
+        // ideographic space and full-width ASCII.
+        0x3001..=0xFF00 | 0xFF5F.. => true,
+        _ => !c.is_whitespace() && !c.is_uppercase() && half_width(c) == c,
+    });
+    if normal {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalize(s))
+    }
+}
+
 /// Turns a full-width ASCII character (U+FF01–U+FF5E) or the ideographic
 /// space into its half-width form; other characters are returned unchanged.
 pub fn half_width(c: char) -> char {

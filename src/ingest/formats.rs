@@ -144,6 +144,8 @@ pub(super) fn read(
                 },
                 other => corrupt(other.to_string()),
             })?;
+            // Plain numbers in date columns count from the workbook's epoch.
+            sink.date1904 = wb.has_1904_epoch();
             let merges = |wb: &Xls<_>, name: &str| {
                 wb.merge_cells_by_sheet_name(name)
                     .map(|m| m.iter().map(merged_range).collect())
@@ -158,7 +160,8 @@ pub(super) fn read(
                 },
                 other => corrupt(other.to_string()),
             })?;
-            let merges = super::merges::ods_merged_ranges(bytes);
+            let (merges, date1904) = super::merges::ods_merged_ranges(bytes);
+            sink.date1904 = date1904;
             let merges_of = |_: &Ods<_>, name: &str| merges.get(name).cloned().unwrap_or_default();
             read_ranges(&mut sink, wb, merges_of).map_err(|e: OdsError| corrupt(e.to_string()))?
         }
@@ -214,7 +217,7 @@ fn pump<'a, 'v, E>(
     const BATCH: usize = 512;
     // Rows queue up while the merged ranges are still being found (a few
     // hundred thousand rows at most), so that decoding never waits.
-    const QUEUE: usize = 256;
+    const QUEUE: usize = 64;
     let parser_ref = &mut parser;
     let mut counter = RowCounter::default();
     std::thread::scope(|scope| {

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fields::Field;
 use crate::policy::Vocabulary;
-use crate::text::{column_letters, normalize, one_line};
+use crate::text::{column_letters, normalize, normalize_cow, one_line};
 
 use super::cell::Row;
 use super::sheet::{ColumnReport, ColumnTarget, MergedRange};
@@ -109,7 +109,7 @@ impl Header {
                 }
                 if texts
                     .get(col)
-                    .is_none_or(|t| *t != normalize(&cell.to_text()))
+                    .is_none_or(|t| *t != normalize_cow(&cell.to_text()))
                 {
                     return false;
                 }
@@ -208,10 +208,13 @@ fn row_texts(row: &Row<'_>) -> BTreeMap<u32, String> {
 /// Whether a row can be a header row: enough cells name a field, and one of
 /// them names doc_id or title.
 pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
+    if row.cells.len() < vocab.header_min_matches as usize {
+        return false;
+    }
     let fields: Vec<Field> = row
         .cells
         .iter()
-        .filter_map(|(_, c)| vocab.field_for_header(&c.to_text()))
+        .filter_map(|(_, c)| vocab.field_for_header_cell(c))
         .collect();
     names_a_register(&fields, vocab)
 }

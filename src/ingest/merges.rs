@@ -200,14 +200,16 @@ fn number(e: &BytesStart<'_>, name: &str) -> u32 {
         .unwrap_or(1)
 }
 
-/// Every sheet's merged ranges in an .ods workbook, by sheet name.
-pub fn ods_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
+/// Every sheet's merged ranges in an .ods workbook, by sheet name, and
+/// whether its plain numbers count dates from 1904 (`table:null-date`).
+pub fn ods_merged_ranges(bytes: &[u8]) -> (HashMap<String, Vec<MergedRange>>, bool) {
     let mut out = HashMap::new();
+    let mut date1904 = false;
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
+        return (out, date1904);
     };
     let Ok(content) = archive.by_name("content.xml") else {
-        return out;
+        return (out, date1904);
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
@@ -220,6 +222,9 @@ pub fn ods_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
         };
         let empty = matches!(event, Event::Empty(_));
         match event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:null-date" => {
+                date1904 = attribute(&e, "date-value").is_some_and(|d| d.starts_with("1904"));
+            }
             Event::Start(e) if e.name().as_ref() == "table:table" => {
                 let name = e
                     .try_get_attribute("table:name")
@@ -272,7 +277,7 @@ pub fn ods_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
         }
         buf.clear();
     }
-    out
+    (out, date1904)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use crate::domain::{ActionTaken, Level, Marking, MediumClass, Period, Retention, Status};
 use crate::fields::{Field, FieldKind};
 use crate::policy::Vocabulary;
-use crate::text::{column_letters, normalize};
+use crate::text::{column_letters, normalize, normalize_cow};
 
 use super::cell::{Cell, Row};
 use super::header::Header;
@@ -41,6 +41,7 @@ enum Value {
 
 /// One non-blank cell of a field.
 struct FieldCell<'r> {
+    field: Field,
     col: u32,
     raw: String,
     cell: Cell<'r>,
@@ -188,7 +189,7 @@ impl RecordReader {
             source_row: row.index + 1,
             ..RowRecord::default()
         };
-        let mut cells: Vec<(Field, FieldCell<'_>)> = Vec::with_capacity(row.cells.len());
+        let mut cells: Vec<FieldCell<'_>> = Vec::with_capacity(row.cells.len());
         let mut dittos: Vec<(Field, u32, String)> = Vec::new();
         for (col, cell) in row.cells {
             if cell.is_blank() {
@@ -207,7 +208,7 @@ impl RecordReader {
                 rec.kept.push((name.clone(), raw.clone()));
             }
             if ctx.vocab.may_be_none_word(&raw) {
-                let norm = normalize(&raw);
+                let norm = normalize_cow(&raw);
                 if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
                     continue;
                 }
@@ -216,26 +217,25 @@ impl RecordReader {
                     continue;
                 }
             }
-            cells.push((field, FieldCell { col, raw, cell }));
+            cells.push(FieldCell {
+                field,
+                col,
+                raw,
+                cell,
+            });
         }
         // Cells of one field together, in column order.
-        cells.sort_by_key(|(f, c)| (*f, c.col));
-        let mut by_field: Vec<(Field, Vec<FieldCell<'_>>)> = Vec::with_capacity(cells.len());
-        for (field, cell) in cells {
-            match by_field.last_mut() {
-                Some((f, group)) if *f == field => group.push(cell),
-                _ => by_field.push((field, vec![cell])),
-            }
-        }
+        cells.sort_by_key(|c| (c.field, c.col));
         let mut findings = RowFindings {
             ctx,
             row: row.index + 1,
             problems,
         };
         let mut failed = Vec::new();
-        for (field, cells) in &by_field {
-            if !self.read_field(*field, cells, &mut rec, &mut findings) {
-                failed.push(*field);
+        for group in cells.chunk_by(|a, b| a.field == b.field) {
+            let field = group[0].field;
+            if !self.read_field(field, group, &mut rec, &mut findings) {
+                failed.push(field);
             }
         }
         for (field, col, raw) in &dittos {
@@ -257,8 +257,8 @@ impl RecordReader {
             );
             failed.push(*field);
         }
-        self.apply_blanks(&mut rec, &by_field, &failed, ctx.vocab);
-        check_periods(&mut rec, &by_field, &mut findings);
+        self.apply_blanks(&mut rec, &cells, &failed, ctx.vocab);
+        check_periods(&mut rec, &cells, &mut findings);
         if rec.doc_id.is_none() && rec.title.is_none() {
             rec.reject_reason =
                 Some("neither doc_id nor title: the row cannot be identified".into());
@@ -400,11 +400,11 @@ impl RecordReader {
     fn apply_blanks(
         &self,
         rec: &mut RowRecord,
-        by_field: &[(Field, Vec<FieldCell<'_>>)],
+        cells: &[FieldCell<'_>],
         failed: &[Field],
         vocab: &Vocabulary,
     ) {
-        let blank = |f: Field| !by_field.iter().any(|(g, _)| *g == f);
+        let blank = |f: Field| !cells.iter().any(|c| c.field == f);
         if blank(Field::Classification) && !failed.contains(&Field::Classification) {
             rec.level = match self.no_classification_column {
                 Some(assumed) => assumed,
@@ -434,6 +434,10 @@ fn read_text_field(
     rec: &mut RowRecord,
     findings: &mut RowFindings<'_, '_>,
 ) {
+    if let [only] = cells {
+        set_raw(rec, field, &only.raw);
+        return;
+    }
     let vocab = findings.ctx.vocab;
     let norms: Vec<String> = cells.iter().map(|c| normalize(&c.raw)).collect();
     let mut distinct = norms.clone();
@@ -488,19 +492,15 @@ fn read_text_field(
 /// A confidentiality period that cannot stand: one in its own column beside
 /// a marking with another, or a period without a classified level (a blank
 /// or 公开 密级 with 保密期限 10年). Either sends the row to REVIEW.
-fn check_periods(
-    rec: &mut RowRecord,
-    by_field: &[(Field, Vec<FieldCell<'_>>)],
-    findings: &mut RowFindings<'_, '_>,
-) {
+fn check_periods(rec: &mut RowRecord, cells: &[FieldCell<'_>], findings: &mut RowFindings<'_, '_>) {
     let Some(column) = rec.column_period else {
         return;
     };
     let cells_of = |f: Field| -> Vec<(u32, &str)> {
-        by_field
+        cells
             .iter()
-            .filter(|(g, _)| *g == f)
-            .flat_map(|(_, cells)| cells.iter().map(|c| (c.col, c.raw.as_str())))
+            .filter(|c| c.field == f)
+            .map(|c| (c.col, c.raw.as_str()))
             .collect()
     };
     let mut at = cells_of(Field::Classification);

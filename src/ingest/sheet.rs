@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::domain::{Level, MediumClass};
 use crate::fields::Field;
 use crate::policy::Vocabulary;
-use crate::text::{column_letters, normalize};
+use crate::text::{column_letters, normalize_cow};
 
 use super::cell::{Cell, Row};
 use super::header::{Header, detect_header, is_header_row};
@@ -417,7 +417,7 @@ impl<'a> SheetParser<'a> {
             .cells
             .iter()
             .find(|(_, c)| !c.is_blank())
-            .map(|(col, c)| (*col, normalize(&c.to_text())))
+            .map(|(col, c)| (*col, normalize_cow(&c.to_text()).into_owned()))
             .unwrap_or_default();
         let Some(header) = self.header.as_ref() else {
             return;

@@ -11,7 +11,7 @@ use crate::domain::{
     ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status,
 };
 use crate::policy::Vocabulary;
-use crate::text::{half_width, normalize};
+use crate::text::{half_width, normalize, normalize_cow};
 
 use super::cell::Cell;
 
@@ -384,7 +384,7 @@ pub fn parse_marking(text: &str, vocab: &Vocabulary) -> Result<Marking, String> 
         }
         None => (trimmed, None),
     };
-    let level_norm = normalize(level_text);
+    let level_norm = normalize_cow(level_text);
     let marking = |level: Level, period: Option<Period>| {
         if period.is_some() && level == Level::Unclassified {
             return Err("an unclassified marking cannot carry a period".to_string());
@@ -419,12 +419,12 @@ pub fn parse_marking(text: &str, vocab: &Vocabulary) -> Result<Marking, String> 
 /// Reads a retention period: a word of the policy (永久, 不归档, 长期),
 /// N年 / 三十年 / N years, with or without a 保存 / 保管 suffix (永久保存).
 pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, String> {
-    let norm = normalize(text);
+    let norm = normalize_cow(text);
     let bare = norm
         .strip_suffix("保存")
         .or_else(|| norm.strip_suffix("保管"))
         .unwrap_or(&norm);
-    for word in [norm.as_str(), bare] {
+    for word in [norm.as_ref(), bare] {
         if let Some(r) = vocab.retention_word(word) {
             return Ok(r);
         }
@@ -444,7 +444,7 @@ pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, Stri
 /// ignored when the word alone is known (光盘（CD-R） is 光盘); a mixture
 /// (纸质+光盘) is not understood.
 pub fn parse_medium(text: &str, vocab: &Vocabulary) -> Result<MediumClass, String> {
-    let norm = normalize(text);
+    let norm = normalize_cow(text);
     if let Some(m) = vocab.medium(&norm) {
         return Ok(m);
     }
@@ -463,7 +463,7 @@ pub fn parse_boolean(cell: &Cell<'_>, vocab: &Vocabulary) -> Result<bool, String
     match cell {
         Cell::Bool(b) => Ok(*b),
         other => vocab
-            .boolean(&normalize(&other.to_text()))
+            .boolean(&normalize_cow(&other.to_text()))
             .ok_or_else(|| "not a recognised yes/no value".into()),
     }
 }
@@ -471,14 +471,14 @@ pub fn parse_boolean(cell: &Cell<'_>, vocab: &Vocabulary) -> Result<bool, String
 /// Reads a status word.
 pub fn parse_status(text: &str, vocab: &Vocabulary) -> Result<Status, String> {
     vocab
-        .status(&normalize(text))
+        .status(&normalize_cow(text))
         .ok_or_else(|| "not a recognised status".into())
 }
 
 /// Reads an action word (办理 / 已办 / 阅知 …).
 pub fn parse_action(text: &str, vocab: &Vocabulary) -> Result<ActionTaken, String> {
     vocab
-        .action(&normalize(text))
+        .action(&normalize_cow(text))
         .ok_or_else(|| "not a recognised action (办理 / 阅知 …)".into())
 }
 

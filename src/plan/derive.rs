@@ -15,7 +15,7 @@ use polars::prelude::*;
 use crate::config::Lang;
 use crate::domain::{ActionTaken, DatePrecision, Level, Retention, epoch_days, from_epoch_days};
 use crate::policy::PlanPolicy;
-use crate::text::normalize;
+use crate::text::normalize_cow;
 
 /// The destination of a return when neither a return-to unit nor an issuer
 /// other than the office is known.
@@ -57,15 +57,15 @@ pub fn resolve_retention(
     if let Some(r) = row {
         return Some((r, RetentionSource::Register));
     }
-    let category = normalize(category?);
+    let category = normalize_cow(category?);
     if let Some(a) = action
-        && let Some(r) = policy.schedule_by_action.get(&(category.clone(), a))
+        && let Some(r) = policy.schedule_by_action.get(&(category.to_string(), a))
     {
         return Some((*r, RetentionSource::ScheduleByAction));
     }
     policy
         .schedule
-        .get(&category)
+        .get(category.as_ref())
         .map(|r| (*r, RetentionSource::Schedule))
 }
 
@@ -78,14 +78,19 @@ pub fn issued_by_office(
     category: Option<&str>,
     policy: &PlanPolicy,
 ) -> Option<bool> {
-    if category.is_some_and(|c| policy.outside_categories.contains(&normalize(c))) {
+    if category.is_some_and(|c| {
+        policy
+            .outside_categories
+            .iter()
+            .any(|o| *o == normalize_cow(c))
+    }) {
         return Some(false);
     }
-    let issuer = normalize(issuer?);
+    let issuer = normalize_cow(issuer?);
     if issuer.is_empty() {
         return None;
     }
-    Some(policy.own_names.contains(&issuer))
+    Some(policy.own_names.iter().any(|o| *o == issuer))
 }
 
 /// When a retention expires, for a document of `date`: 31 December of the
@@ -264,7 +269,7 @@ pub fn derive(
         days_out.push(out_date.get(i).map(|d| i64::from(epoch_days(as_of) - d)));
         // A return goes to the return-to unit, else the issuer — never to
         // the office itself.
-        let own = |u: &&str| policy.own_names.contains(&normalize(u));
+        let own = |u: &&str| policy.own_names.iter().any(|o| *o == normalize_cow(u));
         destination.push(
             return_to
                 .get(i)

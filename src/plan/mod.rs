@@ -65,25 +65,25 @@ fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
 
 /// The first decision of every row: its rule case's disposition, rule and
 /// reason, or REJECTED.
-struct Decided {
+struct Decided<'c> {
     disposition: Vec<&'static str>,
-    rule: Vec<Option<String>>,
+    rule: Vec<Option<&'c str>>,
     reason: Vec<String>,
 }
 
-impl Decided {
+impl Decided<'_> {
     fn overrule(&mut self, i: usize, reason: String) {
         self.disposition[i] = Disposition::Review.code();
-        self.rule[i] = Some(SAFETY_RULE.to_string());
+        self.rule[i] = Some(SAFETY_RULE);
         self.reason[i] = reason;
     }
 }
 
-fn first_decisions(
+fn first_decisions<'c>(
     df: &DataFrame,
-    cases: &[engine::FlatCase],
+    cases: &'c [engine::FlatCase],
     lang: Lang,
-) -> PolarsResult<Decided> {
+) -> PolarsResult<Decided<'c>> {
     let reasons = engine::ReasonWriter::new(df, cases)?;
     let case_index = df.column("case_index")?.i32()?;
     let reject = df.column("reject_reason")?.str()?;
@@ -106,7 +106,7 @@ fn first_decisions(
         {
             (
                 case.disposition,
-                Some(case.rule.clone()),
+                Some(case.rule.as_str()),
                 reasons.render(k, i),
             )
         } else {
@@ -123,7 +123,7 @@ fn first_decisions(
 /// first: its level or medium is unknown (a sheet without a 密级 column), no
 /// copy is on hand (a loss to report, nothing to destroy), or another row of
 /// the same doc_id is on hold.
-fn safety_checks(df: &DataFrame, decided: &mut Decided, lang: Lang) -> PolarsResult<()> {
+fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> PolarsResult<()> {
     let effective = df.column("effective_classification")?.str()?;
     let medium = df.column("medium_class")?.str()?;
     let on_hand = df.column("copies_on_hand")?.i64()?;
@@ -269,8 +269,7 @@ pub fn plan(
     for column in [
         StringChunked::from_iter_values("disposition".into(), disposition.into_iter())
             .into_column(),
-        StringChunked::from_iter_options("rule".into(), rule.iter().map(|r| r.as_deref()))
-            .into_column(),
+        StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
         StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
             .into_column(),
         StringChunked::from_iter_options("destination_out".into(), dest.into_iter()).into_column(),

@@ -5,26 +5,34 @@
 
 use std::collections::HashMap;
 
+/// A word map looked up for every coded cell of a register: a fast,
+/// fixed-seed hash (the same order in every run; nothing iterates it into an
+/// output unsorted).
+type WordMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+type WordSet = std::collections::HashSet<String, foldhash::fast::FixedState>;
+
 use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
-use crate::text::normalize;
+use crate::text::{normalize, normalize_cow};
 
 use super::PolicyFile;
 
 /// Compiled word lists: header aliases and the values of coded fields.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
-    aliases: HashMap<String, Field>,
-    classification: HashMap<String, Level>,
+    aliases: WordMap<Field>,
+    /// Characters of the longest alias, normalised.
+    longest_alias: usize,
+    classification: WordMap<Level>,
     /// Level words, longest first, for markings written without a ★
     /// (秘密10年).
     level_prefixes: Vec<(String, Level)>,
-    medium: HashMap<String, MediumClass>,
-    boolean: HashMap<String, bool>,
-    retention: HashMap<String, Retention>,
-    status: HashMap<String, Status>,
-    action: HashMap<String, ActionTaken>,
-    none_words: std::collections::HashSet<String>,
+    medium: WordMap<MediumClass>,
+    boolean: WordMap<bool>,
+    retention: WordMap<Retention>,
+    status: WordMap<Status>,
+    action: WordMap<ActionTaken>,
+    none_words: WordSet,
     /// The most characters a "none" word has, before normalising.
     none_word_chars: usize,
     skip_prefixes: Vec<String>,
@@ -37,9 +45,9 @@ pub struct Vocabulary {
     pub outside_categories: Vec<String>,
     /// Normalised categories the policy names anywhere (schedule, lists,
     /// outside categories): a category column's value that decides.
-    known_categories: std::collections::HashSet<String>,
+    known_categories: WordSet,
     /// Normalised ditto marks (同上, 〃): the row above's value, not read.
-    ditto_words: std::collections::HashSet<String>,
+    ditto_words: WordSet,
     /// Rows searched for the header.
     pub header_search_rows: u32,
     /// Matching cells needed for a header row.
@@ -93,7 +101,7 @@ fn assumed_level(key: &str, text: &str) -> Result<Option<Level>, String> {
 /// Inserts every word of every group into `map`, refusing a word that two
 /// groups claim.
 fn insert_words<K: Copy + PartialEq + std::fmt::Debug>(
-    map: &mut HashMap<String, K>,
+    map: &mut WordMap<K>,
     section: &str,
     groups: impl IntoIterator<Item = (K, Vec<String>)>,
 ) -> Result<(), String> {
@@ -148,6 +156,12 @@ impl Vocabulary {
                 }
             }
         }
+        v.longest_alias = v
+            .aliases
+            .keys()
+            .map(|a| a.chars().count())
+            .max()
+            .unwrap_or(0);
         for required in [Field::DocId, Field::Title] {
             if !v.aliases.values().any(|f| *f == required) {
                 return Err(format!("aliases.{required}: at least one alias is needed"));
@@ -267,7 +281,25 @@ impl Vocabulary {
 
     /// The field a header text names, if any.
     pub fn field_for_header(&self, header: &str) -> Option<Field> {
-        self.aliases.get(&normalize(header)).copied()
+        self.aliases.get(normalize_cow(header).as_ref()).copied()
+    }
+
+    /// The field a cell names as a header, if any; a cheap test first, for
+    /// it runs on every data row (a header met among the data): only text no
+    /// longer than the longest alias can name one.
+    pub fn field_for_header_cell(&self, cell: &crate::ingest::Cell<'_>) -> Option<Field> {
+        let crate::ingest::Cell::Text(text) = cell else {
+            return None;
+        };
+        let visible = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(self.longest_alias + 1)
+            .count();
+        if visible > self.longest_alias {
+            return None;
+        }
+        self.field_for_header(text)
     }
 
     /// Whether a row starting with this (normalised) text is a subtotal,
