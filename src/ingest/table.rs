@@ -129,7 +129,7 @@ builders! {
     doc_date: I32, doc_date_precision: Str, received_date: I32, received_date_precision: Str,
     retention: Str, retention_kind: Str, retention_years: I32,
     preservation_value: Bool, return_required: Bool, return_to: Str,
-    status: Str, status_code: Str, out_date: I32, hold: Bool, notes: Str,
+    status: Str, status_code: Str, out_date: I32, out_date_precision: Str, hold: Bool, notes: Str,
     action: Str, action_code: Str,
     review_reasons: Str, anomalies: Str,
 }
@@ -223,6 +223,8 @@ impl TableBuilder {
         b.status_code
             .append_option(row.status_code.map(Status::code));
         b.out_date.append_option(row.out_date.map(epoch_days));
+        b.out_date_precision
+            .append_option(row.out_date_precision.code());
         b.hold.append_option(row.hold);
         b.notes.append_option(row.notes);
         b.action.append_option(row.action);
@@ -305,6 +307,7 @@ impl TableBuilder {
             b.status.finish().into_column(),
             b.status_code.finish().into_column(),
             date(b.out_date)?,
+            b.out_date_precision.finish().into_column(),
             b.hold.finish().into_column(),
             b.notes.finish().into_column(),
             b.action.finish().into_column(),
