@@ -21,3 +21,4 @@ pub mod plan;
 pub mod policy;
 pub mod run_folder;
 pub mod text;
+pub mod vocabulary;

@@ -83,6 +83,15 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
+/// Formats a number as a clerk would read it: `3`, not `3.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 /// Returns the spreadsheet column letters for a 0-based column index
 /// (0 → `A`, 25 → `Z`, 26 → `AA`, 16383 → `XFD`).
 ///

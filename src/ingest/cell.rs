@@ -58,14 +58,7 @@ impl Cell<'_> {
     }
 }
 
-/// Formats a number as a clerk would read it: `3`, not `3.0`.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+pub use crate::text::format_number;
 
 /// One row as the reader sees it: its 0-based row index and its non-empty
 /// cells as (0-based column, value), in column order.

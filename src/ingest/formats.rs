@@ -15,7 +15,7 @@ use calamine::{
     Xlsx, XlsxError,
 };
 
-use crate::policy::Vocabulary;
+use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
 use super::guard::{Checked, Format};

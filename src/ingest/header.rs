@@ -20,10 +20,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fields::Field;
-use crate::policy::Vocabulary;
+use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize, normalize_cow, one_line};
 
-use super::cell::Row;
+use super::cell::{Cell, Row};
 use super::sheet::{ColumnReport, ColumnTarget, MergedRange};
 
 /// How one column is read.
@@ -214,7 +214,10 @@ pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
     let fields: Vec<Field> = row
         .cells
         .iter()
-        .filter_map(|(_, c)| vocab.field_for_header_cell(c))
+        .filter_map(|(_, c)| match c {
+            Cell::Text(text) => vocab.field_for_short_header(text),
+            _ => None,
+        })
         .collect();
     names_a_register(&fields, vocab)
 }

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::fields::Field;
-use crate::policy::Vocabulary;
+use crate::vocabulary::Vocabulary;
 
 pub use cell::{Cell, Row};
 pub use guard::{Format, Limits};

@@ -11,16 +11,17 @@
 
 use crate::domain::{ActionTaken, Level, Marking, MediumClass, Period, Retention, Status};
 use crate::fields::{Field, FieldKind};
-use crate::policy::Vocabulary;
+use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize, normalize_cow};
 
 use super::cell::{Cell, Row};
 use super::header::Header;
 use super::sheet::{ColumnTarget, SheetContext};
 use super::table::RowRecord;
-use super::values::{
-    DateValue, parse_action, parse_boolean, parse_count, parse_date, parse_marking, parse_medium,
-    parse_period, parse_retention, parse_status,
+use super::values::{parse_boolean, parse_count, parse_date};
+use crate::vocabulary::words::{
+    DateValue, parse_action, parse_marking, parse_medium, parse_period, parse_retention,
+    parse_status,
 };
 use super::{Problem, ProblemKind, Severity};
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::{Level, MediumClass};
 use crate::fields::Field;
-use crate::policy::Vocabulary;
+use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize_cow};
 
 use super::cell::{Cell, Row};

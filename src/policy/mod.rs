@@ -9,7 +9,6 @@
 //! folder.
 
 pub mod rules;
-mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,11 +16,12 @@ use std::path::Path;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
+use crate::domain::{ActionTaken, Level, MediumClass, Retention};
 use crate::fields::Field;
 
 pub use rules::{CheckedRule, Disposition};
-pub use vocabulary::Vocabulary;
+pub use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{AssumeSection, ReadingSection, UnitSection, ValuesSection};
 
 /// The shipped default policy, `data/policy.toml`.
 pub const DEFAULT_POLICY: &str = include_str!("../../data/policy.toml");
@@ -77,42 +77,6 @@ pub struct PolicyFile {
     pub assume: AssumeSection,
     /// The ordered rules.
     pub rules: Vec<rules::Rule>,
-}
-
-/// `[assume]`: what a sheet lacking a column is read as (SPEC §2: a missing
-/// column is not a column of blank cells).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AssumeSection {
-    /// A level code, or `UNKNOWN`: rows that would be destroyed go to REVIEW.
-    pub classification: String,
-    /// A DIN 66399 class; the sheet is flagged.
-    pub medium: MediumClass,
-    /// Per sheet (by sheet name, or a CSV file's name).
-    #[serde(default)]
-    pub sheets: BTreeMap<String, SheetAssumeSection>,
-}
-
-/// `[assume.sheets."NAME"]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SheetAssumeSection {
-    /// As `assume.classification`.
-    pub classification: Option<String>,
-    /// As `assume.medium`.
-    pub medium: Option<MediumClass>,
-}
-
-/// `[unit]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnitSection {
-    /// The office's name.
-    pub name: String,
-    /// Issuer words that mean the office itself (本单位, 本局).
-    pub own_names: Vec<String>,
-    /// Categories that mean the document came from outside (上级来文).
-    pub outside_categories: Vec<String>,
 }
 
 /// `[limits]`.
@@ -190,7 +154,7 @@ impl PlanPolicy {
     fn compile(file: &PolicyFile, vocab: &Vocabulary) -> Result<PlanPolicy, String> {
         let mut schedule = BTreeMap::new();
         for (category, text) in &file.schedule {
-            let r = crate::ingest::values::parse_retention(text, vocab)
+            let r = crate::vocabulary::words::parse_retention(text, vocab)
                 .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
             schedule.insert(crate::text::normalize(category), r);
         }
@@ -235,7 +199,7 @@ impl PlanPolicy {
         let mut schedule_by_action = BTreeMap::new();
         for (category, by_action) in &file.schedule_by_action {
             for (action, text) in by_action {
-                let r = crate::ingest::values::parse_retention(text, vocab).map_err(|e| {
+                let r = crate::vocabulary::words::parse_retention(text, vocab).map_err(|e| {
                     format!(
                         "schedule_by_action.\"{category}\".{}: \"{text}\" {e}",
                         action.code()
@@ -298,44 +262,6 @@ fn in_house_exceptions(facility: &[FacilityRule]) -> Vec<String> {
     out
 }
 
-/// `[reading]`: where headers are and which rows are not data.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReadingSection {
-    /// How many rows from the top are searched for the header.
-    pub header_search_rows: u32,
-    /// How many cells must name a known field for a row to be the header.
-    pub header_min_matches: u32,
-    /// Rows whose first non-empty cell starts with one of these are skipped.
-    pub skip_row_prefixes: Vec<String>,
-    /// Words that mean "none" in any cell (无, /, —): read as blank, unless
-    /// the field's own words give them a meaning.
-    pub none_words: Vec<String>,
-    /// Ditto marks (同上, 〃): a cell holding one is not read (REVIEW in a
-    /// decision field).
-    pub ditto_words: Vec<String>,
-}
-
-/// `[values.*]`: the words each coded field accepts.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValuesSection {
-    /// Classification level → words.
-    pub classification: BTreeMap<Level, Vec<String>>,
-    /// DIN 66399 class → carrier words.
-    pub medium: BTreeMap<MediumClass, Vec<String>>,
-    /// `true` / `false` → words.
-    pub boolean: BTreeMap<bool, Vec<String>>,
-    /// Retention words (永久, 不归档).
-    pub retention: BTreeMap<RetentionWord, Vec<String>>,
-    /// Legacy retention words that mean a number of years (长期 = 30).
-    pub retention_years: BTreeMap<String, u32>,
-    /// Status → words.
-    pub status: BTreeMap<Status, Vec<String>>,
-    /// Action → words (办理情况).
-    pub action: BTreeMap<ActionTaken, Vec<String>>,
-}
-
 /// A loaded and validated policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -377,7 +303,22 @@ impl Policy {
             message,
         };
         let file: PolicyFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let vocabulary = Vocabulary::compile(&file).map_err(&invalid)?;
+        let known_categories = file
+            .schedule
+            .keys()
+            .chain(file.schedule_by_action.keys())
+            .chain(file.lists.values().flatten())
+            .map(String::as_str)
+            .collect::<Vec<_>>();
+        let vocabulary = Vocabulary::compile(&crate::vocabulary::Sources {
+            reading: &file.reading,
+            aliases: &file.aliases,
+            values: &file.values,
+            assume: &file.assume,
+            unit: &file.unit,
+            known_categories: &known_categories,
+        })
+        .map_err(&invalid)?;
         let plan = PlanPolicy::compile(&file, &vocabulary).map_err(&invalid)?;
         Ok(Policy {
             origin: origin.to_string(),

@@ -1,7 +1,17 @@
-//! The policy's word lists, compiled for fast lookup.
+//! The words of registers: which header texts name which field, which cell
+//! values mean what, what a sheet without a column is read as — the
+//! policy file's `[reading]`, `[aliases]`, `[values.*]`, `[assume]` and the
+//! office's own names — compiled for fast lookup, and the readers of every
+//! value's text forms ([`words`]).
 //!
-//! Reading a million-row register looks up every header and coded cell, so
-//! the lists are turned once into hash maps keyed by normalised text.
+//! This module is a leaf: it depends on the codes ([`crate::domain`]), the
+//! field names ([`crate::fields`]) and text normalisation only. The register
+//! reader ([`crate::ingest`]) and the policy ([`crate::policy`]) both use
+//! it; neither is used here. Reading a million-row register looks up every
+//! header and coded cell, so the lists are turned once into hash maps keyed
+//! by normalised text.
+
+pub mod words;
 
 use std::collections::HashMap;
 
@@ -11,11 +21,106 @@ use std::collections::HashMap;
 type WordMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 type WordSet = std::collections::HashSet<String, foldhash::fast::FixedState>;
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
 use crate::domain::{ActionTaken, Level, MediumClass, Retention, RetentionWord, Status};
 use crate::fields::Field;
 use crate::text::{normalize, normalize_cow};
 
-use super::PolicyFile;
+/// `[assume]`: what a sheet lacking a column is read as (SPEC §2: a missing
+/// column is not a column of blank cells).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssumeSection {
+    /// A level code, or `UNKNOWN`: rows that would be destroyed go to REVIEW.
+    pub classification: String,
+    /// A DIN 66399 class; the sheet is flagged.
+    pub medium: MediumClass,
+    /// Per sheet (by sheet name, or a CSV file's name).
+    #[serde(default)]
+    pub sheets: BTreeMap<String, SheetAssumeSection>,
+}
+
+/// `[assume.sheets."NAME"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetAssumeSection {
+    /// As `assume.classification`.
+    pub classification: Option<String>,
+    /// As `assume.medium`.
+    pub medium: Option<MediumClass>,
+}
+
+/// `[unit]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSection {
+    /// The office's name.
+    pub name: String,
+    /// Issuer words that mean the office itself (本单位, 本局).
+    pub own_names: Vec<String>,
+    /// Categories that mean the document came from outside (上级来文).
+    pub outside_categories: Vec<String>,
+}
+
+/// `[reading]`: where headers are and which rows are not data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingSection {
+    /// How many rows from the top are searched for the header.
+    pub header_search_rows: u32,
+    /// How many cells must name a known field for a row to be the header.
+    pub header_min_matches: u32,
+    /// Rows whose first non-empty cell starts with one of these are skipped.
+    pub skip_row_prefixes: Vec<String>,
+    /// Words that mean "none" in any cell (无, /, —): read as blank, unless
+    /// the field's own words give them a meaning.
+    pub none_words: Vec<String>,
+    /// Ditto marks (同上, 〃): a cell holding one is not read (REVIEW in a
+    /// decision field).
+    pub ditto_words: Vec<String>,
+}
+
+/// `[values.*]`: the words each coded field accepts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesSection {
+    /// Classification level → words.
+    pub classification: BTreeMap<Level, Vec<String>>,
+    /// DIN 66399 class → carrier words.
+    pub medium: BTreeMap<MediumClass, Vec<String>>,
+    /// `true` / `false` → words.
+    pub boolean: BTreeMap<bool, Vec<String>>,
+    /// Retention words (永久, 不归档).
+    pub retention: BTreeMap<RetentionWord, Vec<String>>,
+    /// Legacy retention words that mean a number of years (长期 = 30).
+    pub retention_years: BTreeMap<String, u32>,
+    /// Status → words.
+    pub status: BTreeMap<Status, Vec<String>>,
+    /// Action → words (办理情况).
+    pub action: BTreeMap<ActionTaken, Vec<String>>,
+}
+
+
+/// What a vocabulary is compiled from: the policy file's sections about
+/// words, and the categories its rules and schedule decide on.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// `[reading]`.
+    pub reading: &'a ReadingSection,
+    /// `[aliases]`.
+    pub aliases: &'a BTreeMap<Field, Vec<String>>,
+    /// `[values.*]`.
+    pub values: &'a ValuesSection,
+    /// `[assume]`.
+    pub assume: &'a AssumeSection,
+    /// `[unit]`.
+    pub unit: &'a UnitSection,
+    /// Categories the policy decides on (its schedules and lists).
+    pub known_categories: &'a [&'a str],
+}
 
 /// Compiled word lists: header aliases and the values of coded fields.
 #[derive(Debug, Clone, Default)]
@@ -122,7 +227,7 @@ fn insert_words<K: Copy + PartialEq + std::fmt::Debug>(
 
 impl Vocabulary {
     /// Compiles a policy file's word lists. Errors name the key.
-    pub fn compile(file: &PolicyFile) -> Result<Vocabulary, String> {
+    pub fn compile(file: &Sources<'_>) -> Result<Vocabulary, String> {
         let mut v = Vocabulary {
             header_search_rows: file.reading.header_search_rows,
             header_min_matches: file.reading.header_min_matches,
@@ -141,7 +246,7 @@ impl Vocabulary {
             .map(|p| normalize(p))
             .filter(|p| !p.is_empty())
             .collect();
-        for (field, words) in &file.aliases {
+        for (field, words) in file.aliases {
             for word in words {
                 let norm = normalize(word);
                 if norm.is_empty() {
@@ -216,10 +321,8 @@ impl Vocabulary {
             .filter(|c| !c.is_empty())
             .collect();
         v.known_categories = file
-            .schedule
-            .keys()
-            .chain(file.schedule_by_action.keys())
-            .chain(file.lists.values().flatten())
+            .known_categories
+            .iter()
             .map(|c| normalize(c))
             .chain(v.outside_categories.iter().cloned())
             .collect();
@@ -284,13 +387,10 @@ impl Vocabulary {
         self.aliases.get(normalize_cow(header).as_ref()).copied()
     }
 
-    /// The field a cell names as a header, if any; a cheap test first, for
+    /// The field a text names as a header, if any; a cheap test first, for
     /// it runs on every data row (a header met among the data): only text no
     /// longer than the longest alias can name one.
-    pub fn field_for_header_cell(&self, cell: &crate::ingest::Cell<'_>) -> Option<Field> {
-        let crate::ingest::Cell::Text(text) = cell else {
-            return None;
-        };
+    pub fn field_for_short_header(&self, text: &str) -> Option<Field> {
         let visible = text
             .chars()
             .filter(|c| !c.is_whitespace())
