@@ -147,6 +147,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 8] = [
+        Status::OnHand,
+        Status::OnLoan,
+        Status::Circulating,
+        Status::Archived,
+        Status::Returned,
+        Status::Destroyed,
+        Status::Kept,
+        Status::Hold,
+    ];
+
     /// The code written to the canonical table.
     pub fn code(self) -> &'static str {
         match self {

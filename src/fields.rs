@@ -1,9 +1,15 @@
-//! The canonical fields of a register (SPEC §2).
+//! The canonical fields of a register (SPEC §2), in one table.
 //!
 //! Every register a clerk hands in is read into the same set of fields, no
-//! matter what its columns were called. This module names those fields once,
-//! so that header aliases in the policy, the canonical table's columns and the
-//! messages shown to users all agree.
+//! matter what its columns were called. [`FIELDS`] names each field once,
+//! with how its values are read, whether it decides (an unreadable value
+//! sends the row to REVIEW), and where it appears in the plan's detail
+//! sheets. Everything else follows from the table: the record a row is
+//! read into ([`crate::ingest::table::RowRecord`]), the canonical table's
+//! columns ([`canonical_columns`]), the fields rules may test
+//! ([`crate::policy::rules::rule_fields`]) and the columns of the outputs.
+//! Adding a field is adding a line to [`FIELDS`] (and its aliases to the
+//! policy).
 
 use std::fmt;
 
@@ -60,16 +66,16 @@ pub enum Field {
     Action,
 }
 
-/// How the value of a field is read.
+/// How the values of a field are read and kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
     /// Free text, kept as written (trimmed).
     Text,
-    /// A date.
+    /// A date, with how much of it was written.
     Date,
-    /// A positive whole number.
+    /// A whole number.
     Count,
-    /// A classification marking.
+    /// A classification marking: level and period.
     Classification,
     /// A confidentiality period.
     Period,
@@ -85,61 +91,218 @@ pub enum FieldKind {
     Action,
 }
 
+/// The codes a coded column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeSet {
+    /// Classification levels (`SECRET` …).
+    Level,
+    /// DIN 66399 material classes (`P` …).
+    MediumClass,
+    /// Kinds of retention (`PERMANENT`, `YEARS`, `NOT_ARCHIVED`).
+    RetentionKind,
+    /// Statuses (`ON_HAND` …).
+    Status,
+    /// Actions taken (`ACTED`, `FOR_INFORMATION`).
+    Action,
+    /// How much of a date was written (`MONTH`, `YEAR`).
+    DatePrecision,
+}
+
+impl CodeSet {
+    /// Every code of the set.
+    pub fn codes(self) -> Vec<&'static str> {
+        use crate::domain::{ActionTaken, DatePrecision, Level, MediumClass, Retention, Status};
+        match self {
+            CodeSet::Level => Level::ALL.iter().map(|l| l.code()).collect(),
+            CodeSet::MediumClass => MediumClass::ALL.iter().map(|m| m.code()).collect(),
+            CodeSet::RetentionKind => [
+                Retention::Permanent,
+                Retention::Years(1),
+                Retention::NotArchived,
+            ]
+            .iter()
+            .map(|r| r.kind_code())
+            .collect(),
+            CodeSet::Status => Status::ALL.iter().map(|s| s.code()).collect(),
+            CodeSet::Action => ActionTaken::ALL.iter().map(|a| a.code()).collect(),
+            CodeSet::DatePrecision => [DatePrecision::Month, DatePrecision::Year]
+                .iter()
+                .filter_map(|p| p.code())
+                .collect(),
+        }
+    }
+}
+
+/// The type of a column of the canonical table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text.
+    Text,
+    /// One of a set of codes, kept as text.
+    Code(CodeSet),
+    /// A date.
+    Date,
+    /// A whole number of 64 bits.
+    Int64,
+    /// A whole number of 32 bits (months, years).
+    Int32,
+    /// A row number.
+    UInt32,
+    /// True or false.
+    Bool,
+}
+
+impl FieldKind {
+    /// The columns a field of this kind keeps in the canonical table, in
+    /// order: the text as written first (where there is one), then what was
+    /// read from it.
+    pub fn columns(self, key: &'static str) -> Vec<(String, ColumnType)> {
+        use ColumnType::{Bool, Code, Date, Int32, Int64, Text};
+        let own = |suffix: &str, t: ColumnType| (format!("{key}{suffix}"), t);
+        match self {
+            FieldKind::Text | FieldKind::Period => vec![own("", Text)],
+            FieldKind::Date => vec![own("", Date), own("_precision", Code(CodeSet::DatePrecision))],
+            FieldKind::Count => vec![own("", Int64)],
+            FieldKind::Boolean => vec![own("", Bool)],
+            FieldKind::Classification => vec![
+                own("", Text),
+                own("_level", Code(CodeSet::Level)),
+                ("secrecy_months".into(), Int32),
+                ("secrecy_long".into(), Bool),
+                ("declassify_on".into(), Date),
+            ],
+            FieldKind::Medium => vec![own("", Text), own("_class", Code(CodeSet::MediumClass))],
+            FieldKind::Retention => vec![
+                own("", Text),
+                own("_kind", Code(CodeSet::RetentionKind)),
+                own("_years", Int32),
+            ],
+            FieldKind::Status => vec![own("", Text), own("_code", Code(CodeSet::Status))],
+            FieldKind::Action => vec![own("", Text), own("_code", Code(CodeSet::Action))],
+        }
+    }
+}
+
+/// One line of the field table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field.
+    pub field: Field,
+    /// Its key: the policy's `[aliases]` key and its first column's name.
+    pub key: &'static str,
+    /// How its values are read.
+    pub kind: FieldKind,
+    /// Whether an unrecognised value sends the row to REVIEW (SPEC §2: the
+    /// decision fields) rather than being only an anomaly.
+    pub decides: bool,
+    /// Its place and label (zh, en) in the plan's per-disposition sheets,
+    /// if shown there (after the decision columns).
+    pub detail: Option<(u8, &'static str, &'static str)>,
+}
+
+const fn spec(
+    field: Field,
+    key: &'static str,
+    kind: FieldKind,
+    decides: bool,
+    detail: Option<(u8, &'static str, &'static str)>,
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        key,
+        kind,
+        decides,
+        detail,
+    }
+}
+
+/// The canonical fields, in the order of the canonical table.
+pub const FIELDS: [FieldSpec; 23] = {
+    use FieldKind as K;
+    [
+        spec(Field::DocId, "doc_id", K::Text, false, None),
+        spec(Field::Title, "title", K::Text, false, None),
+        spec(Field::Issuer, "issuer", K::Text, false, Some((8, "来文单位", "Issuer"))),
+        spec(Field::Department, "department", K::Text, false, Some((6, "部门", "Department"))),
+        spec(Field::Holder, "holder", K::Text, false, Some((7, "持有人", "Holder"))),
+        spec(Field::Category, "category", K::Text, false, Some((9, "类别", "Category"))),
+        spec(
+            Field::Classification,
+            "classification",
+            K::Classification,
+            true,
+            Some((1, "密级（原标）", "Classification as marked")),
+        ),
+        spec(Field::SecrecyPeriod, "secrecy_period", K::Period, false, None),
+        spec(Field::Medium, "medium", K::Medium, true, Some((2, "载体", "Medium"))),
+        spec(Field::Copies, "copies", K::Count, true, Some((3, "份数", "Copies"))),
+        spec(Field::CopiesOnHand, "copies_on_hand", K::Count, false, Some((4, "现存份数", "On hand"))),
+        spec(Field::Pages, "pages", K::Count, false, Some((5, "页数", "Pages"))),
+        spec(Field::DocDate, "doc_date", K::Date, false, Some((10, "成文日期", "Doc date"))),
+        spec(Field::ReceivedDate, "received_date", K::Date, false, Some((11, "收文日期", "Received"))),
+        spec(Field::Retention, "retention", K::Retention, true, Some((12, "保管期限", "Retention"))),
+        spec(Field::PreservationValue, "preservation_value", K::Boolean, true, None),
+        spec(Field::ReturnRequired, "return_required", K::Boolean, true, None),
+        spec(Field::ReturnTo, "return_to", K::Text, false, None),
+        spec(Field::Status, "status", K::Status, true, Some((13, "状态", "Status"))),
+        spec(Field::OutDate, "out_date", K::Date, false, Some((14, "借出日期", "Out date"))),
+        spec(Field::Hold, "hold", K::Boolean, true, None),
+        spec(Field::Notes, "notes", K::Text, false, Some((15, "备注", "Notes"))),
+        spec(Field::Action, "action", K::Action, false, None),
+    ]
+};
+
+/// Columns of the canonical table before the fields' columns.
+pub const SOURCE_COLUMNS: [&str; 4] = ["source_file", "source_sheet", "source_row", "reject_reason"];
+
+/// Columns of the canonical table after the fields' columns.
+pub const FINDINGS_COLUMNS: [&str; 2] = ["review_reasons", "anomalies"];
+
+/// Every column of the canonical table (before the registers' kept
+/// columns), in order, with its type.
+pub fn canonical_columns() -> Vec<(String, ColumnType)> {
+    let mut out: Vec<(String, ColumnType)> = SOURCE_COLUMNS
+        .iter()
+        .map(|c| {
+            let t = if *c == "source_row" {
+                ColumnType::UInt32
+            } else {
+                ColumnType::Text
+            };
+            (c.to_string(), t)
+        })
+        .collect();
+    for spec in FIELDS {
+        out.extend(spec.kind.columns(spec.key));
+    }
+    out.extend(
+        FINDINGS_COLUMNS
+            .iter()
+            .map(|c| (c.to_string(), ColumnType::Text)),
+    );
+    out
+}
+
 impl Field {
     /// All fields, in the order of the canonical table.
-    pub const ALL: [Field; 23] = [
-        Field::DocId,
-        Field::Title,
-        Field::Issuer,
-        Field::Department,
-        Field::Holder,
-        Field::Category,
-        Field::Classification,
-        Field::SecrecyPeriod,
-        Field::Medium,
-        Field::Copies,
-        Field::CopiesOnHand,
-        Field::Pages,
-        Field::DocDate,
-        Field::ReceivedDate,
-        Field::Retention,
-        Field::PreservationValue,
-        Field::ReturnRequired,
-        Field::ReturnTo,
-        Field::Status,
-        Field::OutDate,
-        Field::Hold,
-        Field::Notes,
-        Field::Action,
-    ];
+    pub const ALL: [Field; 23] = {
+        let mut all = [Field::DocId; 23];
+        let mut i = 0;
+        while i < FIELDS.len() {
+            all[i] = FIELDS[i].field;
+            i += 1;
+        }
+        all
+    };
+
+    /// The field's line of the table.
+    pub fn spec(self) -> &'static FieldSpec {
+        &FIELDS[self as usize]
+    }
 
     /// The field's key, as used in the policy file and the canonical table.
     pub fn key(self) -> &'static str {
-        match self {
-            Field::DocId => "doc_id",
-            Field::Title => "title",
-            Field::Issuer => "issuer",
-            Field::Department => "department",
-            Field::Holder => "holder",
-            Field::Category => "category",
-            Field::Classification => "classification",
-            Field::SecrecyPeriod => "secrecy_period",
-            Field::Medium => "medium",
-            Field::Copies => "copies",
-            Field::CopiesOnHand => "copies_on_hand",
-            Field::Pages => "pages",
-            Field::DocDate => "doc_date",
-            Field::ReceivedDate => "received_date",
-            Field::Retention => "retention",
-            Field::PreservationValue => "preservation_value",
-            Field::ReturnRequired => "return_required",
-            Field::ReturnTo => "return_to",
-            Field::Status => "status",
-            Field::OutDate => "out_date",
-            Field::Hold => "hold",
-            Field::Notes => "notes",
-            Field::Action => "action",
-        }
+        self.spec().key
     }
 
     /// Looks a field up by its key.
@@ -150,65 +313,56 @@ impl Field {
     /// assert_eq!(Field::from_key("nonsense"), None);
     /// ```
     pub fn from_key(key: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.key() == key)
+        FIELDS.iter().find(|s| s.key == key).map(|s| s.field)
     }
 
     /// How values of this field are read.
     pub fn kind(self) -> FieldKind {
-        match self {
-            Field::DocId
-            | Field::Title
-            | Field::Issuer
-            | Field::Department
-            | Field::Holder
-            | Field::Category
-            | Field::ReturnTo
-            | Field::Notes => FieldKind::Text,
-            Field::Classification => FieldKind::Classification,
-            Field::SecrecyPeriod => FieldKind::Period,
-            Field::Medium => FieldKind::Medium,
-            Field::Copies | Field::CopiesOnHand | Field::Pages => FieldKind::Count,
-            Field::DocDate | Field::ReceivedDate | Field::OutDate => FieldKind::Date,
-            Field::Retention => FieldKind::Retention,
-            Field::PreservationValue | Field::ReturnRequired | Field::Hold => FieldKind::Boolean,
-            Field::Status => FieldKind::Status,
-            Field::Action => FieldKind::Action,
-        }
+        self.spec().kind
     }
 
     /// Whether an unrecognised value in this field sends the row to REVIEW
     /// (SPEC §2: the decision fields), rather than being only an anomaly.
     pub fn is_decision_field(self) -> bool {
-        matches!(
-            self,
-            Field::Classification
-                | Field::Medium
-                | Field::Retention
-                | Field::Status
-                | Field::Hold
-                | Field::ReturnRequired
-                | Field::PreservationValue
-                | Field::Copies
-        )
+        self.spec().decides
     }
 }
 
-/// Columns the plan adds to the canonical table. A register column of the
-/// same name is kept under another name (`… (kept)`), so that it neither
-/// replaces one nor is replaced.
-pub const PLAN_COLUMNS: [&str; 21] = [
-    "retention_resolved",
-    "retention_resolved_text",
-    "retention_source",
-    "retention_expires_on",
-    "retention_expired",
-    "effective_classification",
-    "declassified_on",
-    "classified_no_date",
-    "days_out",
-    "destination",
-    "has_decision_error",
-    "issued_by_office",
+/// What the rules may do with a column the plan derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleUse {
+    /// A rule's condition may test it, and a reason show it.
+    Condition,
+    /// Only a reason may show it.
+    ReasonOnly,
+    /// Neither: the plan's own working column.
+    Internal,
+}
+
+/// Columns the plan derives from the canonical fields
+/// (`crate::plan::derive`), with their types and what rules may do with
+/// them.
+pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse); 12] = {
+    use ColumnType::{Bool, Code, Date, Int64, Text};
+    use RuleUse::{Condition, Internal, ReasonOnly};
+    [
+        ("retention_resolved", Code(CodeSet::RetentionKind), Condition),
+        ("retention_resolved_text", Text, ReasonOnly),
+        ("retention_source", Text, ReasonOnly),
+        ("retention_expires_on", Date, ReasonOnly),
+        ("retention_expired", Bool, Condition),
+        ("effective_classification", Code(CodeSet::Level), Condition),
+        ("declassified_on", Date, ReasonOnly),
+        ("classified_no_date", Bool, Internal),
+        ("days_out", Int64, ReasonOnly),
+        ("destination", Text, Condition),
+        ("has_decision_error", Bool, Condition),
+        ("issued_by_office", Bool, Condition),
+    ]
+};
+
+/// Columns the plan's decision adds after the derived ones.
+pub const DECISION_COLUMNS: [&str; 9] = [
     "case_index",
     "disposition",
     "rule",
@@ -221,9 +375,12 @@ pub const PLAN_COLUMNS: [&str; 21] = [
 ];
 
 /// Whether a register's column name would clash with a column the pipeline
-/// makes.
+/// makes; such a column is kept under another name (`… (kept)`), so that it
+/// neither replaces one nor is replaced.
 pub fn is_reserved_column(name: &str) -> bool {
-    PLAN_COLUMNS.contains(&name) || name.ends_with("__normalized")
+    DERIVED_COLUMNS.iter().any(|(c, _, _)| *c == name)
+        || DECISION_COLUMNS.contains(&name)
+        || name.ends_with("__normalized")
 }
 
 impl fmt::Display for Field {
@@ -263,5 +420,25 @@ mod tests {
                 "hold"
             ]
         );
+    }
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_enum() {
+        for (i, spec) in FIELDS.iter().enumerate() {
+            assert_eq!(spec.field as usize, i, "{:?}", spec.field);
+        }
+    }
+
+    #[test]
+    fn column_names_are_unique() {
+        let columns = canonical_columns();
+        let mut names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before);
+        for name in names {
+            assert!(!is_reserved_column(name), "{name} is also a plan column");
+        }
     }
 }

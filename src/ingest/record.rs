@@ -17,7 +17,7 @@ use crate::text::{column_letters, normalize, normalize_cow};
 use super::cell::{Cell, Row};
 use super::header::Header;
 use super::sheet::{ColumnTarget, SheetContext};
-use super::table::RowRecord;
+use super::table::{FieldValue, RowRecord};
 use super::values::{parse_boolean, parse_count, parse_date};
 use crate::vocabulary::words::{
     DateValue, parse_action, parse_marking, parse_medium, parse_period, parse_retention,
@@ -186,10 +186,7 @@ impl RecordReader {
         row: Row<'_>,
         problems: &mut Vec<Problem>,
     ) -> RowRecord {
-        let mut rec = RowRecord {
-            source_row: row.index + 1,
-            ..RowRecord::default()
-        };
+        let mut rec = RowRecord::new(row.index + 1);
         let mut cells: Vec<FieldCell<'_>> = Vec::with_capacity(row.cells.len());
         let mut dittos: Vec<(Field, u32, String)> = Vec::new();
         for (col, cell) in row.cells {
@@ -260,7 +257,7 @@ impl RecordReader {
         }
         self.apply_blanks(&mut rec, &cells, &failed, ctx.vocab);
         check_periods(&mut rec, &cells, &mut findings);
-        if rec.doc_id.is_none() && rec.title.is_none() {
+        if rec.text(Field::DocId).is_none() && rec.text(Field::Title).is_none() {
             rec.reject_reason =
                 Some("neither doc_id nor title: the row cannot be identified".into());
         }
@@ -407,19 +404,19 @@ impl RecordReader {
     ) {
         let blank = |f: Field| !cells.iter().any(|c| c.field == f);
         if blank(Field::Classification) && !failed.contains(&Field::Classification) {
-            rec.level = match self.no_classification_column {
+            rec.set_level(match self.no_classification_column {
                 Some(assumed) => assumed,
                 None => vocab.level(""),
-            };
+            });
         }
         if blank(Field::Medium) && !failed.contains(&Field::Medium) {
-            rec.medium_class = self.no_medium_column.or_else(|| vocab.medium(""));
+            rec.set_medium_class(self.no_medium_column.or_else(|| vocab.medium("")));
         }
         if blank(Field::Status) && !failed.contains(&Field::Status) {
-            rec.status_code = vocab.status("");
+            rec.set_status(vocab.status(""));
         }
         if blank(Field::Copies) && !failed.contains(&Field::Copies) {
-            rec.copies = Some(1);
+            rec.set_count(Field::Copies, Some(1));
         }
     }
 }
@@ -494,7 +491,7 @@ fn read_text_field(
 /// a marking with another, or a period without a classified level (a blank
 /// or 公开 密级 with 保密期限 10年). Either sends the row to REVIEW.
 fn check_periods(rec: &mut RowRecord, cells: &[FieldCell<'_>], findings: &mut RowFindings<'_, '_>) {
-    let Some(column) = rec.column_period else {
+    let Some(column) = rec.column_period() else {
         return;
     };
     let cells_of = |f: Field| -> Vec<(u32, &str)> {
@@ -506,7 +503,7 @@ fn check_periods(rec: &mut RowRecord, cells: &[FieldCell<'_>], findings: &mut Ro
     };
     let mut at = cells_of(Field::Classification);
     at.extend(cells_of(Field::SecrecyPeriod));
-    match (rec.period, rec.level) {
+    match (rec.period(), rec.level()) {
         (Some(marked), _) if marked != column => findings.problem(
             rec,
             Field::SecrecyPeriod,
@@ -524,66 +521,37 @@ fn check_periods(rec: &mut RowRecord, cells: &[FieldCell<'_>], findings: &mut Ro
                 ProblemKind::Conflict,
                 Severity::Review,
             );
-            rec.period = Some(column);
+            rec.set_period(Some(column));
         }
-        (None, _) => rec.period = Some(column),
+        (None, _) => rec.set_period(Some(column)),
         _ => {}
     }
 }
 
-/// Keeps the text of a coded field as written.
+/// Keeps the text of a field as written.
 fn set_raw(rec: &mut RowRecord, field: Field, raw: &str) {
-    let slot = match field {
-        Field::DocId => &mut rec.doc_id,
-        Field::Title => &mut rec.title,
-        Field::Issuer => &mut rec.issuer,
-        Field::Department => &mut rec.department,
-        Field::Holder => &mut rec.holder,
-        Field::Category => &mut rec.category,
-        Field::ReturnTo => &mut rec.return_to,
-        Field::Notes => &mut rec.notes,
-        Field::Classification => &mut rec.classification,
-        Field::SecrecyPeriod => &mut rec.secrecy_period,
-        Field::Medium => &mut rec.medium,
-        Field::Retention => &mut rec.retention,
-        Field::Status => &mut rec.status,
-        Field::Action => &mut rec.action,
-        _ => return,
-    };
-    *slot = Some(raw.to_string());
+    rec.set_text(field, Some(raw.to_string()));
 }
 
-/// Stores a typed value in its place.
+/// Stores a typed value in its field.
 fn set_value(rec: &mut RowRecord, field: Field, value: Value) {
     match value {
         Value::Text => {}
-        Value::Date(d) => {
-            let (slot, precision) = match field {
-                Field::DocDate => (&mut rec.doc_date, &mut rec.doc_date_precision),
-                Field::ReceivedDate => (&mut rec.received_date, &mut rec.received_date_precision),
-                _ => (&mut rec.out_date, &mut rec.out_date_precision),
-            };
-            *slot = Some(d.date);
-            *precision = d.precision;
-        }
-        Value::Count(n) => match field {
-            Field::Copies => rec.copies = Some(n),
-            Field::CopiesOnHand => rec.copies_on_hand = Some(n),
-            _ => rec.pages = Some(n),
-        },
+        Value::Date(d) => rec.set_date(field, Some(d.date), d.precision),
+        Value::Count(n) => rec.set_count(field, Some(n)),
         Value::Marking(m) => {
-            rec.level = Some(m.level);
-            rec.period = m.period;
+            rec.set_level(Some(m.level));
+            rec.set_period(m.period);
         }
-        Value::Period(p) => rec.column_period = Some(p),
-        Value::Medium(m) => rec.medium_class = Some(m),
-        Value::Retention(r) => rec.retention_value = Some(r),
-        Value::Bool(b) => match field {
-            Field::PreservationValue => rec.preservation_value = Some(b),
-            Field::ReturnRequired => rec.return_required = Some(b),
-            _ => rec.hold = Some(b),
-        },
-        Value::Status(s) => rec.status_code = Some(s),
-        Value::Action(a) => rec.action_code = Some(a),
+        Value::Period(p) => {
+            if let FieldValue::Period(_, slot) = rec.value_mut(field) {
+                *slot = Some(p);
+            }
+        }
+        Value::Medium(m) => rec.set_medium_class(Some(m)),
+        Value::Retention(r) => rec.set_retention(Some(r)),
+        Value::Bool(b) => rec.set_boolean(field, Some(b)),
+        Value::Status(s) => rec.set_status(Some(s)),
+        Value::Action(a) => rec.set_action(Some(a)),
     }
 }

@@ -1,16 +1,16 @@
 //! The canonical table: one row per data row of every register.
 //!
-//! Rows are appended field by field into polars column builders (contiguous
-//! Arrow buffers, not a `Vec<String>` per cell), so a million-row register
-//! costs little more than its text. Every later stage — the plan, the
-//! outputs — starts from the [`DataFrame`] this module finishes.
+//! A row is read into a [`RowRecord`]: one value per canonical field, of the
+//! shape its kind needs ([`FieldValue`]), laid out by the field table
+//! ([`crate::fields::FIELDS`]). Rows are appended into polars column
+//! builders (contiguous Arrow buffers, not a `Vec<String>` per cell), so a
+//! million-row register costs little more than its text. Every later
+//! stage — the plan, the outputs — starts from the [`DataFrame`] this
+//! module finishes.
 //!
-//! Columns, in order: `source_file`, `source_sheet`, `source_row`,
-//! `reject_reason`, the canonical fields (coded ones as the raw text plus
-//! their codes: `classification` + `classification_level`, `secrecy_months`,
-//! `secrecy_long`, `declassify_on`; `medium` + `medium_class`; `retention` +
-//! `retention_kind`, `retention_years`; `status` + `status_code`),
-//! `review_reasons`, `anomalies`, then every kept column, as text.
+//! Columns, in order: those of [`crate::fields::canonical_columns`] (the
+//! source, each field's text as written and what was read from it, the
+//! findings), then every kept column, as text.
 
 use std::collections::HashMap;
 
@@ -20,80 +20,121 @@ use polars::prelude::*;
 use crate::domain::{
     ActionTaken, DatePrecision, Level, MediumClass, Period, Retention, Status, epoch_days,
 };
+use crate::fields::{ColumnType, FIELDS, Field, FieldKind, canonical_columns};
+
+/// What one field of a row holds, by its kind: the text as written (for
+/// coded fields) and what was read from it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// Free text.
+    Text(Option<String>),
+    /// A date (the first day of a partial one) and how much was written.
+    Date(Option<NaiveDate>, DatePrecision),
+    /// A whole number.
+    Count(Option<i64>),
+    /// A marking as written, its level and its period (the marking's, else
+    /// the period column's).
+    Marking(Option<String>, Option<Level>, Option<Period>),
+    /// A confidentiality period as written, and read.
+    Period(Option<String>, Option<Period>),
+    /// A carrier as written, and its class.
+    Medium(Option<String>, Option<MediumClass>),
+    /// A retention as written, and read.
+    Retention(Option<String>, Option<Retention>),
+    /// Yes or no.
+    Boolean(Option<bool>),
+    /// A status as written, and read.
+    Status(Option<String>, Option<Status>),
+    /// An action as written, and read.
+    Action(Option<String>, Option<ActionTaken>),
+}
+
+impl FieldValue {
+    /// An empty value of a kind.
+    pub fn empty(kind: FieldKind) -> FieldValue {
+        match kind {
+            FieldKind::Text => FieldValue::Text(None),
+            FieldKind::Date => FieldValue::Date(None, DatePrecision::Day),
+            FieldKind::Count => FieldValue::Count(None),
+            FieldKind::Classification => FieldValue::Marking(None, None, None),
+            FieldKind::Period => FieldValue::Period(None, None),
+            FieldKind::Medium => FieldValue::Medium(None, None),
+            FieldKind::Retention => FieldValue::Retention(None, None),
+            FieldKind::Boolean => FieldValue::Boolean(None),
+            FieldKind::Status => FieldValue::Status(None, None),
+            FieldKind::Action => FieldValue::Action(None, None),
+        }
+    }
+
+    /// The text as written, for the kinds that keep it.
+    fn raw_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            FieldValue::Text(r)
+            | FieldValue::Marking(r, _, _)
+            | FieldValue::Period(r, _)
+            | FieldValue::Medium(r, _)
+            | FieldValue::Retention(r, _)
+            | FieldValue::Status(r, _)
+            | FieldValue::Action(r, _) => Some(r),
+            FieldValue::Date(..) | FieldValue::Count(_) | FieldValue::Boolean(_) => None,
+        }
+    }
+
+    /// Appends the value's columns (in [`FieldKind::columns`] order) to
+    /// `builders`; returns how many it filled.
+    fn append(&self, builders: &mut [Builder]) -> usize {
+        let mut b = builders.iter_mut();
+        let mut next = || b.next().expect("a builder per column");
+        fn text(v: Option<&str>) -> Cell<'_> {
+            Cell::Text(v)
+        }
+        let cells: &[Cell<'_>] = match self {
+            FieldValue::Text(r) => &[text(r.as_deref())],
+            FieldValue::Date(d, p) => &[Cell::Date(*d), text(p.code())],
+            FieldValue::Count(n) => &[Cell::Int64(*n)],
+            FieldValue::Boolean(b) => &[Cell::Bool(*b)],
+            FieldValue::Marking(r, level, period) => &[
+                text(r.as_deref()),
+                text(level.map(Level::code)),
+                Cell::Int32(match period {
+                    Some(Period::Months(m)) => Some(*m as i32),
+                    _ => None,
+                }),
+                Cell::Bool(Some(matches!(period, Some(Period::Long)))),
+                Cell::Date(match period {
+                    Some(Period::Until(d)) => Some(*d),
+                    _ => None,
+                }),
+            ],
+            FieldValue::Period(r, _) => &[text(r.as_deref())],
+            FieldValue::Medium(r, m) => &[text(r.as_deref()), text(m.map(MediumClass::code))],
+            FieldValue::Retention(r, v) => &[
+                text(r.as_deref()),
+                text(v.map(Retention::kind_code)),
+                Cell::Int32(match v {
+                    Some(Retention::Years(y)) => Some(*y as i32),
+                    _ => None,
+                }),
+            ],
+            FieldValue::Status(r, s) => &[text(r.as_deref()), text(s.map(Status::code))],
+            FieldValue::Action(r, a) => &[text(r.as_deref()), text(a.map(ActionTaken::code))],
+        };
+        for cell in cells {
+            next().push(cell);
+        }
+        cells.len()
+    }
+}
 
 /// One data row, read and typed, ready to append.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RowRecord {
     /// 1-based row number in the sheet (line number in a CSV).
     pub source_row: u32,
     /// Why the row cannot be planned, if it cannot.
     pub reject_reason: Option<String>,
-    /// Plain text fields, by name.
-    pub doc_id: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Issuing body.
-    pub issuer: Option<String>,
-    /// Holding department.
-    pub department: Option<String>,
-    /// Holder.
-    pub holder: Option<String>,
-    /// Category.
-    pub category: Option<String>,
-    /// Classification as written.
-    pub classification: Option<String>,
-    /// Level read from it (blank → the policy's blank level).
-    pub level: Option<Level>,
-    /// Period read from the marking, else the secrecy_period column.
-    pub period: Option<Period>,
-    /// Period read from the secrecy_period column.
-    pub column_period: Option<Period>,
-    /// secrecy_period as written.
-    pub secrecy_period: Option<String>,
-    /// Medium as written.
-    pub medium: Option<String>,
-    /// Its DIN 66399 class.
-    pub medium_class: Option<MediumClass>,
-    /// Copies registered.
-    pub copies: Option<i64>,
-    /// Copies on hand.
-    pub copies_on_hand: Option<i64>,
-    /// Pages.
-    pub pages: Option<i64>,
-    /// Document date (the first day of a partial one).
-    pub doc_date: Option<NaiveDate>,
-    /// How much of it was written.
-    pub doc_date_precision: DatePrecision,
-    /// Received date.
-    pub received_date: Option<NaiveDate>,
-    /// How much of it was written.
-    pub received_date_precision: DatePrecision,
-    /// Retention as written.
-    pub retention: Option<String>,
-    /// Retention read.
-    pub retention_value: Option<Retention>,
-    /// Has lasting value.
-    pub preservation_value: Option<bool>,
-    /// Must be returned.
-    pub return_required: Option<bool>,
-    /// Return destination.
-    pub return_to: Option<String>,
-    /// Status as written.
-    pub status: Option<String>,
-    /// Status read.
-    pub status_code: Option<Status>,
-    /// Date lent or sent round.
-    pub out_date: Option<NaiveDate>,
-    /// How much of it was written.
-    pub out_date_precision: DatePrecision,
-    /// Hold.
-    pub hold: Option<bool>,
-    /// Remarks.
-    pub notes: Option<String>,
-    /// Action taken, as written.
-    pub action: Option<String>,
-    /// Action taken, read.
-    pub action_code: Option<ActionTaken>,
+    /// One value per field, in [`FIELDS`] order.
+    values: Vec<FieldValue>,
     /// Decision-field problems, one sentence each.
     pub review_reasons: Vec<String>,
     /// Anomaly codes found while reading (DATE_PARTIAL, INVALID_VALUE).
@@ -102,41 +143,252 @@ pub struct RowRecord {
     pub kept: Vec<(String, String)>,
 }
 
-macro_rules! builders {
-    ($( $name:ident : $builder:ty ),* $(,)?) => {
-        struct Builders { $( $name: $builder, )* }
-        impl Builders {
-            fn new(capacity: usize) -> Self {
-                Builders { $( $name: <$builder>::new(stringify!($name).into(), capacity), )* }
-            }
+impl Default for RowRecord {
+    fn default() -> Self {
+        RowRecord {
+            source_row: 0,
+            reject_reason: None,
+            values: FIELDS.iter().map(|s| FieldValue::empty(s.kind)).collect(),
+            review_reasons: Vec::new(),
+            anomalies: Vec::new(),
+            kept: Vec::new(),
         }
-    };
+    }
 }
 
-type Str = StringChunkedBuilder;
-type I64 = PrimitiveChunkedBuilder<Int64Type>;
-type I32 = PrimitiveChunkedBuilder<Int32Type>;
-type U32 = PrimitiveChunkedBuilder<UInt32Type>;
-type Bool = BooleanChunkedBuilder;
+impl RowRecord {
+    /// An empty record of a row.
+    pub fn new(source_row: u32) -> RowRecord {
+        RowRecord {
+            source_row,
+            ..RowRecord::default()
+        }
+    }
 
-builders! {
-    source_file: Str, source_sheet: Str, source_row: U32, reject_reason: Str,
-    doc_id: Str, title: Str, issuer: Str, department: Str, holder: Str, category: Str,
-    classification: Str, classification_level: Str, secrecy_months: I32, secrecy_long: Bool,
-    declassify_on: I32, secrecy_period: Str,
-    medium: Str, medium_class: Str,
-    copies: I64, copies_on_hand: I64, pages: I64,
-    doc_date: I32, doc_date_precision: Str, received_date: I32, received_date_precision: Str,
-    retention: Str, retention_kind: Str, retention_years: I32,
-    preservation_value: Bool, return_required: Bool, return_to: Str,
-    status: Str, status_code: Str, out_date: I32, out_date_precision: Str, hold: Bool, notes: Str,
-    action: Str, action_code: Str,
-    review_reasons: Str, anomalies: Str,
+    /// A field's value.
+    pub fn value(&self, field: Field) -> &FieldValue {
+        &self.values[field as usize]
+    }
+
+    /// A field's value, to change.
+    pub fn value_mut(&mut self, field: Field) -> &mut FieldValue {
+        &mut self.values[field as usize]
+    }
+
+    /// A field's text as written (a text field's value).
+    pub fn text(&self, field: Field) -> Option<&str> {
+        match self.value(field) {
+            FieldValue::Text(r)
+            | FieldValue::Marking(r, _, _)
+            | FieldValue::Period(r, _)
+            | FieldValue::Medium(r, _)
+            | FieldValue::Retention(r, _)
+            | FieldValue::Status(r, _)
+            | FieldValue::Action(r, _) => r.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Sets a field's text as written (a text field's value); ignored for
+    /// kinds without text.
+    pub fn set_text(&mut self, field: Field, text: Option<String>) {
+        if let Some(slot) = self.value_mut(field).raw_mut() {
+            *slot = text;
+        }
+    }
+
+    /// A date field's date.
+    pub fn date(&self, field: Field) -> Option<NaiveDate> {
+        match self.value(field) {
+            FieldValue::Date(d, _) => *d,
+            _ => None,
+        }
+    }
+
+    /// Sets a date field.
+    pub fn set_date(&mut self, field: Field, date: Option<NaiveDate>, precision: DatePrecision) {
+        if let FieldValue::Date(d, p) = self.value_mut(field) {
+            *d = date;
+            *p = precision;
+        }
+    }
+
+    /// A count field's number.
+    pub fn count(&self, field: Field) -> Option<i64> {
+        match self.value(field) {
+            FieldValue::Count(n) => *n,
+            _ => None,
+        }
+    }
+
+    /// Sets a count field.
+    pub fn set_count(&mut self, field: Field, n: Option<i64>) {
+        if let FieldValue::Count(v) = self.value_mut(field) {
+            *v = n;
+        }
+    }
+
+    /// A yes/no field's value.
+    pub fn boolean(&self, field: Field) -> Option<bool> {
+        match self.value(field) {
+            FieldValue::Boolean(b) => *b,
+            _ => None,
+        }
+    }
+
+    /// Sets a yes/no field.
+    pub fn set_boolean(&mut self, field: Field, b: Option<bool>) {
+        if let FieldValue::Boolean(v) = self.value_mut(field) {
+            *v = b;
+        }
+    }
+
+    /// The classification level read.
+    pub fn level(&self) -> Option<Level> {
+        match self.value(Field::Classification) {
+            FieldValue::Marking(_, l, _) => *l,
+            _ => None,
+        }
+    }
+
+    /// Sets the classification level.
+    pub fn set_level(&mut self, level: Option<Level>) {
+        if let FieldValue::Marking(_, l, _) = self.value_mut(Field::Classification) {
+            *l = level;
+        }
+    }
+
+    /// The confidentiality period that applies: the marking's, else the
+    /// period column's.
+    pub fn period(&self) -> Option<Period> {
+        match self.value(Field::Classification) {
+            FieldValue::Marking(_, _, p) => *p,
+            _ => None,
+        }
+    }
+
+    /// Sets the confidentiality period that applies.
+    pub fn set_period(&mut self, period: Option<Period>) {
+        if let FieldValue::Marking(_, _, p) = self.value_mut(Field::Classification) {
+            *p = period;
+        }
+    }
+
+    /// The period read from the period column.
+    pub fn column_period(&self) -> Option<Period> {
+        match self.value(Field::SecrecyPeriod) {
+            FieldValue::Period(_, p) => *p,
+            _ => None,
+        }
+    }
+
+    /// The carrier's class.
+    pub fn medium_class(&self) -> Option<MediumClass> {
+        match self.value(Field::Medium) {
+            FieldValue::Medium(_, m) => *m,
+            _ => None,
+        }
+    }
+
+    /// Sets the carrier's class.
+    pub fn set_medium_class(&mut self, class: Option<MediumClass>) {
+        if let FieldValue::Medium(_, m) = self.value_mut(Field::Medium) {
+            *m = class;
+        }
+    }
+
+    /// Sets the retention read.
+    pub fn set_retention(&mut self, retention: Option<Retention>) {
+        if let FieldValue::Retention(_, r) = self.value_mut(Field::Retention) {
+            *r = retention;
+        }
+    }
+
+    /// The status read.
+    pub fn status(&self) -> Option<Status> {
+        match self.value(Field::Status) {
+            FieldValue::Status(_, s) => *s,
+            _ => None,
+        }
+    }
+
+    /// Sets the status read.
+    pub fn set_status(&mut self, status: Option<Status>) {
+        if let FieldValue::Status(_, s) = self.value_mut(Field::Status) {
+            *s = status;
+        }
+    }
+
+    /// Sets the action read.
+    pub fn set_action(&mut self, action: Option<ActionTaken>) {
+        if let FieldValue::Action(_, a) = self.value_mut(Field::Action) {
+            *a = action;
+        }
+    }
+}
+
+/// A value for one column.
+enum Cell<'v> {
+    Text(Option<&'v str>),
+    Date(Option<NaiveDate>),
+    Int64(Option<i64>),
+    Int32(Option<i32>),
+    UInt32(Option<u32>),
+    Bool(Option<bool>),
+}
+
+/// A column builder of one of the canonical table's column types.
+enum Builder {
+    Text(StringChunkedBuilder),
+    Date(PrimitiveChunkedBuilder<Int32Type>),
+    Int64(PrimitiveChunkedBuilder<Int64Type>),
+    Int32(PrimitiveChunkedBuilder<Int32Type>),
+    UInt32(PrimitiveChunkedBuilder<UInt32Type>),
+    Bool(BooleanChunkedBuilder),
+}
+
+impl Builder {
+    fn new(name: &str, t: ColumnType, capacity: usize) -> Builder {
+        let name = name.into();
+        match t {
+            ColumnType::Text | ColumnType::Code(_) => {
+                Builder::Text(StringChunkedBuilder::new(name, capacity))
+            }
+            ColumnType::Date => Builder::Date(PrimitiveChunkedBuilder::new(name, capacity)),
+            ColumnType::Int64 => Builder::Int64(PrimitiveChunkedBuilder::new(name, capacity)),
+            ColumnType::Int32 => Builder::Int32(PrimitiveChunkedBuilder::new(name, capacity)),
+            ColumnType::UInt32 => Builder::UInt32(PrimitiveChunkedBuilder::new(name, capacity)),
+            ColumnType::Bool => Builder::Bool(BooleanChunkedBuilder::new(name, capacity)),
+        }
+    }
+
+    fn push(&mut self, cell: &Cell<'_>) {
+        match (self, cell) {
+            (Builder::Text(b), Cell::Text(v)) => b.append_option(*v),
+            (Builder::Date(b), Cell::Date(v)) => b.append_option(v.map(epoch_days)),
+            (Builder::Int64(b), Cell::Int64(v)) => b.append_option(*v),
+            (Builder::Int32(b), Cell::Int32(v)) => b.append_option(*v),
+            (Builder::UInt32(b), Cell::UInt32(v)) => b.append_option(*v),
+            (Builder::Bool(b), Cell::Bool(v)) => b.append_option(*v),
+            _ => unreachable!("the field table and the values agree (a test checks)"),
+        }
+    }
+
+    fn finish(self) -> PolarsResult<Column> {
+        Ok(match self {
+            Builder::Text(b) => b.finish().into_column(),
+            Builder::Date(b) => b.finish().into_series().cast(&DataType::Date)?.into(),
+            Builder::Int64(b) => b.finish().into_column(),
+            Builder::Int32(b) => b.finish().into_column(),
+            Builder::UInt32(b) => b.finish().into_column(),
+            Builder::Bool(b) => b.finish().into_column(),
+        })
+    }
 }
 
 /// Appends rows to the canonical table.
 pub struct TableBuilder {
-    b: Builders,
+    builders: Vec<Builder>,
     kept: Vec<(String, Vec<Option<String>>)>,
     kept_index: HashMap<String, usize>,
     len: usize,
@@ -152,7 +404,10 @@ impl TableBuilder {
     /// An empty table.
     pub fn new() -> Self {
         TableBuilder {
-            b: Builders::new(1024),
+            builders: canonical_columns()
+                .iter()
+                .map(|(name, t)| Builder::new(name, *t, 1024))
+                .collect(),
             kept: Vec::new(),
             kept_index: HashMap::new(),
             len: 0,
@@ -171,79 +426,29 @@ impl TableBuilder {
 
     /// Appends one row read from `file`, `sheet`.
     pub fn push(&mut self, file: &str, sheet: &str, row: RowRecord) {
-        let b = &mut self.b;
-        b.source_file.append_value(file);
-        b.source_sheet.append_value(sheet);
-        b.source_row.append_value(row.source_row);
-        b.reject_reason.append_option(row.reject_reason);
-        b.doc_id.append_option(row.doc_id);
-        b.title.append_option(row.title);
-        b.issuer.append_option(row.issuer);
-        b.department.append_option(row.department);
-        b.holder.append_option(row.holder);
-        b.category.append_option(row.category);
-        b.classification.append_option(row.classification);
-        b.classification_level
-            .append_option(row.level.map(Level::code));
-        b.secrecy_months.append_option(match row.period {
-            Some(Period::Months(m)) => Some(m as i32),
-            _ => None,
-        });
-        b.secrecy_long
-            .append_value(matches!(row.period, Some(Period::Long)));
-        b.declassify_on.append_option(match row.period {
-            Some(Period::Until(d)) => Some(epoch_days(d)),
-            _ => None,
-        });
-        b.secrecy_period.append_option(row.secrecy_period);
-        b.medium.append_option(row.medium);
-        b.medium_class
-            .append_option(row.medium_class.map(MediumClass::code));
-        b.copies.append_option(row.copies);
-        b.copies_on_hand.append_option(row.copies_on_hand);
-        b.pages.append_option(row.pages);
-        b.doc_date.append_option(row.doc_date.map(epoch_days));
-        b.doc_date_precision
-            .append_option(row.doc_date_precision.code());
-        b.received_date
-            .append_option(row.received_date.map(epoch_days));
-        b.received_date_precision
-            .append_option(row.received_date_precision.code());
-        b.retention.append_option(row.retention);
-        b.retention_kind
-            .append_option(row.retention_value.map(Retention::kind_code));
-        b.retention_years.append_option(match row.retention_value {
-            Some(Retention::Years(y)) => Some(y as i32),
-            _ => None,
-        });
-        b.preservation_value.append_option(row.preservation_value);
-        b.return_required.append_option(row.return_required);
-        b.return_to.append_option(row.return_to);
-        b.status.append_option(row.status);
-        b.status_code
-            .append_option(row.status_code.map(Status::code));
-        b.out_date.append_option(row.out_date.map(epoch_days));
-        b.out_date_precision
-            .append_option(row.out_date_precision.code());
-        b.hold.append_option(row.hold);
-        b.notes.append_option(row.notes);
-        b.action.append_option(row.action);
-        b.action_code
-            .append_option(row.action_code.map(ActionTaken::code));
-        if row.review_reasons.is_empty() {
-            b.review_reasons.append_null();
-        } else {
-            b.review_reasons.append_value(row.review_reasons.join("; "));
+        let b = &mut self.builders;
+        b[0].push(&Cell::Text(Some(file)));
+        b[1].push(&Cell::Text(Some(sheet)));
+        b[2].push(&Cell::UInt32(Some(row.source_row)));
+        b[3].push(&Cell::Text(row.reject_reason.as_deref()));
+        let mut at = 4;
+        for value in &row.values {
+            at += value.append(&mut b[at..]);
         }
-        if row.anomalies.is_empty() {
-            b.anomalies.append_null();
-        } else {
-            let mut codes = row.anomalies;
+        let reasons = (!row.review_reasons.is_empty()).then(|| row.review_reasons.join("; "));
+        b[at].push(&Cell::Text(reasons.as_deref()));
+        let anomalies = (!row.anomalies.is_empty()).then(|| {
+            let mut codes = row.anomalies.clone();
             codes.sort_unstable();
             codes.dedup();
-            b.anomalies.append_value(codes.join(";"));
-        }
-        for (name, value) in row.kept {
+            codes.join(";")
+        });
+        b[at + 1].push(&Cell::Text(anomalies.as_deref()));
+        self.push_kept(row.kept);
+    }
+
+    fn push_kept(&mut self, kept: Vec<(String, String)>) {
+        for (name, value) in kept {
             let idx = match self.kept_index.get(&name) {
                 Some(i) => *i,
                 None => {
@@ -268,53 +473,11 @@ impl TableBuilder {
 
     /// Finishes the table.
     pub fn finish(self) -> PolarsResult<DataFrame> {
-        let b = self.b;
-        let date = |builder: I32| -> PolarsResult<Column> {
-            Ok(builder.finish().into_series().cast(&DataType::Date)?.into())
-        };
-        let mut columns: Vec<Column> = vec![
-            b.source_file.finish().into_column(),
-            b.source_sheet.finish().into_column(),
-            b.source_row.finish().into_column(),
-            b.reject_reason.finish().into_column(),
-            b.doc_id.finish().into_column(),
-            b.title.finish().into_column(),
-            b.issuer.finish().into_column(),
-            b.department.finish().into_column(),
-            b.holder.finish().into_column(),
-            b.category.finish().into_column(),
-            b.classification.finish().into_column(),
-            b.classification_level.finish().into_column(),
-            b.secrecy_months.finish().into_column(),
-            b.secrecy_long.finish().into_column(),
-            date(b.declassify_on)?,
-            b.secrecy_period.finish().into_column(),
-            b.medium.finish().into_column(),
-            b.medium_class.finish().into_column(),
-            b.copies.finish().into_column(),
-            b.copies_on_hand.finish().into_column(),
-            b.pages.finish().into_column(),
-            date(b.doc_date)?,
-            b.doc_date_precision.finish().into_column(),
-            date(b.received_date)?,
-            b.received_date_precision.finish().into_column(),
-            b.retention.finish().into_column(),
-            b.retention_kind.finish().into_column(),
-            b.retention_years.finish().into_column(),
-            b.preservation_value.finish().into_column(),
-            b.return_required.finish().into_column(),
-            b.return_to.finish().into_column(),
-            b.status.finish().into_column(),
-            b.status_code.finish().into_column(),
-            date(b.out_date)?,
-            b.out_date_precision.finish().into_column(),
-            b.hold.finish().into_column(),
-            b.notes.finish().into_column(),
-            b.action.finish().into_column(),
-            b.action_code.finish().into_column(),
-            b.review_reasons.finish().into_column(),
-            b.anomalies.finish().into_column(),
-        ];
+        let mut columns = self
+            .builders
+            .into_iter()
+            .map(Builder::finish)
+            .collect::<PolarsResult<Vec<Column>>>()?;
         for (name, values) in self.kept {
             // A kept header that happens to spell a canonical column's name
             // must not replace it.
@@ -330,7 +493,6 @@ impl TableBuilder {
         DataFrame::new(self.len, columns)
     }
 }
-
 /// Stacks per-file tables into one, in order, adding every kept column that
 /// some file lacks as an all-null text column.
 pub fn concat_tables(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
@@ -364,4 +526,44 @@ pub fn concat_tables(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     };
     out.rechunk_mut();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field table, the record and the table's schema agree: every
+    /// column of `canonical_columns` is made, in order, with its type.
+    #[test]
+    fn the_table_is_laid_out_by_the_field_table() {
+        let mut t = TableBuilder::new();
+        let mut r = RowRecord::new(2);
+        r.set_text(Field::DocId, Some("D-1".into()));
+        t.push("f.xlsx", "s", r);
+        let df = t.finish().unwrap();
+        let want = canonical_columns();
+        assert_eq!(df.width(), want.len());
+        for (column, (name, t)) in df.columns().iter().zip(&want) {
+            assert_eq!(column.name().as_str(), name);
+            let dtype = match t {
+                ColumnType::Text | ColumnType::Code(_) => DataType::String,
+                ColumnType::Date => DataType::Date,
+                ColumnType::Int64 => DataType::Int64,
+                ColumnType::Int32 => DataType::Int32,
+                ColumnType::UInt32 => DataType::UInt32,
+                ColumnType::Bool => DataType::Boolean,
+            };
+            assert_eq!(column.dtype(), &dtype, "{name}");
+        }
+        // Each kind fills as many columns as it declares.
+        for spec in FIELDS {
+            let columns = spec.kind.columns(spec.key);
+            let mut builders: Vec<Builder> = columns
+                .iter()
+                .map(|(n, t)| Builder::new(n, *t, 1))
+                .collect();
+            let filled = FieldValue::empty(spec.kind).append(&mut builders);
+            assert_eq!(filled, columns.len(), "{:?}", spec.field);
+        }
+    }
 }

@@ -196,83 +196,45 @@ pub enum FieldType {
 }
 
 /// The fields a rule may test, with their types, and the codes of coded
-/// fields. The plan provides every one of these columns (a test pins it).
+/// fields: every column of the canonical table that holds a field (from the
+/// field table, [`crate::fields::FIELDS`]) and every column the plan derives
+/// for conditions ([`crate::fields::DERIVED_COLUMNS`]). The plan provides
+/// every one of these columns (a test pins it).
 pub fn rule_fields() -> (
-    BTreeMap<&'static str, FieldType>,
-    BTreeMap<&'static str, BTreeSet<String>>,
+    BTreeMap<String, FieldType>,
+    BTreeMap<String, BTreeSet<String>>,
 ) {
-    use FieldType::{Boolean, Other, Text};
-    let fields = BTreeMap::from([
-        ("doc_id", Text),
-        ("title", Text),
-        ("issuer", Text),
-        ("department", Text),
-        ("holder", Text),
-        ("category", Text),
-        ("classification", Text),
-        ("classification_level", Text),
-        ("secrecy_period", Text),
-        ("medium", Text),
-        ("medium_class", Text),
-        ("retention", Text),
-        ("retention_kind", Text),
-        ("status", Text),
-        ("status_code", Text),
-        ("return_to", Text),
-        ("notes", Text),
-        ("review_reasons", Text),
-        ("action", Text),
-        ("action_code", Text),
-        ("retention_resolved", Text),
-        ("effective_classification", Text),
-        ("destination", Text),
-        ("preservation_value", Boolean),
-        ("return_required", Boolean),
-        ("hold", Boolean),
-        ("secrecy_long", Boolean),
-        ("retention_expired", Boolean),
-        ("has_decision_error", Boolean),
-        ("issued_by_office", Boolean),
-        ("copies", Other),
-        ("copies_on_hand", Other),
-        ("pages", Other),
-        ("doc_date", Other),
-        ("received_date", Other),
-        ("out_date", Other),
-        ("declassify_on", Other),
-        ("secrecy_months", Other),
-        ("retention_years", Other),
-    ]);
-    let set = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
-    let levels = set(&[
-        "TOP_SECRET",
-        "SECRET",
-        "CONFIDENTIAL",
-        "INTERNAL",
-        "UNCLASSIFIED",
-    ]);
-    let retention = set(&["PERMANENT", "YEARS", "NOT_ARCHIVED"]);
-    let codes = BTreeMap::from([
-        ("classification_level", levels.clone()),
-        ("effective_classification", levels),
-        ("medium_class", set(&["P", "F", "O", "T", "H", "E"])),
-        ("retention_kind", retention.clone()),
-        ("retention_resolved", retention),
-        ("action_code", set(&["ACTED", "FOR_INFORMATION"])),
-        (
-            "status_code",
-            set(&[
-                "ON_HAND",
-                "ON_LOAN",
-                "CIRCULATING",
-                "ARCHIVED",
-                "RETURNED",
-                "DESTROYED",
-                "KEPT",
-                "HOLD",
-            ]),
-        ),
-    ]);
+    use crate::fields::{ColumnType, DERIVED_COLUMNS, FIELDS, FINDINGS_COLUMNS, RuleUse};
+    let mut columns: Vec<(String, ColumnType)> = FIELDS
+        .iter()
+        .flat_map(|s| s.kind.columns(s.key))
+        .collect();
+    columns.push((FINDINGS_COLUMNS[0].to_string(), ColumnType::Text));
+    columns.extend(
+        DERIVED_COLUMNS
+            .iter()
+            .filter(|(_, _, u)| *u == RuleUse::Condition)
+            .map(|(n, t, _)| (n.to_string(), *t)),
+    );
+    let mut fields = BTreeMap::new();
+    let mut codes = BTreeMap::new();
+    for (name, t) in columns {
+        let kind = match t {
+            ColumnType::Text => FieldType::Text,
+            ColumnType::Code(set) => {
+                codes.insert(
+                    name.clone(),
+                    set.codes().into_iter().map(str::to_string).collect(),
+                );
+                FieldType::Text
+            }
+            ColumnType::Bool => FieldType::Boolean,
+            ColumnType::Date | ColumnType::Int64 | ColumnType::Int32 | ColumnType::UInt32 => {
+                FieldType::Other
+            }
+        };
+        fields.insert(name, kind);
+    }
     (fields, codes)
 }
 
@@ -302,8 +264,8 @@ pub struct CheckedRule {
 pub fn check_rules(
     rules: &[Rule],
     lists: &BTreeMap<String, Vec<String>>,
-    fields: &BTreeMap<&str, FieldType>,
-    codes: &BTreeMap<&str, BTreeSet<String>>,
+    fields: &BTreeMap<String, FieldType>,
+    codes: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(Vec<CheckedRule>, Vec<String>), String> {
     let mut checked = Vec::new();
     let mut warnings = Vec::new();
@@ -372,7 +334,7 @@ pub fn check_rules(
             }
             for template in [&case.reason.zh, &case.reason.en] {
                 for name in Template::parse(template).fields() {
-                    if !fields.contains_key(name) && !REASON_ONLY_FIELDS.contains(&name) {
+                    if !fields.contains_key(name) && !reason_only(name) {
                         return Err(format!("{at}.reason: unknown field {{{name}}}"));
                     }
                 }
@@ -437,14 +399,12 @@ impl Template {
     }
 }
 
-/// Fields a reason may show besides those a rule may test.
-pub const REASON_ONLY_FIELDS: [&str; 5] = [
-    "retention_resolved_text",
-    "retention_source",
-    "retention_expires_on",
-    "declassified_on",
-    "days_out",
-];
+/// Whether a reason may show a column that a rule may not test.
+fn reason_only(name: &str) -> bool {
+    crate::fields::DERIVED_COLUMNS
+        .iter()
+        .any(|(c, _, u)| *c == name && *u == crate::fields::RuleUse::ReasonOnly)
+}
 
 /// Why a conjunction of tests can hold for no row, if it cannot.
 fn never_matches(tests: &[(String, Test)]) -> Option<String> {
@@ -478,17 +438,17 @@ fn never_matches(tests: &[(String, Test)]) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn fields() -> BTreeMap<&'static str, FieldType> {
+    fn fields() -> BTreeMap<String, FieldType> {
         BTreeMap::from([
-            ("status_code", FieldType::Text),
-            ("hold", FieldType::Boolean),
-            ("copies", FieldType::Other),
+            ("status_code".to_string(), FieldType::Text),
+            ("hold".to_string(), FieldType::Boolean),
+            ("copies".to_string(), FieldType::Other),
         ])
     }
 
-    fn codes() -> BTreeMap<&'static str, BTreeSet<String>> {
+    fn codes() -> BTreeMap<String, BTreeSet<String>> {
         BTreeMap::from([(
-            "status_code",
+            "status_code".to_string(),
             ["ON_HAND", "HOLD"].iter().map(|s| s.to_string()).collect(),
         )])
     }
