@@ -305,3 +305,159 @@ impl DatePrecision {
         }
     }
 }
+
+/// What is decided for a holding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Disposition {
+    /// Frozen or under legal hold: nothing is done.
+    Hold,
+    /// A person must decide.
+    Review,
+    /// Already disposed of, or archived and not yet expired.
+    Done,
+    /// Out on loan or circulating: get it back first.
+    Recall,
+    /// Archived and past retention: appraise.
+    Appraise,
+    /// Return to the issuer.
+    Return,
+    /// Kept in use.
+    Keep,
+    /// Hand to the archive.
+    Archive,
+    /// Destroy by an approved method.
+    Destroy,
+    /// The row cannot be identified (not a rule's outcome).
+    Rejected,
+}
+
+impl Disposition {
+    /// Every disposition, in report order.
+    pub const ALL: [Disposition; 10] = [
+        Disposition::Destroy,
+        Disposition::Return,
+        Disposition::Archive,
+        Disposition::Appraise,
+        Disposition::Keep,
+        Disposition::Recall,
+        Disposition::Hold,
+        Disposition::Review,
+        Disposition::Done,
+        Disposition::Rejected,
+    ];
+
+    /// The code written to decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Disposition::Hold => "HOLD",
+            Disposition::Review => "REVIEW",
+            Disposition::Done => "DONE",
+            Disposition::Recall => "RECALL",
+            Disposition::Appraise => "APPRAISE",
+            Disposition::Return => "RETURN",
+            Disposition::Keep => "KEEP",
+            Disposition::Archive => "ARCHIVE",
+            Disposition::Destroy => "DESTROY",
+            Disposition::Rejected => "REJECTED",
+        }
+    }
+
+    /// Looks a disposition up by its code.
+    pub fn from_code(code: &str) -> Option<Disposition> {
+        Disposition::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// Where a DESTROY row is destroyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Site {
+    /// At a designated destruction facility.
+    Facility,
+    /// With approved equipment in the office.
+    InHouse,
+}
+
+impl Site {
+    /// Both sites, facility first (the order of destruction batches).
+    pub const ALL: [Site; 2] = [Site::Facility, Site::InHouse];
+
+    /// The code written to decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Site::InHouse => "IN_HOUSE",
+            Site::Facility => "FACILITY",
+        }
+    }
+
+    /// The site of a code.
+    pub fn from_code(code: &str) -> Option<Site> {
+        Site::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Something about a holding that must be seen to, whatever its
+/// disposition (SPEC §3: anomalies never change a disposition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Anomaly {
+    /// The same doc_id more than once across all inputs.
+    DuplicateId,
+    /// Fewer copies on hand than registered: to be reported at once.
+    LossSuspected,
+    /// Circulating or on loan longer than allowed.
+    Overdue,
+    /// Destroyed or returned, by the ledger, yet still registered.
+    Reappeared,
+    /// A return with no destination.
+    ReturnDestinationMissing,
+    /// Only a year or a month was written.
+    DatePartial,
+    /// Classified without a date: it cannot be declassified.
+    ClassifiedNoDate,
+    /// A value in a field that does not decide was not understood.
+    InvalidValue,
+}
+
+impl Anomaly {
+    /// Every anomaly, losses first (the order of the anomalies sheet).
+    pub const ALL: [Anomaly; 8] = [
+        Anomaly::LossSuspected,
+        Anomaly::Reappeared,
+        Anomaly::Overdue,
+        Anomaly::DuplicateId,
+        Anomaly::ReturnDestinationMissing,
+        Anomaly::DatePartial,
+        Anomaly::ClassifiedNoDate,
+        Anomaly::InvalidValue,
+    ];
+
+    /// The code written to decisions.csv.
+    pub fn code(self) -> &'static str {
+        match self {
+            Anomaly::DuplicateId => "DUPLICATE_ID",
+            Anomaly::LossSuspected => "LOSS_SUSPECTED",
+            Anomaly::Overdue => "OVERDUE",
+            Anomaly::Reappeared => "REAPPEARED",
+            Anomaly::ReturnDestinationMissing => "RETURN_DESTINATION_MISSING",
+            Anomaly::DatePartial => "DATE_PARTIAL",
+            Anomaly::ClassifiedNoDate => "CLASSIFIED_NO_DATE",
+            Anomaly::InvalidValue => "INVALID_VALUE",
+        }
+    }
+
+    /// The anomaly of a code.
+    pub fn from_code(code: &str) -> Option<Anomaly> {
+        Anomaly::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// How soon it must be seen to: losses at once (0), then holdings that
+    /// reappeared (1), then overdue ones (2), then the rest (3).
+    pub fn urgency(self) -> u8 {
+        match self {
+            Anomaly::LossSuspected => 0,
+            Anomaly::Reappeared => 1,
+            Anomaly::Overdue => 2,
+            _ => 3,
+        }
+    }
+}

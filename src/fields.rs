@@ -161,7 +161,10 @@ impl FieldKind {
         let own = |suffix: &str, t: ColumnType| (format!("{key}{suffix}"), t);
         match self {
             FieldKind::Text | FieldKind::Period => vec![own("", Text)],
-            FieldKind::Date => vec![own("", Date), own("_precision", Code(CodeSet::DatePrecision))],
+            FieldKind::Date => vec![
+                own("", Date),
+                own("_precision", Code(CodeSet::DatePrecision)),
+            ],
             FieldKind::Count => vec![own("", Int64)],
             FieldKind::Boolean => vec![own("", Bool)],
             FieldKind::Classification => vec![
@@ -222,10 +225,34 @@ pub const FIELDS: [FieldSpec; 23] = {
     [
         spec(Field::DocId, "doc_id", K::Text, false, None),
         spec(Field::Title, "title", K::Text, false, None),
-        spec(Field::Issuer, "issuer", K::Text, false, Some((8, "来文单位", "Issuer"))),
-        spec(Field::Department, "department", K::Text, false, Some((6, "部门", "Department"))),
-        spec(Field::Holder, "holder", K::Text, false, Some((7, "持有人", "Holder"))),
-        spec(Field::Category, "category", K::Text, false, Some((9, "类别", "Category"))),
+        spec(
+            Field::Issuer,
+            "issuer",
+            K::Text,
+            false,
+            Some((8, "来文单位", "Issuer")),
+        ),
+        spec(
+            Field::Department,
+            "department",
+            K::Text,
+            false,
+            Some((6, "部门", "Department")),
+        ),
+        spec(
+            Field::Holder,
+            "holder",
+            K::Text,
+            false,
+            Some((7, "持有人", "Holder")),
+        ),
+        spec(
+            Field::Category,
+            "category",
+            K::Text,
+            false,
+            Some((9, "类别", "Category")),
+        ),
         spec(
             Field::Classification,
             "classification",
@@ -233,27 +260,106 @@ pub const FIELDS: [FieldSpec; 23] = {
             true,
             Some((1, "密级（原标）", "Classification as marked")),
         ),
-        spec(Field::SecrecyPeriod, "secrecy_period", K::Period, false, None),
-        spec(Field::Medium, "medium", K::Medium, true, Some((2, "载体", "Medium"))),
-        spec(Field::Copies, "copies", K::Count, true, Some((3, "份数", "Copies"))),
-        spec(Field::CopiesOnHand, "copies_on_hand", K::Count, false, Some((4, "现存份数", "On hand"))),
-        spec(Field::Pages, "pages", K::Count, false, Some((5, "页数", "Pages"))),
-        spec(Field::DocDate, "doc_date", K::Date, false, Some((10, "成文日期", "Doc date"))),
-        spec(Field::ReceivedDate, "received_date", K::Date, false, Some((11, "收文日期", "Received"))),
-        spec(Field::Retention, "retention", K::Retention, true, Some((12, "保管期限", "Retention"))),
-        spec(Field::PreservationValue, "preservation_value", K::Boolean, true, None),
-        spec(Field::ReturnRequired, "return_required", K::Boolean, true, None),
+        spec(
+            Field::SecrecyPeriod,
+            "secrecy_period",
+            K::Period,
+            false,
+            None,
+        ),
+        spec(
+            Field::Medium,
+            "medium",
+            K::Medium,
+            true,
+            Some((2, "载体", "Medium")),
+        ),
+        spec(
+            Field::Copies,
+            "copies",
+            K::Count,
+            true,
+            Some((3, "份数", "Copies")),
+        ),
+        spec(
+            Field::CopiesOnHand,
+            "copies_on_hand",
+            K::Count,
+            false,
+            Some((4, "现存份数", "On hand")),
+        ),
+        spec(
+            Field::Pages,
+            "pages",
+            K::Count,
+            false,
+            Some((5, "页数", "Pages")),
+        ),
+        spec(
+            Field::DocDate,
+            "doc_date",
+            K::Date,
+            false,
+            Some((10, "成文日期", "Doc date")),
+        ),
+        spec(
+            Field::ReceivedDate,
+            "received_date",
+            K::Date,
+            false,
+            Some((11, "收文日期", "Received")),
+        ),
+        spec(
+            Field::Retention,
+            "retention",
+            K::Retention,
+            true,
+            Some((12, "保管期限", "Retention")),
+        ),
+        spec(
+            Field::PreservationValue,
+            "preservation_value",
+            K::Boolean,
+            true,
+            None,
+        ),
+        spec(
+            Field::ReturnRequired,
+            "return_required",
+            K::Boolean,
+            true,
+            None,
+        ),
         spec(Field::ReturnTo, "return_to", K::Text, false, None),
-        spec(Field::Status, "status", K::Status, true, Some((13, "状态", "Status"))),
-        spec(Field::OutDate, "out_date", K::Date, false, Some((14, "借出日期", "Out date"))),
+        spec(
+            Field::Status,
+            "status",
+            K::Status,
+            true,
+            Some((13, "状态", "Status")),
+        ),
+        spec(
+            Field::OutDate,
+            "out_date",
+            K::Date,
+            false,
+            Some((14, "借出日期", "Out date")),
+        ),
         spec(Field::Hold, "hold", K::Boolean, true, None),
-        spec(Field::Notes, "notes", K::Text, false, Some((15, "备注", "Notes"))),
+        spec(
+            Field::Notes,
+            "notes",
+            K::Text,
+            false,
+            Some((15, "备注", "Notes")),
+        ),
         spec(Field::Action, "action", K::Action, false, None),
     ]
 };
 
 /// Columns of the canonical table before the fields' columns.
-pub const SOURCE_COLUMNS: [&str; 4] = ["source_file", "source_sheet", "source_row", "reject_reason"];
+pub const SOURCE_COLUMNS: [&str; 4] =
+    ["source_file", "source_sheet", "source_row", "reject_reason"];
 
 /// Columns of the canonical table after the fields' columns.
 pub const FINDINGS_COLUMNS: [&str; 2] = ["review_reasons", "anomalies"];
@@ -346,7 +452,11 @@ pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse); 12] = {
     use ColumnType::{Bool, Code, Date, Int64, Text};
     use RuleUse::{Condition, Internal, ReasonOnly};
     [
-        ("retention_resolved", Code(CodeSet::RetentionKind), Condition),
+        (
+            "retention_resolved",
+            Code(CodeSet::RetentionKind),
+            Condition,
+        ),
         ("retention_resolved_text", Text, ReasonOnly),
         ("retention_source", Text, ReasonOnly),
         ("retention_expires_on", Date, ReasonOnly),

@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod fields;
 pub mod ingest;
+pub mod labels;
 pub mod lists;
 pub mod manifest;
 pub mod output;

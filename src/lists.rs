@@ -3,6 +3,10 @@
 //! (归档移交清单), the recall list (收回清单, overdue first) and the
 //! appraisal list (鉴定清单). Each is a printable workbook with a heading,
 //! numbered lines, totals and a signature block.
+//!
+//! A list is a `ListSpec` — which rows, which columns, who signs — made
+//! by one function per kind of list; one writer prints them all. Column
+//! headers and signers' labels come from [`crate::labels`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,14 +15,36 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::manifest::{ListOptions, UniqueNames};
-use crate::output::plan_workbook::level_label;
+use crate::domain::{Anomaly, Disposition};
+use crate::labels::{self, Signer};
+use crate::manifest::ListOptions;
+use crate::output::decisions::DecisionText;
+use crate::output::names::UniqueNames;
 use crate::output::printable::{Printable, write_printable};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
-fn text(df: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
-    Ok(df.column(name)?.cast(&DataType::String)?.str()?.clone())
-}
+/// The decision columns lists are made from.
+const SOURCE_COLUMNS: [&str; 19] = [
+    "disposition",
+    "doc_id",
+    "title",
+    "classification",
+    "effective_classification",
+    "copies",
+    "pages",
+    "department",
+    "holder",
+    "destination",
+    "out_date",
+    "days_out",
+    "retention_resolved",
+    "retention_expires_on",
+    "source_file",
+    "source_row",
+    "anomalies",
+    "issuer",
+    "category",
+];
 
 /// How a cell of a list is made from a decision row.
 #[derive(Debug, Clone, Copy)]
@@ -33,162 +59,92 @@ enum ListCell {
     Overdue,
 }
 
+impl ListCell {
+    /// The column's name in [`labels::LIST_COLUMNS`].
+    fn column(self) -> &'static str {
+        match self {
+            ListCell::Text(c) | ListCell::Number(c) => c,
+            ListCell::Level => "effective_classification",
+            ListCell::Overdue => "overdue",
+        }
+    }
+
+    /// The cell of decision row `i`.
+    fn of(self, source: &DecisionText, i: usize, lang: Lang) -> OutCell {
+        match self {
+            ListCell::Text(c) => OutCell::from(source.text(c, i)),
+            ListCell::Number(c) => source
+                .text(c, i)
+                .parse::<f64>()
+                .map_or(OutCell::Blank, OutCell::Number),
+            ListCell::Level => OutCell::Text(labels::level_code(
+                source.text("effective_classification", i),
+                lang,
+            )),
+            ListCell::Overdue => OutCell::from(if overdue(source, i) {
+                labels::overdue_flag(lang)
+            } else {
+                ""
+            }),
+        }
+    }
+}
+
+/// Whether decision row `i` has the OVERDUE anomaly.
+fn overdue(source: &DecisionText, i: usize) -> bool {
+    source
+        .text("anomalies", i)
+        .split(';')
+        .any(|c| c == Anomaly::Overdue.code())
+}
+
 /// One printed list: which rows, which columns, who signs.
 struct ListSpec {
     file: String,
     title: String,
     info: String,
     rows: Vec<usize>,
-    /// (zh header, en header, cell); the line number comes first.
-    columns: Vec<(&'static str, &'static str, ListCell)>,
+    /// The columns after the line number.
+    columns: Vec<ListCell>,
     review: bool,
-    signers: &'static [(&'static str, &'static str)],
-}
-
-/// The decision columns lists are made from, as text.
-struct ListSource {
-    columns: BTreeMap<&'static str, StringChunked>,
-}
-
-impl ListSource {
-    fn new(decisions: &DataFrame) -> PolarsResult<ListSource> {
-        let names = [
-            "disposition",
-            "doc_id",
-            "title",
-            "classification",
-            "effective_classification",
-            "copies",
-            "pages",
-            "department",
-            "holder",
-            "destination",
-            "out_date",
-            "days_out",
-            "retention_resolved",
-            "retention_expires_on",
-            "source_file",
-            "source_row",
-            "anomalies",
-            "issuer",
-            "category",
-        ];
-        let mut columns = BTreeMap::new();
-        for name in names {
-            columns.insert(name, text(decisions, name)?);
-        }
-        Ok(ListSource { columns })
-    }
-
-    fn get(&self, name: &str, i: usize) -> &str {
-        self.columns.get(name).and_then(|c| c.get(i)).unwrap_or("")
-    }
-
-    fn rows_of(&self, disposition: &str) -> Vec<usize> {
-        let d = &self.columns["disposition"];
-        (0..d.len())
-            .filter(|i| d.get(*i) == Some(disposition))
-            .collect()
-    }
-
-    fn cell(&self, cell: ListCell, i: usize, lang: Lang) -> OutCell {
-        match cell {
-            ListCell::Text(c) => OutCell::Text(self.get(c, i).to_string()),
-            ListCell::Number(c) => self
-                .get(c, i)
-                .parse::<f64>()
-                .map_or(OutCell::Blank, OutCell::Number),
-            ListCell::Level => {
-                let e = self.get("effective_classification", i);
-                OutCell::Text(
-                    crate::domain::Level::from_code(e)
-                        .map_or(e.to_string(), |lv| level_label(lv, lang).to_string()),
-                )
-            }
-            ListCell::Overdue => OutCell::Text(if self.get("anomalies", i).contains("OVERDUE") {
-                lang.pick("超期", "OVERDUE").to_string()
-            } else {
-                String::new()
-            }),
-        }
-    }
-
-    /// Writes one list to `path`.
-    fn write(&self, path: &Path, spec: &ListSpec, opts: &ListOptions) -> Result<PathBuf> {
-        let lang = opts.lang;
-        let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-        let rows = spec
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(k, i)| {
-                let mut line = vec![OutCell::Number(k as f64 + 1.0)];
-                line.extend(spec.columns.iter().map(|(_, _, c)| self.cell(*c, *i, lang)));
-                line
-            })
-            .collect();
-        let copies: i64 = spec
-            .rows
-            .iter()
-            .map(|i| self.get("copies", *i).parse::<i64>().unwrap_or(1))
-            .sum();
-        let mut headers = vec![l("序号", "No")];
-        headers.extend(spec.columns.iter().map(|(zh, en, _)| l(zh, en)));
-        let printable = Printable {
-            title: format!("{} {}", opts.unit, spec.title),
-            info: vec![
-                spec.info.clone(),
-                format!("{}{}", l("基准日期：", "As of: "), opts.as_of),
-                String::new(),
-            ],
-            headers,
-            rows,
-            totals: vec![
-                OutCell::Text(l("合计", "Total").to_string()),
-                OutCell::Text(match lang {
-                    Lang::Zh => format!("{} 件，{copies} 份", spec.rows.len()),
-                    Lang::En => format!("{} lines, {copies} copies", spec.rows.len()),
-                }),
-            ],
-            review: spec.review,
-            signatures: spec
-                .signers
-                .iter()
-                .map(|(zh, en)| match lang {
-                    Lang::Zh => format!("{zh}：____________________    日期：____________"),
-                    Lang::En => format!("{en}: ____________________    Date: ____________"),
-                })
-                .collect(),
-            footer: String::new(),
-            lang,
-        };
-        let mut wb = new_workbook()?;
-        write_printable(&mut wb, l("清单", "List"), &printable)?;
-        save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
-        Ok(path.to_path_buf())
-    }
+    signers: &'static [Signer],
 }
 
 /// Writes the other lists into `dir` (the run folder's `lists/`): one
 /// return list per destination, the archive transfer list, the recall
 /// list (overdue first) and the appraisal list.
 pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Result<Vec<PathBuf>> {
-    use ListCell::{Level, Number, Overdue, Text};
     std::fs::create_dir_all(dir)?;
     let lang = opts.lang;
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
-    let source = ListSource::new(decisions)?;
-    let mut specs = Vec::new();
+    let source = DecisionText::new(decisions, &SOURCE_COLUMNS)?;
+    let mut specs = return_lists(&source, lang);
+    specs.push(archive_list(&source, lang));
+    specs.push(recall_list(&source, lang));
+    specs.push(appraisal_list(&source, lang));
+    let mut names = UniqueNames::default();
+    specs
+        .iter()
+        .map(|spec| {
+            let path = dir.join(names.file(&spec.file, ".xlsx"));
+            write_list(&source, &path, spec, opts)
+        })
+        .collect()
+}
 
+/// One return list per destination, in destination order.
+fn return_lists(source: &DecisionText, lang: Lang) -> Vec<ListSpec> {
+    use ListCell::{Number, Text};
     let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in source.rows_of("RETURN") {
+    for i in source.rows_where("disposition", Disposition::Return.code()) {
         by_destination
-            .entry(source.get("destination", i).to_string())
+            .entry(source.text("destination", i).to_string())
             .or_default()
             .push(i);
     }
-    for (destination, rows) in by_destination {
-        specs.push(ListSpec {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    by_destination
+        .into_iter()
+        .map(|(destination, rows)| ListSpec {
             file: match lang {
                 Lang::Zh => format!("清退清单-{destination}"),
                 Lang::En => format!("return-list-{destination}"),
@@ -197,99 +153,174 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
             info: format!("{}{destination}", l("退还单位：", "Return to: ")),
             rows,
             columns: vec![
-                ("文件编号", "Doc No", Text("doc_id")),
-                ("文件标题", "Title", Text("title")),
-                ("密级", "Classification", Text("classification")),
-                ("来文单位", "Issuer", Text("issuer")),
-                ("份数", "Copies", Number("copies")),
-                ("页数", "Pages", Number("pages")),
-                ("部门", "Department", Text("department")),
-                ("来源文件", "Source file", Text("source_file")),
-                ("行号", "Row", Number("source_row")),
+                Text("doc_id"),
+                Text("title"),
+                Text("classification"),
+                Text("issuer"),
+                Number("copies"),
+                Number("pages"),
+                Text("department"),
+                Text("source_file"),
+                Number("source_row"),
             ],
             review: false,
-            signers: &[("移交人", "Handed over by"), ("接收人", "Received by")],
-        });
-    }
+            signers: &[Signer::HandedOverBy, Signer::ReceivedBy],
+        })
+        .collect()
+}
 
-    specs.push(ListSpec {
+/// The archive transfer list.
+fn archive_list(source: &DecisionText, lang: Lang) -> ListSpec {
+    use ListCell::{Number, Text};
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    ListSpec {
         file: l("归档移交清单", "archive-transfer-list"),
         title: l("归档移交清单", "archive transfer list"),
         info: l("移交档案室", "To the archive"),
-        rows: source.rows_of("ARCHIVE"),
+        rows: source.rows_where("disposition", "ARCHIVE"),
         columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("密级", "Classification", Text("classification")),
-            ("保管期限", "Retention", Text("retention_resolved")),
-            ("类别", "Category", Text("category")),
-            ("份数", "Copies", Number("copies")),
-            ("页数", "Pages", Number("pages")),
-            ("部门", "Department", Text("department")),
-            ("来源文件", "Source file", Text("source_file")),
-            ("行号", "Row", Number("source_row")),
+            Text("doc_id"),
+            Text("title"),
+            Text("classification"),
+            Text("retention_resolved"),
+            Text("category"),
+            Number("copies"),
+            Number("pages"),
+            Text("department"),
+            Text("source_file"),
+            Number("source_row"),
         ],
         review: false,
-        signers: &[
-            ("移交人", "Handed over by"),
-            ("接收人（档案室）", "Received by (archive)"),
-        ],
-    });
+        signers: &[Signer::HandedOverBy, Signer::ReceivedByArchive],
+    }
+}
 
-    // Overdue first, then the longest out.
-    let mut recall = source.rows_of("RECALL");
-    recall.sort_by_key(|i| {
-        let overdue = source.get("anomalies", *i).contains("OVERDUE");
-        let days: i64 = source.get("days_out", *i).parse().unwrap_or(-1);
-        (!overdue, -days)
+/// The recall list: overdue first, then the longest out.
+fn recall_list(source: &DecisionText, lang: Lang) -> ListSpec {
+    use ListCell::{Level, Number, Overdue, Text};
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut rows = source.rows_where("disposition", "RECALL");
+    rows.sort_by_key(|i| {
+        let days: i64 = source.text("days_out", *i).parse().unwrap_or(-1);
+        (!overdue(source, *i), -days)
     });
-    specs.push(ListSpec {
+    ListSpec {
         file: l("收回清单", "recall-list"),
         title: l("借出/传阅文件收回清单", "recall list"),
         info: l(
             "清理前须收回以下文件（超期在前）",
             "Get these back before clearance (overdue first)",
         ),
-        rows: recall,
+        rows,
         columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("现密级", "Classification", Level),
-            ("持有人", "Holder", Text("holder")),
-            ("部门", "Department", Text("department")),
-            ("借出日期", "Out date", Text("out_date")),
-            ("已借出天数", "Days out", Number("days_out")),
-            ("超期", "Overdue", Overdue),
+            Text("doc_id"),
+            Text("title"),
+            Level,
+            Text("holder"),
+            Text("department"),
+            Text("out_date"),
+            Number("days_out"),
+            Overdue,
         ],
         review: false,
-        signers: &[("经办人", "Prepared by")],
-    });
+        signers: &[Signer::PreparedBy],
+    }
+}
 
-    specs.push(ListSpec {
+/// The appraisal list, with review columns.
+fn appraisal_list(source: &DecisionText, lang: Lang) -> ListSpec {
+    use ListCell::{Number, Text};
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    ListSpec {
         file: l("鉴定清单", "appraisal-list"),
         title: l("到期档案鉴定清单", "appraisal list"),
         info: l(
             "保管期限已满的归档文件，提交鉴定",
             "Archived holdings past retention, for appraisal",
         ),
-        rows: source.rows_of("APPRAISE"),
+        rows: source.rows_where("disposition", "APPRAISE"),
         columns: vec![
-            ("文件编号", "Doc No", Text("doc_id")),
-            ("文件标题", "Title", Text("title")),
-            ("密级", "Classification", Text("classification")),
-            ("保管期限", "Retention", Text("retention_resolved")),
-            ("届满日期", "Expired on", Text("retention_expires_on")),
-            ("部门", "Department", Text("department")),
-            ("来源文件", "Source file", Text("source_file")),
-            ("行号", "Row", Number("source_row")),
+            Text("doc_id"),
+            Text("title"),
+            Text("classification"),
+            Text("retention_resolved"),
+            Text("retention_expires_on"),
+            Text("department"),
+            Text("source_file"),
+            Number("source_row"),
         ],
         review: true,
-        signers: &[("鉴定人", "Appraised by"), ("审批人", "Approved by")],
-    });
+        signers: &[Signer::AppraisedBy, Signer::ApprovedBy],
+    }
+}
 
-    let mut names = UniqueNames::default();
-    specs
+/// Writes one list to `path`.
+fn write_list(
+    source: &DecisionText,
+    path: &Path,
+    spec: &ListSpec,
+    opts: &ListOptions,
+) -> Result<PathBuf> {
+    let printable = printable(source, spec, opts);
+    let mut wb = new_workbook()?;
+    write_printable(&mut wb, opts.lang.pick("清单", "List"), &printable)?;
+    save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_path_buf())
+}
+
+/// The printed form of a list: heading, numbered lines, totals, signers.
+fn printable(source: &DecisionText, spec: &ListSpec, opts: &ListOptions) -> Printable<'static> {
+    let lang = opts.lang;
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let rows = spec
+        .rows
         .iter()
-        .map(|spec| source.write(&dir.join(names.file(&spec.file, ".xlsx")), spec, opts))
-        .collect()
+        .enumerate()
+        .map(|(k, i)| {
+            let mut line = vec![OutCell::Number(k as f64 + 1.0)];
+            line.extend(spec.columns.iter().map(|c| c.of(source, *i, lang)));
+            line
+        })
+        .collect();
+    let mut headers = vec![l(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)];
+    headers.extend(
+        spec.columns
+            .iter()
+            .map(|c| labels::list_column(c.column(), lang)),
+    );
+    Printable {
+        title: format!("{} {}", opts.unit, spec.title),
+        info: vec![
+            spec.info.clone(),
+            format!("{}{}", l("基准日期：", "As of: "), opts.as_of),
+            String::new(),
+        ],
+        headers,
+        rows,
+        totals: totals(source, spec, lang),
+        review: spec.review,
+        signatures: spec
+            .signers
+            .iter()
+            .map(|s| labels::signature_line(*s, lang))
+            .collect(),
+        footer: String::new(),
+        lang,
+    }
+}
+
+/// The totals row: lines and copies.
+fn totals(source: &DecisionText, spec: &ListSpec, lang: Lang) -> Vec<OutCell> {
+    let copies: i64 = spec
+        .rows
+        .iter()
+        .map(|i| source.text("copies", *i).parse::<i64>().unwrap_or(1))
+        .sum();
+    vec![
+        OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
+        OutCell::Text(match lang {
+            Lang::Zh => format!("{} 件，{copies} 份", spec.rows.len()),
+            Lang::En => format!("{} lines, {copies} copies", spec.rows.len()),
+        }),
+    ]
 }

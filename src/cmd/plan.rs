@@ -193,7 +193,7 @@ fn summary(
         let list: Vec<String> = by_anomaly.iter().map(|(c, n)| format!("{c} {n}")).collect();
         let _ = writeln!(out, "  anomalies: {}", list.join(", "));
     }
-    if let Some(n) = by_anomaly.get("LOSS_SUSPECTED") {
+    if let Some(n) = by_anomaly.get(crate::domain::Anomaly::LossSuspected.code()) {
         let _ = writeln!(
             out,
             "  ! {n} holding(s) with copies missing: report them at once (see the anomalies sheet)"

@@ -20,8 +20,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::fields::Field;
-use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize, normalize_cow, one_line};
+use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
 use super::sheet::{ColumnReport, ColumnTarget, MergedRange};

@@ -26,6 +26,7 @@ use polars::prelude::DataFrame;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::domain::Anomaly;
 use crate::fields::Field;
 use crate::vocabulary::Vocabulary;
 
@@ -162,11 +163,11 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    /// The anomaly code the problem gives a row when it is not a REVIEW.
-    pub fn anomaly_code(self) -> &'static str {
+    /// The anomaly the problem gives a row when it is not a REVIEW.
+    pub fn anomaly(self) -> Anomaly {
         match self {
-            ProblemKind::PartialDate => "DATE_PARTIAL",
-            ProblemKind::NotUnderstood | ProblemKind::Conflict => "INVALID_VALUE",
+            ProblemKind::PartialDate => Anomaly::DatePartial,
+            ProblemKind::NotUnderstood | ProblemKind::Conflict => Anomaly::InvalidValue,
         }
     }
 }

@@ -11,19 +11,19 @@
 
 use crate::domain::{ActionTaken, Level, Marking, MediumClass, Period, Retention, Status};
 use crate::fields::{Field, FieldKind};
-use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize, normalize_cow};
+use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
 use super::header::Header;
 use super::sheet::{ColumnTarget, SheetContext};
 use super::table::{FieldValue, RowRecord};
 use super::values::{parse_boolean, parse_count, parse_date};
+use super::{Problem, ProblemKind, Severity};
 use crate::vocabulary::words::{
     DateValue, parse_action, parse_marking, parse_medium, parse_period, parse_retention,
     parse_status,
 };
-use super::{Problem, ProblemKind, Severity};
 
 /// A typed cell value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,7 +83,7 @@ impl RowFindings<'_, '_> {
             Severity::Review => rec
                 .review_reasons
                 .push(format!("{field} {}: {message}", at.join(" and "))),
-            Severity::Anomaly => rec.anomalies.push(kind.anomaly_code()),
+            Severity::Anomaly => rec.anomalies.push(kind.anomaly()),
         }
         self.problems.push(Problem {
             file: self.ctx.file.clone(),

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 use crate::domain::{Level, MediumClass};
 use crate::fields::Field;
-use crate::vocabulary::Vocabulary;
 use crate::text::{column_letters, normalize_cow};
+use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
 use super::header::{Header, detect_header, is_header_row};

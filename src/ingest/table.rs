@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::domain::{
-    ActionTaken, DatePrecision, Level, MediumClass, Period, Retention, Status, epoch_days,
+    ActionTaken, Anomaly, DatePrecision, Level, MediumClass, Period, Retention, Status, epoch_days,
 };
 use crate::fields::{ColumnType, FIELDS, Field, FieldKind, canonical_columns};
 
@@ -137,8 +137,8 @@ pub struct RowRecord {
     values: Vec<FieldValue>,
     /// Decision-field problems, one sentence each.
     pub review_reasons: Vec<String>,
-    /// Anomaly codes found while reading (DATE_PARTIAL, INVALID_VALUE).
-    pub anomalies: Vec<&'static str>,
+    /// Anomalies found while reading (DATE_PARTIAL, INVALID_VALUE).
+    pub anomalies: Vec<Anomaly>,
     /// Kept columns: (name, text).
     pub kept: Vec<(String, String)>,
 }
@@ -438,7 +438,7 @@ impl TableBuilder {
         let reasons = (!row.review_reasons.is_empty()).then(|| row.review_reasons.join("; "));
         b[at].push(&Cell::Text(reasons.as_deref()));
         let anomalies = (!row.anomalies.is_empty()).then(|| {
-            let mut codes = row.anomalies.clone();
+            let mut codes: Vec<&str> = row.anomalies.iter().map(|a| a.code()).collect();
             codes.sort_unstable();
             codes.dedup();
             codes.join(";")

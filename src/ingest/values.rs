@@ -5,11 +5,11 @@
 
 use chrono::Datelike;
 
+use crate::text::half_width;
 use crate::vocabulary::Vocabulary;
 use crate::vocabulary::words::{
     DateValue, FIRST_YEAR, date_from_number, parse_boolean_word, parse_date_text,
 };
-use crate::text::half_width;
 
 use super::cell::Cell;
 
@@ -91,8 +91,14 @@ mod tests {
             assert_eq!((got.date, got.is_partial()), (want, partial), "{n}");
         }
         // Serials around Excel's phantom 29 February 1900.
-        assert_eq!(crate::vocabulary::words::excel_serial_to_date(59.0, false), Some(d(1900, 2, 28)));
-        assert_eq!(crate::vocabulary::words::excel_serial_to_date(61.0, false), Some(d(1900, 3, 1)));
+        assert_eq!(
+            crate::vocabulary::words::excel_serial_to_date(59.0, false),
+            Some(d(1900, 2, 28))
+        );
+        assert_eq!(
+            crate::vocabulary::words::excel_serial_to_date(61.0, false),
+            Some(d(1900, 3, 1))
+        );
         // A day or month number is not a day of 1900.
         for n in [3.0, 31.0, 366.0, 60.0, 0.0, -5.0, 1e12, f64::NAN] {
             assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");

@@ -14,20 +14,21 @@
 //! hidden sheet and every digest inside the workbook would not be caught.
 //! The report says so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use calamine::{Data, Reader, Xlsx};
 
-use super::{
-    EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, INDEX_FILE, ITEMS_MAGIC, ITEMS_SHEET,
-    REDACTED, SEGMENT_SEPARATOR, TITLE_FIELD, digest, title_hash,
+use super::batch::{
+    EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, SEGMENT_SEPARATOR,
+    TITLE_FIELD, digest, title_hash,
 };
+use super::draft::{INDEX_FILE, ITEMS_SHEET, REDACTED};
 use crate::config::Lang;
 use crate::ingest::guard::{self, Format, Limits};
-use crate::output::plan_workbook::level_label;
+use crate::labels::{self, LINE_NUMBER, TOTAL};
 
 /// What the folder's index.csv says of a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,17 +73,10 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// The code of a printed level (a label in either language, or a code);
+/// other text as it is.
 fn level_code(label: &str) -> String {
-    use crate::domain::Level;
-    for level in Level::ALL {
-        if label == level_label(level, Lang::Zh)
-            || label == level_label(level, Lang::En)
-            || label == level.code()
-        {
-            return level.code().to_string();
-        }
-    }
-    label.to_string()
+    labels::level_from_label(label).map_or(label.to_string(), |l| l.code().to_string())
 }
 
 /// The manifests named by `paths`: files as given, folders searched for
@@ -184,14 +178,73 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
 
 fn verify_inner(path: &Path) -> Result<Verified> {
     let mut wb = open(path)?;
-    let names = wb.sheet_names();
-    if !names.iter().any(|n| n == ITEMS_SHEET) {
+    let issued = read_issued(&mut wb, path)?;
+    let mut findings = Vec::new();
+    let computed = digest(&issued.heading, &issued.lines);
+    if computed != issued.digest {
+        findings.push(format!(
+            "the issued items do not match their digest {} (computed {computed})",
+            issued.digest
+        ));
+    }
+    let index = index_check(path, &issued.digest)?;
+    match &index {
+        IndexCheck::Differs(d) => findings.push(format!(
+            "{INDEX_FILE} records digest {d}, the manifest {}",
+            issued.digest
+        )),
+        IndexCheck::NotListed => findings.push(format!(
+            "{INDEX_FILE} beside it does not list this manifest"
+        )),
+        IndexCheck::Matches | IndexCheck::Absent => {}
+    }
+    let shown = read_shown(&mut wb, path)?;
+    check_heading(
+        &Heading::from_fields(&issued.heading),
+        &shown.rows,
+        shown.lang,
+        &mut findings,
+    );
+    check_shown_digest(&shown, &issued.digest, &mut findings);
+    check_lines(
+        &shown.rows,
+        shown.header,
+        &issued.lines,
+        &issued.key,
+        &mut findings,
+    );
+    Ok(Verified {
+        path: path.to_path_buf(),
+        batch: issued.batch,
+        lines: issued.lines.len(),
+        index,
+        findings,
+    })
+}
+
+/// What the hidden items sheet says was issued.
+struct Issued {
+    /// The digest recorded with the items.
+    digest: String,
+    /// The batch id.
+    batch: String,
+    /// The title key (blank in a copy issued without titles).
+    key: String,
+    /// The heading's fields.
+    heading: Vec<String>,
+    /// The canonical lines.
+    lines: Vec<Vec<String>>,
+}
+
+/// Reads the hidden items sheet.
+fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Issued> {
+    if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
         bail!(
             "{}: not a clearance manifest (no issued items inside)",
             path.display()
         );
     }
-    let rows = rows_of(&mut wb, ITEMS_SHEET, path)?;
+    let rows = rows_of(wb, ITEMS_SHEET, path)?;
     let head = rows.first().cloned().unwrap_or_default();
     if head.first().map(String::as_str) != Some(ITEMS_MAGIC) {
         bail!(
@@ -199,12 +252,10 @@ fn verify_inner(path: &Path) -> Result<Verified> {
             path.display()
         );
     }
-    let recorded = head.get(1).cloned().unwrap_or_default();
-    let batch = head.get(2).cloned().unwrap_or_default();
-    let key = head.get(3).cloned().unwrap_or_default();
-    let mut heading_fields = rows.get(2).cloned().unwrap_or_default();
-    heading_fields.resize(HEADING_FIELDS.len(), String::new());
-    let issued: Vec<Vec<String>> = rows
+    let cell = |i: usize| head.get(i).cloned().unwrap_or_default();
+    let mut heading = rows.get(2).cloned().unwrap_or_default();
+    heading.resize(HEADING_FIELDS.len(), String::new());
+    let lines = rows
         .iter()
         .skip(4)
         .map(|r| {
@@ -213,63 +264,66 @@ fn verify_inner(path: &Path) -> Result<Verified> {
             r
         })
         .collect();
-    let mut findings = Vec::new();
-    let computed = digest(&heading_fields, &issued);
-    if computed != recorded {
-        findings.push(format!(
-            "the issued items do not match their digest {recorded} (computed {computed})"
-        ));
-    }
-    let index = index_check(path, &recorded)?;
-    match &index {
-        IndexCheck::Differs(d) => findings.push(format!(
-            "{INDEX_FILE} records digest {d}, the manifest {recorded}"
-        )),
-        IndexCheck::NotListed => findings.push(format!(
-            "{INDEX_FILE} beside it does not list this manifest"
-        )),
-        IndexCheck::Matches | IndexCheck::Absent => {}
-    }
+    Ok(Issued {
+        digest: cell(1),
+        batch: cell(2),
+        key: cell(3),
+        heading,
+        lines,
+    })
+}
 
-    let visible_name = names
-        .iter()
-        .find(|n| *n != ITEMS_SHEET)
-        .cloned()
+/// The printed sheet of a manifest.
+struct Shown {
+    /// Its rows, as text.
+    rows: Vec<Vec<String>>,
+    /// The index of the header row of the lines.
+    header: usize,
+    /// The language it was printed in.
+    lang: Lang,
+}
+
+/// Reads the printed sheet (the first that is not the items sheet) and
+/// finds the header row of its lines.
+fn read_shown(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Shown> {
+    let name = wb
+        .sheet_names()
+        .into_iter()
+        .find(|n| n != ITEMS_SHEET)
         .unwrap_or_default();
-    let vrows = rows_of(&mut wb, &visible_name, path)?;
-    let header = vrows
+    let rows = rows_of(wb, &name, path)?;
+    let header = rows
         .iter()
-        .position(|r| matches!(r.first().map(String::as_str), Some("序号" | "No")))
+        .position(|r| {
+            r.first()
+                .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
+        })
         .with_context(|| format!("{}: the header row of the lines is missing", path.display()))?;
-    let lang = if vrows[header][0] == "序号" {
+    let lang = if rows[header][0] == LINE_NUMBER.0 {
         Lang::Zh
     } else {
         Lang::En
     };
-    check_heading(
-        &Heading::from_fields(&heading_fields),
-        &vrows,
-        lang,
-        &mut findings,
-    );
-    let shown_digest = vrows.iter().take(header).flatten().find_map(|c| {
-        c.contains("SHA-256")
-            .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
-    });
-    if shown_digest.as_deref() != Some(recorded.as_str()) {
+    Ok(Shown { rows, header, lang })
+}
+
+/// Compares the digest printed above the lines with the issued one.
+fn check_shown_digest(shown: &Shown, recorded: &str, findings: &mut Vec<String>) {
+    let printed = shown
+        .rows
+        .iter()
+        .take(shown.header)
+        .flatten()
+        .find_map(|c| {
+            c.contains("SHA-256")
+                .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
+        });
+    if printed.as_deref() != Some(recorded) {
         findings.push(format!(
             "the heading shows digest {}, the issued items {recorded}",
-            shown_digest.unwrap_or_else(|| "(none)".into())
+            printed.unwrap_or_else(|| "(none)".into())
         ));
     }
-    check_lines(&vrows, header, &issued, &key, &mut findings);
-    Ok(Verified {
-        path: path.to_path_buf(),
-        batch,
-        lines: issued.len(),
-        index,
-        findings,
-    })
 }
 
 /// Compares the printed title and heading line with the issued heading,
@@ -309,7 +363,8 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
     }
 }
 
-/// Compares every visible line with the issued one.
+/// Compares every visible line with the issued one: lines added, repeated,
+/// changed or removed.
 fn check_lines(
     vrows: &[Vec<String>],
     header: usize,
@@ -318,16 +373,10 @@ fn check_lines(
     findings: &mut Vec<String>,
 ) {
     let by_no: BTreeMap<String, &Vec<String>> = issued.iter().map(|r| (r[0].clone(), r)).collect();
-    let mut seen = std::collections::BTreeSet::new();
-    for (k, row) in vrows.iter().enumerate().skip(header + 1) {
-        let first = row.first().cloned().unwrap_or_default();
-        if matches!(first.as_str(), "合计" | "Total") {
-            break;
-        }
-        if row.iter().take(FIELD_NAMES.len()).all(String::is_empty) {
-            continue;
-        }
+    let mut seen = BTreeSet::new();
+    for (k, row) in shown_lines(vrows, header) {
         let excel_row = k + 1;
+        let first = row.first().cloned().unwrap_or_default();
         let Some(original) = by_no.get(&first) else {
             findings.push(format!(
                 "row {excel_row}: line {first:?} ({}) was added",
@@ -339,40 +388,57 @@ fn check_lines(
             findings.push(format!("row {excel_row}: line {first} appears twice"));
             continue;
         }
-        let mut fields: Vec<String> = row.iter().take(FIELD_NAMES.len()).cloned().collect();
-        fields.resize(FIELD_NAMES.len(), String::new());
-        let shown_title = fields[TITLE_FIELD].clone();
-        fields[TITLE_FIELD] = match (key.is_empty(), shown_title == REDACTED) {
-            // A copy issued without titles shows none.
-            (true, true) => original[TITLE_FIELD].clone(),
-            (true, false) => "(a title written into a copy issued without titles)".into(),
-            (false, _) => title_hash(key, &shown_title),
-        };
-        fields[EFFECTIVE_FIELD] = level_code(&fields[EFFECTIVE_FIELD]);
-        for (f, name) in FIELD_NAMES.iter().enumerate() {
-            if fields[f] == original[f] {
-                continue;
-            }
-            let (shown, was) = match f {
-                TITLE_FIELD => (shown_title.clone(), "(the issued title)".to_string()),
-                EFFECTIVE_FIELD => (
-                    fields[f].clone(),
-                    crate::domain::Level::from_code(&original[f])
-                        .map_or(original[f].clone(), |l| {
-                            level_label(l, Lang::Zh).to_string()
-                        }),
-                ),
-                _ => (fields[f].clone(), original[f].clone()),
-            };
-            findings.push(format!(
-                "line {first} ({}): {name} changed to {shown:?}, issued {was:?}",
-                original[1]
-            ));
-        }
+        check_line(row, original, key, findings);
     }
     for (no, original) in &by_no {
         if !seen.contains(no) {
             findings.push(format!("line {no} ({}) was removed", original[1]));
         }
+    }
+}
+
+/// The printed lines, with their index among the rows: after the header,
+/// up to the totals row, blank rows left out.
+fn shown_lines(
+    vrows: &[Vec<String>],
+    header: usize,
+) -> impl Iterator<Item = (usize, &Vec<String>)> {
+    vrows
+        .iter()
+        .enumerate()
+        .skip(header + 1)
+        .take_while(|(_, row)| !row.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
+        .filter(|(_, row)| !row.iter().take(FIELD_NAMES.len()).all(String::is_empty))
+}
+
+/// Compares one printed line with the issued one, field by field, naming
+/// each field that differs.
+fn check_line(row: &[String], original: &[String], key: &str, findings: &mut Vec<String>) {
+    let mut fields: Vec<String> = row.iter().take(FIELD_NAMES.len()).cloned().collect();
+    fields.resize(FIELD_NAMES.len(), String::new());
+    let shown_title = fields[TITLE_FIELD].clone();
+    fields[TITLE_FIELD] = match (key.is_empty(), shown_title == REDACTED) {
+        // A copy issued without titles shows none.
+        (true, true) => original[TITLE_FIELD].clone(),
+        (true, false) => "(a title written into a copy issued without titles)".into(),
+        (false, _) => title_hash(key, &shown_title),
+    };
+    fields[EFFECTIVE_FIELD] = level_code(&fields[EFFECTIVE_FIELD]);
+    for (f, name) in FIELD_NAMES.iter().enumerate() {
+        if fields[f] == original[f] {
+            continue;
+        }
+        let (shown, was) = match f {
+            TITLE_FIELD => (shown_title.clone(), "(the issued title)".to_string()),
+            EFFECTIVE_FIELD => (
+                fields[f].clone(),
+                labels::level_code(&original[f], Lang::Zh),
+            ),
+            _ => (fields[f].clone(), original[f].clone()),
+        };
+        findings.push(format!(
+            "line {} ({}): {name} changed to {shown:?}, issued {was:?}",
+            original[0], original[1]
+        ));
     }
 }

@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 use polars::prelude::*;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::{date_format, display_width};
 
@@ -58,6 +58,10 @@ pub fn write_frame(
     write_frame_split(workbook, name, df, columns, words, display, MAX_DATA_ROWS)
 }
 
+/// How a text value is shown: `display(column, value)` may replace it
+/// (e.g. a code by its label).
+type Display<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
 /// [`write_frame`] with `max_rows` data rows per sheet.
 fn write_frame_split(
     workbook: &mut Workbook,
@@ -65,20 +69,17 @@ fn write_frame_split(
     df: &DataFrame,
     columns: &[(&str, &str)],
     words: &BoolWords,
-    display: &dyn Fn(&str, &str) -> Option<String>,
+    display: Display<'_>,
     max_rows: usize,
 ) -> Result<()> {
-    // Columns the table lacks are left out, with their headers.
-    let mut readers: Vec<(&str, Reader)> = Vec::new();
-    let mut headers: Vec<&str> = Vec::new();
-    for (name, header) in columns {
-        if let Ok(column) = df.column(name) {
-            readers.push((name, Reader::new(column)?));
-            headers.push(header);
-        }
-    }
+    let (readers, headers) = readers_of(df, columns)?;
     let bold = Format::new().set_bold();
     let dates = date_format();
+    let cells = Cells {
+        words,
+        display,
+        dates: &dates,
+    };
     let height = df.height();
     let parts = height.div_ceil(max_rows).max(1);
     for part in 0..parts {
@@ -89,25 +90,10 @@ fn write_frame_split(
             format!("{name} ({})", part + 1)
         };
         sheet.set_name(&sheet_name)?;
-        let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
-        // Widths must be known before rows stream out: measure this part first.
         let start = part * max_rows;
         let end = (start + max_rows).min(height);
-        for (c, (column, reader)) in readers.iter().enumerate() {
-            let w = match reader {
-                Reader::Text(ca) => (start..end.min(start + 2000))
-                    .filter_map(|i| {
-                        ca.get(i).map(|v| {
-                            display(column, v).map_or(display_width(v), |s| display_width(&s))
-                        })
-                    })
-                    .max()
-                    .unwrap_or(0),
-                Reader::Date(_) => 10,
-                Reader::Number(_) | Reader::Bool(_) => 6,
-            };
-            widths[c] = widths[c].max(w);
-        }
+        // Widths must be known before rows stream out: measure this part first.
+        let widths = column_widths(&readers, &headers, start, end, display);
         for (c, w) in widths.iter().enumerate() {
             sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
         }
@@ -115,36 +101,7 @@ fn write_frame_split(
             sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
         for (r, i) in (start..end).enumerate() {
-            let row = r as u32 + 1;
-            for (c, (column, reader)) in readers.iter().enumerate() {
-                let c = c as u16;
-                match reader {
-                    Reader::Text(ca) => {
-                        if let Some(v) = ca.get(i) {
-                            match display(column, v) {
-                                Some(shown) => sheet.write_string(row, c, &shown)?,
-                                None => sheet.write_string(row, c, v)?,
-                            };
-                        }
-                    }
-                    Reader::Date(ca) => {
-                        if let Some(days) = ca.get(i) {
-                            let d = crate::domain::from_epoch_days(days);
-                            super::write_date(sheet, row, c, d, &dates)?;
-                        }
-                    }
-                    Reader::Number(ca) => {
-                        if let Some(v) = ca.get(i) {
-                            sheet.write_number(row, c, v)?;
-                        }
-                    }
-                    Reader::Bool(ca) => {
-                        if let Some(v) = ca.get(i) {
-                            sheet.write_string(row, c, if v { words.yes } else { words.no })?;
-                        }
-                    }
-                }
-            }
+            cells.write_row(sheet, r as u32 + 1, i, &readers)?;
         }
         sheet.set_freeze_panes(1, 0)?;
         if !headers.is_empty() {
@@ -152,6 +109,107 @@ fn write_frame_split(
         }
     }
     Ok(())
+}
+
+/// The columns written, each with its name.
+type Readers<'c> = Vec<(&'c str, Reader)>;
+
+/// The readers of the `columns` the table has, and their headers; columns
+/// the table lacks are left out, with their headers.
+fn readers_of<'c>(
+    df: &DataFrame,
+    columns: &[(&'c str, &'c str)],
+) -> Result<(Readers<'c>, Vec<&'c str>)> {
+    let mut readers = Vec::new();
+    let mut headers = Vec::new();
+    for (name, header) in columns {
+        if let Ok(column) = df.column(name) {
+            readers.push((*name, Reader::new(column)?));
+            headers.push(*header);
+        }
+    }
+    Ok((readers, headers))
+}
+
+/// Column widths for rows `start..end`: the header's, or the widest of the
+/// first 2,000 values as shown.
+fn column_widths(
+    readers: &[(&str, Reader)],
+    headers: &[&str],
+    start: usize,
+    end: usize,
+    display: Display<'_>,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    for (c, (column, reader)) in readers.iter().enumerate() {
+        let w = match reader {
+            Reader::Text(ca) => (start..end.min(start + 2000))
+                .filter_map(|i| {
+                    ca.get(i)
+                        .map(|v| display(column, v).map_or(display_width(v), |s| display_width(&s)))
+                })
+                .max()
+                .unwrap_or(0),
+            Reader::Date(_) => 10,
+            Reader::Number(_) | Reader::Bool(_) => 6,
+        };
+        widths[c] = widths[c].max(w);
+    }
+    widths
+}
+
+/// How cells are written: booleans as words, text as shown, dates with
+/// the date format.
+struct Cells<'a> {
+    words: &'a BoolWords,
+    display: Display<'a>,
+    dates: &'a Format,
+}
+
+impl Cells<'_> {
+    /// Writes table row `i` as sheet row `row`; nulls stay blank.
+    fn write_row(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        i: usize,
+        readers: &[(&str, Reader)],
+    ) -> Result<()> {
+        for (c, (column, reader)) in readers.iter().enumerate() {
+            let c = c as u16;
+            match reader {
+                Reader::Text(ca) => {
+                    if let Some(v) = ca.get(i) {
+                        match (self.display)(column, v) {
+                            Some(shown) => sheet.write_string(row, c, &shown)?,
+                            None => sheet.write_string(row, c, v)?,
+                        };
+                    }
+                }
+                Reader::Date(ca) => {
+                    if let Some(days) = ca.get(i) {
+                        let d = crate::domain::from_epoch_days(days);
+                        super::write_date(sheet, row, c, d, self.dates)?;
+                    }
+                }
+                Reader::Number(ca) => {
+                    if let Some(v) = ca.get(i) {
+                        sheet.write_number(row, c, v)?;
+                    }
+                }
+                Reader::Bool(ca) => {
+                    if let Some(v) = ca.get(i) {
+                        sheet.write_string(
+                            row,
+                            c,
+                            if v { self.words.yes } else { self.words.no },
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

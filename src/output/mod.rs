@@ -5,7 +5,9 @@
 //! title beginning with `=` stays text); and a pinned creation time, so that
 //! the same inputs give byte-identical files.
 
+pub mod decisions;
 pub mod frame;
+pub mod names;
 pub mod plan_workbook;
 pub mod printable;
 pub mod validation;

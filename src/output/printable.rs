@@ -11,6 +11,7 @@ use anyhow::Result;
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::config::Lang;
+use crate::labels::{review_choices, review_headers};
 
 use super::{OutCell, date_format, display_width};
 
@@ -34,22 +35,6 @@ pub struct Printable<'a> {
     pub footer: String,
     /// Language of labels.
     pub lang: Lang,
-}
-
-/// The review decisions offered in the drop-down.
-pub fn review_choices(lang: Lang) -> [&'static str; 3] {
-    match lang {
-        Lang::Zh => ["同意", "不同意", "暂缓"],
-        Lang::En => ["Approve", "Reject", "Defer"],
-    }
-}
-
-/// The labels of the two review columns.
-pub fn review_headers(lang: Lang) -> [&'static str; 2] {
-    match lang {
-        Lang::Zh => ["审核意见", "意见说明"],
-        Lang::En => ["Decision", "Comment"],
-    }
 }
 
 /// The widest a column is made, in characters (a CJK character counts
@@ -77,22 +62,72 @@ pub fn write_printable<'w>(
     if p.review {
         headers.extend(review_headers(p.lang));
     }
+    let widths = column_widths(p, &headers);
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
+    }
+    let formats = Formats::new();
+    write_heading(sheet, p, &headers, &formats)?;
+    let last_line = write_lines(sheet, p, &widths, &formats)?;
+    if p.review && last_line > HEADER_ROW {
+        let first = p.headers.len() as u16;
+        let validation = DataValidation::new().allow_list_strings(&review_choices(p.lang))?;
+        sheet.add_data_validation(HEADER_ROW + 1, first, last_line, first, &validation)?;
+    }
+    let totals_row = last_line + 1;
+    write_totals(sheet, totals_row, &p.totals, &formats)?;
     let ncols = headers.len() as u16;
-    let border = Format::new().set_border(FormatBorder::Thin);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center);
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center);
-    let cell = border.clone().set_text_wrap();
-    let editable = border.clone().set_unlocked().set_text_wrap();
-    let dates = date_format().set_border(FormatBorder::Thin);
-    let bold = Format::new().set_bold().set_border(FormatBorder::Thin);
+    for (k, line) in p.signatures.iter().enumerate() {
+        let r = totals_row + 2 + k as u32;
+        sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
+        sheet.set_row_height(r, 24)?;
+    }
+    set_up_printing(sheet, p)?;
+    sheet.protect();
+    Ok(sheet)
+}
 
+/// The cell formats of a printable sheet.
+struct Formats {
+    /// The title: bold, large, centred.
+    title: Format,
+    /// Column headers: bold, bordered, wrapped, centred.
+    head: Format,
+    /// A cell of a line: bordered, wrapped.
+    cell: Format,
+    /// A review cell: as a line's, but unlocked.
+    editable: Format,
+    /// A date cell of a line.
+    dates: Format,
+    /// A cell of the totals row.
+    bold: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = Format::new().set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center),
+            head: Format::new()
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Center),
+            cell: border.clone().set_text_wrap(),
+            editable: border.clone().set_unlocked().set_text_wrap(),
+            dates: date_format().set_border(FormatBorder::Thin),
+            bold: Format::new().set_bold().set_border(FormatBorder::Thin),
+        }
+    }
+}
+
+/// Column widths in characters: the header's (at least 4) or the widest
+/// text below it, up to [`MAX_COLUMN_WIDTH`]; room to write in the review
+/// columns.
+fn column_widths(p: &Printable<'_>, headers: &[&str]) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
     for row in &p.rows {
         for (c, v) in row.iter().enumerate() {
@@ -109,23 +144,36 @@ pub fn write_printable<'w>(
         widths[first] = widths[first].max(8);
         widths[first + 1] = widths[first + 1].max(24);
     }
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
-    }
-    sheet.merge_range(0, 0, 0, ncols - 1, &p.title, &title)?;
+    widths
+}
+
+/// The title, the lines under it and the header row.
+fn write_heading(
+    sheet: &mut Worksheet,
+    p: &Printable<'_>,
+    headers: &[&str],
+    f: &Formats,
+) -> Result<()> {
+    let last = headers.len() as u16 - 1;
+    sheet.merge_range(0, 0, 0, last, &p.title, &f.title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
-        sheet.merge_range(
-            1 + i as u32,
-            0,
-            1 + i as u32,
-            ncols - 1,
-            line,
-            &Format::new(),
-        )?;
+        let r = 1 + i as u32;
+        sheet.merge_range(r, 0, r, last, line, &Format::new())?;
     }
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &head)?;
+        sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
     }
+    Ok(())
+}
+
+/// The lines, each row tall enough for its wrapped text, with blank
+/// editable review cells. Returns the last row written.
+fn write_lines(
+    sheet: &mut Worksheet,
+    p: &Printable<'_>,
+    widths: &[usize],
+    f: &Formats,
+) -> Result<u32> {
     let mut r = HEADER_ROW;
     for row in &p.rows {
         r += 1;
@@ -133,7 +181,7 @@ pub fn write_printable<'w>(
         // (no program measures rows when it opens the file).
         let lines = row
             .iter()
-            .zip(&widths)
+            .zip(widths)
             .map(|(v, w)| match v {
                 OutCell::Text(s) => display_width(s).div_ceil((*w).max(1)),
                 _ => 1,
@@ -145,50 +193,51 @@ pub fn write_printable<'w>(
             sheet.set_row_height(r, LINE_HEIGHT * lines as f64)?;
         }
         for (c, v) in row.iter().enumerate() {
-            let c16 = c as u16;
-            match v {
-                OutCell::Text(s) => {
-                    sheet.write_string_with_format(r, c16, s, &cell)?;
-                }
-                OutCell::Number(n) => {
-                    sheet.write_number_with_format(r, c16, *n, &cell)?;
-                }
-                OutCell::Date(d) => {
-                    super::write_date(sheet, r, c16, *d, &dates)?;
-                }
-                OutCell::Blank => {
-                    sheet.write_blank(r, c16, &cell)?;
-                }
-            }
+            write_cell(sheet, r, c as u16, v, f)?;
         }
         if p.review {
             let first = p.headers.len() as u16;
-            sheet.write_blank(r, first, &editable)?;
-            sheet.write_blank(r, first + 1, &editable)?;
+            sheet.write_blank(r, first, &f.editable)?;
+            sheet.write_blank(r, first + 1, &f.editable)?;
         }
     }
-    let last_line = r;
-    if p.review && last_line > HEADER_ROW {
-        let first = p.headers.len() as u16;
-        let choices = review_choices(p.lang);
-        let validation = DataValidation::new().allow_list_strings(&choices)?;
-        sheet.add_data_validation(HEADER_ROW + 1, first, last_line, first, &validation)?;
+    Ok(r)
+}
+
+/// One cell of a line.
+fn write_cell(sheet: &mut Worksheet, r: u32, c: u16, v: &OutCell, f: &Formats) -> Result<()> {
+    match v {
+        OutCell::Text(s) => {
+            sheet.write_string_with_format(r, c, s, &f.cell)?;
+        }
+        OutCell::Number(n) => {
+            sheet.write_number_with_format(r, c, *n, &f.cell)?;
+        }
+        OutCell::Date(d) => {
+            super::write_date(sheet, r, c, *d, &f.dates)?;
+        }
+        OutCell::Blank => {
+            sheet.write_blank(r, c, &f.cell)?;
+        }
     }
-    r += 1;
-    for (c, v) in p.totals.iter().enumerate() {
+    Ok(())
+}
+
+/// The totals row, in bold.
+fn write_totals(sheet: &mut Worksheet, r: u32, totals: &[OutCell], f: &Formats) -> Result<()> {
+    for (c, v) in totals.iter().enumerate() {
         match v {
-            OutCell::Text(s) => sheet.write_string_with_format(r, c as u16, s, &bold)?,
-            OutCell::Number(n) => sheet.write_number_with_format(r, c as u16, *n, &bold)?,
-            _ => sheet.write_blank(r, c as u16, &bold)?,
+            OutCell::Text(s) => sheet.write_string_with_format(r, c as u16, s, &f.bold)?,
+            OutCell::Number(n) => sheet.write_number_with_format(r, c as u16, *n, &f.bold)?,
+            _ => sheet.write_blank(r, c as u16, &f.bold)?,
         };
     }
-    r += 2;
-    for line in &p.signatures {
-        sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
-        sheet.set_row_height(r, 24)?;
-        r += 1;
-    }
-    // Printing: A4 landscape, one page wide, the header on every page.
+    Ok(())
+}
+
+/// Printing: A4 landscape, one page wide, the header on every page, the
+/// footer text on the left and the page number on the right.
+fn set_up_printing(sheet: &mut Worksheet, p: &Printable<'_>) -> Result<()> {
     sheet.set_paper_size(9);
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
@@ -199,6 +248,5 @@ pub fn write_printable<'w>(
         Lang::En => "Page &P of &N",
     };
     sheet.set_footer(format!("&L&8{}&R{page}", p.footer.replace('&', "&&")));
-    sheet.protect();
-    Ok(sheet)
+    Ok(())
 }

@@ -6,8 +6,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use rust_xlsxwriter::Workbook;
+
 use crate::config::Lang;
-use crate::ingest::{ColumnTarget, Ingested, Severity};
+use crate::ingest::{ColumnTarget, FileReport, Ingested, Problem, SheetReport};
+use crate::labels;
 use crate::text::column_letters;
 
 use super::{OutCell, new_workbook, save_atomically, write_table};
@@ -49,48 +52,25 @@ pub fn rejected_rows(ingested: &Ingested) -> Result<Vec<RejectedRow>> {
     Ok(out)
 }
 
-/// Writes `validation.xlsx` to `path`.
+/// Writes `validation.xlsx` to `path`: how every sheet was read, how
+/// every column was understood, the problems, the skipped rows and the
+/// rejected rows.
 pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: Lang) -> Result<()> {
-    let l = |zh, en| lang.pick(zh, en);
     let mut wb = new_workbook()?;
+    write_sheets(&mut wb, &ingested.files, lang)?;
+    write_columns(&mut wb, &ingested.files, lang)?;
+    write_problems(&mut wb, &ingested.problems, lang)?;
+    super::write_skipped_sheet(&mut wb, &ingested.skipped, lang)?;
+    write_rejected(&mut wb, rejected, lang)?;
+    save_atomically(&mut wb, path)
+}
 
-    let sheets = ingested.files.iter().flat_map(|f| {
-        f.sheets.iter().map(move |s| {
-            vec![
-                OutCell::from(f.path.as_str()),
-                OutCell::from(s.sheet.as_str()),
-                s.header_rows.map_or(OutCell::Blank, |(a, b)| {
-                    OutCell::Text(if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a}–{b}")
-                    })
-                }),
-                OutCell::from(s.nonempty_rows),
-                OutCell::from(s.preamble_rows),
-                OutCell::from(s.header_row_count),
-                OutCell::from(s.data_rows),
-                OutCell::from(s.rejected_rows),
-                OutCell::from(s.skipped_rows),
-                OutCell::from(s.skipped_nonempty),
-                OutCell::from(s.unread_rows),
-                OutCell::from(s.merged_fills.values().sum::<u64>()),
-                OutCell::from(if s.balances() {
-                    l("是", "yes")
-                } else {
-                    l("否", "NO")
-                }),
-                OutCell::Text(
-                    s.note
-                        .iter()
-                        .chain(s.notes.iter())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            ]
-        })
-    });
+/// 读取情况: one line per sheet read, with its row counts.
+fn write_sheets(wb: &mut Workbook, files: &[FileReport], lang: Lang) -> Result<()> {
+    let l = |zh, en| lang.pick(zh, en);
+    let rows = files
+        .iter()
+        .flat_map(|f| f.sheets.iter().map(move |s| sheet_row(f, s, lang)));
     write_table(
         wb.add_worksheet(),
         l("读取情况", "Sheets"),
@@ -110,10 +90,48 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             l("全部对账", "All accounted for"),
             l("说明", "Note"),
         ],
-        sheets,
+        rows,
     )?;
+    Ok(())
+}
 
-    let columns = ingested.files.iter().flat_map(|f| {
+/// The line of one sheet in 读取情况.
+fn sheet_row(f: &FileReport, s: &SheetReport, lang: Lang) -> Vec<OutCell> {
+    let header_rows = s.header_rows.map_or(OutCell::Blank, |(a, b)| {
+        OutCell::Text(if a == b {
+            a.to_string()
+        } else {
+            format!("{a}–{b}")
+        })
+    });
+    let notes: Vec<String> = s.note.iter().chain(s.notes.iter()).cloned().collect();
+    vec![
+        OutCell::from(f.path.as_str()),
+        OutCell::from(s.sheet.as_str()),
+        header_rows,
+        OutCell::from(s.nonempty_rows),
+        OutCell::from(s.preamble_rows),
+        OutCell::from(s.header_row_count),
+        OutCell::from(s.data_rows),
+        OutCell::from(s.rejected_rows),
+        OutCell::from(s.skipped_rows),
+        OutCell::from(s.skipped_nonempty),
+        OutCell::from(s.unread_rows),
+        OutCell::from(s.merged_fills.values().sum::<u64>()),
+        OutCell::from(if s.balances() {
+            lang.pick("是", "yes")
+        } else {
+            lang.pick("否", "NO")
+        }),
+        OutCell::Text(notes.join("; ")),
+    ]
+}
+
+/// 列映射: every column of every sheet, with the field it was read into
+/// or the name it was kept under.
+fn write_columns(wb: &mut Workbook, files: &[FileReport], lang: Lang) -> Result<()> {
+    let l = |zh, en| lang.pick(zh, en);
+    let columns = files.iter().flat_map(|f| {
         f.sheets.iter().flat_map(move |s| {
             s.columns.iter().map(move |c| {
                 let (target, kept) = match &c.target {
@@ -146,8 +164,13 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
         ],
         columns,
     )?;
+    Ok(())
+}
 
-    let problems = ingested.problems.iter().map(|p| {
+/// 问题: every problem in a cell, with what it does to its row.
+fn write_problems(wb: &mut Workbook, problems: &[Problem], lang: Lang) -> Result<()> {
+    let l = |zh, en| lang.pick(zh, en);
+    let rows = problems.iter().map(|p| {
         vec![
             OutCell::from(p.file.as_str()),
             OutCell::from(p.sheet.as_str()),
@@ -156,10 +179,7 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             OutCell::from(p.field.key()),
             OutCell::from(p.raw.as_str()),
             OutCell::from(p.message.as_str()),
-            OutCell::from(match p.severity {
-                Severity::Review => l("转人工审核 (REVIEW)", "row goes to REVIEW"),
-                Severity::Anomaly => l("记为异常，照常处理", "anomaly; row still planned"),
-            }),
+            OutCell::from(labels::severity(p.severity, lang)),
         ]
     });
     write_table(
@@ -175,12 +195,15 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             l("问题", "Problem"),
             l("后果", "Effect"),
         ],
-        problems,
+        rows,
     )?;
+    Ok(())
+}
 
-    super::write_skipped_sheet(&mut wb, &ingested.skipped, lang)?;
-
-    let rejected_rows = rejected.iter().map(|r| {
+/// 拒收的行: rows that could not be identified.
+fn write_rejected(wb: &mut Workbook, rejected: &[RejectedRow], lang: Lang) -> Result<()> {
+    let l = |zh, en| lang.pick(zh, en);
+    let rows = rejected.iter().map(|r| {
         vec![
             OutCell::from(r.file.as_str()),
             OutCell::from(r.sheet.as_str()),
@@ -197,8 +220,7 @@ pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: L
             l("行", "Row"),
             l("原因", "Reason"),
         ],
-        rejected_rows,
+        rows,
     )?;
-
-    save_atomically(&mut wb, path)
+    Ok(())
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use polars::prelude::*;
 
 use crate::config::Lang;
+use crate::domain::Disposition;
 use crate::policy::rules::{CheckedRule, Template, Test};
 use crate::text::normalize;
 
@@ -19,8 +20,8 @@ use crate::text::normalize;
 pub struct FlatCase {
     /// The rule's id.
     pub rule: String,
-    /// The disposition code.
-    pub disposition: &'static str,
+    /// The disposition.
+    pub disposition: Disposition,
     /// The reason template in the chosen language.
     pub reason: String,
 }
@@ -32,7 +33,7 @@ pub fn flatten(rules: &[CheckedRule], lang: Lang) -> Vec<FlatCase> {
         .flat_map(|r| {
             r.cases.iter().map(move |c| FlatCase {
                 rule: r.id.clone(),
-                disposition: c.disposition.code(),
+                disposition: c.disposition,
                 reason: match lang {
                     Lang::Zh => c.reason.zh.clone(),
                     Lang::En => c.reason.en.clone(),

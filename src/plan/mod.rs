@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::Lang;
-use crate::domain::{Level, MediumClass};
+use crate::domain::{Anomaly, Level, MediumClass, Status};
 use crate::policy::{Disposition, PlanPolicy};
 
 /// The columns decisions.csv starts with, in order (other tools rely on
@@ -66,14 +66,14 @@ fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
 /// The first decision of every row: its rule case's disposition, rule and
 /// reason, or REJECTED.
 struct Decided<'c> {
-    disposition: Vec<&'static str>,
+    disposition: Vec<Disposition>,
     rule: Vec<Option<&'c str>>,
     reason: Vec<String>,
 }
 
 impl Decided<'_> {
     fn overrule(&mut self, i: usize, reason: String) {
-        self.disposition[i] = Disposition::Review.code();
+        self.disposition[i] = Disposition::Review;
         self.rule[i] = Some(SAFETY_RULE);
         self.reason[i] = reason;
     }
@@ -99,7 +99,7 @@ fn first_decisions<'c>(
     };
     for i in 0..n {
         let (d, r, why) = if let Some(reject) = reject.get(i) {
-            (Disposition::Rejected.code(), None, reject.to_string())
+            (Disposition::Rejected, None, reject.to_string())
         } else if let Some((k, case)) = case_index
             .get(i)
             .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
@@ -110,7 +110,7 @@ fn first_decisions<'c>(
                 reasons.render(k, i),
             )
         } else {
-            (Disposition::Review.code(), None, no_rule.to_string())
+            (Disposition::Review, None, no_rule.to_string())
         };
         out.disposition.push(d);
         out.rule.push(r);
@@ -133,14 +133,14 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let rows = df.column("source_row")?.u32()?;
     let mut held: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, d) in decided.disposition.iter().enumerate() {
-        if *d == "HOLD"
+        if *d == Disposition::Hold
             && let Some(id) = doc_id.get(i)
         {
             held.entry(id).or_insert(i);
         }
     }
     for i in 0..df.height() {
-        if decided.disposition[i] != "DESTROY" {
+        if decided.disposition[i] != Disposition::Destroy {
             continue;
         }
         let level_unknown = effective.get(i).and_then(Level::from_code).is_none();
@@ -177,24 +177,7 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     Ok(())
 }
 
-/// Where a DESTROY row is destroyed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Site {
-    /// With approved equipment in the office.
-    InHouse,
-    /// At a designated destruction facility.
-    Facility,
-}
-
-impl Site {
-    /// The code written to decisions.csv.
-    pub fn code(self) -> &'static str {
-        match self {
-            Site::InHouse => "IN_HOUSE",
-            Site::Facility => "FACILITY",
-        }
-    }
-}
+pub use crate::domain::Site;
 
 /// The destruction method of a holding: level code (e.g. `P-5`), site and
 /// witnesses (SPEC §4).
@@ -244,12 +227,12 @@ pub fn plan(
     let mut site = Vec::with_capacity(n);
     let mut witnesses = Vec::with_capacity(n);
     for (i, d) in decided.disposition.iter().enumerate() {
-        dest.push(if *d == "RETURN" {
+        dest.push(if *d == Disposition::Return {
             destination.get(i).map(str::to_string)
         } else {
             None
         });
-        let method = (*d == "DESTROY")
+        let method = (*d == Disposition::Destroy)
             .then(|| {
                 let level = effective.get(i).and_then(Level::from_code)?;
                 let medium = medium.get(i).and_then(MediumClass::from_code)?;
@@ -267,7 +250,7 @@ pub fn plan(
     } = decided;
     let mut df = df;
     for column in [
-        StringChunked::from_iter_values("disposition".into(), disposition.into_iter())
+        StringChunked::from_iter_values("disposition".into(), disposition.iter().map(|d| d.code()))
             .into_column(),
         StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
         StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
@@ -281,9 +264,9 @@ pub fn plan(
         df.with_column(column)?;
     }
 
-    let code = |cond: Expr, code: &str| {
+    let code = |cond: Expr, anomaly: Anomaly| {
         when(cond)
-            .then(lit(code.to_string()))
+            .then(lit(anomaly.code()))
             .otherwise(lit(NULL).cast(DataType::String))
     };
     let duplicate = col("doc_id")
@@ -293,22 +276,22 @@ pub fn plan(
         .lt(col("copies"))
         .fill_null(lit(false));
     let overdue = (col("status_code")
-        .eq(lit("CIRCULATING"))
+        .eq(lit(Status::Circulating.code()))
         .and(col("days_out").gt(lit(i64::from(policy.circulation_days)))))
     .or(col("status_code")
-        .eq(lit("ON_LOAN"))
+        .eq(lit(Status::OnLoan.code()))
         .and(col("days_out").gt(lit(i64::from(policy.loan_days)))))
     .fill_null(lit(false));
     let no_destination = col("disposition")
-        .eq(lit("RETURN"))
+        .eq(lit(Disposition::Return.code()))
         .and(col("destination").eq(lit(derive::UNKNOWN_DESTINATION)));
     let anomalies = concat_str(
         [
-            code(duplicate, "DUPLICATE_ID"),
-            code(loss, "LOSS_SUSPECTED"),
-            code(overdue, "OVERDUE"),
-            code(no_destination, "RETURN_DESTINATION_MISSING"),
-            code(col("classified_no_date"), "CLASSIFIED_NO_DATE"),
+            code(duplicate, Anomaly::DuplicateId),
+            code(loss, Anomaly::LossSuspected),
+            code(overdue, Anomaly::Overdue),
+            code(no_destination, Anomaly::ReturnDestinationMissing),
+            code(col("classified_no_date"), Anomaly::ClassifiedNoDate),
             col("anomalies"),
         ],
         ";",

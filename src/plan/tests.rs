@@ -80,7 +80,12 @@ fn as_of() -> NaiveDate {
 fn every_rule_and_the_precedence_cases() {
     type Edit = fn(&mut RowRecord);
     let cases: Vec<(&str, Edit, &str, &str)> = vec![
-        ("hold column", |r| r.set_boolean(Field::Hold, Some(true)), "HOLD", "R1"),
+        (
+            "hold column",
+            |r| r.set_boolean(Field::Hold, Some(true)),
+            "HOLD",
+            "R1",
+        ),
         (
             "status 冻结",
             |r| r.set_status(Some(Status::Hold)),
@@ -371,7 +376,8 @@ fn every_rule_and_the_precedence_cases() {
 #[test]
 fn reasons_name_the_deciding_value() {
     let got = decide(
-        row(|r| r.set_text(Field::Status, Some("外借".into()))).tap(|r| r.set_status(Some(Status::OnLoan))),
+        row(|r| r.set_text(Field::Status, Some("外借".into())))
+            .tap(|r| r.set_status(Some(Status::OnLoan))),
         as_of(),
     );
     assert!(got.reason.contains("\"外借\""), "{}", got.reason);
@@ -388,7 +394,10 @@ fn reasons_name_the_deciding_value() {
         "{}",
         got.reason
     );
-    let got = decide(row(|r| r.set_text(Field::Category, Some("简报".into()))), as_of());
+    let got = decide(
+        row(|r| r.set_text(Field::Category, Some("简报".into()))),
+        as_of(),
+    );
     assert!(got.reason.contains("retention schedule"), "{}", got.reason);
 }
 
@@ -405,7 +414,10 @@ impl Tap for RowRecord {
 
 #[test]
 fn return_destination() {
-    let got = decide(row(|r| r.set_boolean(Field::ReturnRequired, Some(true))), as_of());
+    let got = decide(
+        row(|r| r.set_boolean(Field::ReturnRequired, Some(true))),
+        as_of(),
+    );
     assert_eq!(
         (got.destination.as_str(), got.anomalies.as_str()),
         ("省保密局", "")
@@ -449,7 +461,11 @@ fn anomalies() {
             |r| r.set_count(Field::CopiesOnHand, Some(0)),
             "LOSS_SUSPECTED",
         ),
-        ("copies all there", |r| r.set_count(Field::CopiesOnHand, Some(1)), ""),
+        (
+            "copies all there",
+            |r| r.set_count(Field::CopiesOnHand, Some(1)),
+            "",
+        ),
         (
             "circulating 2 days",
             |r| {
@@ -502,7 +518,7 @@ fn anomalies() {
         ),
         (
             "partial date",
-            |r| r.anomalies.push("DATE_PARTIAL"),
+            |r| r.anomalies.push(crate::domain::Anomaly::DatePartial),
             "DATE_PARTIAL",
         ),
         (
@@ -510,7 +526,7 @@ fn anomalies() {
             |r| {
                 r.set_count(Field::CopiesOnHand, Some(0));
                 r.set_level(Some(Level::Secret));
-                r.anomalies.push("INVALID_VALUE");
+                r.anomalies.push(crate::domain::Anomaly::InvalidValue);
             },
             "LOSS_SUSPECTED;CLASSIFIED_NO_DATE;INVALID_VALUE",
         ),
@@ -835,7 +851,10 @@ fn every_column_the_plan_adds_is_reserved() {
         .iter()
         .map(|(c, _, _)| c.to_string())
         .collect();
-    assert_eq!(added, table, "derive adds the columns of fields::DERIVED_COLUMNS");
+    assert_eq!(
+        added, table,
+        "derive adds the columns of fields::DERIVED_COLUMNS"
+    );
     for name in planned.get_column_names() {
         if !before.contains(&name.to_string()) {
             assert!(

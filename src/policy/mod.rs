@@ -19,9 +19,9 @@ use thiserror::Error;
 use crate::domain::{ActionTaken, Level, MediumClass, Retention};
 use crate::fields::Field;
 
-pub use rules::{CheckedRule, Disposition};
 pub use crate::vocabulary::Vocabulary;
 use crate::vocabulary::{AssumeSection, ReadingSection, UnitSection, ValuesSection};
+pub use rules::{CheckedRule, Disposition};
 
 /// The shipped default policy, `data/policy.toml`.
 pub const DEFAULT_POLICY: &str = include_str!("../../data/policy.toml");

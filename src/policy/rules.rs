@@ -11,84 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-/// What is decided for a holding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Disposition {
-    /// Frozen or under legal hold: nothing is done.
-    Hold,
-    /// A person must decide.
-    Review,
-    /// Already disposed of, or archived and not yet expired.
-    Done,
-    /// Out on loan or circulating: get it back first.
-    Recall,
-    /// Archived and past retention: appraise.
-    Appraise,
-    /// Return to the issuer.
-    Return,
-    /// Kept in use.
-    Keep,
-    /// Hand to the archive.
-    Archive,
-    /// Destroy by an approved method.
-    Destroy,
-    /// The row cannot be identified (not a rule's outcome).
-    Rejected,
-}
-
-impl Disposition {
-    /// Every disposition, in report order.
-    pub const ALL: [Disposition; 10] = [
-        Disposition::Destroy,
-        Disposition::Return,
-        Disposition::Archive,
-        Disposition::Appraise,
-        Disposition::Keep,
-        Disposition::Recall,
-        Disposition::Hold,
-        Disposition::Review,
-        Disposition::Done,
-        Disposition::Rejected,
-    ];
-
-    /// The code written to decisions.csv.
-    pub fn code(self) -> &'static str {
-        match self {
-            Disposition::Hold => "HOLD",
-            Disposition::Review => "REVIEW",
-            Disposition::Done => "DONE",
-            Disposition::Recall => "RECALL",
-            Disposition::Appraise => "APPRAISE",
-            Disposition::Return => "RETURN",
-            Disposition::Keep => "KEEP",
-            Disposition::Archive => "ARCHIVE",
-            Disposition::Destroy => "DESTROY",
-            Disposition::Rejected => "REJECTED",
-        }
-    }
-
-    /// The Chinese label.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Disposition::Hold => "冻结",
-            Disposition::Review => "待审核",
-            Disposition::Done => "已处置",
-            Disposition::Recall => "待收回",
-            Disposition::Appraise => "待鉴定",
-            Disposition::Return => "清退",
-            Disposition::Keep => "留用",
-            Disposition::Archive => "归档",
-            Disposition::Destroy => "销毁",
-            Disposition::Rejected => "无法识别",
-        }
-    }
-
-    /// Looks a disposition up by its code.
-    pub fn from_code(code: &str) -> Option<Disposition> {
-        Disposition::ALL.into_iter().find(|d| d.code() == code)
-    }
-}
+pub use crate::domain::Disposition;
 
 /// A reason in both languages; `{column}` is replaced by the row's value.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -205,10 +128,8 @@ pub fn rule_fields() -> (
     BTreeMap<String, BTreeSet<String>>,
 ) {
     use crate::fields::{ColumnType, DERIVED_COLUMNS, FIELDS, FINDINGS_COLUMNS, RuleUse};
-    let mut columns: Vec<(String, ColumnType)> = FIELDS
-        .iter()
-        .flat_map(|s| s.kind.columns(s.key))
-        .collect();
+    let mut columns: Vec<(String, ColumnType)> =
+        FIELDS.iter().flat_map(|s| s.kind.columns(s.key)).collect();
     columns.push((FINDINGS_COLUMNS[0].to_string(), ColumnType::Text));
     columns.extend(
         DERIVED_COLUMNS

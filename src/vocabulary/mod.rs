@@ -103,7 +103,6 @@ pub struct ValuesSection {
     pub action: BTreeMap<ActionTaken, Vec<String>>,
 }
 
-
 /// What a vocabulary is compiled from: the policy file's sections about
 /// words, and the categories its rules and schedule decide on.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,9 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::{ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status};
+use crate::domain::{
+    ActionTaken, DatePrecision, Level, Marking, MediumClass, Period, Retention, Status,
+};
 use crate::text::{half_width, normalize, normalize_cow};
 
 use super::Vocabulary;

@@ -1,0 +1,440 @@
+//! Every label the tool prints for a code, in Chinese and English, in one
+//! place.
+//!
+//! Codes (`DESTROY`, `SECRET`, `FACILITY`, `LOSS_SUSPECTED`, a column name)
+//! are what the tool computes with and writes to CSV and Parquet; people
+//! read labels. Each kind of code has one table here of `(code, zh, en)`
+//! rows and a small lookup function, so that a label is changed in one
+//! place and every workbook, manifest, list and `verify` (which reads the
+//! printed labels back) agree. Headings and sentences that belong to one
+//! output only stay with the writer of that output.
+
+use crate::config::Lang;
+use crate::domain::{Anomaly, Level, MediumClass, Site};
+use crate::ingest::Severity;
+use crate::policy::Disposition;
+
+/// The label of `key` in `table`, in the chosen language.
+fn lookup<K: PartialEq + Copy>(
+    table: &[(K, &'static str, &'static str)],
+    key: K,
+    lang: Lang,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| lang.pick(zh, en))
+}
+
+/// The labels of a table's rows in the chosen language, in table order.
+fn column<K: Copy, const N: usize>(
+    table: &[(K, &'static str, &'static str); N],
+    lang: Lang,
+) -> [&'static str; N] {
+    table.map(|(_, zh, en)| lang.pick(zh, en))
+}
+
+// ---------------------------------------------------------------------------
+// Codes of the domain.
+
+/// Classification levels (密级).
+pub const LEVELS: [(Level, &str, &str); 5] = [
+    (Level::TopSecret, "绝密", "Top Secret"),
+    (Level::Secret, "机密", "Secret"),
+    (Level::Confidential, "秘密", "Confidential"),
+    (Level::Internal, "内部", "Internal"),
+    (Level::Unclassified, "非密", "Unclassified"),
+];
+
+/// The label of a level.
+pub fn level(level: Level, lang: Lang) -> &'static str {
+    lookup(&LEVELS, level, lang).unwrap_or_default()
+}
+
+/// The label of a level code (`SECRET`), or the code itself when it is
+/// not one.
+pub fn level_code(code: &str, lang: Lang) -> String {
+    Level::from_code(code).map_or(code.to_string(), |lv| level(lv, lang).to_string())
+}
+
+/// The level whose label (in either language) or code is `text`.
+pub fn level_from_label(text: &str) -> Option<Level> {
+    LEVELS
+        .iter()
+        .find(|(lv, zh, en)| text == *zh || text == *en || text == lv.code())
+        .map(|(lv, _, _)| *lv)
+}
+
+/// Dispositions (处置); in English a disposition reads as its code.
+pub const DISPOSITIONS: [(Disposition, &str, &str); 10] = [
+    (Disposition::Hold, "冻结", "HOLD"),
+    (Disposition::Review, "待审核", "REVIEW"),
+    (Disposition::Done, "已处置", "DONE"),
+    (Disposition::Recall, "待收回", "RECALL"),
+    (Disposition::Appraise, "待鉴定", "APPRAISE"),
+    (Disposition::Return, "清退", "RETURN"),
+    (Disposition::Keep, "留用", "KEEP"),
+    (Disposition::Archive, "归档", "ARCHIVE"),
+    (Disposition::Destroy, "销毁", "DESTROY"),
+    (Disposition::Rejected, "无法识别", "REJECTED"),
+];
+
+/// The label of a disposition.
+pub fn disposition(d: Disposition, lang: Lang) -> &'static str {
+    lookup(&DISPOSITIONS, d, lang).unwrap_or_default()
+}
+
+/// DIN 66399 material classes of carriers (载体).
+pub const MEDIA: [(MediumClass, &str, &str); 6] = [
+    (MediumClass::P, "纸质", "paper"),
+    (MediumClass::F, "胶片", "film"),
+    (MediumClass::O, "光盘", "optical media"),
+    (MediumClass::T, "磁介质", "magnetic media"),
+    (MediumClass::H, "硬盘", "hard drives"),
+    (MediumClass::E, "电子存储介质", "electronic media"),
+];
+
+/// The label of a material class.
+pub fn medium(m: MediumClass, lang: Lang) -> &'static str {
+    lookup(&MEDIA, m, lang).unwrap_or_default()
+}
+
+/// What a DIN 66399 level code (`P-5`) means, as the manifest heading
+/// shows it: `P-5（DIN 66399：纸质，安全等级 5）`.
+pub fn destruction_level(code: &str, lang: Lang) -> String {
+    let (letter, n) = code.split_once('-').unwrap_or((code, ""));
+    let material = MediumClass::from_code(letter).map_or("", |m| medium(m, lang));
+    match lang {
+        Lang::Zh => format!("{code}（DIN 66399：{material}，安全等级 {n}）"),
+        Lang::En => format!("{code} (DIN 66399: {material}, security level {n})"),
+    }
+}
+
+/// Destruction sites (销毁地点).
+pub const SITES: [(Site, &str, &str); 2] = [
+    (Site::Facility, "定点销毁机构", "designated facility"),
+    (Site::InHouse, "本单位销毁", "in-house"),
+];
+
+/// The label of a site code, or the code itself when it is not one.
+pub fn site(code: &str, lang: Lang) -> &str {
+    Site::from_code(code)
+        .and_then(|s| lookup(&SITES, s, lang))
+        .unwrap_or(code)
+}
+
+/// Anomaly codes and what they mean.
+pub const ANOMALIES: [(Anomaly, &str, &str); 8] = [
+    (
+        Anomaly::DuplicateId,
+        "编号重复",
+        "the same doc_id more than once",
+    ),
+    (
+        Anomaly::LossSuspected,
+        "疑似丢失（现存份数少于登记份数），须立即报告",
+        "fewer copies on hand than registered: report at once",
+    ),
+    (
+        Anomaly::Overdue,
+        "借出或传阅超期",
+        "out on loan or circulating too long",
+    ),
+    (
+        Anomaly::Reappeared,
+        "已销毁或已清退的文件仍在登记簿上",
+        "destroyed or returned, yet still registered",
+    ),
+    (
+        Anomaly::ReturnDestinationMissing,
+        "清退去向不明",
+        "no return destination",
+    ),
+    (
+        Anomaly::DatePartial,
+        "日期不完整（只有年或年月）",
+        "only a year or a month was written",
+    ),
+    (
+        Anomaly::ClassifiedNoDate,
+        "涉密文件无日期，无法计算解密",
+        "classified without a date: cannot declassify",
+    ),
+    (
+        Anomaly::InvalidValue,
+        "非决策字段的值无法识别",
+        "a value in a non-decision field was not understood",
+    ),
+];
+
+/// What an anomaly code means (blank for an unknown code).
+pub fn anomaly(code: &str, lang: Lang) -> &'static str {
+    Anomaly::from_code(code)
+        .and_then(|a| lookup(&ANOMALIES, a, lang))
+        .unwrap_or_default()
+}
+
+/// What a list shows for a holding with the OVERDUE anomaly.
+pub fn overdue_flag(lang: Lang) -> &'static str {
+    lang.pick("超期", "OVERDUE")
+}
+
+/// What a cell problem does to its row.
+pub const SEVERITIES: [(Severity, &str, &str); 2] = [
+    (
+        Severity::Review,
+        "转人工审核 (REVIEW)",
+        "row goes to REVIEW",
+    ),
+    (
+        Severity::Anomaly,
+        "记为异常，照常处理",
+        "anomaly; row still planned",
+    ),
+];
+
+/// The label of a problem's severity.
+pub fn severity(s: Severity, lang: Lang) -> &'static str {
+    lookup(&SEVERITIES, s, lang).unwrap_or_default()
+}
+
+/// Shows a code of the decision table as its label: dispositions,
+/// effective classifications and sites; `None` for other columns.
+pub fn display(column: &str, value: &str, lang: Lang) -> Option<String> {
+    match column {
+        "disposition" => Disposition::from_code(value).map(|d| disposition(d, lang).to_string()),
+        "effective_classification" => Level::from_code(value).map(|l| level(l, lang).to_string()),
+        "destruction_site" => Some(site(value, lang).to_string()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Column headers of the outputs.
+
+/// The columns of the plan workbook's per-disposition sheets:
+/// (decision column, zh, en).
+pub const DETAIL_COLUMNS: [(&str, &str, &str); 29] = [
+    ("source_file", "文件", "File"),
+    ("source_sheet", "工作表", "Sheet"),
+    ("source_row", "行号", "Row"),
+    ("doc_id", "文件编号", "Doc No"),
+    ("title", "文件标题", "Title"),
+    ("disposition", "处置", "Disposition"),
+    ("rule", "规则", "Rule"),
+    ("reason", "理由", "Reason"),
+    ("destination", "清退去向", "Return to"),
+    (
+        "effective_classification",
+        "现密级",
+        "Effective classification",
+    ),
+    ("destruction_level", "销毁等级", "Destruction level"),
+    ("destruction_site", "销毁地点", "Destruction site"),
+    ("witnesses", "监销人数", "Witnesses"),
+    ("anomalies", "异常", "Anomalies"),
+    ("classification", "密级（原标）", "Classification as marked"),
+    ("medium", "载体", "Medium"),
+    ("copies", "份数", "Copies"),
+    ("copies_on_hand", "现存份数", "On hand"),
+    ("pages", "页数", "Pages"),
+    ("department", "部门", "Department"),
+    ("holder", "持有人", "Holder"),
+    ("issuer", "来文单位", "Issuer"),
+    ("category", "类别", "Category"),
+    ("doc_date", "成文日期", "Doc date"),
+    ("received_date", "收文日期", "Received"),
+    ("retention", "保管期限", "Retention"),
+    ("status", "状态", "Status"),
+    ("out_date", "借出日期", "Out date"),
+    ("notes", "备注", "Notes"),
+];
+
+/// The per-disposition sheets' columns as (decision column, label).
+pub fn detail_columns(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    DETAIL_COLUMNS
+        .iter()
+        .map(|(name, zh, en)| (*name, lang.pick(zh, en)))
+        .collect()
+}
+
+/// The visible columns of a destruction manifest's lines: (line field,
+/// zh, en), in the order of the manifest's canonical fields.
+pub const MANIFEST_COLUMNS: [(&str, &str, &str); 14] = [
+    ("no", "序号", "No"),
+    ("doc_id", "文件编号", "Doc No"),
+    ("title", "文件标题", "Title"),
+    ("classification", "原标密级", "Classification"),
+    ("effective_classification", "现密级", "Effective"),
+    ("medium", "载体", "Medium"),
+    ("copies", "份数", "Copies"),
+    ("pages", "页数", "Pages"),
+    ("department", "部门", "Department"),
+    ("source_file", "来源文件", "Source file"),
+    ("source_sheet", "工作表", "Sheet"),
+    ("source_row", "行号", "Row"),
+    ("rule", "规则", "Rule"),
+    ("reason", "销毁理由", "Reason"),
+];
+
+/// The column headers of a manifest's lines.
+pub fn manifest_headers(lang: Lang) -> [&'static str; 14] {
+    column(&MANIFEST_COLUMNS, lang)
+}
+
+/// The line-number column that opens every printed list and manifest.
+pub const LINE_NUMBER: (&str, &str) = ("序号", "No");
+
+/// The first cell of a totals row.
+pub const TOTAL: (&str, &str) = ("合计", "Total");
+
+/// The columns the printed lists (return, archive transfer, recall,
+/// appraisal) may show: (decision column, zh, en). `overdue` is the flag
+/// of the OVERDUE anomaly.
+pub const LIST_COLUMNS: [(&str, &str, &str); 17] = [
+    ("doc_id", "文件编号", "Doc No"),
+    ("title", "文件标题", "Title"),
+    ("classification", "密级", "Classification"),
+    ("effective_classification", "现密级", "Classification"),
+    ("issuer", "来文单位", "Issuer"),
+    ("category", "类别", "Category"),
+    ("retention_resolved", "保管期限", "Retention"),
+    ("retention_expires_on", "届满日期", "Expired on"),
+    ("copies", "份数", "Copies"),
+    ("pages", "页数", "Pages"),
+    ("department", "部门", "Department"),
+    ("holder", "持有人", "Holder"),
+    ("out_date", "借出日期", "Out date"),
+    ("days_out", "已借出天数", "Days out"),
+    ("overdue", "超期", "Overdue"),
+    ("source_file", "来源文件", "Source file"),
+    ("source_row", "行号", "Row"),
+];
+
+/// The header of a list column (blank for a column not in the table).
+pub fn list_column(name: &str, lang: Lang) -> &'static str {
+    lookup(&LIST_COLUMNS, name, lang).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Review and signatures.
+
+/// A reviewer's decision on a line, offered in a drop-down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewChoice {
+    /// 同意.
+    Approve,
+    /// 不同意.
+    Reject,
+    /// 暂缓.
+    Defer,
+}
+
+/// The review decisions, in drop-down order.
+pub const REVIEW_CHOICES: [(ReviewChoice, &str, &str); 3] = [
+    (ReviewChoice::Approve, "同意", "Approve"),
+    (ReviewChoice::Reject, "不同意", "Reject"),
+    (ReviewChoice::Defer, "暂缓", "Defer"),
+];
+
+/// The review decisions offered in the drop-down.
+pub fn review_choices(lang: Lang) -> [&'static str; 3] {
+    column(&REVIEW_CHOICES, lang)
+}
+
+/// The two review columns: the decision and a comment.
+pub const REVIEW_COLUMNS: [(&str, &str, &str); 2] = [
+    ("decision", "审核意见", "Decision"),
+    ("comment", "意见说明", "Comment"),
+];
+
+/// The labels of the two review columns.
+pub fn review_headers(lang: Lang) -> [&'static str; 2] {
+    column(&REVIEW_COLUMNS, lang)
+}
+
+/// Who signs a printed list or manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signer {
+    /// 经办人.
+    PreparedBy,
+    /// 移交人.
+    HandedOverBy,
+    /// 接收人.
+    ReceivedBy,
+    /// 接收人（档案室）.
+    ReceivedByArchive,
+    /// 鉴定人.
+    AppraisedBy,
+    /// 审批人.
+    ApprovedBy,
+}
+
+/// The signers' labels.
+pub const SIGNERS: [(Signer, &str, &str); 6] = [
+    (Signer::PreparedBy, "经办人", "Prepared by"),
+    (Signer::HandedOverBy, "移交人", "Handed over by"),
+    (Signer::ReceivedBy, "接收人", "Received by"),
+    (
+        Signer::ReceivedByArchive,
+        "接收人（档案室）",
+        "Received by (archive)",
+    ),
+    (Signer::AppraisedBy, "鉴定人", "Appraised by"),
+    (Signer::ApprovedBy, "审批人", "Approved by"),
+];
+
+/// A printed signature line: the signer, a blank to sign on and a date.
+pub fn signature_line(signer: Signer, lang: Lang) -> String {
+    let who = lookup(&SIGNERS, signer, lang).unwrap_or_default();
+    match lang {
+        Lang::Zh => format!("{who}：____________________    日期：____________"),
+        Lang::En => format!("{who}: ____________________    Date: ____________"),
+    }
+}
+
+/// The signature line of the `k`-th witness (监销人) of a destruction.
+pub fn witness_line(k: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("监销人（{k}）：____________________    日期：____________"),
+        Lang::En => format!("Witness {k}: ____________________    Date: ____________"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_of_the_domain_has_a_label_in_both_languages() {
+        for lv in Level::ALL {
+            assert!(!level(lv, Lang::Zh).is_empty() && !level(lv, Lang::En).is_empty());
+            assert_eq!(level_from_label(level(lv, Lang::Zh)), Some(lv));
+            assert_eq!(level_from_label(lv.code()), Some(lv));
+        }
+        for d in Disposition::ALL {
+            assert!(!disposition(d, Lang::Zh).is_empty());
+            assert_eq!(disposition(d, Lang::En), d.code(), "English shows the code");
+        }
+        for m in MediumClass::ALL {
+            assert!(!medium(m, Lang::Zh).is_empty() && !medium(m, Lang::En).is_empty());
+        }
+    }
+
+    #[test]
+    fn labels_print_as_they_always_have() {
+        assert_eq!(
+            destruction_level("P-5", Lang::Zh),
+            "P-5（DIN 66399：纸质，安全等级 5）"
+        );
+        assert_eq!(site("IN_HOUSE", Lang::En), "in-house");
+        assert_eq!(site("ELSEWHERE", Lang::Zh), "ELSEWHERE");
+        assert_eq!(anomaly("NO_SUCH_CODE", Lang::Zh), "");
+        assert_eq!(
+            signature_line(Signer::ApprovedBy, Lang::Zh),
+            "审批人：____________________    日期：____________"
+        );
+        assert_eq!(manifest_headers(Lang::En)[0], LINE_NUMBER.1);
+        assert_eq!(review_choices(Lang::Zh), ["同意", "不同意", "暂缓"]);
+    }
+}

@@ -1,0 +1,45 @@
+//! The decision table read back by column name, as text: what the printed
+//! lists and the destruction manifests are made from.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+/// Columns of a decision table, each cast to text, looked up by name.
+pub struct DecisionText {
+    columns: BTreeMap<&'static str, StringChunked>,
+    height: usize,
+}
+
+impl DecisionText {
+    /// Reads `names` from `decisions`; a missing column is an error.
+    pub fn new(decisions: &DataFrame, names: &[&'static str]) -> PolarsResult<DecisionText> {
+        let mut columns = BTreeMap::new();
+        for name in names {
+            let text = decisions.column(name)?.cast(&DataType::String)?;
+            columns.insert(*name, text.str()?.clone());
+        }
+        Ok(DecisionText {
+            columns,
+            height: decisions.height(),
+        })
+    }
+
+    /// The value of column `name` in row `i`; `None` when it is null or
+    /// the column was not read.
+    pub fn get(&self, name: &str, i: usize) -> Option<&str> {
+        self.columns.get(name).and_then(|c| c.get(i))
+    }
+
+    /// The value of column `name` in row `i`, blank when there is none.
+    pub fn text(&self, name: &str, i: usize) -> &str {
+        self.get(name, i).unwrap_or("")
+    }
+
+    /// The rows whose column `name` holds `value`, in table order.
+    pub fn rows_where(&self, name: &str, value: &str) -> Vec<usize> {
+        (0..self.height)
+            .filter(|i| self.get(name, *i) == Some(value))
+            .collect()
+    }
+}
