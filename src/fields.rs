@@ -446,9 +446,9 @@ pub enum RuleUse {
 }
 
 /// Columns the plan derives from the canonical fields
-/// (`crate::plan::derive`), with their types and what rules may do with
-/// them.
-pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse); 12] = {
+/// (`crate::plan::derive`), with their types, what rules may do with them,
+/// and whether the decision table keeps them (after the fields' columns).
+pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse, bool); 12] = {
     use ColumnType::{Bool, Code, Date, Int64, Text};
     use RuleUse::{Condition, Internal, ReasonOnly};
     [
@@ -456,20 +456,46 @@ pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse); 12] = {
             "retention_resolved",
             Code(CodeSet::RetentionKind),
             Condition,
+            true,
         ),
-        ("retention_resolved_text", Text, ReasonOnly),
-        ("retention_source", Text, ReasonOnly),
-        ("retention_expires_on", Date, ReasonOnly),
-        ("retention_expired", Bool, Condition),
-        ("effective_classification", Code(CodeSet::Level), Condition),
-        ("declassified_on", Date, ReasonOnly),
-        ("classified_no_date", Bool, Internal),
-        ("days_out", Int64, ReasonOnly),
-        ("destination", Text, Condition),
-        ("has_decision_error", Bool, Condition),
-        ("issued_by_office", Bool, Condition),
+        ("retention_resolved_text", Text, ReasonOnly, false),
+        ("retention_source", Text, ReasonOnly, false),
+        ("retention_expires_on", Date, ReasonOnly, true),
+        ("retention_expired", Bool, Condition, false),
+        (
+            "effective_classification",
+            Code(CodeSet::Level),
+            Condition,
+            false,
+        ),
+        ("declassified_on", Date, ReasonOnly, true),
+        ("classified_no_date", Bool, Internal, false),
+        ("days_out", Int64, ReasonOnly, true),
+        ("destination", Text, Condition, false),
+        ("has_decision_error", Bool, Condition, false),
+        ("issued_by_office", Bool, Condition, false),
     ]
 };
+
+/// The columns the decision table (decisions.csv) starts with, in order;
+/// other tools rely on these names. Then come the fields' columns, the
+/// derived columns it keeps, and every kept column of the registers.
+pub const LEADING_COLUMNS: [&str; 14] = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "doc_id",
+    "title",
+    "disposition",
+    "rule",
+    "reason",
+    "destination",
+    "effective_classification",
+    "destruction_level",
+    "destruction_site",
+    "witnesses",
+    "anomalies",
+];
 
 /// Columns the plan's decision adds after the derived ones.
 pub const DECISION_COLUMNS: [&str; 9] = [
@@ -488,7 +514,7 @@ pub const DECISION_COLUMNS: [&str; 9] = [
 /// makes; such a column is kept under another name (`… (kept)`), so that it
 /// neither replaces one nor is replaced.
 pub fn is_reserved_column(name: &str) -> bool {
-    DERIVED_COLUMNS.iter().any(|(c, _, _)| *c == name)
+    DERIVED_COLUMNS.iter().any(|(c, ..)| *c == name)
         || DECISION_COLUMNS.contains(&name)
         || name.ends_with("__normalized")
 }

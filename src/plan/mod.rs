@@ -19,32 +19,7 @@ use crate::config::Lang;
 use crate::domain::{Anomaly, Level, MediumClass, Status};
 use crate::policy::{Disposition, PlanPolicy};
 
-/// The columns decisions.csv starts with, in order (other tools rely on
-/// these names).
-pub const LEADING_COLUMNS: [&str; 14] = [
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "doc_id",
-    "title",
-    "disposition",
-    "rule",
-    "reason",
-    "destination",
-    "effective_classification",
-    "destruction_level",
-    "destruction_site",
-    "witnesses",
-    "anomalies",
-];
-
-/// Derived columns kept in the decision table after the canonical fields.
-const DERIVED_KEPT: [&str; 4] = [
-    "retention_resolved",
-    "retention_expires_on",
-    "declassified_on",
-    "days_out",
-];
+pub use crate::fields::LEADING_COLUMNS;
 
 /// Canonical columns not carried into the decision table (their content is
 /// in `reason` and `anomalies`).
@@ -325,7 +300,12 @@ pub fn plan(
         .map_or(canonical_names.len(), |p| p + 1);
     let mut order: Vec<String> = LEADING_COLUMNS.iter().map(|s| s.to_string()).collect();
     order.extend(canonical_names[..first_kept].iter().cloned());
-    order.extend(DERIVED_KEPT.iter().map(|s| s.to_string()));
+    order.extend(
+        crate::fields::DERIVED_COLUMNS
+            .iter()
+            .filter(|c| c.3)
+            .map(|c| c.0.to_string()),
+    );
     order.extend(canonical_names[first_kept..].iter().cloned());
     df.select(order)
 }

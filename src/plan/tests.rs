@@ -849,7 +849,7 @@ fn every_column_the_plan_adds_is_reserved() {
         .collect();
     let table: Vec<String> = crate::fields::DERIVED_COLUMNS
         .iter()
-        .map(|(c, _, _)| c.to_string())
+        .map(|(c, ..)| c.to_string())
         .collect();
     assert_eq!(
         added, table,

@@ -134,8 +134,8 @@ pub fn rule_fields() -> (
     columns.extend(
         DERIVED_COLUMNS
             .iter()
-            .filter(|(_, _, u)| *u == RuleUse::Condition)
-            .map(|(n, t, _)| (n.to_string(), *t)),
+            .filter(|(_, _, u, _)| *u == RuleUse::Condition)
+            .map(|(n, t, ..)| (n.to_string(), *t)),
     );
     let mut fields = BTreeMap::new();
     let mut codes = BTreeMap::new();
@@ -324,7 +324,7 @@ impl Template {
 fn reason_only(name: &str) -> bool {
     crate::fields::DERIVED_COLUMNS
         .iter()
-        .any(|(c, _, u)| *c == name && *u == crate::fields::RuleUse::ReasonOnly)
+        .any(|(c, _, u, _)| *c == name && *u == crate::fields::RuleUse::ReasonOnly)
 }
 
 /// Why a conjunction of tests can hold for no row, if it cannot.
