@@ -14,30 +14,7 @@ use crate::cli::{InputArgs, LangArg, PlanArgs, ValidateArgs};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
-/// Language of labels, sheet names and reasons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Chinese.
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// Picks the label for this language.
-    ///
-    /// ```
-    /// use clearance::config::Lang;
-    /// assert_eq!(Lang::En.pick("文件", "File"), "File");
-    /// ```
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::labels::Lang;
 
 /// What every register-reading command needs.
 #[derive(Debug, Clone)]

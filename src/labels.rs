@@ -9,10 +9,34 @@
 //! printed labels back) agree. Headings and sentences that belong to one
 //! output only stay with the writer of that output.
 
-use crate::config::Lang;
+use crate::domain::Disposition;
 use crate::domain::{Anomaly, Level, MediumClass, Site};
 use crate::ingest::Severity;
-use crate::policy::Disposition;
+
+/// Language of labels, sheet names and reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Picks the label for this language.
+    ///
+    /// ```
+    /// use clearance::labels::Lang;
+    /// assert_eq!(Lang::En.pick("文件", "File"), "File");
+    /// ```
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
 
 /// The label of `key` in `table`, in the chosen language.
 fn lookup<K: PartialEq + Copy>(

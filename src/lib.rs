@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod config;
 pub mod domain;
 pub mod fields;
+pub mod files;
 pub mod ingest;
 pub mod labels;
 pub mod lists;

@@ -118,7 +118,7 @@ pub fn build(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     }
     std::fs::write(dir.join(MARKER), marker)
         .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
-    crate::output::set_readable(&dir.join(MARKER), false)?;
+    crate::files::set_readable(&dir.join(MARKER), false)?;
     let old = if out.exists() {
         let old = parent.join(format!(
             ".clearance-old-{}",
@@ -148,10 +148,10 @@ pub fn build(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
 /// Temporary folders are private; a run folder and its sub-folders are
 /// ordinary ones.
 fn set_folders_readable(dir: &Path) -> Result<()> {
-    crate::output::set_readable(dir, true)?;
+    crate::files::set_readable(dir, true)?;
     for entry in std::fs::read_dir(dir)?.flatten() {
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            crate::output::set_readable(&entry.path(), true)?;
+            crate::files::set_readable(&entry.path(), true)?;
         }
     }
     Ok(())

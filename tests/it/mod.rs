@@ -3,6 +3,7 @@ mod hostile;
 mod ingest_fixtures;
 mod manifests;
 mod plan_cli;
+mod structure;
 mod trust;
 mod util;
 mod validate_cli;
