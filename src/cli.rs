@@ -78,6 +78,90 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Check or list the ledger of destructions, returns and transfers.
+    ///
+    /// The ledger (default reports/ledger.jsonl) has one entry per
+    /// confirmation and per committee rejection or deferral, each holding
+    /// the SHA-256 of the one before it. `verify` names every entry edited,
+    /// deleted, reordered or inserted, and a torn last line; `show` lists
+    /// the entries.
+    ///
+    /// Examples:
+    ///
+    ///   clearance ledger verify
+    ///
+    ///   clearance ledger show reports/ledger.jsonl
+    #[command(verbatim_doc_comment, subcommand)]
+    Ledger(LedgerCommand),
+    /// Read reviewed manifests back and write the final manifests.
+    ///
+    /// Each reviewed copy (saved by Excel, WPS or LibreOffice) is verified
+    /// first: a copy whose heading or lines changed since issue is refused,
+    /// naming what changed. Each line's decision is its own 审核意见 cell,
+    /// else the whole-batch cell above the review columns; copies of one
+    /// batch (split by department) are merged. With --registers, lines whose
+    /// holding is now on hold or gone are dropped. Writes, per batch, the
+    /// final manifest (approved lines only, renumbered, a new digest naming
+    /// the draft's) with an appendix of the lines left out, and a review
+    /// summary; records rejections and deferrals in the ledger.
+    ///
+    /// Examples:
+    ///
+    ///   clearance review reviewed/*.xlsx
+    ///
+    ///   clearance review reviewed/*.xlsx --run reports/2024-12-31 --registers registers/*.xlsx
+    #[command(verbatim_doc_comment)]
+    Review(ReviewArgs),
+}
+
+/// `clearance review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Reviewed draft manifests.
+    #[arg(required = true, value_name = "REVIEWED")]
+    pub files: Vec<PathBuf>,
+    /// The plan's run folder the drafts came from (default:
+    /// reports/<as-of> of the manifests).
+    #[arg(long, value_name = "DIR")]
+    pub run: Option<PathBuf>,
+    /// The current registers: lines whose holding is now on hold or gone
+    /// are dropped.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub registers: Vec<PathBuf>,
+    /// Policy file for reading the registers (default: the shipped one).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Where to write the final manifests and the summary (default:
+    /// <run>-review).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an earlier review folder.
+    #[arg(long)]
+    pub force: bool,
+    /// The ledger that records rejections and deferrals (default:
+    /// reports/ledger.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Language of labels: zh or en (default: the manifests').
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `clearance ledger …`.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check the hash chain and every entry.
+    Verify {
+        /// The ledger (default: reports/ledger.jsonl).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// List the entries.
+    Show {
+        /// The ledger (default: reports/ledger.jsonl).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
 }
 
 /// `clearance policy …`.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::cli::{InputArgs, LangArg, PlanArgs, ValidateArgs};
+use crate::cli::{InputArgs, LangArg, PlanArgs, ReviewArgs, ValidateArgs};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
@@ -41,10 +41,7 @@ pub struct ValidateConfig {
 }
 
 fn input_config(args: InputArgs) -> Result<InputConfig> {
-    let policy = match &args.policy {
-        Some(path) => Policy::load(path).with_context(|| "loading the policy")?,
-        None => Policy::default_policy().context("loading the shipped policy")?,
-    };
+    let policy = load_policy(args.policy.as_ref())?;
     // The same register named twice would be counted twice.
     let mut seen = std::collections::HashMap::new();
     for file in &args.files {
@@ -71,10 +68,7 @@ fn input_config(args: InputArgs) -> Result<InputConfig> {
             max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
             max_inflated_bytes: args.max_inflated_mib.saturating_mul(1 << 20),
         },
-        lang: match args.lang {
-            LangArg::Zh => Lang::Zh,
-            LangArg::En => Lang::En,
-        },
+        lang: lang_of(args.lang),
     })
 }
 
@@ -84,6 +78,57 @@ pub fn validate_config(args: ValidateArgs) -> Result<ValidateConfig> {
         input: input_config(args.input)?,
         out: args.out,
         show: args.show,
+    })
+}
+
+/// `clearance review`'s configuration.
+#[derive(Debug, Clone)]
+pub struct ReviewConfig {
+    /// Reviewed draft manifests.
+    pub files: Vec<PathBuf>,
+    /// The run folder of the plan, if given.
+    pub run: Option<PathBuf>,
+    /// Current registers to re-check holds against.
+    pub registers: Vec<PathBuf>,
+    /// The policy for reading them.
+    pub policy: Policy,
+    /// The review folder, if given.
+    pub out: Option<PathBuf>,
+    /// Whether an earlier review folder may be replaced.
+    pub force: bool,
+    /// The ledger.
+    pub ledger: PathBuf,
+    /// Labels' language, if given.
+    pub lang: Option<Lang>,
+}
+
+fn load_policy(path: Option<&PathBuf>) -> Result<Policy> {
+    match path {
+        Some(path) => Policy::load(path).with_context(|| "loading the policy"),
+        None => Policy::default_policy().context("loading the shipped policy"),
+    }
+}
+
+fn lang_of(arg: LangArg) -> Lang {
+    match arg {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    }
+}
+
+/// Builds `review`'s configuration.
+pub fn review_config(args: ReviewArgs) -> Result<ReviewConfig> {
+    Ok(ReviewConfig {
+        files: args.files,
+        run: args.run,
+        registers: args.registers,
+        policy: load_policy(args.policy.as_ref())?,
+        out: args.out,
+        force: args.force,
+        ledger: args
+            .ledger
+            .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
+        lang: args.lang.map(lang_of),
     })
 }
 

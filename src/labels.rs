@@ -198,6 +198,14 @@ pub fn anomaly(code: &str, lang: Lang) -> &'static str {
         .unwrap_or_default()
 }
 
+/// The label of a manifest's whole-batch decision cell.
+pub const BATCH_REVIEW: (&str, &str) = ("整批意见（空行适用）", "Whole batch (blank lines)");
+
+/// The label of a manifest's whole-batch decision cell, in a language.
+pub fn batch_review_label(lang: Lang) -> &'static str {
+    lang.pick(BATCH_REVIEW.0, BATCH_REVIEW.1)
+}
+
 /// What a list shows for a holding with the OVERDUE anomaly.
 pub fn overdue_flag(lang: Lang) -> &'static str {
     lang.pick("超期", "OVERDUE")
@@ -360,6 +368,11 @@ pub const REVIEW_CHOICES: [(ReviewChoice, &str, &str); 3] = [
     (ReviewChoice::Reject, "不同意", "Reject"),
     (ReviewChoice::Defer, "暂缓", "Defer"),
 ];
+
+/// The label of a review decision.
+pub fn review_choice(choice: ReviewChoice, lang: Lang) -> &'static str {
+    lookup(&REVIEW_CHOICES, choice, lang).unwrap_or_default()
+}
 
 /// The review decisions offered in the drop-down.
 pub fn review_choices(lang: Lang) -> [&'static str; 3] {

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod files;
 pub mod ingest;
 pub mod labels;
+pub mod ledger;
 pub mod lists;
 pub mod manifest;
 pub mod output;

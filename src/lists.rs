@@ -7,6 +7,12 @@
 //! A list is a `ListSpec` — which rows, which columns, who signs — made
 //! by one function per kind of list; one writer prints them all. Column
 //! headers and signers' labels come from [`crate::labels`].
+//!
+//! A return or transfer list is a handover (`clearance confirm` records
+//! it): it carries an id (`2024-R-001`, `2024-T-001`), a digest over its
+//! heading and lines (titles as keyed hashes, as in a manifest), its lines
+//! in a hidden sheet, and a line in `lists/index.csv`, so that what is
+//! confirmed is what was issued.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +30,7 @@ use crate::output::printable::{Printable, write_printable};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
 /// The decision columns lists are made from.
-const SOURCE_COLUMNS: [&str; 19] = [
+const SOURCE_COLUMNS: [&str; 20] = [
     "disposition",
     "doc_id",
     "title",
@@ -40,6 +46,7 @@ const SOURCE_COLUMNS: [&str; 19] = [
     "retention_resolved",
     "retention_expires_on",
     "source_file",
+    "source_sheet",
     "source_row",
     "anomalies",
     "issuer",
@@ -108,6 +115,73 @@ struct ListSpec {
     columns: Vec<ListCell>,
     review: bool,
     signers: &'static [Signer],
+    /// For a return or transfer list: what `confirm` records.
+    handover: Option<Handover>,
+}
+
+/// What a return or transfer list hands over.
+#[derive(Debug, Clone)]
+struct Handover {
+    /// Return or transfer.
+    kind: HandoverKind,
+    /// The list's id (`2024-R-001`).
+    id: String,
+    /// Where it goes.
+    destination: String,
+}
+
+/// The kinds of handover list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverKind {
+    /// 清退: back to the issuer.
+    Return,
+    /// 移交: to the archive.
+    Transfer,
+}
+
+impl HandoverKind {
+    /// The code kept in a list.
+    pub fn code(self) -> &'static str {
+        match self {
+            HandoverKind::Return => "RETURN",
+            HandoverKind::Transfer => "TRANSFER",
+        }
+    }
+
+    /// The kind of a code.
+    pub fn from_code(code: &str) -> Option<HandoverKind> {
+        [HandoverKind::Return, HandoverKind::Transfer]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// The first cell of a handover list's items sheet.
+pub const LIST_MAGIC: &str = "clearance-list v1";
+
+/// Names of a handover list's heading fields.
+pub const LIST_HEADING_FIELDS: [&str; 5] = ["unit", "list", "as_of", "kind", "destination"];
+
+/// Names of a handover list's line fields.
+pub const LIST_LINE_FIELDS: [&str; 9] = [
+    "no",
+    "doc_id",
+    "title",
+    "classification",
+    "copies",
+    "department",
+    "source_file",
+    "source_sheet",
+    "source_row",
+];
+
+/// A handover list written, for `lists/index.csv`.
+struct WrittenList {
+    file: String,
+    handover: Handover,
+    lines: usize,
+    copies: i64,
+    digest: String,
 }
 
 /// Writes the other lists into `dir` (the run folder's `lists/`): one
@@ -116,23 +190,64 @@ struct ListSpec {
 pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let lang = opts.lang;
+    let year = chrono::Datelike::year(&opts.as_of);
     let source = DecisionText::new(decisions, &SOURCE_COLUMNS)?;
-    let mut specs = return_lists(&source, lang);
-    specs.push(archive_list(&source, lang));
+    let mut specs = return_lists(&source, lang, year);
+    specs.push(archive_list(&source, lang, year));
     specs.push(recall_list(&source, lang));
     specs.push(appraisal_list(&source, lang));
     let mut names = UniqueNames::default();
-    specs
-        .iter()
-        .map(|spec| {
-            let path = dir.join(names.file(&spec.file, ".xlsx"));
-            write_list(&source, &path, spec, opts)
-        })
-        .collect()
+    let mut paths = Vec::new();
+    let mut handed = Vec::new();
+    for spec in &specs {
+        let file = names.file(&spec.file, ".xlsx");
+        let path = dir.join(&file);
+        let digest = write_list(&source, &path, spec, opts)?;
+        if let (Some(h), Some(digest)) = (&spec.handover, digest) {
+            handed.push(WrittenList {
+                file,
+                handover: h.clone(),
+                lines: spec.rows.len(),
+                copies: copies(&source, spec),
+                digest,
+            });
+        }
+        paths.push(path);
+    }
+    write_list_index(&dir.join(crate::manifest::draft::INDEX_FILE), &handed)?;
+    Ok(paths)
+}
+
+/// Writes `lists/index.csv`: every handover list with its id, kind,
+/// destination, lines, copies and digest.
+fn write_list_index(path: &Path, lists: &[WrittenList]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "file",
+        "list",
+        "kind",
+        "destination",
+        "lines",
+        "copies",
+        "digest",
+    ])?;
+    for l in lists {
+        w.write_record([
+            crate::output::neutralise(&l.file).as_ref(),
+            &l.handover.id,
+            l.handover.kind.code(),
+            crate::output::neutralise(&l.handover.destination).as_ref(),
+            &l.lines.to_string(),
+            &l.copies.to_string(),
+            &l.digest,
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::files::write_atomically(path, |f| Ok(std::io::Write::write_all(f, &bytes)?))
 }
 
 /// One return list per destination, in destination order.
-fn return_lists(source: &DecisionText, lang: Lang) -> Vec<ListSpec> {
+fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
     use ListCell::{Number, Text};
     let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in source.rows_where("disposition", Disposition::Return.code()) {
@@ -144,7 +259,8 @@ fn return_lists(source: &DecisionText, lang: Lang) -> Vec<ListSpec> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     by_destination
         .into_iter()
-        .map(|(destination, rows)| ListSpec {
+        .enumerate()
+        .map(|(k, (destination, rows))| ListSpec {
             file: match lang {
                 Lang::Zh => format!("清退清单-{destination}"),
                 Lang::En => format!("return-list-{destination}"),
@@ -165,19 +281,24 @@ fn return_lists(source: &DecisionText, lang: Lang) -> Vec<ListSpec> {
             ],
             review: false,
             signers: &[Signer::HandedOverBy, Signer::ReceivedBy],
+            handover: Some(Handover {
+                kind: HandoverKind::Return,
+                id: format!("{year}-R-{:03}", k + 1),
+                destination: destination.clone(),
+            }),
         })
         .collect()
 }
 
 /// The archive transfer list.
-fn archive_list(source: &DecisionText, lang: Lang) -> ListSpec {
+fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
     use ListCell::{Number, Text};
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     ListSpec {
         file: l("归档移交清单", "archive-transfer-list"),
         title: l("归档移交清单", "archive transfer list"),
         info: l("移交档案室", "To the archive"),
-        rows: source.rows_where("disposition", "ARCHIVE"),
+        rows: source.rows_where("disposition", Disposition::Archive.code()),
         columns: vec![
             Text("doc_id"),
             Text("title"),
@@ -192,6 +313,11 @@ fn archive_list(source: &DecisionText, lang: Lang) -> ListSpec {
         ],
         review: false,
         signers: &[Signer::HandedOverBy, Signer::ReceivedByArchive],
+        handover: Some(Handover {
+            kind: HandoverKind::Transfer,
+            id: format!("{year}-T-001"),
+            destination: l("档案室", "the archive"),
+        }),
     }
 }
 
@@ -199,7 +325,7 @@ fn archive_list(source: &DecisionText, lang: Lang) -> ListSpec {
 fn recall_list(source: &DecisionText, lang: Lang) -> ListSpec {
     use ListCell::{Level, Number, Overdue, Text};
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
-    let mut rows = source.rows_where("disposition", "RECALL");
+    let mut rows = source.rows_where("disposition", Disposition::Recall.code());
     rows.sort_by_key(|i| {
         let days: i64 = source.text("days_out", *i).parse().unwrap_or(-1);
         (!overdue(source, *i), -days)
@@ -224,6 +350,7 @@ fn recall_list(source: &DecisionText, lang: Lang) -> ListSpec {
         ],
         review: false,
         signers: &[Signer::PreparedBy],
+        handover: None,
     }
 }
 
@@ -238,7 +365,7 @@ fn appraisal_list(source: &DecisionText, lang: Lang) -> ListSpec {
             "保管期限已满的归档文件，提交鉴定",
             "Archived holdings past retention, for appraisal",
         ),
-        rows: source.rows_where("disposition", "APPRAISE"),
+        rows: source.rows_where("disposition", Disposition::Appraise.code()),
         columns: vec![
             Text("doc_id"),
             Text("title"),
@@ -251,21 +378,122 @@ fn appraisal_list(source: &DecisionText, lang: Lang) -> ListSpec {
         ],
         review: true,
         signers: &[Signer::AppraisedBy, Signer::ApprovedBy],
+        handover: None,
     }
 }
 
-/// Writes one list to `path`.
+/// Writes one list to `path`; returns a handover list's digest.
 fn write_list(
     source: &DecisionText,
     path: &Path,
     spec: &ListSpec,
     opts: &ListOptions,
-) -> Result<PathBuf> {
-    let printable = printable(source, spec, opts);
+) -> Result<Option<String>> {
+    let items = spec
+        .handover
+        .as_ref()
+        .map(|h| handover_items(source, spec, h, opts));
+    let digest = items
+        .as_ref()
+        .map(|(heading, lines, _)| crate::manifest::digest(heading, lines));
+    let mut printable = printable(source, spec, opts);
+    if let Some(d) = &digest {
+        let l = |zh: &'static str, en: &'static str| opts.lang.pick(zh, en);
+        printable.info[2] = format!("{}: {d}", l("清单摘要 SHA-256", "List digest SHA-256"));
+        printable.footer = format!("SHA-256 {d}");
+    }
     let mut wb = new_workbook()?;
     write_printable(&mut wb, opts.lang.pick("清单", "List"), &printable)?;
+    if let (Some((heading, lines, key)), Some(d)) = (&items, &digest) {
+        write_list_items(&mut wb, heading, lines, key, d)?;
+    }
     save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(path.to_path_buf())
+    Ok(digest)
+}
+
+/// A handover list's heading fields, canonical lines (titles as keyed
+/// hashes) and title key.
+fn handover_items(
+    source: &DecisionText,
+    spec: &ListSpec,
+    h: &Handover,
+    opts: &ListOptions,
+) -> (Vec<String>, Vec<Vec<String>>, String) {
+    let key = crate::manifest::batch_key(&opts.title_key, &h.id);
+    let heading = vec![
+        opts.unit.clone(),
+        h.id.clone(),
+        opts.as_of.to_string(),
+        h.kind.code().to_string(),
+        h.destination.clone(),
+    ];
+    let lines = spec
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let t = |c: &str| source.text(c, *i).to_string();
+            vec![
+                (k + 1).to_string(),
+                t("doc_id"),
+                crate::manifest::title_hash(&key, source.text("title", *i)),
+                t("classification"),
+                source
+                    .text("copies", *i)
+                    .parse::<i64>()
+                    .unwrap_or(1)
+                    .to_string(),
+                t("department"),
+                t("source_file"),
+                t("source_sheet"),
+                t("source_row"),
+            ]
+        })
+        .collect();
+    (heading, lines, key)
+}
+
+/// Writes a handover list's items, hidden and protected, for `confirm`.
+fn write_list_items(
+    wb: &mut rust_xlsxwriter::Workbook,
+    heading: &[String],
+    lines: &[Vec<String>],
+    key: &str,
+    digest: &str,
+) -> Result<()> {
+    let items = wb.add_worksheet();
+    items.set_name(crate::manifest::draft::ITEMS_SHEET)?;
+    for (c, v) in [LIST_MAGIC, digest, heading[1].as_str(), key]
+        .iter()
+        .enumerate()
+    {
+        items.write_string(0, c as u16, *v)?;
+    }
+    for (c, name) in LIST_HEADING_FIELDS.iter().enumerate() {
+        items.write_string(1, c as u16, *name)?;
+    }
+    for (c, v) in heading.iter().enumerate() {
+        items.write_string(2, c as u16, v)?;
+    }
+    for (c, name) in LIST_LINE_FIELDS.iter().enumerate() {
+        items.write_string(3, c as u16, *name)?;
+    }
+    for (r, line) in lines.iter().enumerate() {
+        for (c, v) in line.iter().enumerate() {
+            items.write_string(r as u32 + 4, c as u16, v)?;
+        }
+    }
+    items.set_hidden(true);
+    items.protect();
+    Ok(())
+}
+
+/// Copies on a list.
+fn copies(source: &DecisionText, spec: &ListSpec) -> i64 {
+    spec.rows
+        .iter()
+        .map(|i| source.text("copies", *i).parse::<i64>().unwrap_or(1))
+        .sum()
 }
 
 /// The printed form of a list: heading, numbered lines, totals, signers.
@@ -299,6 +527,7 @@ fn printable(source: &DecisionText, spec: &ListSpec, opts: &ListOptions) -> Prin
         rows,
         totals: totals(source, spec, lang),
         review: spec.review,
+        batch_review: None,
         signatures: spec
             .signers
             .iter()
@@ -311,11 +540,7 @@ fn printable(source: &DecisionText, spec: &ListSpec, opts: &ListOptions) -> Prin
 
 /// The totals row: lines and copies.
 fn totals(source: &DecisionText, spec: &ListSpec, lang: Lang) -> Vec<OutCell> {
-    let copies: i64 = spec
-        .rows
-        .iter()
-        .map(|i| source.text("copies", *i).parse::<i64>().unwrap_or(1))
-        .sum();
+    let copies = copies(source, spec);
     vec![
         OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
         OutCell::Text(match lang {

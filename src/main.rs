@@ -17,6 +17,8 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => cmd::plan::run(&config::plan_config(args)?),
         Command::Policy(command) => cmd::policy::run(command),
         Command::Verify { paths } => cmd::verify::run(&paths),
+        Command::Ledger(command) => cmd::ledger::run(command),
+        Command::Review(args) => cmd::review::run(&config::review_config(args)?),
     }
 }
 

@@ -1,8 +1,10 @@
 //! One module per subcommand. Each takes its validated configuration and
 //! returns whether the run succeeded; `main` maps that to an exit code.
 
+pub mod ledger;
 pub mod plan;
 pub mod policy;
+pub mod review;
 pub mod validate;
 pub mod verify;
 

@@ -35,14 +35,7 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     }
     let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
     if !ingested.errors.is_empty() {
-        for error in &ingested.errors {
-            eprintln!("error: {error}");
-        }
-        eprintln!(
-            "plan stopped: {} of {} inputs could not be read; nothing was written.",
-            ingested.errors.len(),
-            input.files.len()
-        );
+        report_unread(&ingested, input.files.len());
         return Ok(Outcome::DataError);
     }
     let decisions = plan::plan(
@@ -53,25 +46,8 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     )
     .context("planning")?;
     let reconciliation = run_folder::reconcile(&ingested, &decisions)?;
-    let unbalanced: Vec<&Reconciled> = reconciliation.iter().filter(|r| !r.balances()).collect();
-    if !unbalanced.is_empty() {
-        for r in unbalanced {
-            eprintln!(
-                "error: {} [{}]: {} non-empty rows counted; {} above the header + {} header + {} data + {} skipped + {} not read; {} data rows read but {} decided + {} rejected",
-                r.file,
-                r.sheet,
-                r.counted,
-                r.above_header,
-                r.header,
-                r.read,
-                r.skipped,
-                r.not_read,
-                r.read,
-                r.decided,
-                r.rejected
-            );
-        }
-        eprintln!("plan stopped: the reconciliation does not balance; nothing was written.");
+    if !reconciliation.iter().all(Reconciled::balances) {
+        report_unbalanced(&reconciliation);
         return Ok(Outcome::DataError);
     }
     let report = PlanReport {
@@ -83,17 +59,55 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         as_of: config.as_of,
         lang: input.lang,
     };
-    let lists = crate::manifest::ListOptions {
-        unit: input.policy.plan.unit_name.clone(),
-        as_of: config.as_of,
-        lang: input.lang,
-        redact_titles: config.redact_titles,
-        split_by_department: config.split_by_department,
-        title_key: crate::manifest::title_key(&ingested.files),
-    };
+    let lists = list_options(config, &ingested);
     run_folder::build(&config.out, |dir| write_outputs(dir, &report, &lists))?;
     print!("{}", summary(config, &decisions, &reconciliation)?);
     Ok(Outcome::Success)
+}
+
+/// Says which inputs could not be read, and that nothing was written.
+fn report_unread(ingested: &ingest::Ingested, inputs: usize) {
+    for error in &ingested.errors {
+        eprintln!("error: {error}");
+    }
+    eprintln!(
+        "plan stopped: {} of {} inputs could not be read; nothing was written.",
+        ingested.errors.len(),
+        inputs
+    );
+}
+
+/// Says which sheets do not balance, and that nothing was written.
+fn report_unbalanced(reconciliation: &[Reconciled]) {
+    for r in reconciliation.iter().filter(|r| !r.balances()) {
+        eprintln!(
+            "error: {} [{}]: {} non-empty rows counted; {} above the header + {} header + {} data + {} skipped + {} not read; {} data rows read but {} decided + {} rejected",
+            r.file,
+            r.sheet,
+            r.counted,
+            r.above_header,
+            r.header,
+            r.read,
+            r.skipped,
+            r.not_read,
+            r.read,
+            r.decided,
+            r.rejected
+        );
+    }
+    eprintln!("plan stopped: the reconciliation does not balance; nothing was written.");
+}
+
+/// What the manifests and lists are written with.
+fn list_options(config: &PlanConfig, ingested: &ingest::Ingested) -> crate::manifest::ListOptions {
+    crate::manifest::ListOptions {
+        unit: config.input.policy.plan.unit_name.clone(),
+        as_of: config.as_of,
+        lang: config.input.lang,
+        redact_titles: config.redact_titles,
+        split_by_department: config.split_by_department,
+        title_key: crate::manifest::title_key(&ingested.files),
+    }
 }
 
 /// Writes skipped.csv.
@@ -184,6 +198,23 @@ fn summary(
         config.input.files.len(),
         decisions.height()
     );
+    write_counts(&mut out, &by_disposition, &by_anomaly);
+    write_notes(&mut out, config, reconciliation);
+    let _ = writeln!(
+        out,
+        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/)",
+        config.out.display()
+    );
+    Ok(out)
+}
+
+/// The summary's counts: holdings by disposition and by anomaly, and a
+/// warning when copies are missing.
+fn write_counts(
+    out: &mut String,
+    by_disposition: &BTreeMap<&str, u64>,
+    by_anomaly: &BTreeMap<&str, u64>,
+) {
     for d in Disposition::ALL {
         if let Some(n) = by_disposition.get(d.code()) {
             let _ = writeln!(out, "  {:<9} {n}", d.code());
@@ -199,6 +230,11 @@ fn summary(
             "  ! {n} holding(s) with copies missing: report them at once (see the anomalies sheet)"
         );
     }
+}
+
+/// The summary's notes: each sheet's, the policy's notices, and a warning
+/// when the retention schedule is the shipped example.
+fn write_notes(out: &mut String, config: &PlanConfig, reconciliation: &[Reconciled]) {
     for r in reconciliation {
         let sheet = if r.sheet.is_empty() {
             r.file.clone()
@@ -218,10 +254,4 @@ fn summary(
             "  ! the retention schedule is the shipped example, not your office's approved 归档范围和保管期限表: replace [schedule] in your policy"
         );
     }
-    let _ = writeln!(
-        out,
-        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/)",
-        config.out.display()
-    );
-    Ok(out)
 }

@@ -39,6 +39,7 @@ struct Sink<'v> {
 }
 
 impl<'v> Sink<'v> {
+    /// A parser for one sheet of the file.
     fn parser(&self, sheet: &str, merges: Vec<MergedRange>) -> SheetParser<'v> {
         SheetParser::new(SheetContext {
             file: self.file.to_string(),
@@ -49,12 +50,14 @@ impl<'v> Sink<'v> {
         })
     }
 
+    /// Finishes a sheet: its report joins the file's.
     fn finish(&mut self, parser: SheetParser<'v>, nonempty_rows: u64) {
         let out = &mut self.out;
         let report = parser.finish(nonempty_rows, &mut out.outputs());
         out.sheets.push(report);
     }
 
+    /// Reports a sheet that is not a worksheet (a chart sheet …).
     fn not_a_worksheet(&mut self, sheet: &str, typ: SheetType) {
         self.out.sheets.push(SheetReport {
             sheet: sheet.to_string(),
@@ -65,6 +68,7 @@ impl<'v> Sink<'v> {
 }
 
 impl WorkbookRead {
+    /// Where a sheet parser writes.
     fn outputs(&mut self) -> Outputs<'_> {
         Outputs {
             table: &mut self.table,
@@ -82,6 +86,7 @@ struct RowCounter {
 }
 
 impl RowCounter {
+    /// Counts a row when any of its cells is not blank.
     fn count(&mut self, cells: &[(u32, Cell<'_>)]) {
         if cells.iter().any(|(_, c)| !c.is_blank()) {
             self.nonempty += 1;
@@ -89,6 +94,7 @@ impl RowCounter {
     }
 }
 
+/// A merged range as calamine gives it.
 fn merged_range(d: &Dimensions) -> MergedRange {
     MergedRange {
         first_row: d.start.0,
@@ -120,56 +126,62 @@ pub(super) fn read(
             skipped: Vec::new(),
         },
     };
-    let corrupt = |detail: String| IngestError::Corrupt {
-        path: file.to_string(),
-        detail,
-    };
     match checked.format {
-        Format::Xlsx => read_xlsx(&mut sink, bytes).map_err(|e| match e {
-            XlsxError::Password => IngestError::Encrypted {
-                path: file.to_string(),
-            },
-            other => corrupt(other.to_string()),
-        })?,
-        Format::Xlsb => read_xlsb(&mut sink, bytes).map_err(|e| match e {
-            XlsbError::Password => IngestError::Encrypted {
-                path: file.to_string(),
-            },
-            other => corrupt(other.to_string()),
-        })?,
-        Format::Xls => {
-            let wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
-                XlsError::Password => IngestError::Encrypted {
-                    path: file.to_string(),
-                },
-                other => corrupt(other.to_string()),
-            })?;
-            // Plain numbers in date columns count from the workbook's epoch.
-            sink.date1904 = wb.has_1904_epoch();
-            let merges = |wb: &Xls<_>, name: &str| {
-                wb.merge_cells_by_sheet_name(name)
-                    .map(|m| m.iter().map(merged_range).collect())
-                    .unwrap_or_default()
-            };
-            read_ranges(&mut sink, wb, merges).map_err(|e: XlsError| corrupt(e.to_string()))?
-        }
-        Format::Ods => {
-            let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-                OdsError::Password => IngestError::Encrypted {
-                    path: file.to_string(),
-                },
-                other => corrupt(other.to_string()),
-            })?;
-            let (merges, date1904) = super::merges::ods_merged_ranges(bytes);
-            sink.date1904 = date1904;
-            let merges_of = |_: &Ods<_>, name: &str| merges.get(name).cloned().unwrap_or_default();
-            read_ranges(&mut sink, wb, merges_of).map_err(|e: OdsError| corrupt(e.to_string()))?
-        }
+        Format::Xlsx => read_xlsx(&mut sink, bytes)
+            .map_err(|e| open_error(file, matches!(e, XlsxError::Password), e))?,
+        Format::Xlsb => read_xlsb(&mut sink, bytes)
+            .map_err(|e| open_error(file, matches!(e, XlsbError::Password), e))?,
+        Format::Xls => read_xls(&mut sink, bytes)?,
+        Format::Ods => read_ods(&mut sink, bytes)?,
         Format::Csv => read_csv(&mut sink, bytes)?,
     }
     Ok(sink.out)
 }
 
+/// The error of a workbook that cannot be read: encrypted when the reader
+/// asked for a password, else corrupt with the reader's message.
+fn open_error(file: &str, password: bool, e: impl std::fmt::Display) -> IngestError {
+    if password {
+        IngestError::Encrypted {
+            path: file.to_string(),
+        }
+    } else {
+        IngestError::Corrupt {
+            path: file.to_string(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Reads every sheet of an .xls workbook, with its merged ranges and date
+/// epoch.
+fn read_xls(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
+    let file = sink.file;
+    let wb = Xls::new(Cursor::new(bytes))
+        .map_err(|e| open_error(file, matches!(e, XlsError::Password), e))?;
+    // Plain numbers in date columns count from the workbook's epoch.
+    sink.date1904 = wb.has_1904_epoch();
+    let merges = |wb: &Xls<_>, name: &str| {
+        wb.merge_cells_by_sheet_name(name)
+            .map(|m| m.iter().map(merged_range).collect())
+            .unwrap_or_default()
+    };
+    read_ranges(sink, wb, merges).map_err(|e: XlsError| open_error(file, false, e))
+}
+
+/// Reads every sheet of an .ods workbook, with the merged ranges and date
+/// epoch found in its content.
+fn read_ods(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
+    let file = sink.file;
+    let wb = Ods::new(Cursor::new(bytes))
+        .map_err(|e| open_error(file, matches!(e, OdsError::Password), e))?;
+    let (merges, date1904) = super::merges::ods_merged_ranges(bytes);
+    sink.date1904 = date1904;
+    let merges_of = |_: &Ods<_>, name: &str| merges.get(name).cloned().unwrap_or_default();
+    read_ranges(sink, wb, merges_of).map_err(|e: OdsError| open_error(file, false, e))
+}
+
+/// A cell of a streaming reader, `None` when empty.
 fn from_dataref<'a>(value: &DataRef<'a>) -> Option<Cell<'a>> {
     Some(match value {
         DataRef::Empty => return None,
@@ -187,6 +199,7 @@ fn from_dataref<'a>(value: &DataRef<'a>) -> Option<Cell<'a>> {
     })
 }
 
+/// A cell of a range reader, `None` when empty.
 fn from_data(value: &Data) -> Option<Cell<'_>> {
     Some(match value {
         Data::Empty => return None,
@@ -212,9 +225,8 @@ fn pump<'a, 'v, E>(
     out: &mut WorkbookRead,
     mut parser: SheetParser<'v>,
     merges: impl FnOnce() -> Vec<MergedRange> + Send,
-    mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
+    next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(SheetParser<'v>, u64), E> {
-    const BATCH: usize = 512;
     // Rows queue up while the merged ranges are still being found (a few
     // hundred thousand rows at most), so that decoding never waits.
     const QUEUE: usize = 64;
@@ -231,36 +243,7 @@ fn pump<'a, 'v, E>(
                 }
             }
         });
-        let counter = &mut counter;
-        let produced = (|| -> Result<(), E> {
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut row = Row::default();
-            let mut started = false;
-            while let Some((r, c, cell)) = next()? {
-                if started && r != row.index {
-                    counter.count(&row.cells);
-                    batch.push(std::mem::take(&mut row));
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if tx.send(full).is_err() {
-                            break;
-                        }
-                    }
-                }
-                started = true;
-                row.index = r;
-                row.cells.push((c, cell));
-            }
-            if started {
-                counter.count(&row.cells);
-                batch.push(row);
-            }
-            if !batch.is_empty() {
-                // A closed channel means the worker panicked; join reports it.
-                let _ = tx.send(batch);
-            }
-            Ok(())
-        })();
+        let produced = produce_rows(&tx, &mut counter, next);
         drop(tx);
         if let Err(panic) = worker.join() {
             std::panic::resume_unwind(panic);
@@ -268,6 +251,44 @@ fn pump<'a, 'v, E>(
         produced
     })?;
     Ok((parser, counter.nonempty))
+}
+
+/// Groups the cells `next` gives into rows, counting the non-empty ones,
+/// and sends them to `tx` in batches. Stops early when the receiver is
+/// gone (the worker panicked; joining it reports that).
+fn produce_rows<'a, E>(
+    tx: &std::sync::mpsc::SyncSender<Vec<Row<'a>>>,
+    counter: &mut RowCounter,
+    mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
+) -> Result<(), E> {
+    const BATCH: usize = 512;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut row = Row::default();
+    let mut started = false;
+    while let Some((r, c, cell)) = next()? {
+        if started && r != row.index {
+            counter.count(&row.cells);
+            batch.push(std::mem::take(&mut row));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if tx.send(full).is_err() {
+                    break;
+                }
+            }
+        }
+        started = true;
+        row.index = r;
+        row.cells.push((c, cell));
+    }
+    if started {
+        counter.count(&row.cells);
+        batch.push(row);
+    }
+    if !batch.is_empty() {
+        // A closed channel means the worker panicked; join reports it.
+        let _ = tx.send(batch);
+    }
+    Ok(())
 }
 
 /// Reads every worksheet of a workbook with a streaming cell reader;
@@ -327,6 +348,8 @@ fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
     Ok(None)
 }
 
+/// Reads every sheet of an .xlsx workbook, its merged ranges found on
+/// another thread meanwhile.
 fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
     // The merged ranges are found on another core while the workbook opens
     // and its first rows are decoded; a sheet's rows wait for them before
@@ -363,6 +386,8 @@ fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     Ok(())
 }
 
+/// Reads every sheet of a workbook read as ranges (.xls, .ods);
+/// `merges_of` gives a sheet's merged ranges.
 fn read_ranges<R, RS>(
     sink: &mut Sink<'_>,
     mut wb: R,
@@ -444,6 +469,8 @@ fn sniff_delimiter(text: &str, vocab: &Vocabulary) -> u8 {
     best.1
 }
 
+/// Reads a CSV file as one sheet, record by record, with the line each
+/// starts on.
 fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
     let text = decode_text(bytes).ok_or_else(|| IngestError::Encoding {
         path: sink.file.to_string(),
@@ -509,6 +536,7 @@ struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
+    /// A counter at the start of `text`.
     fn new(text: &'a [u8]) -> Self {
         LineCounter {
             text,
@@ -517,6 +545,7 @@ impl<'a> LineCounter<'a> {
         }
     }
 
+    /// The 0-based line on which the record at byte offset `byte` starts.
     fn line_at(&mut self, byte: u64) -> u32 {
         let mut start = (byte as usize).min(self.text.len());
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {

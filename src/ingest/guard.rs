@@ -115,10 +115,6 @@ pub fn check(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Checked, IngestError> {
-    let not_sheet = |detail: &str| IngestError::NotSpreadsheet {
-        path: name.to_string(),
-        detail: detail.to_string(),
-    };
     if bytes.is_empty() {
         return Err(IngestError::Empty {
             path: name.to_string(),
@@ -128,24 +124,41 @@ pub fn check(
         return check_zip(name, bytes, limits);
     }
     if bytes.starts_with(CFB_MAGIC) {
-        if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
-            return Err(IngestError::Encrypted {
-                path: name.to_string(),
-            });
-        }
-        if let Some((rows, cols)) = oversized_xls_dimensions(bytes) {
-            return Err(IngestError::Corrupt {
-                path: name.to_string(),
-                detail: format!(
-                    "a sheet claims {rows} rows × {cols} columns, more than an .xls file can hold (65,536 × 256)"
-                ),
-            });
-        }
-        return Ok(Checked {
-            format: Format::Xls,
-            date1904: false,
+        return check_cfb(name, bytes);
+    }
+    check_text(name, path, bytes)
+}
+
+/// Checks an OLE compound file: not encrypted, and no sheet claiming more
+/// than an .xls file can hold.
+fn check_cfb(name: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
+    if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
+        return Err(IngestError::Encrypted {
+            path: name.to_string(),
         });
     }
+    if let Some((rows, cols)) = oversized_xls_dimensions(bytes) {
+        return Err(IngestError::Corrupt {
+            path: name.to_string(),
+            detail: format!(
+                "a sheet claims {rows} rows × {cols} columns, more than an .xls file can hold (65,536 × 256)"
+            ),
+        });
+    }
+    Ok(Checked {
+        format: Format::Xls,
+        date1904: false,
+    })
+}
+
+/// Checks a file that is neither a zip archive nor an OLE compound file:
+/// CSV text by its extension, without binary content; any other
+/// extension is refused, saying what its content should have been.
+fn check_text(name: &str, path: &Path, bytes: &[u8]) -> Result<Checked, IngestError> {
+    let not_sheet = |detail: &str| IngestError::NotSpreadsheet {
+        path: name.to_string(),
+        detail: detail.to_string(),
+    };
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -193,6 +206,8 @@ fn oversized_xls_dimensions(bytes: &[u8]) -> Option<(u64, u64)> {
     })
 }
 
+/// Whether `bytes` hold `needle` in UTF-16LE (as a compound file's
+/// directory names its streams).
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
     bytes
@@ -200,6 +215,13 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
         .any(|w| w == pattern.as_slice())
 }
 
+/// A zip archive's member: its name in lower case, as written, and its
+/// inflated size.
+type Member = (String, String, u64);
+
+/// Checks a zip archive: every member inflates within the limit, it holds
+/// a workbook, and an .xlsx shared-string table claims no more entries than
+/// its size allows. Learns whether an .xlsx counts dates from 1904.
 fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, IngestError> {
     let corrupt = |detail: String| IngestError::Corrupt {
         path: name.to_string(),
@@ -207,26 +229,8 @@ fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, Inges
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| corrupt(format!("the zip archive is damaged or truncated ({e})")))?;
-    let mut names = Vec::with_capacity(archive.len());
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| corrupt(format!("the zip archive is damaged ({e})")))?;
-        let entry_name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("#{i}"));
-        if entry.size() > limits.max_inflated_bytes {
-            return Err(IngestError::Inflates {
-                path: name.to_string(),
-                entry: entry_name,
-                size: entry.size(),
-                limit: limits.max_inflated_bytes,
-            });
-        }
-        names.push((entry_name.to_ascii_lowercase(), entry_name, entry.size()));
-    }
-    let find = |wanted: &str| names.iter().find(|(lower, _, _)| lower == wanted);
+    let members = zip_members(name, &mut archive, limits)?;
+    let find = |wanted: &str| members.iter().find(|(lower, _, _)| lower == wanted);
     let format = if find("xl/workbook.xml").is_some() {
         Format::Xlsx
     } else if find("xl/workbook.bin").is_some() {
@@ -241,30 +245,86 @@ fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, Inges
     };
     let mut date1904 = false;
     if format == Format::Xlsx {
-        if let Some((_, real, size)) = find("xl/sharedstrings.xml") {
-            let head = read_head(&mut archive, real, 64 * 1024)
-                .map_err(|e| corrupt(format!("cannot read the shared-string table ({e})")))?;
-            if let Some(claimed) = xml_attr_number(&head, "uniqueCount") {
-                // The smallest entry, <si><t/></si>, takes 13 bytes.
-                if claimed > size / 10 + 64 {
-                    return Err(IngestError::SharedStrings {
-                        path: name.to_string(),
-                        claimed,
-                        bytes: *size,
-                    });
-                }
-            }
+        if let Some(member) = find("xl/sharedstrings.xml") {
+            check_shared_strings(name, &mut archive, member)?;
         }
         if let Some((_, real, _)) = find("xl/workbook.xml") {
-            let head = read_head(&mut archive, real, 1 << 20)
-                .map_err(|e| corrupt(format!("cannot read the workbook part ({e})")))?;
-            let text = String::from_utf8_lossy(&head);
-            date1904 = text.contains("date1904=\"1\"") || text.contains("date1904=\"true\"");
+            date1904 = workbook_date1904(name, &mut archive, real)?;
         }
     }
     Ok(Checked { format, date1904 })
 }
 
+/// The members of a zip archive, refusing one that inflates past the
+/// limit.
+fn zip_members(
+    name: &str,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<Vec<Member>, IngestError> {
+    let mut members = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| IngestError::Corrupt {
+            path: name.to_string(),
+            detail: format!("the zip archive is damaged ({e})"),
+        })?;
+        let entry_name = entry
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
+        if entry.size() > limits.max_inflated_bytes {
+            return Err(IngestError::Inflates {
+                path: name.to_string(),
+                entry: entry_name,
+                size: entry.size(),
+                limit: limits.max_inflated_bytes,
+            });
+        }
+        members.push((entry_name.to_ascii_lowercase(), entry_name, entry.size()));
+    }
+    Ok(members)
+}
+
+/// Refuses a shared-string table that claims more entries than its size
+/// allows (calamine would reserve memory for every one).
+fn check_shared_strings(
+    name: &str,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    (_, real, size): &Member,
+) -> Result<(), IngestError> {
+    let head = read_head(archive, real, 64 * 1024).map_err(|e| IngestError::Corrupt {
+        path: name.to_string(),
+        detail: format!("cannot read the shared-string table ({e})"),
+    })?;
+    if let Some(claimed) = xml_attr_number(&head, "uniqueCount") {
+        // The smallest entry, <si><t/></si>, takes 13 bytes.
+        if claimed > size / 10 + 64 {
+            return Err(IngestError::SharedStrings {
+                path: name.to_string(),
+                claimed,
+                bytes: *size,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether an .xlsx workbook part says its dates count from 1904.
+fn workbook_date1904(
+    name: &str,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    member: &str,
+) -> Result<bool, IngestError> {
+    let head = read_head(archive, member, 1 << 20).map_err(|e| IngestError::Corrupt {
+        path: name.to_string(),
+        detail: format!("cannot read the workbook part ({e})"),
+    })?;
+    let text = String::from_utf8_lossy(&head);
+    Ok(text.contains("date1904=\"1\"") || text.contains("date1904=\"true\""))
+}
+
+/// The first `limit` bytes of an archive member (what a damaged member
+/// gives before its damage).
 fn read_head(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,

@@ -185,6 +185,7 @@ fn is_count(text: &str) -> bool {
     !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// `base`, or `base (2)`, `base (3)` … when taken; the name is taken.
 fn unique_name(taken: &mut BTreeSet<String>, base: String) -> String {
     let mut name = base.clone();
     let mut n = 2;
@@ -222,6 +223,8 @@ pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
     names_a_register(&fields, vocab)
 }
 
+/// Whether the fields a row names make a register header: enough of them,
+/// one doc_id or title.
 fn names_a_register(fields: &[Field], vocab: &Vocabulary) -> bool {
     fields.len() >= vocab.header_min_matches as usize
         && fields
@@ -302,6 +305,7 @@ fn group_spans(
     spans
 }
 
+/// The label of the group cell over column `col`, if any.
 fn span_of(spans: &[Span], col: u32) -> Option<&str> {
     spans
         .iter()
@@ -322,7 +326,7 @@ fn field_with_group(text: &str, group: Option<&str>, vocab: &Vocabulary) -> Opti
 
 /// The texts of a header of up to three rows, and how each column reads.
 struct Layers<'t> {
-    above: Option<(&'t BTreeMap<u32, String>, Vec<Span>)>,
+    above: Option<(&'t BTreeMap<u32, String>, &'t [Span])>,
     main: &'t BTreeMap<u32, String>,
     main_spans: Vec<Span>,
     below: Option<&'t BTreeMap<u32, String>>,
@@ -359,13 +363,11 @@ impl Layers<'_> {
 /// Whether `below` is a sub-header of the main row: every cell lies under
 /// a group cell of the main row, and one of them then names a field the
 /// main row alone does not give.
-fn is_sub_header(layers: &Layers<'_>, below: &BTreeMap<u32, String>, vocab: &Vocabulary) -> bool {
+fn is_sub_header(main_spans: &[Span], below: &BTreeMap<u32, String>, vocab: &Vocabulary) -> bool {
     !below.is_empty()
-        && below
-            .keys()
-            .all(|c| span_of(&layers.main_spans, *c).is_some())
+        && below.keys().all(|c| span_of(main_spans, *c).is_some())
         && below.iter().any(|(col, text)| {
-            let group = span_of(&layers.main_spans, *col);
+            let group = span_of(main_spans, *col);
             field_with_group(text, group, vocab).is_some()
         })
 }
@@ -409,58 +411,93 @@ pub fn detect_header(
     vocab: &Vocabulary,
     merges: &[MergedRange],
 ) -> Option<(Header, usize)> {
-    let window = vocab.header_search_rows;
-    let pos = (0..rows.len()).find(|&i| {
-        rows[i].index < window
-            && (is_header_row(&rows[i], vocab)
-                || is_header_with_sub_row(&rows[i], rows.get(i + 1), vocab, merges))
-    })?;
+    let pos = find_main_row(rows, vocab, merges)?;
     let main_index = rows[pos].index;
-    // A CSV record with a quoted line break spans several lines: the next
-    // row starts after its last line.
-    let main_end = main_index + rows[pos].extra_lines;
     let main = row_texts(&rows[pos]);
-    let next = rows
-        .get(pos + 1)
-        .filter(|r| r.index == main_end + 1)
-        .map(row_texts)
-        .unwrap_or_default();
-    let mut layers = Layers {
-        above: None,
-        main: &main,
-        main_spans: group_spans(main_index, &main, &next, merges),
-        below: None,
-    };
-    let below_ok = is_sub_header(&layers, &next, vocab);
-    let prev = pos
-        .checked_sub(1)
-        .map(|p| &rows[p])
-        .filter(|r| r.index + r.extra_lines + 1 == main_index);
-    let above = prev.map(|r| (r.index, row_texts(r)));
-    let above_spans = above
-        .as_ref()
-        .map(|(i, t)| group_spans(*i, t, &main, merges))
-        .unwrap_or_default();
-    let above_ok = above
-        .as_ref()
-        .is_some_and(|(_, t)| is_group_row(t, &above_spans, &main, vocab));
+    let next = next_row_texts(rows, pos);
+    let main_spans = group_spans(main_index, &main, &next, merges);
+    let below_ok = is_sub_header(&main_spans, &next, vocab);
+    let group = group_row_above(rows, pos, &main, vocab, merges);
     let mut header_rows = Vec::new();
     let mut texts = Vec::new();
-    if above_ok && let Some((index, t)) = &above {
+    if let Some((index, t, _)) = &group {
         header_rows.push(*index);
         texts.push(t.clone());
-        layers.above = Some((t, above_spans));
     }
     header_rows.push(main_index);
     texts.push(main.clone());
     if below_ok {
         header_rows.push(rows[pos + 1].index);
         texts.push(next.clone());
-        layers.below = Some(&next);
     }
     let first_data = pos + 1 + usize::from(below_ok);
     let end = rows[first_data - 1].index + rows[first_data - 1].extra_lines;
+    let layers = Layers {
+        above: group.as_ref().map(|(_, t, spans)| (t, spans.as_slice())),
+        main: &main,
+        main_spans,
+        below: below_ok.then_some(&next),
+    };
+    let (columns, kept_names) = plan_columns(&texts, &layers, vocab);
+    let header = Header {
+        rows: header_rows,
+        end,
+        texts: normalized_texts(&texts),
+        columns,
+        kept_names,
+    };
+    Some((header, first_data))
+}
 
+/// The position in `rows` of the header's main row: the first row within
+/// the search window that names a register alone or with the sub-header
+/// row below it.
+fn find_main_row(rows: &[Row<'_>], vocab: &Vocabulary, merges: &[MergedRange]) -> Option<usize> {
+    let window = vocab.header_search_rows;
+    (0..rows.len()).find(|&i| {
+        rows[i].index < window
+            && (is_header_row(&rows[i], vocab)
+                || is_header_with_sub_row(&rows[i], rows.get(i + 1), vocab, merges))
+    })
+}
+
+/// The texts of the row right after the main row at `pos` (none when a
+/// line lies between). A CSV record with a quoted line break spans several
+/// lines: the next row starts after its last line.
+fn next_row_texts(rows: &[Row<'_>], pos: usize) -> BTreeMap<u32, String> {
+    let main_end = rows[pos].index + rows[pos].extra_lines;
+    rows.get(pos + 1)
+        .filter(|r| r.index == main_end + 1)
+        .map(row_texts)
+        .unwrap_or_default()
+}
+
+/// The row right above the main row at `pos`, when it is a group row over
+/// it: its index, texts and group cells.
+fn group_row_above(
+    rows: &[Row<'_>],
+    pos: usize,
+    main: &BTreeMap<u32, String>,
+    vocab: &Vocabulary,
+    merges: &[MergedRange],
+) -> Option<(u32, BTreeMap<u32, String>, Vec<Span>)> {
+    let main_index = rows[pos].index;
+    let prev = pos
+        .checked_sub(1)
+        .map(|p| &rows[p])
+        .filter(|r| r.index + r.extra_lines + 1 == main_index)?;
+    let texts = row_texts(prev);
+    let spans = group_spans(prev.index, &texts, main, merges);
+    is_group_row(&texts, &spans, main, vocab).then_some((prev.index, texts, spans))
+}
+
+/// How every column with a header text is read, and the names of the
+/// columns kept as they are.
+fn plan_columns(
+    texts: &[BTreeMap<u32, String>],
+    layers: &Layers<'_>,
+    vocab: &Vocabulary,
+) -> (BTreeMap<u32, ColumnPlan>, BTreeSet<String>) {
     let all_cols: BTreeSet<u32> = texts.iter().flat_map(|t| t.keys().copied()).collect();
     let mut columns = BTreeMap::new();
     let mut kept_names = BTreeSet::new();
@@ -469,23 +506,7 @@ pub fn detect_header(
         let (field, parts) = layers.column(col, vocab);
         let header = parts.join("/");
         let plan = match field {
-            Some(f) => match first_column.get(&f) {
-                None => {
-                    first_column.insert(f, col);
-                    ColumnPlan {
-                        header,
-                        target: ColumnTarget::Field(f),
-                        kept_as: None,
-                        first_of_field: None,
-                    }
-                }
-                Some(first) => ColumnPlan {
-                    kept_as: Some(unique_name(&mut kept_names, header.clone())),
-                    header,
-                    target: ColumnTarget::Field(f),
-                    first_of_field: Some(*first),
-                },
-            },
+            Some(f) => field_column(f, col, header, &mut first_column, &mut kept_names),
             None => ColumnPlan {
                 target: ColumnTarget::Kept(unique_name(&mut kept_names, header.clone())),
                 header,
@@ -495,18 +516,41 @@ pub fn detect_header(
         };
         columns.insert(col, plan);
     }
-    let norm = texts
+    (columns, kept_names)
+}
+
+/// How a column that names field `f` is read: the field's first column is
+/// read; a later one is read too and its text also kept.
+fn field_column(
+    f: Field,
+    col: u32,
+    header: String,
+    first_column: &mut BTreeMap<Field, u32>,
+    kept_names: &mut BTreeSet<String>,
+) -> ColumnPlan {
+    match first_column.get(&f) {
+        None => {
+            first_column.insert(f, col);
+            ColumnPlan {
+                header,
+                target: ColumnTarget::Field(f),
+                kept_as: None,
+                first_of_field: None,
+            }
+        }
+        Some(first) => ColumnPlan {
+            kept_as: Some(unique_name(kept_names, header.clone())),
+            header,
+            target: ColumnTarget::Field(f),
+            first_of_field: Some(*first),
+        },
+    }
+}
+
+/// The header rows' texts normalised, for recognising repeated headers.
+fn normalized_texts(texts: &[BTreeMap<u32, String>]) -> Vec<BTreeMap<u32, String>> {
+    texts
         .iter()
         .map(|t| t.iter().map(|(c, s)| (*c, normalize(s))).collect())
-        .collect();
-    Some((
-        Header {
-            rows: header_rows,
-            end,
-            texts: norm,
-            columns,
-            kept_names,
-        },
-        first_data,
-    ))
+        .collect()
 }

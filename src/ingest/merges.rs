@@ -47,6 +47,7 @@ fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
     })
 }
 
+/// An element's name without its namespace prefix.
 fn local_name<'e>(e: &'e BytesStart<'_>) -> &'e str {
     let name: &str = e.name().into_inner();
     name.rsplit(':').next().unwrap_or(name)
@@ -192,6 +193,8 @@ pub fn xlsx_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
     out
 }
 
+/// A numeric attribute of an element (a span or repeat count), 1 when
+/// absent or unreadable.
 fn number(e: &BytesStart<'_>, name: &str) -> u32 {
     e.try_get_attribute(name)
         .ok()
@@ -203,81 +206,120 @@ fn number(e: &BytesStart<'_>, name: &str) -> u32 {
 /// Every sheet's merged ranges in an .ods workbook, by sheet name, and
 /// whether its plain numbers count dates from 1904 (`table:null-date`).
 pub fn ods_merged_ranges(bytes: &[u8]) -> (HashMap<String, Vec<MergedRange>>, bool) {
-    let mut out = HashMap::new();
-    let mut date1904 = false;
+    let mut scan = OdsScan::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return (out, date1904);
+        return (scan.out, scan.date1904);
     };
     let Ok(content) = archive.by_name("content.xml") else {
-        return (out, date1904);
+        return (scan.out, scan.date1904);
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
-    let mut sheet: Option<(String, Vec<MergedRange>)> = None;
-    let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
     loop {
-        let event = match reader.read_event_into(&mut buf) {
+        match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => break,
-            Ok(e) => e,
-        };
-        let empty = matches!(event, Event::Empty(_));
-        match event {
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:null-date" => {
-                date1904 = attribute(&e, "date-value").is_some_and(|d| d.starts_with("1904"));
-            }
-            Event::Start(e) if e.name().as_ref() == "table:table" => {
-                let name = e
-                    .try_get_attribute("table:name")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
-                    .map(|v| v.into_owned())
-                    .unwrap_or_default();
-                sheet = Some((name, Vec::new()));
-                row = 0;
-            }
-            Event::End(e) if e.name().as_ref() == "table:table" => {
-                if let Some((name, ranges)) = sheet.take()
-                    && !ranges.is_empty()
-                {
-                    out.insert(name, ranges);
-                }
-            }
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
-                row_repeat = number(&e, "table:number-rows-repeated");
-                col = 0;
-                if empty {
-                    row = row.saturating_add(row_repeat);
-                }
-            }
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(row_repeat);
-            }
-            Event::Start(e) | Event::Empty(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                let rows = number(&e, "table:number-rows-spanned");
-                let cols = number(&e, "table:number-columns-spanned");
-                if (rows > 1 || cols > 1)
-                    && let Some((_, ranges)) = sheet.as_mut()
-                {
-                    ranges.push(MergedRange {
-                        first_row: row,
-                        last_row: row.saturating_add(rows.saturating_sub(1)),
-                        first_col: col,
-                        last_col: col.saturating_add(cols.saturating_sub(1)),
-                    });
-                }
-                col = col.saturating_add(number(&e, "table:number-columns-repeated"));
-            }
-            _ => {}
+            Ok(Event::Start(e)) => scan.element(&e, false),
+            Ok(Event::Empty(e)) => scan.element(&e, true),
+            Ok(Event::End(e)) => scan.end(e.name().into_inner()),
+            Ok(_) => {}
         }
         buf.clear();
     }
-    (out, date1904)
+    (scan.out, scan.date1904)
+}
+
+/// A walk through an .ods `content.xml`: the ranges found so far, the
+/// sheet being read and the row and column reached in it.
+struct OdsScan {
+    out: HashMap<String, Vec<MergedRange>>,
+    date1904: bool,
+    /// The sheet being read: its name and ranges.
+    sheet: Option<(String, Vec<MergedRange>)>,
+    row: u32,
+    col: u32,
+    /// How many rows the current row element stands for.
+    row_repeat: u32,
+}
+
+impl OdsScan {
+    /// Before the first element.
+    fn new() -> Self {
+        OdsScan {
+            out: HashMap::new(),
+            date1904: false,
+            sheet: None,
+            row: 0,
+            col: 0,
+            row_repeat: 1,
+        }
+    }
+
+    /// A start (or, when `empty`, an empty) element.
+    fn element(&mut self, e: &BytesStart<'_>, empty: bool) {
+        match e.name().into_inner() {
+            "table:null-date" => {
+                self.date1904 = attribute(e, "date-value").is_some_and(|d| d.starts_with("1904"));
+            }
+            "table:table" if !empty => self.start_sheet(e),
+            "table:table-row" => {
+                self.row_repeat = number(e, "table:number-rows-repeated");
+                self.col = 0;
+                if empty {
+                    self.row = self.row.saturating_add(self.row_repeat);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => self.cell(e),
+            _ => {}
+        }
+    }
+
+    /// An end element: a sheet's end keeps its ranges, a row's end moves
+    /// past its rows.
+    fn end(&mut self, name: &str) {
+        match name {
+            "table:table" => {
+                if let Some((name, ranges)) = self.sheet.take()
+                    && !ranges.is_empty()
+                {
+                    self.out.insert(name, ranges);
+                }
+            }
+            "table:table-row" => self.row = self.row.saturating_add(self.row_repeat),
+            _ => {}
+        }
+    }
+
+    /// A sheet starts: its name, and rows counted from 0.
+    fn start_sheet(&mut self, e: &BytesStart<'_>) {
+        let name = e
+            .try_get_attribute("table:name")
+            .ok()
+            .flatten()
+            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
+            .map(|v| v.into_owned())
+            .unwrap_or_default();
+        self.sheet = Some((name, Vec::new()));
+        self.row = 0;
+    }
+
+    /// A cell: a range when it spans several rows or columns; the column
+    /// moves past it (and its repeats).
+    fn cell(&mut self, e: &BytesStart<'_>) {
+        let rows = number(e, "table:number-rows-spanned");
+        let cols = number(e, "table:number-columns-spanned");
+        let (row, col) = (self.row, self.col);
+        if (rows > 1 || cols > 1)
+            && let Some((_, ranges)) = self.sheet.as_mut()
+        {
+            ranges.push(MergedRange {
+                first_row: row,
+                last_row: row.saturating_add(rows.saturating_sub(1)),
+                first_col: col,
+                last_col: col.saturating_add(cols.saturating_sub(1)),
+            });
+        }
+        self.col = col.saturating_add(number(e, "table:number-columns-repeated"));
+    }
 }
 
 #[cfg(test)]

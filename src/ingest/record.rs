@@ -66,6 +66,8 @@ struct RowFindings<'p, 'c> {
 }
 
 impl RowFindings<'_, '_> {
+    /// Records a problem with a field's `cells`: a review reason or an
+    /// anomaly on the record, and a line of the problems report.
     fn problem(
         &mut self,
         rec: &mut RowRecord,
@@ -99,6 +101,8 @@ impl RowFindings<'_, '_> {
     }
 }
 
+/// How a value that cannot be read weighs: REVIEW in a decision field,
+/// an anomaly elsewhere.
 fn severity_of(field: Field) -> Severity {
     if field.is_decision_field() {
         Severity::Review
@@ -121,6 +125,7 @@ fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
     }
 }
 
+/// Reads one cell's value as its field's kind.
 fn parse(
     field: Field,
     cell: &Cell<'_>,
@@ -187,41 +192,7 @@ impl RecordReader {
         problems: &mut Vec<Problem>,
     ) -> RowRecord {
         let mut rec = RowRecord::new(row.index + 1);
-        let mut cells: Vec<FieldCell<'_>> = Vec::with_capacity(row.cells.len());
-        let mut dittos: Vec<(Field, u32, String)> = Vec::new();
-        for (col, cell) in row.cells {
-            if cell.is_blank() {
-                continue;
-            }
-            let raw = cell.to_text().trim().to_string();
-            let plan = header.column(col);
-            let field = match &plan.target {
-                ColumnTarget::Kept(name) => {
-                    rec.kept.push((name.clone(), raw));
-                    continue;
-                }
-                ColumnTarget::Field(f) => *f,
-            };
-            if let Some(name) = &plan.kept_as {
-                rec.kept.push((name.clone(), raw.clone()));
-            }
-            if ctx.vocab.may_be_none_word(&raw) {
-                let norm = normalize_cow(&raw);
-                if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
-                    continue;
-                }
-                if ctx.vocab.is_ditto(&norm) {
-                    dittos.push((field, col, raw));
-                    continue;
-                }
-            }
-            cells.push(FieldCell {
-                field,
-                col,
-                raw,
-                cell,
-            });
-        }
+        let (mut cells, dittos) = gather_cells(ctx, header, row.cells, &mut rec);
         // Cells of one field together, in column order.
         cells.sort_by_key(|c| (c.field, c.col));
         let mut findings = RowFindings {
@@ -229,32 +200,8 @@ impl RecordReader {
             row: row.index + 1,
             problems,
         };
-        let mut failed = Vec::new();
-        for group in cells.chunk_by(|a, b| a.field == b.field) {
-            let field = group[0].field;
-            if !self.read_field(field, group, &mut rec, &mut findings) {
-                failed.push(field);
-            }
-        }
-        for (field, col, raw) in &dittos {
-            // "Same as above" is a value a person must write out where it
-            // decides anything.
-            let severity = match field {
-                Field::DocId | Field::Title | Field::Holder | Field::Notes | Field::Pages => {
-                    Severity::Anomaly
-                }
-                _ => Severity::Review,
-            };
-            findings.problem(
-                &mut rec,
-                *field,
-                &[(*col, raw)],
-                "a ditto mark (the row above's value) is not read: write the value itself".into(),
-                ProblemKind::NotUnderstood,
-                severity,
-            );
-            failed.push(*field);
-        }
+        let mut failed = self.read_fields(&cells, &mut rec, &mut findings);
+        report_dittos(&dittos, &mut rec, &mut findings, &mut failed);
         self.apply_blanks(&mut rec, &cells, &failed, ctx.vocab);
         check_periods(&mut rec, &cells, &mut findings);
         if rec.text(Field::DocId).is_none() && rec.text(Field::Title).is_none() {
@@ -262,6 +209,24 @@ impl RecordReader {
                 Some("neither doc_id nor title: the row cannot be identified".into());
         }
         rec
+    }
+
+    /// Reads every field from its cells (sorted by field); returns the
+    /// fields of which no value could be read.
+    fn read_fields(
+        &self,
+        cells: &[FieldCell<'_>],
+        rec: &mut RowRecord,
+        findings: &mut RowFindings<'_, '_>,
+    ) -> Vec<Field> {
+        let mut failed = Vec::new();
+        for group in cells.chunk_by(|a, b| a.field == b.field) {
+            let field = group[0].field;
+            if !self.read_field(field, group, rec, findings) {
+                failed.push(field);
+            }
+        }
+        failed
     }
 
     /// Reads one field from its cells into the record; false when no value
@@ -334,63 +299,7 @@ impl RecordReader {
             return Some(first);
         }
         let cells: Vec<(u32, &str)> = values.iter().map(|(c, r, _)| (*c, *r)).collect();
-        let mut conflict = |rec: &mut RowRecord, severity: Severity, note: &str| {
-            findings.problem(
-                rec,
-                field,
-                &cells,
-                format!("two columns disagree{note}"),
-                ProblemKind::Conflict,
-                severity,
-            );
-        };
-        match field {
-            // Any hold holds.
-            Field::Hold => Some(Value::Bool(distinct.contains(&Value::Bool(true)))),
-            Field::Status if distinct.contains(&Value::Status(Status::Hold)) => {
-                Some(Value::Status(Status::Hold))
-            }
-            Field::Classification => {
-                let markings: Vec<Marking> = distinct
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Marking(m) => Some(*m),
-                        _ => None,
-                    })
-                    .collect();
-                let merged = merge_markings(&markings);
-                if merged.is_none() {
-                    conflict(rec, Severity::Review, "");
-                }
-                merged.map(Value::Marking)
-            }
-            // The later date never declassifies or expires a document
-            // earlier than it could be.
-            Field::DocDate | Field::ReceivedDate | Field::OutDate => {
-                conflict(rec, Severity::Anomaly, "; the later date is used");
-                distinct.into_iter().max_by_key(|v| match v {
-                    Value::Date(d) => Some(d.date),
-                    _ => None,
-                })
-            }
-            // The confidentiality period decides the level: a person looks.
-            Field::SecrecyPeriod => {
-                conflict(rec, Severity::Review, "");
-                None
-            }
-            _ if field.is_decision_field() => {
-                conflict(rec, Severity::Review, "");
-                None
-            }
-            Field::Action => {
-                conflict(rec, Severity::Anomaly, "; neither is used");
-                None
-            }
-            _ => {
-                conflict(rec, Severity::Anomaly, "; the first is used");
-                Some(first)
-            }
-        }
+        resolve_disagreement(field, first, distinct, &cells, rec, findings)
     }
 
     /// What blank (or missing) cells mean: the policy's meaning of blank,
@@ -421,6 +330,159 @@ impl RecordReader {
     }
 }
 
+/// Sorts a row's non-blank cells: a kept column's text goes into the
+/// record (as does a second column's of a field), a "none" word without a
+/// meaning for its field is dropped, a ditto mark is set aside (field,
+/// column, text); the rest are returned by field.
+fn gather_cells<'r>(
+    ctx: &SheetContext<'_>,
+    header: &mut Header,
+    row_cells: Vec<(u32, Cell<'r>)>,
+    rec: &mut RowRecord,
+) -> (Vec<FieldCell<'r>>, Vec<(Field, u32, String)>) {
+    let mut cells: Vec<FieldCell<'r>> = Vec::with_capacity(row_cells.len());
+    let mut dittos: Vec<(Field, u32, String)> = Vec::new();
+    for (col, cell) in row_cells {
+        if cell.is_blank() {
+            continue;
+        }
+        let raw = cell.to_text().trim().to_string();
+        let plan = header.column(col);
+        let field = match &plan.target {
+            ColumnTarget::Kept(name) => {
+                rec.kept.push((name.clone(), raw));
+                continue;
+            }
+            ColumnTarget::Field(f) => *f,
+        };
+        if let Some(name) = &plan.kept_as {
+            rec.kept.push((name.clone(), raw.clone()));
+        }
+        if ctx.vocab.may_be_none_word(&raw) {
+            let norm = normalize_cow(&raw);
+            if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
+                continue;
+            }
+            if ctx.vocab.is_ditto(&norm) {
+                dittos.push((field, col, raw));
+                continue;
+            }
+        }
+        cells.push(FieldCell {
+            field,
+            col,
+            raw,
+            cell,
+        });
+    }
+    (cells, dittos)
+}
+
+/// Reports every ditto mark (the row above's value) as not read, and adds
+/// its field to `failed`. "Same as above" is a value a person must write
+/// out where it decides anything.
+fn report_dittos(
+    dittos: &[(Field, u32, String)],
+    rec: &mut RowRecord,
+    findings: &mut RowFindings<'_, '_>,
+    failed: &mut Vec<Field>,
+) {
+    for (field, col, raw) in dittos {
+        let severity = match field {
+            Field::DocId | Field::Title | Field::Holder | Field::Notes | Field::Pages => {
+                Severity::Anomaly
+            }
+            _ => Severity::Review,
+        };
+        findings.problem(
+            rec,
+            *field,
+            &[(*col, raw)],
+            "a ditto mark (the row above's value) is not read: write the value itself".into(),
+            ProblemKind::NotUnderstood,
+            severity,
+        );
+        failed.push(*field);
+    }
+}
+
+/// The value of a field whose cells give `distinct` (two or more) values,
+/// the first being `first`, and the disagreement reported: any hold holds,
+/// two markings merge when they can, the later date is used, a decision
+/// field goes to REVIEW, another field takes the first value (an action
+/// neither).
+fn resolve_disagreement(
+    field: Field,
+    first: Value,
+    distinct: Vec<Value>,
+    cells: &[(u32, &str)],
+    rec: &mut RowRecord,
+    findings: &mut RowFindings<'_, '_>,
+) -> Option<Value> {
+    let mut conflict = |rec: &mut RowRecord, severity: Severity, note: &str| {
+        findings.problem(
+            rec,
+            field,
+            cells,
+            format!("two columns disagree{note}"),
+            ProblemKind::Conflict,
+            severity,
+        );
+    };
+    match field {
+        // Any hold holds.
+        Field::Hold => Some(Value::Bool(distinct.contains(&Value::Bool(true)))),
+        Field::Status if distinct.contains(&Value::Status(Status::Hold)) => {
+            Some(Value::Status(Status::Hold))
+        }
+        Field::Classification => {
+            let merged = merge_marking_values(&distinct);
+            if merged.is_none() {
+                conflict(rec, Severity::Review, "");
+            }
+            merged.map(Value::Marking)
+        }
+        // The later date never declassifies or expires a document
+        // earlier than it could be.
+        Field::DocDate | Field::ReceivedDate | Field::OutDate => {
+            conflict(rec, Severity::Anomaly, "; the later date is used");
+            distinct.into_iter().max_by_key(|v| match v {
+                Value::Date(d) => Some(d.date),
+                _ => None,
+            })
+        }
+        // The confidentiality period decides the level: a person looks.
+        Field::SecrecyPeriod => {
+            conflict(rec, Severity::Review, "");
+            None
+        }
+        _ if field.is_decision_field() => {
+            conflict(rec, Severity::Review, "");
+            None
+        }
+        Field::Action => {
+            conflict(rec, Severity::Anomaly, "; neither is used");
+            None
+        }
+        _ => {
+            conflict(rec, Severity::Anomaly, "; the first is used");
+            Some(first)
+        }
+    }
+}
+
+/// The markings among `values`, merged as [`merge_markings`] does.
+fn merge_marking_values(values: &[Value]) -> Option<Marking> {
+    let markings: Vec<Marking> = values
+        .iter()
+        .filter_map(|v| match v {
+            Value::Marking(m) => Some(*m),
+            _ => None,
+        })
+        .collect();
+    merge_markings(&markings)
+}
+
 /// A text field read from its columns. Where two columns disagree, the value
 /// that decides safely is used: an issuer that is not the office itself (a
 /// top-secret document goes back to it); a category the policy knows (文种
@@ -446,31 +508,7 @@ fn read_text_field(
             .iter()
             .position(|n| !vocab.is_own_name(n))
             .unwrap_or(0),
-        Field::Category => {
-            let known: Vec<usize> = (0..cells.len())
-                .filter(|i| vocab.is_known_category(&norms[*i]))
-                .collect();
-            let mut known_values: Vec<&String> = known.iter().map(|i| &norms[*i]).collect();
-            known_values.sort();
-            known_values.dedup();
-            if known_values.len() > 1 {
-                let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
-                findings.problem(
-                    rec,
-                    field,
-                    &at,
-                    "two columns name different categories that decide differently".into(),
-                    ProblemKind::Conflict,
-                    Severity::Review,
-                );
-            }
-            known
-                .iter()
-                .copied()
-                .find(|i| vocab.is_outside_category(&norms[*i]))
-                .or(known.first().copied())
-                .unwrap_or(0)
-        }
+        Field::Category => chosen_category(field, cells, &norms, rec, findings),
         _ => 0,
     };
     if distinct.len() > 1 && matches!(field, Field::Issuer | Field::ReturnTo) {
@@ -485,6 +523,42 @@ fn read_text_field(
         );
     }
     set_raw(rec, field, &cells[chosen].raw);
+}
+
+/// Which of a category's columns is used: the first that names an outside
+/// category, else the first category the policy knows, else the first; two
+/// known categories that disagree send the row to REVIEW.
+fn chosen_category(
+    field: Field,
+    cells: &[FieldCell<'_>],
+    norms: &[String],
+    rec: &mut RowRecord,
+    findings: &mut RowFindings<'_, '_>,
+) -> usize {
+    let vocab = findings.ctx.vocab;
+    let known: Vec<usize> = (0..cells.len())
+        .filter(|i| vocab.is_known_category(&norms[*i]))
+        .collect();
+    let mut known_values: Vec<&String> = known.iter().map(|i| &norms[*i]).collect();
+    known_values.sort();
+    known_values.dedup();
+    if known_values.len() > 1 {
+        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
+        findings.problem(
+            rec,
+            field,
+            &at,
+            "two columns name different categories that decide differently".into(),
+            ProblemKind::Conflict,
+            Severity::Review,
+        );
+    }
+    known
+        .iter()
+        .copied()
+        .find(|i| vocab.is_outside_category(&norms[*i]))
+        .or(known.first().copied())
+        .unwrap_or(0)
 }
 
 /// A confidentiality period that cannot stand: one in its own column beside

@@ -253,6 +253,8 @@ impl<'a> SheetParser<'a> {
         self.report
     }
 
+    /// Finds the header among the rows buffered so far, reports the rows
+    /// above it, and reads the rows after it; gives up on a sheet without one.
     fn resolve_header(&mut self, out: &mut Outputs<'_>) {
         let buffer = std::mem::take(&mut self.buffer);
         let Some((header, first_data)) = detect_header(&buffer, self.ctx.vocab, &self.ctx.merges)
@@ -352,6 +354,7 @@ impl<'a> SheetParser<'a> {
         }
     }
 
+    /// Lists a non-blank row that is not data as skipped, with its reason.
     fn skip(&mut self, skipped: &mut Vec<SkippedRow>, index: u32, reason: String) {
         self.flush_blank(skipped);
         self.report.skipped_rows += 1;
@@ -378,6 +381,7 @@ impl<'a> SheetParser<'a> {
         }
     }
 
+    /// Lists the pending run of blank rows as one skipped entry.
     fn flush_blank(&mut self, skipped: &mut Vec<SkippedRow>) {
         if let Some((first, last)) = self.pending_blank.take() {
             let rows = last - first + 1;
@@ -396,6 +400,8 @@ impl<'a> SheetParser<'a> {
         }
     }
 
+    /// A row after the header: skipped (blank, subtotal or footer, repeated
+    /// header), a new header, or read as data.
     fn data_row(&mut self, row: Row<'_>, out: &mut Outputs<'_>) {
         if let Some(pending) = self.pending_header.take() {
             self.new_header(pending, Some(row), out);
@@ -524,6 +530,7 @@ fn assumption_notes(level: Option<Option<Level>>, medium: Option<MediumClass>) -
     notes
 }
 
+/// A cell that owns its text.
 fn into_owned_cell(cell: Cell<'_>) -> Cell<'static> {
     match cell {
         Cell::Text(s) => Cell::Text(std::borrow::Cow::Owned(s.into_owned())),
@@ -534,6 +541,7 @@ fn into_owned_cell(cell: Cell<'_>) -> Cell<'static> {
     }
 }
 
+/// A row that owns its cells' text (kept beyond the reader's buffer).
 fn into_owned(row: Row<'_>) -> Row<'static> {
     Row {
         index: row.index,

@@ -348,6 +348,7 @@ enum Builder {
 }
 
 impl Builder {
+    /// An empty builder of a column named `name` of type `t`.
     fn new(name: &str, t: ColumnType, capacity: usize) -> Builder {
         let name = name.into();
         match t {
@@ -362,6 +363,7 @@ impl Builder {
         }
     }
 
+    /// Appends a cell of the builder's type.
     fn push(&mut self, cell: &Cell<'_>) {
         match (self, cell) {
             (Builder::Text(b), Cell::Text(v)) => b.append_option(*v),
@@ -374,6 +376,7 @@ impl Builder {
         }
     }
 
+    /// The finished column.
     fn finish(self) -> PolarsResult<Column> {
         Ok(match self {
             Builder::Text(b) => b.finish().into_column(),
@@ -447,6 +450,8 @@ impl TableBuilder {
         self.push_kept(row.kept);
     }
 
+    /// Appends a row's kept columns: a column first met gets blanks for
+    /// the rows before; a kept column the row lacks gets a blank.
     fn push_kept(&mut self, kept: Vec<(String, String)>) {
         for (name, value) in kept {
             let idx = match self.kept_index.get(&name) {

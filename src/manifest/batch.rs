@@ -18,6 +18,18 @@ use crate::output::decisions::DecisionText;
 /// text the digest is computed over.
 pub const ITEMS_MAGIC: &str = "clearance-manifest v2";
 
+/// A manifest sent out for review, or the final one the committee approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestKind {
+    /// The draft for review (送审稿).
+    Draft,
+    /// The final manifest (正式): only approved lines, naming the draft.
+    Final {
+        /// The digest of the draft it was approved from.
+        draft_digest: String,
+    },
+}
+
 /// The heading of a manifest: what the committee signs besides the lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -33,30 +45,59 @@ pub struct Heading {
     pub level: String,
     /// Witnesses required.
     pub witnesses: u32,
+    /// Draft or final.
+    pub kind: ManifestKind,
 }
 
-/// Names of the heading's fields, in canonical order, for messages.
+/// Names of the heading's fields, in canonical order, for messages; a final
+/// manifest's heading has two more ([`FINAL_FIELDS`]).
 pub const HEADING_FIELDS: [&str; 6] = ["unit", "batch", "as_of", "site", "level", "witnesses"];
+
+/// Names of the fields a final manifest's heading adds.
+pub const FINAL_FIELDS: [&str; 2] = ["kind", "draft_digest"];
+
+/// What the `kind` field of a final manifest's heading holds.
+const FINAL: &str = "FINAL";
 
 /// Separator of the heading's printed segments.
 pub const SEGMENT_SEPARATOR: &str = "    ";
 
 impl Heading {
     /// The heading's fields in canonical order.
-    pub fn fields(&self) -> [String; 6] {
-        [
+    pub fn fields(&self) -> Vec<String> {
+        let mut fields = vec![
             self.unit.clone(),
             self.batch.clone(),
             self.as_of.clone(),
             self.site.clone(),
             self.level.clone(),
             self.witnesses.to_string(),
-        ]
+        ];
+        if let ManifestKind::Final { draft_digest } = &self.kind {
+            fields.extend([FINAL.to_string(), draft_digest.clone()]);
+        }
+        fields
+    }
+
+    /// The names of [`Heading::fields`].
+    pub fn field_names(&self) -> Vec<&'static str> {
+        let mut names = HEADING_FIELDS.to_vec();
+        if matches!(self.kind, ManifestKind::Final { .. }) {
+            names.extend(FINAL_FIELDS);
+        }
+        names
     }
 
     /// A heading from its fields (as kept in a manifest).
     pub fn from_fields(f: &[String]) -> Heading {
         let get = |i: usize| f.get(i).cloned().unwrap_or_default();
+        let kind = if get(6) == FINAL {
+            ManifestKind::Final {
+                draft_digest: get(7),
+            }
+        } else {
+            ManifestKind::Draft
+        };
         Heading {
             unit: get(0),
             batch: get(1),
@@ -64,39 +105,60 @@ impl Heading {
             site: get(3),
             level: get(4),
             witnesses: get(5).parse().unwrap_or(0),
+            kind,
         }
     }
 
     /// The printed title.
     pub fn title(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => format!("{} 涉密载体销毁清单（送审稿）", self.unit),
-            Lang::En => format!("{} destruction manifest (draft for review)", self.unit),
+        match (&self.kind, lang) {
+            (ManifestKind::Draft, Lang::Zh) => format!("{} 涉密载体销毁清单（送审稿）", self.unit),
+            (ManifestKind::Draft, Lang::En) => {
+                format!("{} destruction manifest (draft for review)", self.unit)
+            }
+            (ManifestKind::Final { .. }, Lang::Zh) => {
+                format!("{} 涉密载体销毁清单（正式）", self.unit)
+            }
+            (ManifestKind::Final { .. }, Lang::En) => {
+                format!("{} destruction manifest (final)", self.unit)
+            }
         }
     }
 
     /// The printed line under the title, one segment per field after the
     /// unit (batch, as-of date, site, level, witnesses), joined by
     /// [`SEGMENT_SEPARATOR`].
-    pub fn segments(&self, lang: Lang) -> [String; 5] {
+    pub fn segments(&self, lang: Lang) -> Vec<String> {
         let site = labels::site(&self.site, lang);
         let method = labels::destruction_level(&self.level, lang);
-        match lang {
-            Lang::Zh => [
+        let mut segments = match lang {
+            Lang::Zh => vec![
                 format!("批次：{}", self.batch),
                 format!("基准日期：{}", self.as_of),
                 format!("销毁地点：{site}"),
                 format!("销毁等级：{method}"),
                 format!("监销人：至少 {} 人", self.witnesses),
             ],
-            Lang::En => [
+            Lang::En => vec![
                 format!("Batch: {}", self.batch),
                 format!("As of: {}", self.as_of),
                 format!("Site: {site}"),
                 format!("Level: {method}"),
                 format!("Witnesses: at least {}", self.witnesses),
             ],
+        };
+        if let ManifestKind::Final { draft_digest } = &self.kind {
+            segments.push(match lang {
+                Lang::Zh => format!("送审稿摘要：{draft_digest}"),
+                Lang::En => format!("Draft digest: {draft_digest}"),
+            });
         }
+        segments
+    }
+
+    /// Whether this is a final manifest.
+    pub fn is_final(&self) -> bool {
+        matches!(self.kind, ManifestKind::Final { .. })
     }
 }
 
@@ -268,6 +330,7 @@ impl Batch {
             site: self.site.code().to_string(),
             level: self.level.clone(),
             witnesses: self.witnesses,
+            kind: ManifestKind::Draft,
         }
     }
 

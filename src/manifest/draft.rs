@@ -11,8 +11,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::Workbook;
 
 use super::batch::{
-    Batch, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, LineItem, SEGMENT_SEPARATOR,
-    batch_key, batches,
+    Batch, FIELD_NAMES, Heading, ITEMS_MAGIC, LineItem, SEGMENT_SEPARATOR, batch_key, batches,
 };
 use crate::config::Lang;
 use crate::domain::Site;
@@ -154,15 +153,48 @@ pub fn write_manifest(
     opts: &ListOptions,
     redact: bool,
 ) -> Result<String> {
-    let lang = opts.lang;
     let heading = batch.heading(&opts.unit, opts.as_of);
     let key = batch_key(&opts.title_key, &batch.id);
-    let digest = batch.digest(&heading, &key);
+    let document = Document {
+        batch,
+        heading: &heading,
+        key: &key,
+        redact,
+        lang: opts.lang,
+    };
+    write_document(path, &document, |_| Ok(()))
+}
+
+/// What a manifest workbook is written from.
+pub struct Document<'a> {
+    /// Its lines.
+    pub batch: &'a Batch,
+    /// Its heading (draft or final).
+    pub heading: &'a Heading,
+    /// The key its titles are hashed under.
+    pub key: &'a str,
+    /// Whether titles are withheld (and the key left out).
+    pub redact: bool,
+    /// Labels' language.
+    pub lang: Lang,
+}
+
+/// Writes a manifest workbook — the printed sheet, then whatever `more`
+/// adds (a final manifest's appendix), then the hidden issued items — and
+/// returns its digest.
+pub fn write_document(
+    path: &Path,
+    doc: &Document<'_>,
+    more: impl FnOnce(&mut Workbook) -> Result<()>,
+) -> Result<String> {
+    let lang = doc.lang;
+    let digest = doc.batch.digest(doc.heading, doc.key);
     let mut wb = new_workbook()?;
-    let printable = printable(batch, &heading, &digest, redact, lang);
+    let printable = printable(doc.batch, doc.heading, &digest, doc.redact, lang);
     write_printable(&mut wb, lang.pick("销毁清单", "Manifest"), &printable)?;
-    let key_cell = if redact { "" } else { key.as_str() };
-    write_items(&mut wb, batch, &heading, &digest, &key, key_cell)?;
+    more(&mut wb)?;
+    let key_cell = if doc.redact { "" } else { doc.key };
+    write_items(&mut wb, doc.batch, doc.heading, &digest, doc.key, key_cell)?;
     save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(digest)
 }
@@ -201,7 +233,8 @@ fn printable(
             .map(|x| line_cells(x, redact, lang))
             .collect(),
         totals: totals(batch, lang),
-        review: true,
+        review: !heading.is_final(),
+        batch_review: Some(labels::batch_review_label(lang)),
         signatures: signatures(batch.witnesses, lang),
         footer: format!("{} {}  SHA-256 {digest}", l("批次", "Batch"), batch.id),
         lang,
@@ -275,7 +308,7 @@ fn write_items(
     {
         items.write_string(0, c as u16, *v)?;
     }
-    for (c, name) in HEADING_FIELDS.iter().enumerate() {
+    for (c, name) in heading.field_names().iter().enumerate() {
         items.write_string(1, c as u16, *name)?;
     }
     for (c, v) in heading.fields().iter().enumerate() {
@@ -294,7 +327,9 @@ fn write_items(
     Ok(())
 }
 
-fn write_index(path: &Path, written: &[Written]) -> Result<()> {
+/// Writes a manifests folder's index: file, batch, site, level, lines, copies
+/// and digest of every manifest in it.
+pub fn write_index(path: &Path, written: &[Written]) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "file", "batch", "site", "level", "lines", "copies", "digest",

@@ -24,8 +24,10 @@
 //!   `_items` sheet) and `index.csv`;
 //! - [`verify`]: reading a manifest back and naming what changed.
 
+pub mod approval;
 pub mod batch;
 pub mod draft;
+pub mod review;
 pub mod verify;
 
 pub use batch::{

@@ -159,7 +159,7 @@ fn rows_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, path: &Path) -> Result<V
 }
 
 /// Opens a manifest through the same guards as a register.
-fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+pub(super) fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     let name = path.display().to_string();
     let limits = Limits::default();
     let bytes = guard::read_bytes(path, &name, &limits)?;
@@ -223,21 +223,21 @@ fn verify_inner(path: &Path) -> Result<Verified> {
 }
 
 /// What the hidden items sheet says was issued.
-struct Issued {
+pub(super) struct Issued {
     /// The digest recorded with the items.
-    digest: String,
+    pub digest: String,
     /// The batch id.
-    batch: String,
+    pub batch: String,
     /// The title key (blank in a copy issued without titles).
-    key: String,
+    pub key: String,
     /// The heading's fields.
-    heading: Vec<String>,
+    pub heading: Vec<String>,
     /// The canonical lines.
-    lines: Vec<Vec<String>>,
+    pub lines: Vec<Vec<String>>,
 }
 
 /// Reads the hidden items sheet.
-fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Issued> {
+pub(super) fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Issued> {
     if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
         bail!(
             "{}: not a clearance manifest (no issued items inside)",
@@ -253,8 +253,14 @@ fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Issued> {
         );
     }
     let cell = |i: usize| head.get(i).cloned().unwrap_or_default();
+    // As many heading fields as there are names above them (a final
+    // manifest's heading has more than a draft's).
+    let names = rows
+        .get(1)
+        .map_or(0, |r| r.iter().filter(|n| !n.is_empty()).count())
+        .max(HEADING_FIELDS.len());
     let mut heading = rows.get(2).cloned().unwrap_or_default();
-    heading.resize(HEADING_FIELDS.len(), String::new());
+    heading.resize(names, String::new());
     let lines = rows
         .iter()
         .skip(4)
@@ -274,18 +280,18 @@ fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Issued> {
 }
 
 /// The printed sheet of a manifest.
-struct Shown {
+pub(super) struct Shown {
     /// Its rows, as text.
-    rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<String>>,
     /// The index of the header row of the lines.
-    header: usize,
+    pub header: usize,
     /// The language it was printed in.
-    lang: Lang,
+    pub lang: Lang,
 }
 
 /// Reads the printed sheet (the first that is not the items sheet) and
 /// finds the header row of its lines.
-fn read_shown(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Shown> {
+pub(super) fn read_shown(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Shown> {
     let name = wb
         .sheet_names()
         .into_iter()
@@ -346,12 +352,16 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
     let line = cell(1);
     let shown: Vec<&str> = line.split(SEGMENT_SEPARATOR).collect();
     let expected = issued.segments(lang);
+    // Segment k shows heading field k + 1 (the unit is in the title); a
+    // final manifest's last segment shows the draft's digest.
+    let names = issued.field_names();
     for (k, want) in expected.iter().enumerate() {
         let got = shown.get(k).copied().unwrap_or("");
         if got != want {
+            let name = names.get(k + 1).filter(|_| k + 1 < HEADING_FIELDS.len());
             findings.push(format!(
                 "heading: {} changed to {got:?}, issued {want:?}",
-                HEADING_FIELDS[k + 1]
+                name.copied().unwrap_or("draft_digest")
             ));
         }
     }
@@ -399,7 +409,7 @@ fn check_lines(
 
 /// The printed lines, with their index among the rows: after the header,
 /// up to the totals row, blank rows left out.
-fn shown_lines(
+pub(super) fn shown_lines(
     vrows: &[Vec<String>],
     header: usize,
 ) -> impl Iterator<Item = (usize, &Vec<String>)> {

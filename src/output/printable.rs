@@ -29,6 +29,9 @@ pub struct Printable<'a> {
     pub totals: Vec<OutCell>,
     /// Whether to add the review columns (decision drop-down and comment).
     pub review: bool,
+    /// A whole-batch decision: the label put left of an editable decision
+    /// drop-down and comment above the review columns (manifests).
+    pub batch_review: Option<&'a str>,
     /// Signature lines (经办人, 监销人, 审批人 …).
     pub signatures: Vec<String>,
     /// Text for the left of the footer (the digest, for manifests).
@@ -47,6 +50,9 @@ const LINE_HEIGHT: f64 = 15.0;
 
 /// The row (0-based) of the header row in every printable sheet.
 pub const HEADER_ROW: u32 = 4;
+
+/// The row (0-based) of a manifest's whole-batch decision.
+pub const BATCH_REVIEW_ROW: u32 = 3;
 
 /// Writes a printable list as a new sheet named `name`; returns the sheet.
 pub fn write_printable<'w>(
@@ -158,11 +164,42 @@ fn write_heading(
     sheet.merge_range(0, 0, 0, last, &p.title, &f.title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
         let r = 1 + i as u32;
-        sheet.merge_range(r, 0, r, last, line, &Format::new())?;
+        match p.batch_review.filter(|_| i == 2 && p.review) {
+            Some(label) => write_batch_review(sheet, p, line, label, f)?,
+            None => {
+                sheet.merge_range(r, 0, r, last, line, &Format::new())?;
+            }
+        }
     }
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
     }
+    Ok(())
+}
+
+/// The row above the header with a whole-batch decision: the info line,
+/// then the label, an editable decision drop-down over the review column
+/// and an editable comment.
+fn write_batch_review(
+    sheet: &mut Worksheet,
+    p: &Printable<'_>,
+    line: &str,
+    label: &str,
+    f: &Formats,
+) -> Result<()> {
+    let r = BATCH_REVIEW_ROW;
+    let first = p.headers.len() as u16;
+    if first >= 2 {
+        sheet.merge_range(r, 0, r, first - 2, line, &Format::new())?;
+    }
+    let bold = Format::new()
+        .set_bold()
+        .set_align(rust_xlsxwriter::FormatAlign::Right);
+    sheet.write_string_with_format(r, first - 1, label, &bold)?;
+    sheet.write_blank(r, first, &f.editable)?;
+    sheet.write_blank(r, first + 1, &f.editable)?;
+    let validation = DataValidation::new().allow_list_strings(&review_choices(p.lang))?;
+    sheet.add_data_validation(r, first, r, first, &validation)?;
     Ok(())
 }
 

@@ -153,6 +153,7 @@ pub fn declassification_date(
     date?.checked_add_months(Months::new(months))
 }
 
+/// How a resolved retention is written in `retention_resolved_text`.
 fn retention_text(r: Retention, lang: Lang) -> String {
     match (r, lang) {
         (Retention::Permanent, Lang::Zh) => "永久".into(),
@@ -164,12 +165,337 @@ fn retention_text(r: Retention, lang: Lang) -> String {
     }
 }
 
+/// A text column of the table.
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a StringChunked> {
     df.column(name)?.str()
 }
 
+/// A date column of the table, as epoch days.
 fn date_col(df: &DataFrame, name: &str) -> PolarsResult<Int32Chunked> {
     Ok(df.column(name)?.cast(&DataType::Int32)?.i32()?.clone())
+}
+
+/// The register columns the derived columns are computed from.
+struct Inputs<'a> {
+    kind: &'a StringChunked,
+    years: &'a Int32Chunked,
+    category: &'a StringChunked,
+    level: &'a StringChunked,
+    months: &'a Int32Chunked,
+    long: &'a BooleanChunked,
+    until: Int32Chunked,
+    doc_date: Int32Chunked,
+    received: Int32Chunked,
+    out_date: Int32Chunked,
+    return_to: &'a StringChunked,
+    issuer: &'a StringChunked,
+    action: &'a StringChunked,
+    doc_precision: &'a StringChunked,
+    received_precision: &'a StringChunked,
+}
+
+impl<'a> Inputs<'a> {
+    /// Takes the input columns from the canonical table.
+    fn read(df: &'a DataFrame) -> PolarsResult<Self> {
+        Ok(Inputs {
+            kind: str_col(df, "retention_kind")?,
+            years: df.column("retention_years")?.i32()?,
+            category: str_col(df, "category")?,
+            level: str_col(df, "classification_level")?,
+            months: df.column("secrecy_months")?.i32()?,
+            long: df.column("secrecy_long")?.bool()?,
+            until: date_col(df, "declassify_on")?,
+            doc_date: date_col(df, "doc_date")?,
+            received: date_col(df, "received_date")?,
+            out_date: date_col(df, "out_date")?,
+            return_to: str_col(df, "return_to")?,
+            issuer: str_col(df, "issuer")?,
+            action: str_col(df, "action_code")?,
+            doc_precision: str_col(df, "doc_date_precision")?,
+            received_precision: str_col(df, "received_date_precision")?,
+        })
+    }
+
+    /// The retention row `i` gives in its own columns.
+    fn row_retention(&self, i: usize) -> Option<Retention> {
+        match (self.kind.get(i), self.years.get(i)) {
+            (Some("PERMANENT"), _) => Some(Retention::Permanent),
+            (Some("NOT_ARCHIVED"), _) => Some(Retention::NotArchived),
+            (Some("YEARS"), Some(y)) => Some(Retention::Years(y as u32)),
+            _ => None,
+        }
+    }
+
+    /// The action taken on row `i`, from its code.
+    fn action(&self, i: usize) -> Option<ActionTaken> {
+        self.action
+            .get(i)
+            .and_then(|a| ActionTaken::ALL.into_iter().find(|x| x.code() == a))
+    }
+
+    /// Row `i`'s retention, resolved through the schedule where it has none.
+    fn retention(&self, i: usize, policy: &PlanPolicy) -> Option<(Retention, RetentionSource)> {
+        resolve_retention(
+            self.row_retention(i),
+            self.category.get(i),
+            self.action(i),
+            policy,
+        )
+    }
+
+    /// The date row `i`'s retention counts from: doc_date, else
+    /// received_date.
+    fn date(&self, i: usize) -> Option<NaiveDate> {
+        self.doc_date
+            .get(i)
+            .or(self.received.get(i))
+            .map(from_epoch_days)
+    }
+
+    /// The day row `i`'s confidentiality period counts from: the last day
+    /// of a partial date, never earlier than it could (SPEC §2).
+    fn secrecy_start(&self, i: usize) -> Option<NaiveDate> {
+        match (self.doc_date.get(i), self.received.get(i)) {
+            (Some(d), _) => Some(
+                DatePrecision::from_code(self.doc_precision.get(i)).last_day(from_epoch_days(d)),
+            ),
+            (None, Some(d)) => Some(
+                DatePrecision::from_code(self.received_precision.get(i))
+                    .last_day(from_epoch_days(d)),
+            ),
+            (None, None) => None,
+        }
+    }
+
+    /// Where a return of row `i` goes: the return-to unit, else the issuer —
+    /// never the office itself.
+    fn destination(&self, i: usize, policy: &PlanPolicy) -> &'a str {
+        let own = |u: &&str| policy.own_names.iter().any(|o| *o == normalize_cow(u));
+        self.return_to
+            .get(i)
+            .filter(|u| !own(u))
+            .or(self.issuer.get(i).filter(|u| !own(u)))
+            .unwrap_or(UNKNOWN_DESTINATION)
+    }
+}
+
+/// The retention columns: the retention resolved (code and text), where it
+/// came from, when it expires and whether it has.
+struct RetentionColumns {
+    resolved: Vec<Option<&'static str>>,
+    text: Vec<Option<String>>,
+    source: Vec<Option<&'static str>>,
+    expires: Vec<Option<i32>>,
+    expired: Vec<Option<bool>>,
+}
+
+impl RetentionColumns {
+    /// Empty columns for `n` rows.
+    fn with_capacity(n: usize) -> Self {
+        RetentionColumns {
+            resolved: Vec::with_capacity(n),
+            text: Vec::with_capacity(n),
+            source: Vec::with_capacity(n),
+            expires: Vec::with_capacity(n),
+            expired: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds one row: its resolved retention and the date it counts from.
+    fn push(
+        &mut self,
+        resolved: Option<(Retention, RetentionSource)>,
+        date: Option<NaiveDate>,
+        as_of: NaiveDate,
+        lang: Lang,
+    ) {
+        let retention = resolved.map(|r| r.0);
+        self.resolved.push(retention.map(Retention::kind_code));
+        self.text.push(retention.map(|r| retention_text(r, lang)));
+        self.source.push(resolved.map(|r| r.1.text(lang)));
+        self.expires.push(
+            retention
+                .zip(date)
+                .and_then(|(r, d)| retention_expiry(r, d))
+                .map(epoch_days),
+        );
+        self.expired.push(retention_expired(retention, date, as_of));
+    }
+
+    /// The finished columns, in table order.
+    fn into_columns(self) -> PolarsResult<[Column; 5]> {
+        Ok([
+            StringChunked::from_iter_options(
+                "retention_resolved".into(),
+                self.resolved.into_iter(),
+            )
+            .into_column(),
+            StringChunked::from_iter_options(
+                "retention_resolved_text".into(),
+                self.text.into_iter(),
+            )
+            .into_column(),
+            StringChunked::from_iter_options("retention_source".into(), self.source.into_iter())
+                .into_column(),
+            date_column("retention_expires_on", self.expires)?,
+            BooleanChunked::from_iter_options("retention_expired".into(), self.expired.into_iter())
+                .into_column(),
+        ])
+    }
+}
+
+/// The classification columns: the effective level after
+/// declassification, the declassification date, and whether a classified
+/// row has no date to count from.
+struct ClassificationColumns {
+    effective: Vec<Option<&'static str>>,
+    declassified: Vec<Option<i32>>,
+    no_date: Vec<bool>,
+}
+
+impl ClassificationColumns {
+    /// Empty columns for `n` rows.
+    fn with_capacity(n: usize) -> Self {
+        ClassificationColumns {
+            effective: Vec::with_capacity(n),
+            declassified: Vec::with_capacity(n),
+            no_date: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds row `i`; `date` is the date its retention counts from.
+    fn push(
+        &mut self,
+        inputs: &Inputs<'_>,
+        i: usize,
+        date: Option<NaiveDate>,
+        policy: &PlanPolicy,
+        as_of: NaiveDate,
+    ) {
+        let long = inputs.long.get(i).unwrap_or(false);
+        let until = inputs.until.get(i);
+        let lvl = inputs.level.get(i).and_then(Level::from_code);
+        let declass = lvl.and_then(|l| {
+            declassification_date(
+                l,
+                inputs.months.get(i),
+                long,
+                until.map(from_epoch_days),
+                inputs.secrecy_start(i),
+                policy,
+            )
+        });
+        let eff = match (lvl, declass) {
+            (Some(_), Some(d)) if as_of >= d => Some(Level::Unclassified),
+            (l, _) => l,
+        };
+        self.effective.push(eff.map(Level::code));
+        self.declassified.push(declass.map(epoch_days));
+        let classified = matches!(
+            lvl,
+            Some(Level::TopSecret | Level::Secret | Level::Confidential)
+        );
+        self.no_date
+            .push(classified && date.is_none() && until.is_none() && !long);
+    }
+
+    /// The finished columns, in table order.
+    fn into_columns(self) -> PolarsResult<[Column; 3]> {
+        Ok([
+            StringChunked::from_iter_options(
+                "effective_classification".into(),
+                self.effective.into_iter(),
+            )
+            .into_column(),
+            date_column("declassified_on", self.declassified)?,
+            BooleanChunked::from_iter_values("classified_no_date".into(), self.no_date.into_iter())
+                .into_column(),
+        ])
+    }
+}
+
+/// Every derived column, built row by row.
+struct Derived<'a> {
+    retention: RetentionColumns,
+    classification: ClassificationColumns,
+    days_out: Vec<Option<i64>>,
+    destination: Vec<&'a str>,
+    issued_here: Vec<Option<bool>>,
+}
+
+impl<'a> Derived<'a> {
+    /// Empty columns for `n` rows.
+    fn with_capacity(n: usize) -> Self {
+        Derived {
+            retention: RetentionColumns::with_capacity(n),
+            classification: ClassificationColumns::with_capacity(n),
+            days_out: Vec::with_capacity(n),
+            destination: Vec::with_capacity(n),
+            issued_here: Vec::with_capacity(n),
+        }
+    }
+
+    /// Derives row `i`.
+    fn push(
+        &mut self,
+        inputs: &Inputs<'a>,
+        i: usize,
+        policy: &PlanPolicy,
+        as_of: NaiveDate,
+        lang: Lang,
+    ) {
+        let date = inputs.date(i);
+        self.retention
+            .push(inputs.retention(i, policy), date, as_of, lang);
+        self.classification.push(inputs, i, date, policy, as_of);
+        self.days_out.push(
+            inputs
+                .out_date
+                .get(i)
+                .map(|d| i64::from(epoch_days(as_of) - d)),
+        );
+        self.destination.push(inputs.destination(i, policy));
+        self.issued_here.push(issued_by_office(
+            inputs.issuer.get(i),
+            inputs.category.get(i),
+            policy,
+        ));
+    }
+
+    /// The finished columns, in table order; `has_decision_error` (from the
+    /// review reasons) goes between destination and issued_by_office.
+    fn into_columns(self, has_decision_error: Column) -> PolarsResult<Vec<Column>> {
+        let mut columns = Vec::with_capacity(12);
+        columns.extend(self.retention.into_columns()?);
+        columns.extend(self.classification.into_columns()?);
+        columns.push(
+            Int64Chunked::from_iter_options("days_out".into(), self.days_out.into_iter())
+                .into_column(),
+        );
+        columns.push(
+            StringChunked::from_iter_values("destination".into(), self.destination.into_iter())
+                .into_column(),
+        );
+        columns.push(has_decision_error);
+        columns.push(
+            BooleanChunked::from_iter_options(
+                "issued_by_office".into(),
+                self.issued_here.into_iter(),
+            )
+            .into_column(),
+        );
+        Ok(columns)
+    }
+}
+
+/// A date column from epoch days.
+fn date_column(name: &str, days: Vec<Option<i32>>) -> PolarsResult<Column> {
+    Ok(
+        Int32Chunked::from_iter_options(name.into(), days.into_iter())
+            .into_series()
+            .cast(&DataType::Date)?
+            .into(),
+    )
 }
 
 /// Adds the derived columns to the canonical table.
@@ -179,141 +505,16 @@ pub fn derive(
     as_of: NaiveDate,
     lang: Lang,
 ) -> PolarsResult<()> {
-    let n = df.height();
-    let kind = str_col(df, "retention_kind")?;
-    let years = df.column("retention_years")?.i32()?;
-    let category = str_col(df, "category")?;
-    let level = str_col(df, "classification_level")?;
-    let months = df.column("secrecy_months")?.i32()?;
-    let long = df.column("secrecy_long")?.bool()?;
-    let until = date_col(df, "declassify_on")?;
-    let doc_date = date_col(df, "doc_date")?;
-    let received = date_col(df, "received_date")?;
-    let out_date = date_col(df, "out_date")?;
-    let return_to = str_col(df, "return_to")?;
-    let issuer = str_col(df, "issuer")?;
-    let action = str_col(df, "action_code")?;
-    let doc_precision = str_col(df, "doc_date_precision")?;
-    let received_precision = str_col(df, "received_date_precision")?;
-
-    let mut resolved = Vec::with_capacity(n);
-    let mut resolved_text = Vec::with_capacity(n);
-    let mut source = Vec::with_capacity(n);
-    let mut expires = Vec::with_capacity(n);
-    let mut expired = Vec::with_capacity(n);
-    let mut effective = Vec::with_capacity(n);
-    let mut declassified = Vec::with_capacity(n);
-    let mut no_date = Vec::with_capacity(n);
-    let mut days_out = Vec::with_capacity(n);
-    let mut destination = Vec::with_capacity(n);
-    let mut issued_here = Vec::with_capacity(n);
-    for i in 0..n {
-        let row_retention = match (kind.get(i), years.get(i)) {
-            (Some("PERMANENT"), _) => Some(Retention::Permanent),
-            (Some("NOT_ARCHIVED"), _) => Some(Retention::NotArchived),
-            (Some("YEARS"), Some(y)) => Some(Retention::Years(y as u32)),
-            _ => None,
-        };
-        let action = action
-            .get(i)
-            .and_then(|a| ActionTaken::ALL.into_iter().find(|x| x.code() == a));
-        let resolved_retention = resolve_retention(row_retention, category.get(i), action, policy);
-        let retention = resolved_retention.map(|r| r.0);
-        let date = doc_date.get(i).or(received.get(i)).map(from_epoch_days);
-        // A confidentiality period counts from the last day of a partial
-        // date: never earlier than it could (SPEC §2).
-        let secrecy_start = match (doc_date.get(i), received.get(i)) {
-            (Some(d), _) => {
-                Some(DatePrecision::from_code(doc_precision.get(i)).last_day(from_epoch_days(d)))
-            }
-            (None, Some(d)) => Some(
-                DatePrecision::from_code(received_precision.get(i)).last_day(from_epoch_days(d)),
-            ),
-            (None, None) => None,
-        };
-        resolved.push(retention.map(Retention::kind_code));
-        resolved_text.push(retention.map(|r| retention_text(r, lang)));
-        source.push(resolved_retention.map(|r| r.1.text(lang)));
-        issued_here.push(issued_by_office(issuer.get(i), category.get(i), policy));
-        expires.push(
-            retention
-                .zip(date)
-                .and_then(|(r, d)| retention_expiry(r, d))
-                .map(epoch_days),
-        );
-        expired.push(retention_expired(retention, date, as_of));
-        let lvl = level.get(i).and_then(Level::from_code);
-        let declass = lvl.and_then(|l| {
-            declassification_date(
-                l,
-                months.get(i),
-                long.get(i).unwrap_or(false),
-                until.get(i).map(from_epoch_days),
-                secrecy_start,
-                policy,
-            )
-        });
-        let eff = match (lvl, declass) {
-            (Some(_), Some(d)) if as_of >= d => Some(Level::Unclassified),
-            (l, _) => l,
-        };
-        effective.push(eff.map(Level::code));
-        declassified.push(declass.map(epoch_days));
-        let classified = matches!(
-            lvl,
-            Some(Level::TopSecret | Level::Secret | Level::Confidential)
-        );
-        no_date.push(
-            classified && date.is_none() && until.get(i).is_none() && !long.get(i).unwrap_or(false),
-        );
-        days_out.push(out_date.get(i).map(|d| i64::from(epoch_days(as_of) - d)));
-        // A return goes to the return-to unit, else the issuer — never to
-        // the office itself.
-        let own = |u: &&str| policy.own_names.iter().any(|o| *o == normalize_cow(u));
-        destination.push(
-            return_to
-                .get(i)
-                .filter(|u| !own(u))
-                .or(issuer.get(i).filter(|u| !own(u)))
-                .unwrap_or(UNKNOWN_DESTINATION)
-                .to_string(),
-        );
-    }
-    let review = df.column("review_reasons")?.is_not_null();
-    let date = |name: &str, v: Vec<Option<i32>>| -> PolarsResult<Column> {
-        Ok(Int32Chunked::from_iter_options(name.into(), v.into_iter())
-            .into_series()
-            .cast(&DataType::Date)?
-            .into())
+    let columns = {
+        let inputs = Inputs::read(df)?;
+        let n = df.height();
+        let mut derived = Derived::with_capacity(n);
+        for i in 0..n {
+            derived.push(&inputs, i, policy, as_of, lang);
+        }
+        let review = df.column("review_reasons")?.is_not_null();
+        derived.into_columns(review.with_name("has_decision_error".into()).into_column())?
     };
-    let columns = vec![
-        StringChunked::from_iter_options("retention_resolved".into(), resolved.into_iter())
-            .into_column(),
-        StringChunked::from_iter_options(
-            "retention_resolved_text".into(),
-            resolved_text.into_iter(),
-        )
-        .into_column(),
-        StringChunked::from_iter_options("retention_source".into(), source.into_iter())
-            .into_column(),
-        date("retention_expires_on", expires)?,
-        BooleanChunked::from_iter_options("retention_expired".into(), expired.into_iter())
-            .into_column(),
-        StringChunked::from_iter_options("effective_classification".into(), effective.into_iter())
-            .into_column(),
-        date("declassified_on", declassified)?,
-        BooleanChunked::from_iter_values("classified_no_date".into(), no_date.into_iter())
-            .into_column(),
-        Int64Chunked::from_iter_options("days_out".into(), days_out.into_iter()).into_column(),
-        StringChunked::from_iter_values(
-            "destination".into(),
-            destination.iter().map(String::as_str),
-        )
-        .into_column(),
-        review.with_name("has_decision_error".into()).into_column(),
-        BooleanChunked::from_iter_options("issued_by_office".into(), issued_here.into_iter())
-            .into_column(),
-    ];
     for c in columns {
         df.with_column(c)?;
     }

@@ -29,6 +29,8 @@ const CANONICAL_DROPPED: [&str; 2] = ["reject_reason", "anomalies"];
 /// decided: a row that would be destroyed by a method that cannot be known.
 pub const SAFETY_RULE: &str = "SAFETY";
 
+/// The reason a destruction is overruled when its method cannot be known:
+/// the level is unknown, else the medium.
 fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
     match (level_unknown, lang) {
         (true, Lang::Zh) => "需人工审核：密级未知（本表没有密级栏），无法确定销毁方式；可在策略 [assume] 中为该表指定密级".into(),
@@ -47,6 +49,7 @@ struct Decided<'c> {
 }
 
 impl Decided<'_> {
+    /// Sends row `i` to REVIEW by the safety rule, for `reason`.
     fn overrule(&mut self, i: usize, reason: String) {
         self.disposition[i] = Disposition::Review;
         self.rule[i] = Some(SAFETY_RULE);
@@ -54,6 +57,8 @@ impl Decided<'_> {
     }
 }
 
+/// Every row's first decision: REJECTED when it was rejected while read,
+/// else its first matching rule case, else REVIEW (no rule decided).
 fn first_decisions<'c>(
     df: &DataFrame,
     cases: &'c [engine::FlatCase],
@@ -175,8 +180,28 @@ pub fn destruction_method(
     (format!("{}-{security}", medium.code()), site, witnesses)
 }
 
-/// Plans every row of the canonical table as of `as_of`.
+/// Plans every row of the canonical table as of `as_of`: derives what the
+/// rules need, decides each row by the first matching rule case, overrules
+/// what the safety checks forbid, adds the destination and destruction
+/// method, collects the anomalies and puts the columns in their order.
 pub fn plan(
+    canonical: &DataFrame,
+    policy: &PlanPolicy,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> PolarsResult<DataFrame> {
+    let df = match_rules(canonical, policy, as_of, lang)?;
+    let cases = engine::flatten(&policy.rules, lang);
+    let mut decided = first_decisions(&df, &cases, lang)?;
+    safety_checks(&df, &mut decided, lang)?;
+    let df = add_decision_columns(df, decided, policy)?;
+    let df = add_anomalies(df, policy)?;
+    arrange(df, canonical)
+}
+
+/// The canonical table with the derived columns and, in `case_index`, the
+/// index of the first rule case each row matches.
+fn match_rules(
     canonical: &DataFrame,
     policy: &PlanPolicy,
     as_of: NaiveDate,
@@ -184,26 +209,41 @@ pub fn plan(
 ) -> PolarsResult<DataFrame> {
     let mut df = canonical.clone();
     derive::derive(&mut df, policy, as_of, lang)?;
-    let cases = engine::flatten(&policy.rules, lang);
     let normalized = engine::normalized_fields(&policy.rules);
     engine::add_normalized_columns(&mut df, &normalized)?;
-    let df = df
-        .lazy()
+    df.lazy()
         .with_column(engine::first_match(&policy.rules, &normalized).alias("case_index"))
-        .collect()?;
-    let mut decided = first_decisions(&df, &cases, lang)?;
-    safety_checks(&df, &mut decided, lang)?;
+        .collect()
+}
+
+/// Where each row goes once decided: the destination of a return and the
+/// destruction method of a destruction.
+struct Methods<'d> {
+    destination: Vec<Option<&'d str>>,
+    level_code: Vec<Option<String>>,
+    site: Vec<Option<&'static str>>,
+    witnesses: Vec<Option<u32>>,
+}
+
+/// The destination and destruction method of every decided row.
+fn methods<'d>(
+    df: &'d DataFrame,
+    disposition: &[Disposition],
+    policy: &PlanPolicy,
+) -> PolarsResult<Methods<'d>> {
     let destination = df.column("destination")?.str()?;
     let effective = df.column("effective_classification")?.str()?;
     let medium = df.column("medium_class")?.str()?;
     let n = df.height();
-    let mut dest = Vec::with_capacity(n);
-    let mut level_code = Vec::with_capacity(n);
-    let mut site = Vec::with_capacity(n);
-    let mut witnesses = Vec::with_capacity(n);
-    for (i, d) in decided.disposition.iter().enumerate() {
-        dest.push(if *d == Disposition::Return {
-            destination.get(i).map(str::to_string)
+    let mut out = Methods {
+        destination: Vec::with_capacity(n),
+        level_code: Vec::with_capacity(n),
+        site: Vec::with_capacity(n),
+        witnesses: Vec::with_capacity(n),
+    };
+    for (i, d) in disposition.iter().enumerate() {
+        out.destination.push(if *d == Disposition::Return {
+            destination.get(i)
         } else {
             None
         });
@@ -214,31 +254,57 @@ pub fn plan(
                 Some(destruction_method(level, medium, policy))
             })
             .flatten();
-        level_code.push(method.as_ref().map(|m| m.0.clone()));
-        site.push(method.as_ref().map(|m| m.1.code()));
-        witnesses.push(method.as_ref().map(|m| u32::from(m.2)));
+        let (level_code, site, witnesses) = match method {
+            Some((code, site, witnesses)) => {
+                (Some(code), Some(site.code()), Some(u32::from(witnesses)))
+            }
+            None => (None, None, None),
+        };
+        out.level_code.push(level_code);
+        out.site.push(site);
+        out.witnesses.push(witnesses);
     }
+    Ok(out)
+}
+
+/// Adds the decision columns: disposition, rule, reason, the destination
+/// of a return (as `destination_out`) and the destruction method.
+fn add_decision_columns(
+    mut df: DataFrame,
+    decided: Decided<'_>,
+    policy: &PlanPolicy,
+) -> PolarsResult<DataFrame> {
     let Decided {
         disposition,
         rule,
         reason,
     } = decided;
-    let mut df = df;
-    for column in [
+    let m = methods(&df, &disposition, policy)?;
+    let columns = [
         StringChunked::from_iter_values("disposition".into(), disposition.iter().map(|d| d.code()))
             .into_column(),
         StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
         StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
             .into_column(),
-        StringChunked::from_iter_options("destination_out".into(), dest.into_iter()).into_column(),
-        StringChunked::from_iter_options("destruction_level".into(), level_code.into_iter())
+        StringChunked::from_iter_options("destination_out".into(), m.destination.into_iter())
             .into_column(),
-        StringChunked::from_iter_options("destruction_site".into(), site.into_iter()).into_column(),
-        UInt32Chunked::from_iter_options("witnesses".into(), witnesses.into_iter()).into_column(),
-    ] {
+        StringChunked::from_iter_options("destruction_level".into(), m.level_code.into_iter())
+            .into_column(),
+        StringChunked::from_iter_options("destruction_site".into(), m.site.into_iter())
+            .into_column(),
+        UInt32Chunked::from_iter_options("witnesses".into(), m.witnesses.into_iter()).into_column(),
+    ];
+    for column in columns {
         df.with_column(column)?;
     }
+    Ok(df)
+}
 
+/// The anomalies of every row, as one expression: the ones the plan finds
+/// (duplicate id, loss, overdue, no return destination, classified without
+/// a date) before the ones found while reading, joined with `;`, null when
+/// none.
+fn anomalies_expr(policy: &PlanPolicy) -> PolarsResult<Expr> {
     let code = |cond: Expr, anomaly: Anomaly| {
         when(cond)
             .then(lit(anomaly.code()))
@@ -272,20 +338,31 @@ pub fn plan(
         ";",
         true,
     );
-    let anomalies = when(anomalies.clone().eq(lit("")))
+    Ok(when(anomalies.clone().eq(lit("")))
         .then(lit(NULL).cast(DataType::String))
-        .otherwise(anomalies);
-    let mut df = df
-        .lazy()
-        .with_column(anomalies.alias("anomalies_all"))
-        .collect()?;
+        .otherwise(anomalies))
+}
 
-    // Arrange: the leading columns, the canonical fields, the derived ones
-    // worth keeping, then every kept column of the registers.
+/// Adds every row's anomalies as `anomalies_all`.
+fn add_anomalies(df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFrame> {
+    df.lazy()
+        .with_column(anomalies_expr(policy)?.alias("anomalies_all"))
+        .collect()
+}
+
+/// Puts the decision table's columns in place and in order: the leading
+/// columns, the canonical fields, the derived ones worth keeping, then
+/// every kept column of the registers.
+fn arrange(mut df: DataFrame, canonical: &DataFrame) -> PolarsResult<DataFrame> {
     df.drop_in_place("destination")?;
     df.rename("destination_out", "destination".into())?;
     df.drop_in_place("anomalies")?;
     df.rename("anomalies_all", "anomalies".into())?;
+    df.select(column_order(canonical))
+}
+
+/// The decision table's column order; see [`arrange`].
+fn column_order(canonical: &DataFrame) -> Vec<String> {
     let canonical_names: Vec<String> = canonical
         .get_column_names()
         .iter()
@@ -307,7 +384,7 @@ pub fn plan(
             .map(|c| c.0.to_string()),
     );
     order.extend(canonical_names[first_kept..].iter().cloned());
-    df.select(order)
+    order
 }
 
 #[cfg(test)]

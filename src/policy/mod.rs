@@ -151,79 +151,22 @@ pub struct PlanPolicy {
 }
 
 impl PlanPolicy {
+    /// Checks and compiles the planning part of a policy file. Errors name
+    /// the key.
     fn compile(file: &PolicyFile, vocab: &Vocabulary) -> Result<PlanPolicy, String> {
-        let mut schedule = BTreeMap::new();
-        for (category, text) in &file.schedule {
-            let r = crate::vocabulary::words::parse_retention(text, vocab)
-                .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
-            schedule.insert(crate::text::normalize(category), r);
-        }
-        for level in Level::ALL {
-            if !file.destruction.security_level.contains_key(&level) {
-                return Err(format!(
-                    "destruction.security_level.{}: missing",
-                    level.code()
-                ));
-            }
-            if !file.destruction.witnesses.contains_key(&level) {
-                return Err(format!("destruction.witnesses.{}: missing", level.code()));
-            }
-        }
-        for (level, n) in &file.destruction.security_level {
-            if !(1..=7).contains(n) {
-                return Err(format!(
-                    "destruction.security_level.{}: {n} is not a DIN 66399 level (1–7)",
-                    level.code()
-                ));
-            }
-        }
-        for (level, n) in &file.destruction.witnesses {
-            if *n == 0 {
-                return Err(format!(
-                    "destruction.witnesses.{}: at least one witness",
-                    level.code()
-                ));
-            }
-        }
-        for level in [Level::TopSecret, Level::Secret, Level::Confidential] {
-            match file.secrecy_max_years.get(&level) {
-                Some(y) if *y > 0 => {}
-                _ => {
-                    return Err(format!(
-                        "secrecy_max_years.{}: a number of years is needed",
-                        level.code()
-                    ));
-                }
-            }
-        }
-        let mut schedule_by_action = BTreeMap::new();
-        for (category, by_action) in &file.schedule_by_action {
-            for (action, text) in by_action {
-                let r = crate::vocabulary::words::parse_retention(text, vocab).map_err(|e| {
-                    format!(
-                        "schedule_by_action.\"{category}\".{}: \"{text}\" {e}",
-                        action.code()
-                    )
-                })?;
-                schedule_by_action.insert((crate::text::normalize(category), *action), r);
-            }
-        }
-        let default = toml::from_str::<PolicyFile>(DEFAULT_POLICY).ok();
-        let example_schedule = default.is_some_and(|d| {
-            d.schedule == file.schedule && d.schedule_by_action == file.schedule_by_action
-        });
-        let own_names = vocab.own_names.clone();
-        let outside_categories = vocab.outside_categories.clone();
-        let notices = in_house_exceptions(&file.destruction.facility);
+        let schedule = compile_schedule(&file.schedule, vocab)?;
+        check_destruction(&file.destruction)?;
+        check_secrecy_max_years(&file.secrecy_max_years)?;
+        let schedule_by_action = compile_schedule_by_action(&file.schedule_by_action, vocab)?;
         let (fields, codes) = rules::rule_fields();
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
         Ok(PlanPolicy {
             unit_name: file.unit.name.clone(),
-            own_names,
-            outside_categories,
+            own_names: vocab.own_names.clone(),
+            outside_categories: vocab.outside_categories.clone(),
             schedule,
             schedule_by_action,
-            example_schedule,
+            example_schedule: is_example_schedule(file),
             circulation_days: file.limits.circulation_days,
             loan_days: file.limits.loan_days,
             secrecy_max_years: file.secrecy_max_years.clone(),
@@ -232,9 +175,100 @@ impl PlanPolicy {
             facility: file.destruction.facility.clone(),
             rules,
             warnings,
-            notices,
+            notices: in_house_exceptions(&file.destruction.facility),
         })
     }
+}
+
+/// `[schedule]`: retention by normalised category.
+fn compile_schedule(
+    schedule: &BTreeMap<String, String>,
+    vocab: &Vocabulary,
+) -> Result<BTreeMap<String, Retention>, String> {
+    let mut out = BTreeMap::new();
+    for (category, text) in schedule {
+        let r = crate::vocabulary::words::parse_retention(text, vocab)
+            .map_err(|e| format!("schedule.\"{category}\": \"{text}\" {e}"))?;
+        out.insert(crate::text::normalize(category), r);
+    }
+    Ok(out)
+}
+
+/// `[schedule_by_action]`: retention by normalised category and action.
+fn compile_schedule_by_action(
+    schedule: &BTreeMap<String, BTreeMap<ActionTaken, String>>,
+    vocab: &Vocabulary,
+) -> Result<BTreeMap<(String, ActionTaken), Retention>, String> {
+    let mut out = BTreeMap::new();
+    for (category, by_action) in schedule {
+        for (action, text) in by_action {
+            let r = crate::vocabulary::words::parse_retention(text, vocab).map_err(|e| {
+                format!(
+                    "schedule_by_action.\"{category}\".{}: \"{text}\" {e}",
+                    action.code()
+                )
+            })?;
+            out.insert((crate::text::normalize(category), *action), r);
+        }
+    }
+    Ok(out)
+}
+
+/// `[destruction]`: a security level (DIN 66399, 1–7) and at least one
+/// witness for every level.
+fn check_destruction(destruction: &DestructionSection) -> Result<(), String> {
+    for level in Level::ALL {
+        if !destruction.security_level.contains_key(&level) {
+            return Err(format!(
+                "destruction.security_level.{}: missing",
+                level.code()
+            ));
+        }
+        if !destruction.witnesses.contains_key(&level) {
+            return Err(format!("destruction.witnesses.{}: missing", level.code()));
+        }
+    }
+    for (level, n) in &destruction.security_level {
+        if !(1..=7).contains(n) {
+            return Err(format!(
+                "destruction.security_level.{}: {n} is not a DIN 66399 level (1–7)",
+                level.code()
+            ));
+        }
+    }
+    for (level, n) in &destruction.witnesses {
+        if *n == 0 {
+            return Err(format!(
+                "destruction.witnesses.{}: at least one witness",
+                level.code()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `[secrecy_max_years]`: a number of years for every classified level.
+fn check_secrecy_max_years(years: &BTreeMap<Level, u32>) -> Result<(), String> {
+    for level in [Level::TopSecret, Level::Secret, Level::Confidential] {
+        match years.get(&level) {
+            Some(y) if *y > 0 => {}
+            _ => {
+                return Err(format!(
+                    "secrecy_max_years.{}: a number of years is needed",
+                    level.code()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the schedules are the shipped default's, not the office's own.
+fn is_example_schedule(file: &PolicyFile) -> bool {
+    let default = toml::from_str::<PolicyFile>(DEFAULT_POLICY).ok();
+    default.is_some_and(|d| {
+        d.schedule == file.schedule && d.schedule_by_action == file.schedule_by_action
+    })
 }
 
 /// Classified levels and media the facility rules leave to in-house

@@ -188,21 +188,48 @@ pub fn check_rules(
     fields: &BTreeMap<String, FieldType>,
     codes: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(Vec<CheckedRule>, Vec<String>), String> {
-    let mut checked = Vec::new();
-    let mut warnings = Vec::new();
-    let mut ids = BTreeSet::new();
-    let mut earlier: Vec<(String, Vec<(String, Test)>)> = Vec::new();
+    let mut checker = RuleChecker {
+        lists,
+        fields,
+        codes,
+        warnings: Vec::new(),
+        ids: BTreeSet::new(),
+        earlier: Vec::new(),
+    };
     if rules.is_empty() {
         return Err("rules: at least one rule is needed".into());
     }
+    let mut checked = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
+        checked.push(checker.rule(r, rule)?);
+    }
+    Ok((checked, checker.warnings))
+}
+
+/// What checking the rules in order knows: the fields and lists they may
+/// use, and what the rules before the current one said.
+struct RuleChecker<'p> {
+    lists: &'p BTreeMap<String, Vec<String>>,
+    fields: &'p BTreeMap<String, FieldType>,
+    codes: &'p BTreeMap<String, BTreeSet<String>>,
+    warnings: Vec<String>,
+    /// Rule ids met so far.
+    ids: BTreeSet<String>,
+    /// Every earlier case: its rule's id and its tests.
+    earlier: Vec<(String, Vec<(String, Test)>)>,
+}
+
+impl RuleChecker<'_> {
+    /// Checks rule number `r`: an outcome other than REJECTED, an id not
+    /// used before, and at least one case, each checked.
+    fn rule(&mut self, r: usize, rule: &Rule) -> Result<CheckedRule, String> {
         let at = format!("rules[{r}] ({})", rule.id);
         if rule.disposition == Disposition::Rejected {
             return Err(format!(
                 "{at}.disposition: REJECTED is not a rule's outcome"
             ));
         }
-        if !ids.insert(rule.id.clone()) {
+        if !self.ids.insert(rule.id.clone()) {
             return Err(format!("{at}.id: \"{}\" is used twice", rule.id));
         }
         if rule.cases.is_empty() {
@@ -210,69 +237,85 @@ pub fn check_rules(
         }
         let mut cases = Vec::new();
         for (c, case) in rule.cases.iter().enumerate() {
-            let at = format!("{at}.cases[{c}]");
-            let mut tests = Vec::new();
-            for (w, cond) in case.when.iter().enumerate() {
-                let at = format!("{at}.when[{w}]");
-                let Some(kind) = fields.get(cond.field.as_str()) else {
-                    return Err(format!("{at}.field: unknown field \"{}\"", cond.field));
-                };
-                let test = cond.test(lists).map_err(|e| format!("{at}: {e}"))?;
-                match (&test, kind) {
-                    (Test::Present(_), _) => {}
-                    (Test::Is(_), FieldType::Boolean) => {}
-                    (Test::OneOf(_), FieldType::Text) => {}
-                    _ => {
-                        return Err(format!(
-                            "{at}: field \"{}\" cannot be tested that way",
-                            cond.field
-                        ));
-                    }
-                }
-                if let (Test::OneOf(values), Some(known)) = (&test, codes.get(cond.field.as_str()))
-                {
-                    for v in values {
-                        if !known.contains(v) {
-                            return Err(format!(
-                                "{at}: \"{v}\" is not a value of {} (one of: {})",
-                                cond.field,
-                                known.iter().cloned().collect::<Vec<_>>().join(", ")
-                            ));
-                        }
-                    }
-                }
-                tests.push((cond.field.clone(), test));
-            }
-            if let Some(why) = never_matches(&tests) {
-                warnings.push(format!("{at} can never match: {why}"));
-            } else if let Some((id, _)) = earlier
-                .iter()
-                .find(|(_, prior)| prior.iter().all(|t| tests.contains(t)))
-            {
-                warnings.push(format!(
-                    "{at} can never match: an earlier case of {id} matches every row it would"
-                ));
-            }
-            for template in [&case.reason.zh, &case.reason.en] {
-                for name in Template::parse(template).fields() {
-                    if !fields.contains_key(name) && !reason_only(name) {
-                        return Err(format!("{at}.reason: unknown field {{{name}}}"));
-                    }
-                }
-            }
-            earlier.push((rule.id.clone(), tests.clone()));
-            cases.push(CheckedCase {
-                tests,
-                disposition: case.disposition.unwrap_or(rule.disposition),
-                reason: case.reason.clone(),
-            });
+            cases.push(self.case(&format!("{at}.cases[{c}]"), rule, case)?);
         }
-        checked.push(CheckedRule {
+        Ok(CheckedRule {
             id: rule.id.clone(),
             cases,
-        });
+        })
     }
-    Ok((checked, warnings))
+
+    /// Checks one case of `rule`: its conditions and the fields its reasons
+    /// name; warns when it can never match.
+    fn case(&mut self, at: &str, rule: &Rule, case: &Case) -> Result<CheckedCase, String> {
+        let mut tests = Vec::new();
+        for (w, cond) in case.when.iter().enumerate() {
+            let test = self.condition(&format!("{at}.when[{w}]"), cond)?;
+            tests.push((cond.field.clone(), test));
+        }
+        self.warn_if_never_matches(at, &tests);
+        for template in [&case.reason.zh, &case.reason.en] {
+            for name in Template::parse(template).fields() {
+                if !self.fields.contains_key(name) && !reason_only(name) {
+                    return Err(format!("{at}.reason: unknown field {{{name}}}"));
+                }
+            }
+        }
+        self.earlier.push((rule.id.clone(), tests.clone()));
+        Ok(CheckedCase {
+            tests,
+            disposition: case.disposition.unwrap_or(rule.disposition),
+            reason: case.reason.clone(),
+        })
+    }
+
+    /// Checks one condition: a known field, one test that suits the
+    /// field's type, and only codes the field knows.
+    fn condition(&self, at: &str, cond: &Condition) -> Result<Test, String> {
+        let Some(kind) = self.fields.get(cond.field.as_str()) else {
+            return Err(format!("{at}.field: unknown field \"{}\"", cond.field));
+        };
+        let test = cond.test(self.lists).map_err(|e| format!("{at}: {e}"))?;
+        match (&test, kind) {
+            (Test::Present(_), _) => {}
+            (Test::Is(_), FieldType::Boolean) => {}
+            (Test::OneOf(_), FieldType::Text) => {}
+            _ => {
+                return Err(format!(
+                    "{at}: field \"{}\" cannot be tested that way",
+                    cond.field
+                ));
+            }
+        }
+        if let (Test::OneOf(values), Some(known)) = (&test, self.codes.get(cond.field.as_str())) {
+            for v in values {
+                if !known.contains(v) {
+                    return Err(format!(
+                        "{at}: \"{v}\" is not a value of {} (one of: {})",
+                        cond.field,
+                        known.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(test)
+    }
+
+    /// Warns of a case that can never match: its conditions contradict
+    /// each other, or an earlier case matches every row it would.
+    fn warn_if_never_matches(&mut self, at: &str, tests: &[(String, Test)]) {
+        if let Some(why) = never_matches(tests) {
+            self.warnings.push(format!("{at} can never match: {why}"));
+        } else if let Some((id, _)) = self
+            .earlier
+            .iter()
+            .find(|(_, prior)| prior.iter().all(|t| tests.contains(t)))
+        {
+            self.warnings.push(format!(
+                "{at} can never match: an earlier case of {id} matches every row it would"
+            ));
+        }
+    }
 }
 
 /// A reason template: literal text with `{field}` replaced by the row's

@@ -224,34 +224,58 @@ fn insert_words<K: Copy + PartialEq + std::fmt::Debug>(
     Ok(())
 }
 
+/// The words of a list, normalised, blank ones left out.
+fn normalized_words(words: &[String]) -> impl Iterator<Item = String> + '_ {
+    words.iter().map(|w| normalize(w)).filter(|w| !w.is_empty())
+}
+
 impl Vocabulary {
     /// Compiles a policy file's word lists. Errors name the key.
     pub fn compile(file: &Sources<'_>) -> Result<Vocabulary, String> {
-        let mut v = Vocabulary {
-            header_search_rows: file.reading.header_search_rows,
-            header_min_matches: file.reading.header_min_matches,
-            ..Vocabulary::default()
-        };
-        if v.header_search_rows == 0 {
+        let mut v = Vocabulary::default();
+        v.compile_reading(file.reading)?;
+        v.compile_aliases(file.aliases)?;
+        v.compile_coded_values(file.values)?;
+        v.compile_unit(file.unit, file.known_categories);
+        v.compile_assume(file.assume)?;
+        v.compile_retention_words(file.values)?;
+        Ok(v)
+    }
+
+    /// `[reading]`: the header search, skipped-row prefixes, "none" words
+    /// and ditto marks.
+    fn compile_reading(&mut self, reading: &ReadingSection) -> Result<(), String> {
+        self.header_search_rows = reading.header_search_rows;
+        self.header_min_matches = reading.header_min_matches;
+        if self.header_search_rows == 0 {
             return Err("reading.header_search_rows must be at least 1".into());
         }
-        if v.header_min_matches == 0 {
+        if self.header_min_matches == 0 {
             return Err("reading.header_min_matches must be at least 1".into());
         }
-        v.skip_prefixes = file
-            .reading
-            .skip_row_prefixes
+        self.skip_prefixes = normalized_words(&reading.skip_row_prefixes).collect();
+        self.none_words = normalized_words(&reading.none_words).collect();
+        self.none_word_chars = reading
+            .none_words
             .iter()
-            .map(|p| normalize(p))
-            .filter(|p| !p.is_empty())
-            .collect();
-        for (field, words) in file.aliases {
+            .chain(&reading.ditto_words)
+            .map(|w| w.trim().chars().count())
+            .max()
+            .unwrap_or(0);
+        self.ditto_words = normalized_words(&reading.ditto_words).collect();
+        Ok(())
+    }
+
+    /// `[aliases]`: every header alias, none blank or claimed by two
+    /// fields, and at least one for doc_id and for title.
+    fn compile_aliases(&mut self, aliases: &BTreeMap<Field, Vec<String>>) -> Result<(), String> {
+        for (field, words) in aliases {
             for word in words {
                 let norm = normalize(word);
                 if norm.is_empty() {
                     return Err(format!("aliases.{field}: an alias is blank"));
                 }
-                if let Some(other) = v.aliases.insert(norm, *field)
+                if let Some(other) = self.aliases.insert(norm, *field)
                     && other != *field
                 {
                     return Err(format!(
@@ -260,79 +284,66 @@ impl Vocabulary {
                 }
             }
         }
-        v.longest_alias = v
+        self.longest_alias = self
             .aliases
             .keys()
             .map(|a| a.chars().count())
             .max()
             .unwrap_or(0);
         for required in [Field::DocId, Field::Title] {
-            if !v.aliases.values().any(|f| *f == required) {
+            if !self.aliases.values().any(|f| *f == required) {
                 return Err(format!("aliases.{required}: at least one alias is needed"));
             }
         }
-        let values = &file.values;
+        Ok(())
+    }
+
+    /// `[values.*]` of the coded fields: levels (and their words longest
+    /// first, for markings without a ★), media, yes/no, status and action.
+    fn compile_coded_values(&mut self, values: &ValuesSection) -> Result<(), String> {
         insert_words(
-            &mut v.classification,
+            &mut self.classification,
             "values.classification",
             values.classification.clone(),
         )?;
-        v.level_prefixes = v
+        self.level_prefixes = self
             .classification
             .iter()
             .filter(|(w, _)| !w.is_empty())
             .map(|(w, l)| (w.clone(), *l))
             .collect();
-        v.level_prefixes
+        self.level_prefixes
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        insert_words(&mut v.medium, "values.medium", values.medium.clone())?;
-        insert_words(&mut v.boolean, "values.boolean", values.boolean.clone())?;
-        insert_words(&mut v.status, "values.status", values.status.clone())?;
-        insert_words(&mut v.action, "values.action", values.action.clone())?;
-        v.none_words = file
-            .reading
-            .none_words
+        insert_words(&mut self.medium, "values.medium", values.medium.clone())?;
+        insert_words(&mut self.boolean, "values.boolean", values.boolean.clone())?;
+        insert_words(&mut self.status, "values.status", values.status.clone())?;
+        insert_words(&mut self.action, "values.action", values.action.clone())?;
+        Ok(())
+    }
+
+    /// `[unit]`: the office's own names and the outside categories; with the
+    /// categories the policy decides on, the known categories.
+    fn compile_unit(&mut self, unit: &UnitSection, known_categories: &[&str]) {
+        self.own_names = unit.own_names.iter().map(|n| normalize(n)).collect();
+        self.own_names.push(normalize(&unit.name));
+        self.own_names.retain(|n| !n.is_empty());
+        self.outside_categories = normalized_words(&unit.outside_categories).collect();
+        self.known_categories = known_categories
             .iter()
-            .map(|w| normalize(w))
-            .filter(|w| !w.is_empty())
+            .map(|c| normalize(c))
+            .chain(self.outside_categories.iter().cloned())
             .collect();
-        v.none_word_chars = file
-            .reading
-            .none_words
-            .iter()
-            .chain(&file.reading.ditto_words)
-            .map(|w| w.trim().chars().count())
-            .max()
-            .unwrap_or(0);
-        v.assume = Assumptions {
-            classification: assumed_level("assume.classification", &file.assume.classification)?,
-            medium: Some(file.assume.medium),
+    }
+
+    /// `[assume]`: the level and medium of a sheet lacking the column, by
+    /// default and per sheet.
+    fn compile_assume(&mut self, assume: &AssumeSection) -> Result<(), String> {
+        self.assume = Assumptions {
+            classification: assumed_level("assume.classification", &assume.classification)?,
+            medium: Some(assume.medium),
             sheets: HashMap::new(),
         };
-        v.own_names = file.unit.own_names.iter().map(|n| normalize(n)).collect();
-        v.own_names.push(normalize(&file.unit.name));
-        v.own_names.retain(|n| !n.is_empty());
-        v.outside_categories = file
-            .unit
-            .outside_categories
-            .iter()
-            .map(|c| normalize(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        v.known_categories = file
-            .known_categories
-            .iter()
-            .map(|c| normalize(c))
-            .chain(v.outside_categories.iter().cloned())
-            .collect();
-        v.ditto_words = file
-            .reading
-            .ditto_words
-            .iter()
-            .map(|w| normalize(w))
-            .filter(|w| !w.is_empty())
-            .collect();
-        for (name, sheet) in &file.assume.sheets {
+        for (name, sheet) in &assume.sheets {
             let level = match &sheet.classification {
                 Some(text) => Some(assumed_level(
                     &format!("assume.sheets.\"{name}\".classification"),
@@ -340,8 +351,16 @@ impl Vocabulary {
                 )?),
                 None => None,
             };
-            v.assume.sheets.insert(name.clone(), (level, sheet.medium));
+            self.assume
+                .sheets
+                .insert(name.clone(), (level, sheet.medium));
         }
+        Ok(())
+    }
+
+    /// `[values.retention]` and `[values.retention_years]`: retention words
+    /// (永久, 不归档) and legacy words meaning a number of years (长期).
+    fn compile_retention_words(&mut self, values: &ValuesSection) -> Result<(), String> {
         let words = values.retention.iter().map(|(w, list)| {
             let r = match w {
                 RetentionWord::Permanent => Retention::Permanent,
@@ -349,18 +368,18 @@ impl Vocabulary {
             };
             (r, list.clone())
         });
-        insert_words(&mut v.retention, "values.retention", words)?;
+        insert_words(&mut self.retention, "values.retention", words)?;
         for (word, years) in &values.retention_years {
             if *years == 0 {
                 return Err(format!("values.retention_years.{word}: must be at least 1"));
             }
             insert_words(
-                &mut v.retention,
+                &mut self.retention,
                 "values.retention_years",
                 [(Retention::Years(*years), vec![word.clone()])],
             )?;
         }
-        Ok(v)
+        Ok(())
     }
 
     /// The decision field a header text seems to be about without naming

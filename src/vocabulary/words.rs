@@ -98,6 +98,7 @@ fn ymd(y: i64, m: i64, d: i64) -> Result<NaiveDate, String> {
     Ok(date)
 }
 
+/// A date of which only part (a year, a year and month) was written.
 fn partial(date: NaiveDate, precision: DatePrecision) -> DateValue {
     DateValue { date, precision }
 }
@@ -131,78 +132,113 @@ pub fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
 /// Reads a date written as text.
 pub fn parse_date_text(text: &str, date1904: bool) -> Result<DateValue, String> {
     let s: String = text.trim().chars().map(half_width).collect();
-    let s = s.trim();
-    // Split off a time of day: "2019-03-05 10:20", "2019-03-05T10:20:00".
-    let date_part = match s.find([' ', 'T']) {
+    let date_part = without_time(s.trim())?;
+    let (numbers, separators) = split_date(date_part)?;
+    match numbers.len() {
+        1 => date_from_one_number(numbers[0], &separators, date1904),
+        2 if numbers[0].len() == 4 => year_month(&numbers, &separators),
+        3 if numbers[0].len() == 4 => year_month_day(&numbers, &separators),
+        _ => Err(not_a_date()),
+    }
+}
+
+/// The error of text that is no date form we read.
+fn not_a_date() -> String {
+    "not a recognised date".into()
+}
+
+/// A date's text without its time of day: "2019-03-05 10:20",
+/// "2019-03-05T10:20:00".
+fn without_time(s: &str) -> Result<&str, String> {
+    match s.find([' ', 'T']) {
         Some(i) => {
             let time = s[i + 1..].trim();
             if !is_time(time) {
-                return Err("not a recognised date".into());
+                return Err(not_a_date());
             }
-            s[..i].trim()
+            Ok(s[..i].trim())
         }
-        None => s,
-    };
+        None => Ok(s),
+    }
+}
+
+/// Splits a date's text into its runs of digits and the separators after
+/// them (-, /, ., 年, 月, 日, 号).
+fn split_date(date_part: &str) -> Result<(Vec<&str>, Vec<char>), String> {
     let mut numbers: Vec<&str> = Vec::with_capacity(3);
     let mut separators: Vec<char> = Vec::with_capacity(3);
     let mut rest = date_part;
     while !rest.is_empty() {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return Err("not a recognised date".into());
+            return Err(not_a_date());
         }
         numbers.push(&rest[..digits]);
         rest = &rest[digits..];
         if let Some(c) = rest.chars().next() {
             if !matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号') {
-                return Err("not a recognised date".into());
+                return Err(not_a_date());
             }
             separators.push(c);
             rest = &rest[c.len_utf8()..];
         }
     }
-    let num = |i: usize| numbers[i].parse::<i64>().unwrap_or(-1);
-    match numbers.len() {
-        1 => {
-            let digits = numbers[0];
-            let trailing_ok = separators.is_empty() || separators == ['年'];
-            if !trailing_ok {
-                return Err("not a recognised date".into());
-            }
-            match digits.len() {
-                4 => ymd(num(0), 1, 1).map(|d| partial(d, DatePrecision::Year)),
-                8 if separators.is_empty() => {
-                    let n = num(0);
-                    ymd(n / 10_000, n / 100 % 100, n % 100).map(DateValue::full)
-                }
-                1..=7 if separators.is_empty() => date_from_number(num(0) as f64, date1904),
-                _ => Err("not a recognised date".into()),
-            }
-        }
-        2 if numbers[0].len() == 4 => {
-            let ok = matches!(
-                separators.as_slice(),
-                ['年', '月'] | ['-'] | ['/'] | ['.'] | ['年']
-            );
-            if !ok {
-                return Err("not a recognised date".into());
-            }
-            ymd(num(0), num(1), 1).map(|d| partial(d, DatePrecision::Month))
-        }
-        3 if numbers[0].len() == 4 => {
-            let ok = matches!(
-                separators.as_slice(),
-                ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月'] | ['年', '月', '日' | '号']
-            );
-            if !ok {
-                return Err("not a recognised date".into());
-            }
-            ymd(num(0), num(1), num(2)).map(DateValue::full)
-        }
-        _ => Err("not a recognised date".into()),
+    Ok((numbers, separators))
+}
+
+/// A run of digits as a number (-1 when too long to be one).
+fn date_number(digits: &str) -> i64 {
+    digits.parse::<i64>().unwrap_or(-1)
+}
+
+/// A date written as one number: a year (2019, 2019年), a compact date
+/// (20190305), or a serial day number.
+fn date_from_one_number(
+    digits: &str,
+    separators: &[char],
+    date1904: bool,
+) -> Result<DateValue, String> {
+    let trailing_ok = separators.is_empty() || separators == ['年'];
+    if !trailing_ok {
+        return Err(not_a_date());
+    }
+    let n = date_number(digits);
+    match digits.len() {
+        4 => ymd(n, 1, 1).map(|d| partial(d, DatePrecision::Year)),
+        8 if separators.is_empty() => ymd(n / 10_000, n / 100 % 100, n % 100).map(DateValue::full),
+        1..=7 if separators.is_empty() => date_from_number(n as f64, date1904),
+        _ => Err(not_a_date()),
     }
 }
 
+/// A year and month (2019年3月, 2019-03): the month's first day, partial.
+fn year_month(numbers: &[&str], separators: &[char]) -> Result<DateValue, String> {
+    let ok = matches!(separators, ['年', '月'] | ['-'] | ['/'] | ['.'] | ['年']);
+    if !ok {
+        return Err(not_a_date());
+    }
+    ymd(date_number(numbers[0]), date_number(numbers[1]), 1)
+        .map(|d| partial(d, DatePrecision::Month))
+}
+
+/// A full date (2019-03-05, 2019/3/5, 2019.3.5, 2019年3月5日).
+fn year_month_day(numbers: &[&str], separators: &[char]) -> Result<DateValue, String> {
+    let ok = matches!(
+        separators,
+        ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月'] | ['年', '月', '日' | '号']
+    );
+    if !ok {
+        return Err(not_a_date());
+    }
+    ymd(
+        date_number(numbers[0]),
+        date_number(numbers[1]),
+        date_number(numbers[2]),
+    )
+    .map(DateValue::full)
+}
+
+/// Whether text is a time of day (10:20, 10:20:00, 10:20:00.5).
 fn is_time(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
     (2..=3).contains(&parts.len())

@@ -1,6 +1,7 @@
 mod generated_registers;
 mod hostile;
 mod ingest_fixtures;
+mod ledger;
 mod manifests;
 mod plan_cli;
 mod structure;

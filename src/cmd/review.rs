@@ -1,0 +1,479 @@
+//! `clearance review`: the committee's reviewed manifests read back, merged
+//! per batch and turned into final manifests (SPEC §1 step 5).
+//!
+//! Nothing is written unless every reviewed copy is as issued, was issued
+//! by the run it names, and no line is decided two ways; then the review
+//! folder is built beside its destination and renamed into place, like a
+//! run folder. Rejections and deferrals are recorded in the ledger, once.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::config::{Lang, ReviewConfig};
+use crate::domain::Status;
+use crate::ingest::{self, Limits};
+use crate::ledger::{self, Entry, EntryKind, LedgerItem};
+use crate::manifest::approval::{self, LineResult, Outcome as LineOutcome};
+use crate::manifest::draft::{INDEX_FILE, Written, write_index};
+use crate::manifest::review::{ReviewedCopy, read_reviewed};
+use crate::output::{OutCell, new_workbook, save_atomically, write_table};
+use crate::run_folder;
+
+use super::Outcome;
+
+/// One row of a manifests folder's index.csv.
+#[derive(Debug, Clone)]
+struct Issued {
+    batch: String,
+    digest: String,
+}
+
+/// What was decided for one batch.
+struct BatchReview {
+    full: ReviewedCopy,
+    copies: Vec<String>,
+    results: Vec<LineResult>,
+}
+
+/// Runs `review`.
+pub fn run(config: &ReviewConfig) -> Result<Outcome> {
+    let copies = match read_copies(&config.files) {
+        Ok(c) => c,
+        Err(refused) => {
+            for e in &refused {
+                eprintln!("error: {e:#}");
+            }
+            eprintln!(
+                "review stopped: {} of {} copies refused; nothing was written.",
+                refused.len(),
+                config.files.len()
+            );
+            return Ok(Outcome::DataError);
+        }
+    };
+    let as_of = copies[0].heading.as_of.clone();
+    let run = config
+        .run
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(&as_of));
+    let lang = config.lang.unwrap_or(copies[0].lang);
+    let mut batches = match merge_batches(&run, &copies) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            eprintln!("review stopped; nothing was written.");
+            return Ok(Outcome::DataError);
+        }
+    };
+    if !config.registers.is_empty() {
+        drop_gone_or_held(config, &mut batches)?;
+    }
+    let out = config.out.clone().unwrap_or_else(|| review_folder(&run));
+    if let Err(e) = run_folder::check_destination(&out, config.force) {
+        eprintln!("error: {e:#}");
+        return Ok(Outcome::DataError);
+    }
+    let mut finals = Vec::new();
+    run_folder::build(&out, |dir| {
+        finals = write_review(dir, &batches, lang)?;
+        Ok(())
+    })?;
+    let recorded = record_in_ledger(&config.ledger, &batches)?;
+    print!(
+        "{}",
+        summary(&run, &out, &batches, &finals, recorded, config)
+    );
+    Ok(Outcome::Success)
+}
+
+/// Reads every reviewed copy; the copies refused, if any.
+fn read_copies(files: &[PathBuf]) -> Result<Vec<ReviewedCopy>, Vec<anyhow::Error>> {
+    let mut copies = Vec::new();
+    let mut refused = Vec::new();
+    for f in files {
+        match read_reviewed(f) {
+            Ok(c) => {
+                for w in &c.warnings {
+                    eprintln!("warning: {}: {w}", f.display());
+                }
+                copies.push(c);
+            }
+            Err(e) => refused.push(e),
+        }
+    }
+    if refused.is_empty() && !copies.is_empty() {
+        Ok(copies)
+    } else {
+        Err(refused)
+    }
+}
+
+/// The review folder beside a run folder: `reports/2024-12-31-review`.
+fn review_folder(run: &Path) -> PathBuf {
+    let name = run
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    run.with_file_name(format!("{name}-review"))
+}
+
+/// The index of the run's manifests.
+fn read_index(run: &Path) -> Result<Vec<Issued>> {
+    let path = run.join("manifests").join(INDEX_FILE);
+    let mut reader = csv::Reader::from_path(&path).with_context(|| {
+        format!(
+            "{}: cannot read it — is {} the run folder the manifests came from? (--run)",
+            path.display(),
+            run.display()
+        )
+    })?;
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let r = record.with_context(|| format!("{}: damaged", path.display()))?;
+        out.push(Issued {
+            batch: r.get(1).unwrap_or("").to_string(),
+            digest: r.get(6).unwrap_or("").to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Checks every copy against the run's index and merges the copies of each
+/// batch with the batch's full draft.
+fn merge_batches(run: &Path, copies: &[ReviewedCopy]) -> Result<Vec<BatchReview>> {
+    let index = read_index(run)?;
+    let mut by_batch: BTreeMap<String, Vec<&ReviewedCopy>> = BTreeMap::new();
+    for copy in copies {
+        let batch = &copy.heading.batch;
+        if !index
+            .iter()
+            .any(|i| i.digest == copy.digest && &i.batch == batch)
+        {
+            bail!(
+                "{}: not a manifest this run issued (its digest is not in {}); give the run folder it came from with --run",
+                copy.path.display(),
+                run.join("manifests").join(INDEX_FILE).display()
+            );
+        }
+        by_batch.entry(batch.clone()).or_default().push(copy);
+    }
+    let mut out = Vec::new();
+    for (batch, copies) in by_batch {
+        let full_path = run.join("manifests").join(format!("{batch}.xlsx"));
+        let full = read_reviewed(&full_path)
+            .with_context(|| format!("reading the issued batch {batch}"))?;
+        let results = approval::merge(&full, &copies)?;
+        out.push(BatchReview {
+            full,
+            copies: copies
+                .iter()
+                .map(|c| c.path.display().to_string())
+                .collect(),
+            results,
+        });
+    }
+    Ok(out)
+}
+
+/// Drops every line whose holding is now on hold, or is gone from the
+/// current registers (or cannot be found there without a doc_id).
+fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Result<()> {
+    let read = ingest::ingest(
+        &config.registers,
+        &config.policy.vocabulary,
+        &Limits::default(),
+    );
+    if let Some(e) = read.errors.first() {
+        bail!("reading the current registers: {e}");
+    }
+    let t = &read.table;
+    let ids = t.column("doc_id")?.str()?;
+    let hold = t.column("hold")?.bool()?;
+    let status = t.column("status_code")?.str()?;
+    let mut held: BTreeMap<&str, bool> = BTreeMap::new();
+    for i in 0..t.height() {
+        if let Some(id) = ids.get(i) {
+            let on_hold = hold.get(i) == Some(true) || status.get(i) == Some(Status::Hold.code());
+            *held.entry(id).or_default() |= on_hold;
+        }
+    }
+    for batch in batches {
+        for r in &mut batch.results {
+            let why = match held.get(r.line.doc_id()) {
+                _ if r.line.doc_id().is_empty() => {
+                    Some("no doc_id to find it in the current registers")
+                }
+                None => Some("gone from the current registers"),
+                Some(true) => Some("now on hold"),
+                Some(false) => None,
+            };
+            if let Some(why) = why {
+                r.outcome = LineOutcome::Dropped(why.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the final manifests (`final/`, with their index) and the review
+/// summary into `dir`; returns (batch, final file) for each final written.
+fn write_review(
+    dir: &Path,
+    batches: &[BatchReview],
+    lang: Lang,
+) -> Result<Vec<(String, Option<String>)>> {
+    let finals_dir = dir.join("final");
+    std::fs::create_dir_all(&finals_dir)?;
+    let mut finals = Vec::new();
+    let mut written = Vec::new();
+    for b in batches {
+        let batch = &b.full.heading.batch;
+        let file = format!("{batch}-final.xlsx");
+        match approval::write_final(&finals_dir.join(&file), &b.full, &b.results, lang)? {
+            Some(digest) => {
+                let (fin, _) = approval::final_batch(&b.full, &b.results);
+                written.push(Written {
+                    file: file.clone(),
+                    batch: batch.clone(),
+                    site: fin.site,
+                    level: fin.level.clone(),
+                    lines: fin.lines.len(),
+                    copies: fin.copies(),
+                    digest,
+                });
+                finals.push((batch.clone(), Some(file)));
+            }
+            None => finals.push((batch.clone(), None)),
+        }
+    }
+    write_index(&finals_dir.join(INDEX_FILE), &written)?;
+    write_summary_workbook(&dir.join("review-summary.xlsx"), batches, lang)?;
+    Ok(finals)
+}
+
+/// Counts of outcomes: approved, rejected, deferred, unreviewed, dropped.
+fn counts<'a>(results: impl Iterator<Item = &'a LineResult>) -> [u64; 5] {
+    let mut n = [0u64; 5];
+    for r in results {
+        let k = match r.outcome {
+            LineOutcome::Approved => 0,
+            LineOutcome::Rejected => 1,
+            LineOutcome::Deferred => 2,
+            LineOutcome::Unreviewed => 3,
+            LineOutcome::Dropped(_) => 4,
+        };
+        n[k] += 1;
+    }
+    n
+}
+
+/// The review summary workbook: per batch, per reviewed copy, and every
+/// line with its outcome.
+fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> Result<()> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let count_headers = [
+        l("同意", "Approved"),
+        l("不同意", "Rejected"),
+        l("暂缓", "Deferred"),
+        l("未审核", "Not reviewed"),
+        l("已剔除", "Dropped"),
+    ];
+    let mut wb = new_workbook()?;
+    let mut headers = vec![l("批次", "Batch"), l("行数", "Lines")];
+    headers.extend(count_headers);
+    let per_batch = batches.iter().map(|b| {
+        let mut row = vec![
+            OutCell::from(b.full.heading.batch.as_str()),
+            OutCell::from(b.results.len() as u64),
+        ];
+        row.extend(counts(b.results.iter()).map(OutCell::from));
+        row
+    });
+    write_table(
+        wb.add_worksheet(),
+        l("按批次", "By batch"),
+        &headers,
+        per_batch,
+    )?;
+    let mut copy_headers = vec![l("批次", "Batch"), l("审核副本", "Reviewed copy")];
+    copy_headers.extend(count_headers);
+    let per_copy = batches.iter().flat_map(|b| {
+        b.copies.iter().map(move |copy| {
+            let name = Path::new(copy)
+                .file_name()
+                .map_or(copy.clone(), |n| n.to_string_lossy().into_owned());
+            let mut row = vec![
+                OutCell::from(b.full.heading.batch.as_str()),
+                OutCell::from(name.as_str()),
+            ];
+            row.extend(counts(b.results.iter().filter(|r| r.copy == name)).map(OutCell::from));
+            row
+        })
+    });
+    write_table(
+        wb.add_worksheet(),
+        l("按审核副本", "By reviewed copy"),
+        &copy_headers,
+        per_copy,
+    )?;
+    let lines = batches.iter().flat_map(|b| {
+        b.results.iter().map(move |r| {
+            vec![
+                OutCell::from(b.full.heading.batch.as_str()),
+                OutCell::from(r.line.field("no")),
+                OutCell::from(r.line.doc_id()),
+                OutCell::from(r.line.title.as_str()),
+                OutCell::Text(r.outcome.label(lang)),
+                OutCell::from(r.comment.as_str()),
+                OutCell::from(r.copy.as_str()),
+            ]
+        })
+    });
+    write_table(
+        wb.add_worksheet(),
+        l("逐行", "Lines"),
+        &[
+            l("批次", "Batch"),
+            l("序号", "No"),
+            l("文件编号", "Doc No"),
+            l("文件标题", "Title"),
+            l("审核结果", "Outcome"),
+            l("意见说明", "Comment"),
+            l("审核副本", "Reviewed copy"),
+        ],
+        lines,
+    )?;
+    save_atomically(&mut wb, path)
+}
+
+/// Records each batch's rejected and deferred lines in the ledger, unless
+/// the same review is recorded already; returns how many entries were
+/// added.
+fn record_in_ledger(path: &Path, batches: &[BatchReview]) -> Result<usize> {
+    let today = chrono::Local::now().date_naive().to_string();
+    let mut added = 0;
+    for b in batches {
+        for (kind, outcome) in [
+            (EntryKind::Rejection, LineOutcome::Rejected),
+            (EntryKind::Deferral, LineOutcome::Deferred),
+        ] {
+            let items: Vec<LedgerItem> = b
+                .results
+                .iter()
+                .filter(|r| r.outcome == outcome)
+                .map(ledger_item)
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let entry = Entry {
+                seq: 0,
+                kind,
+                batch: b.full.heading.batch.clone(),
+                document_digest: b.full.digest.clone(),
+                as_of: b.full.heading.as_of.clone(),
+                date: today.clone(),
+                site: String::new(),
+                method: b.full.heading.level.clone(),
+                witnesses: Vec::new(),
+                items,
+                prev: String::new(),
+                hash: String::new(),
+            };
+            // Recording the same review twice adds nothing; the check runs
+            // under the ledger's lock, so two runs at once cannot both add.
+            let result = ledger::append_checked(path, entry, |entries| {
+                let recorded = entries.iter().any(|e| {
+                    e.kind == kind
+                        && e.batch == b.full.heading.batch
+                        && e.document_digest == b.full.digest
+                });
+                if recorded {
+                    Err("already recorded".into())
+                } else {
+                    Ok(())
+                }
+            });
+            match result {
+                Ok(_) => added += 1,
+                Err(ledger::LedgerError::Refused { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// A ledger item from a reviewed line.
+fn ledger_item(r: &LineResult) -> LedgerItem {
+    let f = |name: &str| r.line.field(name).to_string();
+    LedgerItem {
+        doc_id: f("doc_id"),
+        title_hash: f("title"),
+        copies: f("copies").parse().unwrap_or(1),
+        source_file: f("source_file"),
+        source_sheet: f("source_sheet"),
+        source_row: f("source_row").parse().unwrap_or(0),
+        comment: r.comment.clone(),
+    }
+}
+
+/// What is printed after a review.
+fn summary(
+    run: &Path,
+    out: &Path,
+    batches: &[BatchReview],
+    finals: &[(String, Option<String>)],
+    recorded: usize,
+    config: &ReviewConfig,
+) -> String {
+    let mut s = String::new();
+    let copies: usize = batches.iter().map(|b| b.copies.len()).sum();
+    let _ = writeln!(
+        s,
+        "review of {copies} reviewed copies, {} batches (run {})",
+        batches.len(),
+        run.display()
+    );
+    for (b, (_, file)) in batches.iter().zip(finals) {
+        let [a, r, d, u, x] = counts(b.results.iter());
+        let _ = write!(
+            s,
+            "  {}: {} lines — {a} approved, {r} rejected, {d} deferred, {u} not reviewed, {x} dropped",
+            b.full.heading.batch,
+            b.results.len()
+        );
+        match file {
+            Some(f) => {
+                let _ = writeln!(s, " → final/{f}");
+            }
+            None => {
+                let _ = writeln!(s, " → no line approved: no final manifest");
+            }
+        }
+        for copy in &b.copies {
+            let name = Path::new(copy)
+                .file_name()
+                .map_or(copy.clone(), |n| n.to_string_lossy().into_owned());
+            let n = b.results.iter().filter(|r| r.copy == name).count();
+            let _ = writeln!(s, "    {name}: {n} lines decided");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "ledger: {recorded} entries added (rejections, deferrals) to {}",
+        config.ledger.display()
+    );
+    let _ = writeln!(s, "wrote {} (final/, review-summary.xlsx)", out.display());
+    if finals.iter().any(|(_, f)| f.is_some()) {
+        let _ = writeln!(
+            s,
+            "next: after destruction, clearance confirm {}/final/<batch>-final.xlsx --date YYYY-MM-DD --site \"…\" --witness NAME --witness NAME",
+            out.display()
+        );
+    }
+    s
+}
