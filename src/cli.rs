@@ -112,6 +112,55 @@ pub enum Command {
     ///   clearance review reviewed/*.xlsx --run reports/2024-12-31 --registers registers/*.xlsx
     #[command(verbatim_doc_comment)]
     Review(ReviewArgs),
+    /// Record that a batch was destroyed, or a list handed over.
+    ///
+    /// Give a final manifest (from `clearance review`) after its holdings
+    /// were destroyed, or a return or transfer list (from `clearance plan`)
+    /// after it was handed over. The file is verified first (a draft, or a
+    /// file changed since issue, is refused); then one ledger entry is
+    /// appended and a record to print and sign is written: 销毁记录 for a
+    /// destruction (every line, date, site, level, each witness with a line
+    /// to sign), a handover record for a return or transfer. Refused: fewer
+    /// witnesses than the batch requires, a date before the plan's as-of
+    /// date or in the future, a batch or list confirmed already.
+    ///
+    /// Examples:
+    ///
+    ///   clearance confirm reports/2024-12-31-review/final/2024-D-001.xlsx --date 2025-01-15 --site "市保密局销毁中心" --witness 张三 --witness 李四
+    ///
+    ///   clearance confirm reports/2024-12-31/lists/清退清单-市委办公室.xlsx --date 2025-01-10 --receiver 王五
+    #[command(verbatim_doc_comment)]
+    Confirm(ConfirmArgs),
+}
+
+/// `clearance confirm`.
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// A final manifest, or a return or transfer list.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// When it was destroyed or handed over (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub date: String,
+    /// Where it was destroyed (required for a destruction); for a handover,
+    /// the receiving unit when it is not the list's.
+    #[arg(long, value_name = "TEXT")]
+    pub site: Option<String>,
+    /// A witness of the destruction (监销人); repeat for each.
+    #[arg(long = "witness", value_name = "NAME")]
+    pub witnesses: Vec<String>,
+    /// Who received a return or transfer (接收人); repeat for each.
+    #[arg(long = "receiver", value_name = "NAME")]
+    pub receivers: Vec<String>,
+    /// The ledger (default: reports/ledger.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Where to write the record (default: records/ beside the ledger).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of labels: zh or en (default: the file's).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 /// `clearance review`.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::cli::{InputArgs, LangArg, PlanArgs, ReviewArgs, ValidateArgs};
+use crate::cli::{ConfirmArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, ValidateArgs};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
@@ -128,6 +128,66 @@ pub fn review_config(args: ReviewArgs) -> Result<ReviewConfig> {
         ledger: args
             .ledger
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
+        lang: args.lang.map(lang_of),
+    })
+}
+
+/// `clearance confirm`'s configuration.
+#[derive(Debug, Clone)]
+pub struct ConfirmConfig {
+    /// The final manifest or handover list.
+    pub file: PathBuf,
+    /// When it happened.
+    pub date: NaiveDate,
+    /// Where, if given.
+    pub site: Option<String>,
+    /// Witnesses, trimmed, each once.
+    pub witnesses: Vec<String>,
+    /// Receivers, trimmed, each once.
+    pub receivers: Vec<String>,
+    /// The ledger.
+    pub ledger: PathBuf,
+    /// Where the record goes.
+    pub out: PathBuf,
+    /// Labels' language, if given.
+    pub lang: Option<Lang>,
+}
+
+/// Names as given, trimmed, blanks dropped, each once (first spelling).
+fn distinct_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let n = n.trim().to_string();
+        if !n.is_empty() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Validates `clearance confirm`'s flags.
+pub fn confirm_config(args: ConfirmArgs) -> Result<ConfirmConfig> {
+    let date = NaiveDate::parse_from_str(args.date.trim(), "%Y-%m-%d")
+        .with_context(|| format!("--date {}: expected a date as YYYY-MM-DD", args.date))?;
+    let ledger = args
+        .ledger
+        .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER));
+    let out = args.out.unwrap_or_else(|| {
+        ledger
+            .parent()
+            .map_or_else(|| PathBuf::from("records"), |p| p.join("records"))
+    });
+    Ok(ConfirmConfig {
+        file: args.file,
+        date,
+        site: args
+            .site
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        witnesses: distinct_names(args.witnesses),
+        receivers: distinct_names(args.receivers),
+        ledger,
+        out,
         lang: args.lang.map(lang_of),
     })
 }

@@ -323,7 +323,7 @@ pub const TOTAL: (&str, &str) = ("合计", "Total");
 /// The columns the printed lists (return, archive transfer, recall,
 /// appraisal) may show: (decision column, zh, en). `overdue` is the flag
 /// of the OVERDUE anomaly.
-pub const LIST_COLUMNS: [(&str, &str, &str); 17] = [
+pub const LIST_COLUMNS: [(&str, &str, &str); 18] = [
     ("doc_id", "文件编号", "Doc No"),
     ("title", "文件标题", "Title"),
     ("classification", "密级", "Classification"),
@@ -332,6 +332,7 @@ pub const LIST_COLUMNS: [(&str, &str, &str); 17] = [
     ("category", "类别", "Category"),
     ("retention_resolved", "保管期限", "Retention"),
     ("retention_expires_on", "届满日期", "Expired on"),
+    ("medium", "载体", "Medium"),
     ("copies", "份数", "Copies"),
     ("pages", "页数", "Pages"),
     ("department", "部门", "Department"),
@@ -429,6 +430,28 @@ pub fn signature_line(signer: Signer, lang: Lang) -> String {
         Lang::En => format!("{who}: ____________________    Date: ____________"),
     }
 }
+
+/// A signature line for a named person: the role, the name, a blank to
+/// sign on and a date (a destruction record's witnesses, a handover's
+/// receiver).
+pub fn named_signature_line(role: (&str, &str), name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{}：{name}    签字：____________________    日期：____________",
+            role.0
+        ),
+        Lang::En => format!(
+            "{}: {name}    Signature: ____________________    Date: ____________",
+            role.1
+        ),
+    }
+}
+
+/// A witness of a destruction (监销人).
+pub const WITNESS: (&str, &str) = ("监销人", "Witness");
+
+/// The receiver of a handover (接收人).
+pub const RECEIVER: (&str, &str) = ("接收人", "Received by");
 
 /// The signature line of the `k`-th witness (监销人) of a destruction.
 pub fn witness_line(k: u32, lang: Lang) -> String {

@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod record;
 pub mod run_folder;
 pub mod text;
 pub mod vocabulary;

@@ -19,6 +19,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify { paths } => cmd::verify::run(&paths),
         Command::Ledger(command) => cmd::ledger::run(command),
         Command::Review(args) => cmd::review::run(&config::review_config(args)?),
+        Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args)?),
     }
 }
 

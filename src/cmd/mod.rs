@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its validated configuration and
 //! returns whether the run succeeded; `main` maps that to an exit code.
 
+pub mod confirm;
 pub mod ledger;
 pub mod plan;
 pub mod policy;

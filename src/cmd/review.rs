@@ -414,6 +414,7 @@ fn ledger_item(r: &LineResult) -> LedgerItem {
         doc_id: f("doc_id"),
         title_hash: f("title"),
         copies: f("copies").parse().unwrap_or(1),
+        department: f("department"),
         source_file: f("source_file"),
         source_sheet: f("source_sheet"),
         source_row: f("source_row").parse().unwrap_or(0),

@@ -107,6 +107,9 @@ pub struct LedgerItem {
     pub title_hash: String,
     /// Copies that left (or that the decision covers).
     pub copies: i64,
+    /// The department that held it, as registered.
+    #[serde(default)]
+    pub department: String,
     /// The register file the holding was read from.
     pub source_file: String,
     /// The sheet of that file.

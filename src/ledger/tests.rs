@@ -9,6 +9,7 @@ fn item(doc_id: &str) -> LedgerItem {
         doc_id: doc_id.to_string(),
         title_hash: "ab12".to_string(),
         copies: 2,
+        department: String::new(),
         source_file: "登记簿.xlsx".to_string(),
         source_sheet: "Sheet1".to_string(),
         source_row: 7,
@@ -43,7 +44,7 @@ fn the_line_is_compact_json_with_fields_in_the_agreed_order() {
     let line = String::from_utf8(to_line(&e).unwrap()).unwrap();
     assert_eq!(
         line,
-        r#"{"seq":1,"kind":"DESTRUCTION","batch":"2024-D-001","document_digest":"d1g","as_of":"2024-12-31","date":"2025-01-15","site":"本单位销毁点","method":"P-6","witnesses":["张三","李四"],"items":[{"doc_id":"A-1","title_hash":"ab12","copies":2,"source_file":"登记簿.xlsx","source_sheet":"Sheet1","source_row":7,"comment":""}],"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":"h"}"#
+        r#"{"seq":1,"kind":"DESTRUCTION","batch":"2024-D-001","document_digest":"d1g","as_of":"2024-12-31","date":"2025-01-15","site":"本单位销毁点","method":"P-6","witnesses":["张三","李四"],"items":[{"doc_id":"A-1","title_hash":"ab12","copies":2,"department":"","source_file":"登记簿.xlsx","source_sheet":"Sheet1","source_row":7,"comment":""}],"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":"h"}"#
     );
 }
 

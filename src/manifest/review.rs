@@ -77,6 +77,8 @@ pub struct ReviewedCopy {
     pub warnings: Vec<String>,
     /// The language it was printed in.
     pub lang: crate::config::Lang,
+    /// What the index.csv beside it says (absent for a copy sent back).
+    pub index: verify::IndexCheck,
 }
 
 /// Reads a decision as a reviewer wrote it.
@@ -101,9 +103,23 @@ pub fn parse_decision(text: &str) -> Result<Option<ReviewChoice>, String> {
         .ok_or_else(|| format!("{t:?} is not a decision (同意 / 不同意 / 暂缓)"))
 }
 
-/// Reads and verifies a reviewed copy; a copy changed since issue is
-/// refused, naming what changed.
+/// Reads and verifies a reviewed copy of a draft; a copy changed since
+/// issue is refused, naming what changed, and so is a final manifest.
 pub fn read_reviewed(path: &Path) -> Result<ReviewedCopy> {
+    let copy = read_manifest(path)?;
+    if copy.heading.is_final() {
+        bail!(
+            "{}: a final manifest, not a draft for review",
+            path.display()
+        );
+    }
+    Ok(copy)
+}
+
+/// Reads and verifies a manifest, draft or final: its heading, its lines
+/// with their titles as printed, and any review entries. A manifest
+/// changed since issue is refused, naming what changed.
+pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
     let verified = verify::verify_file(path)?;
     if !verified.intact() {
         bail!(
@@ -116,12 +132,6 @@ pub fn read_reviewed(path: &Path) -> Result<ReviewedCopy> {
     let issued = read_issued(&mut wb, path)?;
     let shown = read_shown(&mut wb, path)?;
     let heading = Heading::from_fields(&issued.heading);
-    if heading.is_final() {
-        bail!(
-            "{}: a final manifest, not a draft for review",
-            path.display()
-        );
-    }
     let review_col = FIELD_NAMES.len();
     let cell = |row: &[String], c: usize| row.get(c).cloned().unwrap_or_default();
     let mut warnings = Vec::new();
@@ -173,5 +183,6 @@ pub fn read_reviewed(path: &Path) -> Result<ReviewedCopy> {
         lines,
         warnings,
         lang: shown.lang,
+        index: verified.index,
     })
 }

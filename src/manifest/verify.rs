@@ -65,7 +65,7 @@ impl Verified {
     }
 }
 
-fn cell_text(d: &Data) -> String {
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Float(f) => crate::ingest::cell::format_number(*f),
         Data::Int(i) => i.to_string(),
@@ -112,7 +112,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// What the index.csv beside a manifest records for it.
-fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
+pub(crate) fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     let Some(dir) = path.parent() else {
         return Ok(IndexCheck::Absent);
     };
@@ -148,7 +148,11 @@ fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     Ok(IndexCheck::NotListed)
 }
 
-fn rows_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, path: &Path) -> Result<Vec<Vec<String>>> {
+pub(crate) fn rows_of(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    sheet: &str,
+    path: &Path,
+) -> Result<Vec<Vec<String>>> {
     let range = wb
         .worksheet_range(sheet)
         .with_context(|| format!("{}: reading {sheet}", path.display()))?;
@@ -159,7 +163,7 @@ fn rows_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, path: &Path) -> Result<V
 }
 
 /// Opens a manifest through the same guards as a register.
-pub(super) fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+pub(crate) fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     let name = path.display().to_string();
     let limits = Limits::default();
     let bytes = guard::read_bytes(path, &name, &limits)?;

@@ -14,6 +14,7 @@ fn item(doc_id: &str, row: u32) -> LedgerItem {
         doc_id: doc_id.to_string(),
         title_hash: format!("{:064x}", row),
         copies: 1,
+        department: String::new(),
         source_file: "register.xlsx".to_string(),
         source_sheet: "台账".to_string(),
         source_row: row,

@@ -14,6 +14,8 @@
 //! in a hidden sheet, and a line in `lists/index.csv`, so that what is
 //! confirmed is what was issued.
 
+pub mod handover;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,356 @@
+//! `clearance confirm`: records that a batch was destroyed, or that a
+//! return or transfer list was handed over (SPEC §1 step 6).
+//!
+//! The document is verified first — a final manifest (never a draft) or a
+//! handover list, exactly as issued. Then the checks a committee would
+//! make: the date is not before the plan's as-of date nor in the future, a
+//! destruction names its site and at least as many witnesses as the batch
+//! requires, a handover names who received it. The ledger entry is
+//! appended under the ledger's lock together with the check that the batch
+//! or list was not confirmed already, so two runs at once cannot both
+//! record it. Last, the record to print and sign is written, naming the
+//! ledger entry.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+
+use crate::config::{ConfirmConfig, Lang};
+use crate::labels;
+use crate::ledger::{self, Entry, EntryKind, LedgerError, LedgerItem};
+use crate::lists::HandoverKind;
+use crate::lists::handover::{HandoverList, is_handover_list, read_handover};
+use crate::manifest::review::{ReviewedCopy, read_manifest};
+use crate::manifest::verify::IndexCheck;
+use crate::record::{Record, RecordLine, write_record};
+
+use super::Outcome;
+
+/// Runs `confirm`.
+pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
+    let prepared = if is_handover_list(&config.file)? {
+        handover(config, read_handover(&config.file)?)
+    } else {
+        destruction(config, read_manifest(&config.file)?)
+    };
+    let (entry, mut record) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            eprintln!("nothing was recorded.");
+            return Ok(Outcome::DataError);
+        }
+    };
+    // Said before anything else is looked at; checked again under the lock.
+    if let Some(reason) = recorded_already(&ledger::read(&config.ledger)?, &entry) {
+        eprintln!(
+            "error: {}: {reason}; nothing was recorded.",
+            config.file.display()
+        );
+        return Ok(Outcome::DataError);
+    }
+    std::fs::create_dir_all(&config.out)
+        .with_context(|| format!("creating {}", config.out.display()))?;
+    let path = config.out.join(record.file_name());
+    if path.exists() {
+        eprintln!(
+            "error: {}: a record of {} exists already; nothing was recorded.",
+            path.display(),
+            record.batch
+        );
+        return Ok(Outcome::DataError);
+    }
+    let appended = match append_once(&config.ledger, entry) {
+        Ok(e) => e,
+        Err(LedgerError::Refused { reason, .. }) => {
+            eprintln!(
+                "error: {}: {reason}; nothing was recorded.",
+                config.file.display()
+            );
+            return Ok(Outcome::DataError);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    record.ledger_seq = appended.seq;
+    record.ledger_hash = appended.hash.clone();
+    write_record(&path, &record).with_context(|| {
+        format!(
+            "the ledger records it (entry {}), but its record could not be written",
+            appended.seq
+        )
+    })?;
+    print!("{}", summary(&record, &path, &config.ledger));
+    Ok(Outcome::Success)
+}
+
+/// Appends `entry` unless the ledger records the same batch or list (same
+/// kind, id and as-of date) or the same document already; the check runs
+/// under the ledger's lock.
+fn append_once(path: &std::path::Path, entry: Entry) -> Result<Entry, LedgerError> {
+    let probe = entry.clone();
+    ledger::append_checked(path, entry, |entries| {
+        match recorded_already(entries, &probe) {
+            Some(reason) => Err(reason),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Why `entry` must not be recorded again, if the ledger has it.
+fn recorded_already(entries: &[Entry], entry: &Entry) -> Option<String> {
+    entries
+        .iter()
+        .find(|e| {
+            e.document_digest == entry.document_digest
+                || (e.kind == entry.kind && e.batch == entry.batch && e.as_of == entry.as_of)
+        })
+        .map(|e| {
+            format!(
+                "{} was confirmed already: ledger entry {} ({}, {})",
+                entry.batch, e.seq, e.kind, e.date
+            )
+        })
+}
+
+/// The checks every confirmation makes of its date: not before the plan's
+/// as-of date, not in the future.
+fn check_date(date: NaiveDate, as_of: &str) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    if date > today {
+        bail!("--date {date} is in the future: confirm after it happened");
+    }
+    if let Ok(as_of) = NaiveDate::parse_from_str(as_of, "%Y-%m-%d")
+        && date < as_of
+    {
+        bail!("--date {date} is before the plan's as-of date {as_of}");
+    }
+    Ok(())
+}
+
+/// Warns when the document could only be checked for internal consistency.
+fn warn_without_index(index: &IndexCheck, file: &std::path::Path) {
+    if *index == IndexCheck::Absent {
+        eprintln!(
+            "warning: {}: no index.csv beside it, so it was checked for internal consistency only",
+            file.display()
+        );
+    }
+}
+
+/// The ledger entry and record of a destroyed batch.
+fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Record)> {
+    let file = config.file.display();
+    let h = &copy.heading;
+    if !h.is_final() {
+        bail!(
+            "{file}: a draft for review, not a final manifest — run `clearance review` on the reviewed drafts and confirm the final manifest it writes"
+        );
+    }
+    warn_without_index(&copy.index, &config.file);
+    check_date(config.date, &h.as_of)?;
+    if !config.receivers.is_empty() {
+        bail!("--receiver is for a return or transfer list; a destruction names --witness");
+    }
+    let Some(site) = &config.site else {
+        bail!("--site is required: where {} was destroyed", h.batch);
+    };
+    if config.witnesses.len() < h.witnesses as usize {
+        bail!(
+            "batch {} requires at least {} witnesses (监销人), {} given (--witness NAME, once per witness)",
+            h.batch,
+            h.witnesses,
+            config.witnesses.len()
+        );
+    }
+    let lang = config.lang.unwrap_or(copy.lang);
+    let items = copy
+        .lines
+        .iter()
+        .map(|l| LedgerItem {
+            doc_id: l.field("doc_id").to_string(),
+            title_hash: l.field("title").to_string(),
+            copies: l.field("copies").parse().unwrap_or(1),
+            department: l.field("department").to_string(),
+            source_file: l.field("source_file").to_string(),
+            source_sheet: l.field("source_sheet").to_string(),
+            source_row: l.field("source_row").parse().unwrap_or(0),
+            comment: String::new(),
+        })
+        .collect();
+    let lines = copy
+        .lines
+        .iter()
+        .map(|l| RecordLine {
+            doc_id: l.field("doc_id").to_string(),
+            title: l.title.clone(),
+            classification: l.field("classification").to_string(),
+            medium: l.field("medium").to_string(),
+            copies: l.field("copies").parse().unwrap_or(1),
+            department: l.field("department").to_string(),
+            source_file: l.field("source_file").to_string(),
+            source_row: l.field("source_row").to_string(),
+        })
+        .collect();
+    let entry = new_entry(
+        EntryKind::Destruction,
+        (&h.batch, &copy.digest, &h.as_of),
+        config.date,
+        site,
+        &h.level,
+        &config.witnesses,
+        items,
+    );
+    let record = Record {
+        kind: EntryKind::Destruction,
+        unit: h.unit.clone(),
+        batch: h.batch.clone(),
+        document_digest: copy.digest.clone(),
+        date: config.date.to_string(),
+        site: format!("{site}（{}）", labels::site(&h.site, lang)),
+        method: labels::destruction_level(&h.level, lang),
+        people: config.witnesses.clone(),
+        lines,
+        ledger_seq: 0,
+        ledger_hash: String::new(),
+        lang,
+    };
+    Ok((entry, record))
+}
+
+/// The ledger entry and record of a handed-over return or transfer list.
+fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record)> {
+    let file = config.file.display();
+    warn_without_index(&list.index, &config.file);
+    check_date(config.date, &list.as_of)?;
+    if !config.witnesses.is_empty() {
+        bail!("--witness is for a destruction; a return or transfer names --receiver");
+    }
+    if config.receivers.is_empty() {
+        bail!("--receiver is required: who received {} (接收人)", list.id);
+    }
+    let site = match &config.site {
+        Some(s) => s.clone(),
+        None if list.destination == crate::plan::derive::UNKNOWN_DESTINATION => bail!(
+            "{file}: the list has no known destination; name the unit that received it with --site"
+        ),
+        None => list.destination.clone(),
+    };
+    let kind = match list.kind {
+        HandoverKind::Return => EntryKind::Return,
+        HandoverKind::Transfer => EntryKind::Transfer,
+    };
+    let lang = config.lang.unwrap_or(list.lang);
+    let n = list.lines.len();
+    let items = (0..n)
+        .map(|i| LedgerItem {
+            doc_id: list.field(i, "doc_id").to_string(),
+            title_hash: list.field(i, "title").to_string(),
+            copies: list.field(i, "copies").parse().unwrap_or(1),
+            department: list.field(i, "department").to_string(),
+            source_file: list.field(i, "source_file").to_string(),
+            source_sheet: list.field(i, "source_sheet").to_string(),
+            source_row: list.field(i, "source_row").parse().unwrap_or(0),
+            comment: String::new(),
+        })
+        .collect();
+    let lines = (0..n)
+        .map(|i| RecordLine {
+            doc_id: list.field(i, "doc_id").to_string(),
+            title: list.titles.get(i).cloned().unwrap_or_default(),
+            classification: list.field(i, "classification").to_string(),
+            medium: String::new(),
+            copies: list.field(i, "copies").parse().unwrap_or(1),
+            department: list.field(i, "department").to_string(),
+            source_file: list.field(i, "source_file").to_string(),
+            source_row: list.field(i, "source_row").to_string(),
+        })
+        .collect();
+    let entry = new_entry(
+        kind,
+        (&list.id, &list.digest, &list.as_of),
+        config.date,
+        &site,
+        "",
+        &config.receivers,
+        items,
+    );
+    let record = Record {
+        kind,
+        unit: list.unit.clone(),
+        batch: list.id.clone(),
+        document_digest: list.digest.clone(),
+        date: config.date.to_string(),
+        site,
+        method: String::new(),
+        people: config.receivers.clone(),
+        lines,
+        ledger_seq: 0,
+        ledger_hash: String::new(),
+        lang,
+    };
+    Ok((entry, record))
+}
+
+/// A ledger entry for `append` (it sets seq, prev and hash).
+fn new_entry(
+    kind: EntryKind,
+    (batch, digest, as_of): (&str, &str, &str),
+    date: NaiveDate,
+    site: &str,
+    method: &str,
+    people: &[String],
+    items: Vec<LedgerItem>,
+) -> Entry {
+    Entry {
+        seq: 0,
+        kind,
+        batch: batch.to_string(),
+        document_digest: digest.to_string(),
+        as_of: as_of.to_string(),
+        date: date.to_string(),
+        site: site.to_string(),
+        method: method.to_string(),
+        witnesses: people.to_vec(),
+        items,
+        prev: String::new(),
+        hash: String::new(),
+    }
+}
+
+/// What is printed once recorded.
+fn summary(record: &Record, path: &std::path::Path, ledger: &std::path::Path) -> String {
+    let copies: i64 = record.lines.iter().map(|l| l.copies).sum();
+    let lines = record.lines.len();
+    match record.lang {
+        Lang::Zh => format!(
+            "已记录 {}（{}）：{lines} 件，{copies} 份，{}\n台账：{} 第 {} 条  SHA-256 {}\n记录：{}（打印、签字后存档）\n",
+            record.batch,
+            kind_label(record.kind, Lang::Zh),
+            record.date,
+            ledger.display(),
+            record.ledger_seq,
+            record.ledger_hash,
+            path.display()
+        ),
+        Lang::En => format!(
+            "Recorded {} ({}): {lines} lines, {copies} copies, {}\nLedger: {} entry {}  SHA-256 {}\nRecord: {} (print, sign and file it)\n",
+            record.batch,
+            kind_label(record.kind, Lang::En),
+            record.date,
+            ledger.display(),
+            record.ledger_seq,
+            record.ledger_hash,
+            path.display()
+        ),
+    }
+}
+
+/// What an entry kind is called on the terminal.
+fn kind_label(kind: EntryKind, lang: Lang) -> &'static str {
+    match kind {
+        EntryKind::Destruction => lang.pick("销毁", "destroyed"),
+        EntryKind::Return => lang.pick("清退", "returned"),
+        EntryKind::Transfer => lang.pick("移交档案室", "transferred to the archive"),
+        EntryKind::Rejection => lang.pick("不同意销毁", "rejected"),
+        EntryKind::Deferral => lang.pick("暂缓", "deferred"),
+    }
+}

@@ -1,0 +1,237 @@
+//! A return or transfer list read back for `clearance confirm`: what it
+//! hands over, checked against what was issued.
+//!
+//! A handover list keeps its heading and lines in a hidden sheet with their
+//! digest, which `lists/index.csv` beside it records too. Reading one
+//! recomputes the digest, compares it with the index, with the digest
+//! printed above the lines, and compares every printed line's document
+//! number and copies with the issued line, so that what is confirmed as
+//! handed over is what the list said when it was issued.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use calamine::Reader;
+
+use super::{HandoverKind, LIST_HEADING_FIELDS, LIST_LINE_FIELDS, LIST_MAGIC};
+use crate::config::Lang;
+use crate::labels::{self, LINE_NUMBER, TOTAL};
+use crate::manifest::verify::{IndexCheck, index_check, open, rows_of};
+use crate::manifest::{ITEMS_SHEET, digest, title_hash};
+
+/// A handover list as issued, read back.
+#[derive(Debug, Clone)]
+pub struct HandoverList {
+    /// The file.
+    pub path: PathBuf,
+    /// Its digest (recorded and recomputed alike, else it is refused).
+    pub digest: String,
+    /// Return or transfer.
+    pub kind: HandoverKind,
+    /// The office.
+    pub unit: String,
+    /// The list's id (`2024-R-001`).
+    pub id: String,
+    /// The plan's as-of date.
+    pub as_of: String,
+    /// Where the holdings go.
+    pub destination: String,
+    /// The lines, as issued ([`LIST_LINE_FIELDS`]; the title as its keyed
+    /// hash).
+    pub lines: Vec<Vec<String>>,
+    /// The titles as printed, one per line.
+    pub titles: Vec<String>,
+    /// What the index.csv beside it says.
+    pub index: IndexCheck,
+    /// The language it was printed in.
+    pub lang: Lang,
+}
+
+impl HandoverList {
+    /// Field `name` ([`LIST_LINE_FIELDS`]) of line `i`; blank when absent.
+    pub fn field(&self, i: usize, name: &str) -> &str {
+        LIST_LINE_FIELDS
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|f| self.lines.get(i).and_then(|l| l.get(f)))
+            .map_or("", String::as_str)
+    }
+}
+
+/// Whether `path` holds a handover list (its hidden sheet opens with
+/// [`LIST_MAGIC`]) rather than a manifest.
+pub fn is_handover_list(path: &Path) -> Result<bool> {
+    let mut wb = open(path)?;
+    if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
+        return Ok(false);
+    }
+    let rows = rows_of(&mut wb, ITEMS_SHEET, path)?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first())
+        .is_some_and(|c| c == LIST_MAGIC))
+}
+
+/// Reads a handover list and checks it is as issued; a list that is not,
+/// or that is not a return or transfer list, is refused naming what
+/// differs.
+pub fn read_handover(path: &Path) -> Result<HandoverList> {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_inner(path)));
+    read.unwrap_or_else(|_| bail!("{}: the workbook is damaged or unreadable", path.display()))
+}
+
+fn read_inner(path: &Path) -> Result<HandoverList> {
+    let name = path.display();
+    let mut wb = open(path)?;
+    if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
+        bail!("{name}: not a return or transfer list made by clearance (no issued items inside)");
+    }
+    let items = rows_of(&mut wb, ITEMS_SHEET, path)?;
+    let head = items.first().cloned().unwrap_or_default();
+    if head.first().map(String::as_str) != Some(LIST_MAGIC) {
+        bail!("{name}: not a return or transfer list made by clearance");
+    }
+    let recorded = head.get(1).cloned().unwrap_or_default();
+    let mut heading = items.get(2).cloned().unwrap_or_default();
+    heading.resize(LIST_HEADING_FIELDS.len(), String::new());
+    let lines: Vec<Vec<String>> = items
+        .iter()
+        .skip(4)
+        .filter(|r| !r.iter().all(String::is_empty))
+        .map(|r| {
+            let mut r = r.clone();
+            r.resize(LIST_LINE_FIELDS.len(), String::new());
+            r
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let computed = digest(&heading, &lines);
+    if computed != recorded {
+        findings.push(format!(
+            "the issued items do not match their digest {recorded} (computed {computed})"
+        ));
+    }
+    let index = index_check(path, &recorded)?;
+    match &index {
+        IndexCheck::Differs(d) => {
+            findings.push(format!("index.csv records digest {d}, the list {recorded}"))
+        }
+        IndexCheck::NotListed => findings.push("index.csv beside it does not list it".into()),
+        IndexCheck::Matches | IndexCheck::Absent => {}
+    }
+    let Some(kind) = HandoverKind::from_code(&heading[3]) else {
+        bail!(
+            "{name}: not a return or transfer list (kind {:?})",
+            heading[3]
+        );
+    };
+    let shown_sheet = wb
+        .sheet_names()
+        .into_iter()
+        .find(|n| n != ITEMS_SHEET)
+        .unwrap_or_default();
+    let shown = rows_of(&mut wb, &shown_sheet, path)?;
+    let key = head.get(3).cloned().unwrap_or_default();
+    let (titles, lang) = check_shown(&shown, &lines, &recorded, &key, &mut findings);
+    if !findings.is_empty() {
+        bail!(
+            "{name}: changed since issue, so it cannot be confirmed: {}",
+            findings.join("; ")
+        );
+    }
+    let [unit, id, as_of, _, destination] = heading.try_into().unwrap_or_default();
+    Ok(HandoverList {
+        path: path.to_path_buf(),
+        digest: recorded,
+        kind,
+        unit,
+        id,
+        as_of,
+        destination,
+        lines,
+        titles,
+        index,
+        lang,
+    })
+}
+
+/// Compares the printed list with the issued lines: the digest above the
+/// lines, and every line's number, document number, title and copies. Returns the
+/// printed titles and the language.
+fn check_shown(
+    rows: &[Vec<String>],
+    lines: &[Vec<String>],
+    recorded: &str,
+    key: &str,
+    findings: &mut Vec<String>,
+) -> (Vec<String>, Lang) {
+    let Some(header) = rows.iter().position(|r| {
+        r.first()
+            .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
+    }) else {
+        findings.push("the header row of the lines is missing".into());
+        return (Vec::new(), Lang::Zh);
+    };
+    let lang = if rows[header][0] == LINE_NUMBER.0 {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    let printed_digest = rows[..header].iter().flatten().find_map(|c| {
+        c.contains("SHA-256")
+            .then(|| c.rsplit(' ').next().unwrap_or("").to_string())
+    });
+    if printed_digest.as_deref() != Some(recorded) {
+        findings.push(format!(
+            "the heading shows digest {}, the issued items {recorded}",
+            printed_digest.unwrap_or_else(|| "(none)".into())
+        ));
+    }
+    let column = |name: &str| {
+        let label = labels::list_column(name, lang);
+        rows[header].iter().position(|h| h == label)
+    };
+    let (doc_col, title_col, copies_col) = (column("doc_id"), column("title"), column("copies"));
+    let shown: Vec<&Vec<String>> = rows
+        .iter()
+        .skip(header + 1)
+        .take_while(|r| !r.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
+        .filter(|r| !r.iter().all(String::is_empty))
+        .collect();
+    if shown.len() != lines.len() {
+        findings.push(format!(
+            "it prints {} lines, {} were issued",
+            shown.len(),
+            lines.len()
+        ));
+    }
+    let cell = |r: &[String], c: Option<usize>| c.and_then(|c| r.get(c)).cloned();
+    let mut titles = Vec::new();
+    for (k, line) in lines.iter().enumerate() {
+        let Some(row) = shown.get(k) else { break };
+        let no = &line[0];
+        if row.first() != Some(no) {
+            findings.push(format!(
+                "line {no}: printed as line {:?}",
+                row.first().cloned().unwrap_or_default()
+            ));
+        }
+        for (col, issued, what) in [
+            (doc_col, &line[1], "doc_id"),
+            (copies_col, &line[4], "copies"),
+        ] {
+            let printed = cell(row, col).unwrap_or_default();
+            if &printed != issued {
+                findings.push(format!(
+                    "line {no}: {what} changed to {printed:?}, issued {issued:?}"
+                ));
+            }
+        }
+        let title = cell(row, title_col).unwrap_or_default();
+        if title_hash(key, &title) != line[2] {
+            findings.push(format!("line {no}: the title was changed"));
+        }
+        titles.push(title);
+    }
+    (titles, lang)
+}
