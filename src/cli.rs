@@ -257,6 +257,15 @@ pub struct PlanArgs {
     /// review.
     #[arg(long, value_enum, value_name = "FIELD")]
     pub split_by: Option<SplitBy>,
+    /// The ledger of earlier years (e.g. reports/ledger.jsonl): what it
+    /// records as destroyed, returned or transferred is DONE, or REVIEW
+    /// with REAPPEARED when a register still shows it held.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Last year's run folder: holdings held then that no register holds
+    /// now, with no ledger entry to explain it, are listed as missing.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
 }
 
 /// What manifests can be split by.

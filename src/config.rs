@@ -207,6 +207,10 @@ pub struct PlanConfig {
     pub redact_titles: bool,
     /// Write per-department copies of manifests.
     pub split_by_department: bool,
+    /// The ledger of earlier years, if given.
+    pub ledger: Option<PathBuf>,
+    /// Last year's run folder, if given.
+    pub previous: Option<PathBuf>,
 }
 
 /// Reads an as-of date; the default is 31 December of `today`'s year.
@@ -240,5 +244,7 @@ pub fn plan_config(args: PlanArgs) -> Result<PlanConfig> {
         force: args.force,
         redact_titles: args.redact_titles,
         split_by_department: args.split_by == Some(crate::cli::SplitBy::Department),
+        ledger: args.ledger,
+        previous: args.previous,
     })
 }

@@ -172,6 +172,11 @@ impl Status {
             Status::Hold => "HOLD",
         }
     }
+
+    /// The status of a code.
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// Kind of retention named by a word in the policy (永久, 不归档).
@@ -408,6 +413,9 @@ pub enum Anomaly {
     Overdue,
     /// Destroyed or returned, by the ledger, yet still registered.
     Reappeared,
+    /// Held last year, in no register now, and no ledger entry explains
+    /// it (`plan --previous`; not a row of this year's table).
+    Missing,
     /// A return with no destination.
     ReturnDestinationMissing,
     /// Only a year or a month was written.
@@ -420,7 +428,8 @@ pub enum Anomaly {
 
 impl Anomaly {
     /// Every anomaly, losses first (the order of the anomalies sheet).
-    pub const ALL: [Anomaly; 8] = [
+    pub const ALL: [Anomaly; 9] = [
+        Anomaly::Missing,
         Anomaly::LossSuspected,
         Anomaly::Reappeared,
         Anomaly::Overdue,
@@ -438,6 +447,7 @@ impl Anomaly {
             Anomaly::LossSuspected => "LOSS_SUSPECTED",
             Anomaly::Overdue => "OVERDUE",
             Anomaly::Reappeared => "REAPPEARED",
+            Anomaly::Missing => "MISSING",
             Anomaly::ReturnDestinationMissing => "RETURN_DESTINATION_MISSING",
             Anomaly::DatePartial => "DATE_PARTIAL",
             Anomaly::ClassifiedNoDate => "CLASSIFIED_NO_DATE",
@@ -450,11 +460,11 @@ impl Anomaly {
         Anomaly::ALL.into_iter().find(|a| a.code() == code)
     }
 
-    /// How soon it must be seen to: losses at once (0), then holdings that
+    /// How soon it must be seen to: missing holdings and losses at once (0), then holdings that
     /// reappeared (1), then overdue ones (2), then the rest (3).
     pub fn urgency(self) -> u8 {
         match self {
-            Anomaly::LossSuspected => 0,
+            Anomaly::Missing | Anomaly::LossSuspected => 0,
             Anomaly::Reappeared => 1,
             Anomaly::Overdue => 2,
             _ => 3,

@@ -148,7 +148,12 @@ pub fn site(code: &str, lang: Lang) -> &str {
 }
 
 /// Anomaly codes and what they mean.
-pub const ANOMALIES: [(Anomaly, &str, &str); 8] = [
+pub const ANOMALIES: [(Anomaly, &str, &str); 9] = [
+    (
+        Anomaly::Missing,
+        "去年在册，今年各登记簿均无，台账亦无记录：须立即报告",
+        "held last year, in no register now, not in the ledger: report at once",
+    ),
     (
         Anomaly::DuplicateId,
         "编号重复",

@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod fields;
 pub mod files;
+pub mod history;
 pub mod ingest;
 pub mod labels;
 pub mod ledger;

@@ -13,6 +13,70 @@ use polars::prelude::DataFrame;
 use crate::ingest::Ingested;
 use crate::policy::Disposition;
 
+/// The run folder's description for programs (and for next year's
+/// `plan --previous`, `status` and `diff`): what was planned as of when,
+/// from what.
+pub const RUN_FILE: &str = "run.json";
+
+/// What `run.json` says. No time of day is kept, so that the same inputs
+/// give the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    /// `clearance <version>`.
+    pub tool: String,
+    /// The as-of date, YYYY-MM-DD.
+    pub as_of: String,
+    /// The office.
+    pub unit: String,
+    /// The policy's origin (a path, or the shipped one).
+    pub policy: String,
+    /// SHA-256 of the policy's text.
+    pub policy_sha256: String,
+    /// The registers read: path, SHA-256 and size.
+    pub inputs: Vec<RunInput>,
+    /// The ledger the plan consulted, if any.
+    #[serde(default)]
+    pub ledger: Option<String>,
+    /// The earlier run folder compared with, if any.
+    #[serde(default)]
+    pub previous: Option<String>,
+}
+
+/// One register of a run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunInput {
+    /// As the user named it.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+impl RunInfo {
+    /// Writes `run.json` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        crate::files::write_atomically(&dir.join(RUN_FILE), |f| {
+            Ok(std::io::Write::write_all(f, text.as_bytes())?)
+        })
+    }
+
+    /// Reads `run.json` from the run folder `dir`.
+    pub fn read(dir: &Path) -> Result<RunInfo> {
+        let path = dir.join(RUN_FILE);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "{}: cannot read it — is {} a run folder written by `clearance plan`?",
+                path.display(),
+                dir.display()
+            )
+        })?;
+        serde_json::from_str(&text).with_context(|| format!("{}: damaged", path.display()))
+    }
+}
+
 /// The file that marks a folder as a run folder written by this tool.
 pub const MARKER: &str = ".clearance-run";
 

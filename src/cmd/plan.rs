@@ -13,16 +13,19 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::config::PlanConfig;
+use crate::history::LedgerIndex;
+use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
+use crate::ledger;
 use crate::output::plan_workbook::{self, PlanReport};
 use crate::output::{self, write_atomically};
 use crate::plan;
 use crate::policy::Disposition;
-use crate::run_folder::{self, Reconciled};
+use crate::run_folder::{self, Reconciled, RunInfo, RunInput};
 
 use super::Outcome;
 
@@ -33,6 +36,14 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         eprintln!("error: {e:#}");
         return Ok(Outcome::DataError);
     }
+    let history = match History::load(config) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            eprintln!("plan stopped; nothing was written.");
+            return Ok(Outcome::DataError);
+        }
+    };
     let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
     if !ingested.errors.is_empty() {
         report_unread(&ingested, input.files.len());
@@ -43,8 +54,16 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         &input.policy.plan,
         config.as_of,
         input.lang,
+        &history.ledger,
     )
     .context("planning")?;
+    let missing = match &history.previous {
+        Some(previous) => Some(
+            crate::history::previous::missing(previous, &decisions, &history.ledger)
+                .context("comparing with the previous run")?,
+        ),
+        None => None,
+    };
     let reconciliation = run_folder::reconcile(&ingested, &decisions)?;
     if !reconciliation.iter().all(Reconciled::balances) {
         report_unbalanced(&reconciliation);
@@ -58,11 +77,97 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         policy: &input.policy,
         as_of: config.as_of,
         lang: input.lang,
+        missing: missing.as_deref(),
     };
     let lists = list_options(config, &ingested);
-    run_folder::build(&config.out, |dir| write_outputs(dir, &report, &lists))?;
-    print!("{}", summary(config, &decisions, &reconciliation)?);
+    let run = run_info(config, &ingested.files);
+    run_folder::build(&config.out, |dir| {
+        run.write(dir)?;
+        write_outputs(dir, &report, &lists)
+    })?;
+    print!(
+        "{}",
+        summary(
+            config,
+            &decisions,
+            &reconciliation,
+            &history,
+            missing.as_deref()
+        )?
+    );
     Ok(Outcome::Success)
+}
+
+/// What earlier years left for this plan: the ledger (indexed) and last
+/// year's run.
+struct History {
+    ledger: LedgerIndex,
+    /// The ledger's file, entries and last hash, for the summary.
+    ledger_note: Option<String>,
+    previous: Option<PreviousRun>,
+}
+
+impl History {
+    /// Reads the ledger (refusing one whose chain is broken: what it
+    /// records decides holdings) and last year's run folder.
+    fn load(config: &PlanConfig) -> Result<History> {
+        let mut history = History {
+            ledger: LedgerIndex::default(),
+            ledger_note: None,
+            previous: None,
+        };
+        if let Some(path) = &config.ledger {
+            let check = ledger::verify(path)?;
+            if !check.intact() {
+                bail!(
+                    "{}: the ledger's chain is broken ({}), so it cannot decide anything; run `clearance ledger verify {}`",
+                    path.display(),
+                    check.findings.first().map_or("", String::as_str),
+                    path.display()
+                );
+            }
+            history.ledger = LedgerIndex::new(&ledger::read(path)?);
+            history.ledger_note = Some(format!(
+                "{}: {} entries{}",
+                path.display(),
+                check.entries,
+                check
+                    .last
+                    .map(|(seq, hash)| format!(", last {seq} {hash}"))
+                    .unwrap_or_default()
+            ));
+        }
+        if let Some(dir) = &config.previous {
+            history.previous = Some(
+                read_previous(dir)
+                    .with_context(|| format!("reading the previous run {}", dir.display()))?,
+            );
+        }
+        Ok(history)
+    }
+}
+
+/// The run's description (run.json).
+fn run_info(config: &PlanConfig, files: &[ingest::FileReport]) -> RunInfo {
+    let policy = &config.input.policy;
+    let sha = <sha2::Sha256 as sha2::Digest>::digest(policy.text.as_bytes());
+    RunInfo {
+        tool: format!("clearance {}", env!("CARGO_PKG_VERSION")),
+        as_of: config.as_of.to_string(),
+        unit: policy.plan.unit_name.clone(),
+        policy: policy.origin.clone(),
+        policy_sha256: ingest::hex(&sha),
+        inputs: files
+            .iter()
+            .map(|f| RunInput {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                size: f.size,
+            })
+            .collect(),
+        ledger: config.ledger.as_ref().map(|p| p.display().to_string()),
+        previous: config.previous.as_ref().map(|p| p.display().to_string()),
+    }
 }
 
 /// Says which inputs could not be read, and that nothing was written.
@@ -143,6 +248,31 @@ fn write_skipped(path: &Path, skipped: &[SkippedRow]) -> Result<()> {
     output::write_csv_atomically(&df, path)
 }
 
+/// Writes missing.csv: last year's holdings no register holds now.
+fn write_missing(path: &Path, missing: &[PreviousHolding]) -> Result<()> {
+    let text = |f: fn(&PreviousHolding) -> &str| -> Vec<&str> { missing.iter().map(f).collect() };
+    let df = DataFrame::new(
+        missing.len(),
+        vec![
+            Column::new("doc_id".into(), text(|h| &h.doc_id)),
+            Column::new("title".into(), text(|h| &h.title)),
+            Column::new("classification".into(), text(|h| &h.classification)),
+            Column::new("department".into(), text(|h| &h.department)),
+            Column::new("holder".into(), text(|h| &h.holder)),
+            Column::new("copies".into(), text(|h| &h.copies)),
+            Column::new("previous_disposition".into(), text(|h| &h.disposition)),
+            Column::new("previous_reason".into(), text(|h| &h.reason)),
+            Column::new("previous_source_file".into(), text(|h| &h.source_file)),
+            Column::new("previous_source_sheet".into(), text(|h| &h.source_sheet)),
+            Column::new(
+                "previous_source_row".into(),
+                missing.iter().map(|h| h.source_row).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    output::write_csv_atomically(&df, path)
+}
+
 /// Writes every file of the run folder into `dir`. The plan workbook is the
 /// slowest file; everything else is written on the other core meanwhile.
 fn write_outputs(
@@ -159,6 +289,9 @@ fn write_outputs(
                 Ok(())
             })?;
             write_skipped(&dir.join("skipped.csv"), report.skipped)?;
+            if let Some(missing) = report.missing {
+                write_missing(&dir.join("missing.csv"), missing)?;
+            }
             crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists)?;
             crate::lists::write_lists(&dir.join("lists"), report.decisions, lists)?;
             Ok(())
@@ -172,11 +305,14 @@ fn write_outputs(
     })
 }
 
-/// The lines printed after a plan.
+/// The lines printed after a plan. Holdings gone missing since last year
+/// come first: they are to be reported at once.
 fn summary(
     config: &PlanConfig,
     decisions: &DataFrame,
     reconciliation: &[Reconciled],
+    history: &History,
+    missing: Option<&[PreviousHolding]>,
 ) -> Result<String> {
     let disposition = decisions.column("disposition")?.str()?;
     let anomalies = decisions.column("anomalies")?.str()?;
@@ -191,6 +327,7 @@ fn summary(
         }
     }
     let mut out = String::new();
+    write_missing_note(&mut out, history, missing);
     let _ = writeln!(
         out,
         "plan as of {} for {} file(s): {} holdings",
@@ -200,12 +337,79 @@ fn summary(
     );
     write_counts(&mut out, &by_disposition, &by_anomaly);
     write_notes(&mut out, config, reconciliation);
+    if let Some(note) = &history.ledger_note {
+        let _ = writeln!(out, "  ledger {note}");
+        if history.ledger.unmatchable > 0 {
+            let _ = writeln!(
+                out,
+                "  note: {} ledger item(s) have no doc_id and cannot be matched to a holding",
+                history.ledger.unmatchable
+            );
+        }
+    }
     let _ = writeln!(
         out,
-        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/)",
-        config.out.display()
+        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/{})",
+        config.out.display(),
+        if missing.is_some() {
+            ", missing.csv"
+        } else {
+            ""
+        }
     );
     Ok(out)
+}
+
+/// The missing holdings, first of all: each one named.
+fn write_missing_note(out: &mut String, history: &History, missing: Option<&[PreviousHolding]>) {
+    let (Some(previous), Some(missing)) = (&history.previous, missing) else {
+        return;
+    };
+    if missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "compared with {} (as of {}): every holding held then is in a register now or in the ledger",
+            previous.dir.display(),
+            previous.as_of
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "!! MISSING: {} holding(s) held in {} (as of {}) are in no register now and no ledger entry explains it — report at once (missing.csv, the 缺失/Missing sheet):",
+            missing.len(),
+            previous.dir.display(),
+            previous.as_of
+        );
+        for h in missing.iter().take(20) {
+            let _ = writeln!(
+                out,
+                "   {}  {}  {}  (was {}, {} [{}] row {})",
+                h.doc_id,
+                h.title,
+                h.department,
+                h.disposition,
+                h.source_file,
+                h.source_sheet,
+                h.source_row
+            );
+        }
+        if missing.len() > 20 {
+            let _ = writeln!(out, "   … and {} more in missing.csv", missing.len() - 20);
+        }
+    }
+    if previous.unmatchable > 0 {
+        let _ = writeln!(
+            out,
+            "  note: {} holding(s) of the previous run have neither a doc_id nor a title and could not be looked for",
+            previous.unmatchable
+        );
+    }
+    if history.ledger_note.is_none() {
+        let _ = writeln!(
+            out,
+            "  note: without --ledger, holdings destroyed, returned or transferred since cannot be told from missing ones"
+        );
+    }
 }
 
 /// The summary's counts: holdings by disposition and by anomaly, and a

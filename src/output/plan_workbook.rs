@@ -11,7 +11,8 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet};
 
 use crate::config::Lang;
-use crate::domain::{Level, Status, from_epoch_days};
+use crate::domain::{Anomaly, Level, Status, from_epoch_days};
+use crate::history::previous::PreviousHolding;
 use crate::ingest::{FileReport, SkippedRow};
 use crate::labels;
 use crate::policy::{Disposition, Policy};
@@ -36,6 +37,9 @@ pub struct PlanReport<'a> {
     pub as_of: NaiveDate,
     /// Labels' language.
     pub lang: Lang,
+    /// Last year's holdings that went missing, when compared with a
+    /// previous run (`plan --previous`).
+    pub missing: Option<&'a [PreviousHolding]>,
 }
 
 /// Counts of rows by a pair of codes (blank for null).
@@ -50,16 +54,20 @@ fn count_by<'a>(keys: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) 
     out
 }
 
-/// Writes plan.xlsx to `path`: the overview, one sheet per disposition,
-/// anomalies, skipped rows, the forecast, the policy and the run
+/// Writes plan.xlsx to `path`: the overview, what went missing since last
+/// year (with `--previous`), one sheet per disposition, anomalies, skipped
+/// rows, the forecast, the policy and the run
 /// information, in that order.
 pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
     let lang = report.lang;
     let df = report.decisions;
     let mut wb = new_workbook()?;
     write_overview(&mut wb, report)?;
+    if let Some(missing) = report.missing {
+        write_missing(&mut wb, missing, lang)?;
+    }
     write_disposition_sheets(&mut wb, df, lang)?;
-    write_anomalies(&mut wb, df, lang)?;
+    write_anomalies(&mut wb, df, report.missing.unwrap_or_default(), lang)?;
     super::write_skipped_sheet(&mut wb, report.skipped, lang)?;
     write_forecast(&mut wb, df, report.as_of, lang)?;
     write_policy(&mut wb, report.policy, lang)?;
@@ -319,10 +327,77 @@ fn anomaly_order(code: &str) -> u8 {
     crate::domain::Anomaly::from_code(code).map_or(3, crate::domain::Anomaly::urgency)
 }
 
-/// The anomalies sheet (异常): one line per row and code.
-fn write_anomalies(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Result<()> {
+/// The missing sheet (缺失): last year's holdings that no register holds
+/// now and no ledger entry explains, as last year's plan saw them.
+fn write_missing(wb: &mut Workbook, missing: &[PreviousHolding], lang: Lang) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut lines = anomaly_lines(df, lang)?;
+    write_table(
+        wb.add_worksheet(),
+        l("缺失", "Missing"),
+        &[
+            l("文件编号", "Doc No"),
+            l("文件标题", "Title"),
+            l("密级", "Classification"),
+            l("部门", "Department"),
+            l("持有人", "Holder"),
+            l("份数", "Copies"),
+            l("去年处置", "Last year's disposition"),
+            l("去年理由", "Last year's reason"),
+            l("去年来源文件", "Last year's file"),
+            l("工作表", "Sheet"),
+            l("行号", "Row"),
+        ],
+        missing.iter().map(|h| {
+            vec![
+                OutCell::from(h.doc_id.as_str()),
+                OutCell::from(h.title.as_str()),
+                OutCell::from(h.classification.as_str()),
+                OutCell::from(h.department.as_str()),
+                OutCell::from(h.holder.as_str()),
+                OutCell::from(h.copies.as_str()),
+                OutCell::Text(
+                    labels::display("disposition", &h.disposition, lang)
+                        .unwrap_or_else(|| h.disposition.clone()),
+                ),
+                OutCell::from(h.reason.as_str()),
+                OutCell::from(h.source_file.as_str()),
+                OutCell::from(h.source_sheet.as_str()),
+                OutCell::Number(f64::from(h.source_row)),
+            ]
+        }),
+    )?;
+    Ok(())
+}
+
+/// The anomalies sheet (异常): one line per row and code, the missing
+/// holdings of last year first.
+fn write_anomalies(
+    wb: &mut Workbook,
+    df: &DataFrame,
+    missing: &[PreviousHolding],
+    lang: Lang,
+) -> Result<()> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let code = Anomaly::Missing.code();
+    let mut lines: Vec<(String, Vec<OutCell>)> = missing
+        .iter()
+        .map(|h| {
+            (
+                code.to_string(),
+                vec![
+                    OutCell::from(code),
+                    OutCell::from(labels::anomaly(code, lang)),
+                    OutCell::from(h.source_file.as_str()),
+                    OutCell::from(h.source_sheet.as_str()),
+                    OutCell::Number(f64::from(h.source_row)),
+                    OutCell::from(h.doc_id.as_str()),
+                    OutCell::from(h.title.as_str()),
+                    OutCell::from(l("（今年无此件）", "(not held now)")),
+                ],
+            )
+        })
+        .collect();
+    lines.extend(anomaly_lines(df, lang)?);
     lines.sort_by_key(|(code, _)| anomaly_order(code));
     write_table(
         wb.add_worksheet(),

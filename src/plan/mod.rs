@@ -11,12 +11,14 @@
 
 pub mod derive;
 pub mod engine;
+pub mod recorded;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::Lang;
 use crate::domain::{Anomaly, Level, MediumClass, Status};
+use crate::history::LedgerIndex;
 use crate::policy::{Disposition, PlanPolicy};
 
 pub use crate::fields::LEADING_COLUMNS;
@@ -182,19 +184,24 @@ pub fn destruction_method(
 
 /// Plans every row of the canonical table as of `as_of`: derives what the
 /// rules need, decides each row by the first matching rule case, overrules
-/// what the safety checks forbid, adds the destination and destruction
-/// method, collects the anomalies and puts the columns in their order.
+/// what the safety checks forbid, applies what the ledger records (an empty
+/// [`LedgerIndex`] when there is none), adds the destination and
+/// destruction method, collects the anomalies and puts the columns in
+/// their order.
 pub fn plan(
     canonical: &DataFrame,
     policy: &PlanPolicy,
     as_of: NaiveDate,
     lang: Lang,
+    ledger: &LedgerIndex,
 ) -> PolarsResult<DataFrame> {
     let df = match_rules(canonical, policy, as_of, lang)?;
     let cases = engine::flatten(&policy.rules, lang);
     let mut decided = first_decisions(&df, &cases, lang)?;
     safety_checks(&df, &mut decided, lang)?;
-    let df = add_decision_columns(df, decided, policy)?;
+    let reappeared = recorded::apply_ledger(&df, &mut decided, ledger, lang)?;
+    let mut df = add_decision_columns(df, decided, policy)?;
+    df.with_column(Column::new("reappeared".into(), reappeared))?;
     let df = add_anomalies(df, policy)?;
     arrange(df, canonical)
 }
@@ -301,8 +308,8 @@ fn add_decision_columns(
 }
 
 /// The anomalies of every row, as one expression: the ones the plan finds
-/// (duplicate id, loss, overdue, no return destination, classified without
-/// a date) before the ones found while reading, joined with `;`, null when
+/// (duplicate id, loss, reappeared, overdue, no return destination,
+/// classified without a date) before the ones found while reading, joined with `;`, null when
 /// none.
 fn anomalies_expr(policy: &PlanPolicy) -> PolarsResult<Expr> {
     let code = |cond: Expr, anomaly: Anomaly| {
@@ -330,6 +337,7 @@ fn anomalies_expr(policy: &PlanPolicy) -> PolarsResult<Expr> {
         [
             code(duplicate, Anomaly::DuplicateId),
             code(loss, Anomaly::LossSuspected),
+            code(col("reappeared"), Anomaly::Reappeared),
             code(overdue, Anomaly::Overdue),
             code(no_destination, Anomaly::ReturnDestinationMissing),
             code(col("classified_no_date"), Anomaly::ClassifiedNoDate),

@@ -46,7 +46,14 @@ fn decide_all(rows: Vec<RowRecord>, as_of: NaiveDate) -> Vec<Decided> {
         t.push("t.xlsx", "s", r);
     }
     let policy = Policy::default_policy().unwrap();
-    let df = plan(&t.finish().unwrap(), &policy.plan, as_of, Lang::En).unwrap();
+    let df = plan(
+        &t.finish().unwrap(),
+        &policy.plan,
+        as_of,
+        Lang::En,
+        &Default::default(),
+    )
+    .unwrap();
     let s = |name: &str, i: usize| -> String {
         let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
         c.str().unwrap().get(i).unwrap_or("").to_string()
@@ -777,7 +784,14 @@ fn decision_table_leads_with_the_documented_columns() {
     r.kept.push(("经办人".into(), "王芳".into()));
     t.push("f", "s", r);
     let policy = Policy::default_policy().unwrap();
-    let df = plan(&t.finish().unwrap(), &policy.plan, as_of(), Lang::Zh).unwrap();
+    let df = plan(
+        &t.finish().unwrap(),
+        &policy.plan,
+        as_of(),
+        Lang::Zh,
+        &Default::default(),
+    )
+    .unwrap();
     let names: Vec<String> = df
         .get_column_names()
         .iter()
@@ -835,7 +849,14 @@ fn every_column_the_plan_adds_is_reserved() {
     let policy = Policy::default_policy().unwrap();
     let mut derived = canonical.clone();
     derive::derive(&mut derived, &policy.plan, as_of(), Lang::En).unwrap();
-    let planned = plan(&canonical, &policy.plan, as_of(), Lang::En).unwrap();
+    let planned = plan(
+        &canonical,
+        &policy.plan,
+        as_of(),
+        Lang::En,
+        &Default::default(),
+    )
+    .unwrap();
     let before: Vec<String> = canonical
         .get_column_names()
         .iter()

@@ -1866,7 +1866,13 @@ fn check(
 
     // 3. The reconciliation balances.
     let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
-    let decisions = match plan(&ingested.table, &policy.plan, as_of, Lang::Zh) {
+    let decisions = match plan(
+        &ingested.table,
+        &policy.plan,
+        as_of,
+        Lang::Zh,
+        &Default::default(),
+    ) {
         Ok(d) => d,
         Err(e) => {
             fail.push(format!("plan failed: {e}"));

@@ -53,6 +53,7 @@ fn sample_plan_reads_back_and_reconciles() {
             "lists",
             "manifests",
             "plan.xlsx",
+            "run.json",
             "skipped.csv"
         ]
     );

@@ -1,0 +1,138 @@
+//! What the ledger says of a holding, applied to its decision (SPEC §1
+//! step 7, §3 REAPPEARED): nothing the ledger records as gone is planned
+//! again.
+//!
+//! - The ledger records it destroyed, returned or transferred and the
+//!   register agrees (已销毁 / 已清退; 已归档 for a transfer): DONE, the
+//!   reason naming the entry.
+//! - The ledger records it gone but the register still shows it held:
+//!   REVIEW with REAPPEARED (a HOLD stays on hold, and a rejected row stays
+//!   rejected, both with the anomaly) — never a second destruction.
+//! - The committee rejected or deferred its destruction: the decision and
+//!   comment are added to the reason; the disposition is the rules'.
+
+use polars::prelude::*;
+
+use super::Decided;
+use crate::config::Lang;
+use crate::domain::{Disposition, Status};
+use crate::history::{LedgerIndex, Recorded};
+use crate::ledger::EntryKind;
+
+/// The rule named when the ledger, not a policy rule, decided.
+pub const LEDGER_RULE: &str = "LEDGER";
+
+/// What the ledger entry says happened, for a reason.
+fn what_happened(r: &Recorded, lang: Lang) -> String {
+    let what = match (r.kind, lang) {
+        (EntryKind::Destruction, Lang::Zh) => "销毁",
+        (EntryKind::Destruction, Lang::En) => "destroyed",
+        (EntryKind::Return, Lang::Zh) => "清退",
+        (EntryKind::Return, Lang::En) => "returned",
+        (EntryKind::Transfer, Lang::Zh) => "移交档案室",
+        (EntryKind::Transfer, Lang::En) => "transferred to the archive",
+        (EntryKind::Rejection, Lang::Zh) => "委员会不同意销毁",
+        (EntryKind::Rejection, Lang::En) => "destruction rejected by the committee",
+        (EntryKind::Deferral, Lang::Zh) => "委员会暂缓审核",
+        (EntryKind::Deferral, Lang::En) => "deferred by the committee",
+    };
+    match lang {
+        Lang::Zh => format!("台账第 {} 条：{} {what}（{}）", r.seq, r.date, r.batch),
+        Lang::En => format!("ledger entry {}: {what} on {} ({})", r.seq, r.date, r.batch),
+    }
+}
+
+/// Whether the register's status agrees that the holding left as the
+/// ledger says.
+fn register_agrees(kind: EntryKind, status: Option<Status>) -> bool {
+    match status {
+        Some(Status::Destroyed | Status::Returned) => true,
+        Some(Status::Archived) => kind == EntryKind::Transfer,
+        _ => false,
+    }
+}
+
+/// Applies the ledger to every decided row; returns, per row, whether it
+/// REAPPEARED.
+pub(super) fn apply_ledger(
+    df: &DataFrame,
+    decided: &mut Decided<'_>,
+    ledger: &LedgerIndex,
+    lang: Lang,
+) -> PolarsResult<Vec<bool>> {
+    let mut reappeared = vec![false; df.height()];
+    if ledger.is_empty() {
+        return Ok(reappeared);
+    }
+    let doc_id = df.column("doc_id")?.str()?;
+    let department = df.column("department")?.str()?;
+    let status = df.column("status_code")?.str()?;
+    for (i, flag) in reappeared.iter_mut().enumerate() {
+        let Some(id) = doc_id.get(i) else { continue };
+        let dept = department.get(i).unwrap_or("");
+        if let Some(r) = ledger.left(id, dept) {
+            let status = status.get(i).and_then(Status::from_code);
+            let happened = what_happened(r, lang);
+            if register_agrees(r.kind, status) {
+                if decided.disposition[i] == Disposition::Done {
+                    decided.rule[i] = Some(LEDGER_RULE);
+                    decided.reason[i] = match lang {
+                        Lang::Zh => format!("已办结：{happened}"),
+                        Lang::En => format!("done: {happened}"),
+                    };
+                }
+                continue;
+            }
+            *flag = true;
+            if matches!(
+                decided.disposition[i],
+                Disposition::Hold | Disposition::Rejected
+            ) {
+                continue;
+            }
+            decided.disposition[i] = Disposition::Review;
+            decided.rule[i] = Some(LEDGER_RULE);
+            decided.reason[i] = match lang {
+                Lang::Zh => {
+                    format!("需人工审核：{happened}，但登记簿仍显示在册——核实实物，不得再次处置")
+                }
+                Lang::En => format!(
+                    "needs review: {happened}, yet the register still shows it held — check the holding; it is not disposed of twice"
+                ),
+            };
+        } else if let Some(r) = ledger.decided(id, dept) {
+            let mut note = what_happened(r, lang);
+            if !r.comment.trim().is_empty() {
+                note.push_str(lang.pick("，意见：", ", comment: "));
+                note.push_str(r.comment.trim());
+            }
+            let reason = &mut decided.reason[i];
+            reason.push_str(lang.pick("；", "; "));
+            reason.push_str(&note);
+        }
+    }
+    Ok(reappeared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_status_that_says_it_left_agrees_with_the_ledger() {
+        use EntryKind::*;
+        let cases = [
+            (Destruction, Some(Status::Destroyed), true),
+            (Destruction, Some(Status::Returned), true),
+            (Destruction, Some(Status::Archived), false),
+            (Destruction, Some(Status::OnHand), false),
+            (Destruction, None, false),
+            (Return, Some(Status::Kept), false),
+            (Transfer, Some(Status::Archived), true),
+            (Transfer, Some(Status::OnLoan), false),
+        ];
+        for (kind, status, agrees) in cases {
+            assert_eq!(register_agrees(kind, status), agrees, "{kind:?} {status:?}");
+        }
+    }
+}
