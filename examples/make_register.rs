@@ -1,8 +1,14 @@
 //! Writes a large generated register for benchmarks:
-//! `cargo run --release --example make_register -- ROWS OUT.xlsx`.
+//! `cargo run --release --example make_register -- ROWS OUT.xlsx [SEED [FIRST]]`.
 //!
 //! Fifteen columns, a title row above the header, shared strings (as Excel
 //! writes them), real date cells and text dates, a few markings with ★.
+//!
+//! The content is drawn from a seeded generator: the same ROWS, SEED and
+//! FIRST always give the same cells. SEED (default 42) varies the content;
+//! FIRST (default 1) is the serial of the first document number, so that
+//! several registers made for one run (`bench/run` makes the 5 × 1,000,000
+//! set with seeds 42–46 and FIRST 1, 1000001, …) hold different documents.
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
@@ -15,6 +21,8 @@ fn main() -> Result<(), XlsxError> {
     let out = args
         .next()
         .unwrap_or_else(|| "bench/data/register.xlsx".to_string());
+    let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);
+    let first: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let sheet = wb.add_worksheet_with_low_memory()?;
@@ -69,21 +77,22 @@ fn main() -> Result<(), XlsxError> {
     let media = ["纸质", "纸质", "纸质", "光盘", "U盘"];
     let retentions = ["永久", "30年", "10年", "不归档", ""];
     let statuses = ["在库", "在库", "借出", "已归档", "传阅中", ""];
-    let mut x: u64 = 42;
+    let mut x: u64 = seed;
     for i in 0..rows {
         x = x
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let k = (x >> 33) as usize;
         let r = i + 2;
+        let n = first + i;
         let year = 1990 + (k % 35) as u16;
         let month = 1 + (k / 7 % 12) as u8;
         let day = 1 + (k / 11 % 28) as u8;
-        sheet.write_string(r, 0, format!("收〔{year}〕{}号", i + 1))?;
+        sheet.write_string(r, 0, format!("收〔{year}〕{n}号"))?;
         sheet.write_string(
             r,
             1,
-            format!("关于{}工作的通知（第{}号）", departments[k % 5], i + 1),
+            format!("关于{}工作的通知（第{n}号）", departments[k % 5]),
         )?;
         sheet.write_string(r, 2, issuers[k % issuers.len()])?;
         sheet.write_string(r, 3, departments[k / 3 % departments.len()])?;
@@ -119,6 +128,6 @@ fn main() -> Result<(), XlsxError> {
         std::fs::create_dir_all(dir).ok();
     }
     wb.save(&out)?;
-    println!("wrote {out} ({rows} rows)");
+    println!("wrote {out} ({rows} rows, seed {seed}, first number {first})");
     Ok(())
 }

@@ -131,6 +131,34 @@ pub enum Command {
     ///   clearance confirm reports/2024-12-31/lists/清退清单-市委办公室.xlsx --date 2025-01-10 --receiver 王五
     #[command(verbatim_doc_comment)]
     Confirm(ConfirmArgs),
+    /// Show where this year's clearance stands.
+    ///
+    /// For the run folder (default: the newest under reports/): each
+    /// destruction batch drafted, reviewed, final or confirmed; each return
+    /// and transfer list handed over or not; and what is still open, with
+    /// the command that closes it.
+    ///
+    /// Examples:
+    ///
+    ///   clearance status
+    ///
+    ///   clearance status reports/2024-12-31 --ledger reports/ledger.jsonl
+    #[command(verbatim_doc_comment)]
+    Status(StatusArgs),
+}
+
+/// `clearance status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The run folder (default: the newest under reports/).
+    #[arg(value_name = "RUN_DIR")]
+    pub run: Option<PathBuf>,
+    /// The ledger (default: reports/ledger.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Language: zh or en.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
 }
 
 /// `clearance confirm`.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::cli::{ConfirmArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, ValidateArgs};
+use crate::cli::{ConfirmArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, StatusArgs, ValidateArgs};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
@@ -130,6 +130,28 @@ pub fn review_config(args: ReviewArgs) -> Result<ReviewConfig> {
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
         lang: args.lang.map(lang_of),
     })
+}
+
+/// `clearance status`'s configuration.
+#[derive(Debug, Clone)]
+pub struct StatusConfig {
+    /// The run folder, if given.
+    pub run: Option<PathBuf>,
+    /// The ledger.
+    pub ledger: PathBuf,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// Validates `clearance status`'s flags.
+pub fn status_config(args: StatusArgs) -> StatusConfig {
+    StatusConfig {
+        run: args.run,
+        ledger: args
+            .ledger
+            .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
+        lang: lang_of(args.lang),
+    }
 }
 
 /// `clearance confirm`'s configuration.

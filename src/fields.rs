@@ -458,7 +458,7 @@ pub const DERIVED_COLUMNS: [(&str, ColumnType, RuleUse, bool); 12] = {
             Condition,
             true,
         ),
-        ("retention_resolved_text", Text, ReasonOnly, false),
+        ("retention_resolved_text", Text, ReasonOnly, true),
         ("retention_source", Text, ReasonOnly, false),
         ("retention_expires_on", Date, ReasonOnly, true),
         ("retention_expired", Bool, Condition, false),

@@ -335,7 +335,7 @@ pub const LIST_COLUMNS: [(&str, &str, &str); 18] = [
     ("effective_classification", "现密级", "Classification"),
     ("issuer", "来文单位", "Issuer"),
     ("category", "类别", "Category"),
-    ("retention_resolved", "保管期限", "Retention"),
+    ("retention_resolved_text", "保管期限", "Retention"),
     ("retention_expires_on", "届满日期", "Expired on"),
     ("medium", "载体", "Medium"),
     ("copies", "份数", "Copies"),
@@ -449,6 +449,19 @@ pub fn named_signature_line(role: (&str, &str), name: &str, lang: Lang) -> Strin
             "{}: {name}    Signature: ____________________    Date: ____________",
             role.1
         ),
+    }
+}
+
+/// How a return's unknown destination (the code `unknown`) is shown.
+pub const UNKNOWN_DESTINATION: (&str, &str) = ("去向不明", "destination unknown");
+
+/// The shown form of a return destination: the unit, or
+/// [`UNKNOWN_DESTINATION`] for the code `unknown`.
+pub fn destination(value: &str, lang: Lang) -> &str {
+    if value == "unknown" {
+        lang.pick(UNKNOWN_DESTINATION.0, UNKNOWN_DESTINATION.1)
+    } else {
+        value
     }
 }
 

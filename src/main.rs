@@ -20,6 +20,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Ledger(command) => cmd::ledger::run(command),
         Command::Review(args) => cmd::review::run(&config::review_config(args)?),
         Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args)?),
+        Command::Status(args) => cmd::status::run(&config::status_config(args)),
     }
 }
 

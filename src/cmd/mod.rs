@@ -6,6 +6,7 @@ pub mod ledger;
 pub mod plan;
 pub mod policy;
 pub mod review;
+pub mod status;
 pub mod validate;
 pub mod verify;
 

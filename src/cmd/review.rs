@@ -383,13 +383,15 @@ fn record_in_ledger(path: &Path, batches: &[BatchReview]) -> Result<usize> {
                 prev: String::new(),
                 hash: String::new(),
             };
-            // Recording the same review twice adds nothing; the check runs
+            // Recording the same review twice adds nothing (a review run
+            // again with other decisions is recorded anew); the check runs
             // under the ledger's lock, so two runs at once cannot both add.
-            let result = ledger::append_checked(path, entry, |entries| {
+            let result = ledger::append_checked(path, entry.clone(), |entries| {
                 let recorded = entries.iter().any(|e| {
                     e.kind == kind
-                        && e.batch == b.full.heading.batch
-                        && e.document_digest == b.full.digest
+                        && e.batch == entry.batch
+                        && e.document_digest == entry.document_digest
+                        && e.items == entry.items
                 });
                 if recorded {
                     Err("already recorded".into())

@@ -45,7 +45,7 @@ const SOURCE_COLUMNS: [&str; 20] = [
     "destination",
     "out_date",
     "days_out",
-    "retention_resolved",
+    "retention_resolved_text",
     "retention_expires_on",
     "source_file",
     "source_sheet",
@@ -264,11 +264,15 @@ fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
         .enumerate()
         .map(|(k, (destination, rows))| ListSpec {
             file: match lang {
-                Lang::Zh => format!("清退清单-{destination}"),
-                Lang::En => format!("return-list-{destination}"),
+                Lang::Zh => format!("清退清单-{}", labels::destination(&destination, lang)),
+                Lang::En => format!("return-list-{}", labels::destination(&destination, lang)),
             },
             title: l("文件清退清单", "return list"),
-            info: format!("{}{destination}", l("退还单位：", "Return to: ")),
+            info: format!(
+                "{}{}",
+                l("退还单位：", "Return to: "),
+                labels::destination(&destination, lang)
+            ),
             rows,
             columns: vec![
                 Text("doc_id"),
@@ -305,7 +309,7 @@ fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
             Text("doc_id"),
             Text("title"),
             Text("classification"),
-            Text("retention_resolved"),
+            Text("retention_resolved_text"),
             Text("category"),
             Number("copies"),
             Number("pages"),
@@ -372,7 +376,7 @@ fn appraisal_list(source: &DecisionText, lang: Lang) -> ListSpec {
             Text("doc_id"),
             Text("title"),
             Text("classification"),
-            Text("retention_resolved"),
+            Text("retention_resolved_text"),
             Text("retention_expires_on"),
             Text("department"),
             Text("source_file"),

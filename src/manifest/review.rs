@@ -155,19 +155,30 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
         let Some(fields) = by_no.get(row[0].as_str()) else {
             continue;
         };
-        let own = match parse_decision(&cell(row, review_col)) {
-            Ok(d) => d,
+        // A decision that cannot be read leaves the line not reviewed: the
+        // whole-batch decision is for lines left blank, not for a line
+        // whose reviewer wrote something else.
+        let (own, unreadable) = match parse_decision(&cell(row, review_col)) {
+            Ok(d) => (d, false),
             Err(e) => {
-                warnings.push(format!("row {}: {e}; read as not reviewed", k + 1));
-                None
+                warnings.push(format!(
+                    "row {}: {e}; the line is read as not reviewed (the whole-batch decision does not apply to it)",
+                    k + 1
+                ));
+                (None, true)
             }
         };
         let comment = cell(row, review_col + 1);
+        let decision = if unreadable {
+            None
+        } else {
+            own.or(batch_decision)
+        };
         lines.push(ReviewedLine {
             fields: (*fields).clone(),
             title: cell(row, 2),
-            decision: own.or(batch_decision),
-            from_batch: own.is_none() && batch_decision.is_some(),
+            decision,
+            from_batch: own.is_none() && !unreadable && batch_decision.is_some(),
             comment: if comment.is_empty() && own.is_none() {
                 batch_comment.clone()
             } else {

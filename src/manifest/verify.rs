@@ -86,7 +86,16 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            for dir in [p.clone(), p.join("manifests")] {
+            // A run folder's manifests are in manifests/ (plan.xlsx is not
+            // one); a review folder's in final/.
+            let dirs = if p.join("manifests").is_dir() {
+                vec![p.join("manifests")]
+            } else if p.join("final").is_dir() {
+                vec![p.join("final")]
+            } else {
+                vec![p.clone()]
+            };
+            for dir in dirs {
                 if let Ok(entries) = std::fs::read_dir(&dir) {
                     for e in entries.flatten() {
                         let path = e.path();

@@ -126,11 +126,13 @@ pub fn first_match(rules: &[CheckedRule], normalized: &BTreeSet<String>) -> Expr
 pub struct ReasonWriter {
     templates: Vec<Template>,
     columns: std::collections::HashMap<String, StringChunked>,
+    lang: Lang,
 }
 
 impl ReasonWriter {
-    /// Prepares the templates of `cases` against `df`.
-    pub fn new(df: &DataFrame, cases: &[FlatCase]) -> PolarsResult<ReasonWriter> {
+    /// Prepares the templates of `cases` against `df`; values are shown in
+    /// `lang` where a code has a label (an unknown return destination).
+    pub fn new(df: &DataFrame, cases: &[FlatCase], lang: Lang) -> PolarsResult<ReasonWriter> {
         let templates: Vec<Template> = cases.iter().map(|c| Template::parse(&c.reason)).collect();
         let mut columns = std::collections::HashMap::new();
         for t in &templates {
@@ -141,7 +143,11 @@ impl ReasonWriter {
                 }
             }
         }
-        Ok(ReasonWriter { templates, columns })
+        Ok(ReasonWriter {
+            templates,
+            columns,
+            lang,
+        })
     }
 
     /// The reason of case `case` for row `row`.
@@ -150,12 +156,15 @@ impl ReasonWriter {
         if let Some(t) = self.templates.get(case) {
             for (text, field) in t.parts() {
                 out.push_str(text);
-                if let Some(value) = field
+                if let Some((f, value)) = field
                     .as_ref()
-                    .and_then(|f| self.columns.get(f))
-                    .and_then(|c| c.get(row))
+                    .and_then(|f| Some((f, self.columns.get(f)?.get(row)?)))
                 {
-                    out.push_str(value);
+                    if f == "destination" {
+                        out.push_str(crate::labels::destination(value, self.lang));
+                    } else {
+                        out.push_str(value);
+                    }
                 }
             }
         }

@@ -66,7 +66,7 @@ fn first_decisions<'c>(
     cases: &'c [engine::FlatCase],
     lang: Lang,
 ) -> PolarsResult<Decided<'c>> {
-    let reasons = engine::ReasonWriter::new(df, cases)?;
+    let reasons = engine::ReasonWriter::new(df, cases, lang)?;
     let case_index = df.column("case_index")?.i32()?;
     let reject = df.column("reject_reason")?.str()?;
     let no_rule = match lang {

@@ -1,0 +1,305 @@
+//! `clearance status`: where this year's clearance stands — each
+//! destruction batch drafted, reviewed, final, confirmed; each return and
+//! transfer list confirmed or not; and what is still open.
+//!
+//! Everything is read from what the other commands wrote: the run folder's
+//! manifests/index.csv and lists/index.csv, the review folder's
+//! final/index.csv, the ledger, and the decisions' dispositions. A batch
+//! or list counts as confirmed when the ledger holds an entry for its
+//! digest (the final manifest's, or the list's), so a document confirmed
+//! from another copy of the run is still recognised, and one changed
+//! since is not.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use polars::prelude::*;
+
+use crate::config::{Lang, StatusConfig};
+use crate::domain::Disposition;
+use crate::ledger::{self, Entry, EntryKind};
+use crate::manifest::INDEX_FILE;
+use crate::run_folder::RunInfo;
+
+use super::Outcome;
+
+/// One row of an index.csv (manifests, finals or lists).
+#[derive(Debug, Clone, Default)]
+struct Indexed {
+    file: String,
+    id: String,
+    kind: String,
+    destination: String,
+    lines: String,
+    digest: String,
+}
+
+/// Reads an index.csv by column name; a missing file is an empty index.
+fn read_index(path: &Path, id_column: &str) -> Result<Vec<Indexed>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("{}: cannot read it", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (file, id, kind, destination, lines, digest) = (
+        col("file"),
+        col(id_column),
+        col("kind"),
+        col("destination"),
+        col("lines"),
+        col("digest"),
+    );
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let r = record.with_context(|| format!("{}: damaged", path.display()))?;
+        let get = |c: Option<usize>| c.and_then(|c| r.get(c)).unwrap_or("").to_string();
+        out.push(Indexed {
+            file: get(file),
+            id: get(id),
+            kind: get(kind),
+            destination: get(destination),
+            lines: get(lines),
+            digest: get(digest),
+        });
+    }
+    Ok(out)
+}
+
+/// The newest run folder under `reports/` (by its as-of date).
+fn newest_run(reports: &Path) -> Result<PathBuf> {
+    let mut best: Option<(String, PathBuf)> = None;
+    if let Ok(entries) = std::fs::read_dir(reports) {
+        for e in entries.flatten() {
+            let dir = e.path();
+            if let Ok(info) = RunInfo::read(&dir)
+                && best.as_ref().is_none_or(|(a, _)| info.as_of > *a)
+            {
+                best = Some((info.as_of, dir));
+            }
+        }
+    }
+    match best {
+        Some((_, dir)) => Ok(dir),
+        None => bail!(
+            "no run folder in {} — run `clearance plan` first, or name the run folder",
+            reports.display()
+        ),
+    }
+}
+
+/// The ledger entry that confirmed a document of this digest.
+fn confirmed<'e>(entries: &'e [Entry], digest: &str) -> Option<&'e Entry> {
+    entries
+        .iter()
+        .find(|e| e.kind.left_the_office() && e.document_digest == digest)
+}
+
+/// Runs `status`.
+pub fn run(config: &StatusConfig) -> Result<Outcome> {
+    let run = match &config.run {
+        Some(r) => r.clone(),
+        None => newest_run(Path::new("reports"))?,
+    };
+    let info = RunInfo::read(&run)?;
+    let entries = ledger::read(&config.ledger)?;
+    let review = run.with_file_name(format!(
+        "{}-review",
+        run.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    let drafts = read_index(&run.join("manifests").join(INDEX_FILE), "batch")?;
+    let finals = read_index(&review.join("final").join(INDEX_FILE), "batch")?;
+    let lists = read_index(&run.join("lists").join(INDEX_FILE), "list")?;
+    let open_rows = open_dispositions(&run)?;
+    let lang = config.lang;
+    let mut out = String::new();
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let _ = writeln!(
+        out,
+        "{}{} ({} {})",
+        l("清理进度：", "Clearance status: "),
+        run.display(),
+        l("基准日期", "as of"),
+        info.as_of
+    );
+    let mut open = Vec::new();
+    write_batches(
+        &mut out, &drafts, &finals, &entries, &review, lang, &mut open,
+    );
+    write_lists(&mut out, &lists, &entries, &run, lang, &mut open);
+    for (d, n) in &open_rows {
+        open.push(match lang {
+            Lang::Zh => format!(
+                "{n} 件{}",
+                crate::labels::display("disposition", d.code(), lang).unwrap_or_default()
+            ),
+            Lang::En => format!("{n} holding(s) {}", d.code()),
+        });
+    }
+    if open.is_empty() {
+        let _ = writeln!(out, "{}", l("全部完成。", "Nothing is open."));
+    } else {
+        let _ = writeln!(out, "{}", l("尚未完成：", "Still open:"));
+        for o in &open {
+            let _ = writeln!(out, "  - {o}");
+        }
+    }
+    print!("{out}");
+    Ok(Outcome::Success)
+}
+
+/// One line per destruction batch: drafted, reviewed, final, confirmed.
+fn write_batches(
+    out: &mut String,
+    drafts: &[Indexed],
+    finals: &[Indexed],
+    entries: &[Entry],
+    review: &Path,
+    lang: Lang,
+    open: &mut Vec<String>,
+) {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let _ = writeln!(out, "{}", l("销毁批次：", "Destruction batches:"));
+    let mut batches: BTreeMap<&str, (Option<&Indexed>, Option<&Indexed>)> = BTreeMap::new();
+    for d in drafts.iter().filter(|d| !d.id.is_empty()) {
+        // Per-department and redacted copies share their batch's id.
+        batches.entry(d.id.as_str()).or_default().0.get_or_insert(d);
+    }
+    for f in finals {
+        batches.entry(f.id.as_str()).or_default().1 = Some(f);
+    }
+    for (batch, (draft, fin)) in &batches {
+        let decided_without_final = draft.is_some_and(|d| {
+            entries.iter().any(|e| {
+                !e.kind.left_the_office() && e.batch == *batch && e.document_digest == d.digest
+            })
+        });
+        let state = match (fin, fin.and_then(|f| confirmed(entries, &f.digest))) {
+            (Some(_), Some(e)) => match lang {
+                Lang::Zh => format!("已销毁（{}，台账第 {} 条）", e.date, e.seq),
+                Lang::En => format!("destroyed ({}, ledger entry {})", e.date, e.seq),
+            },
+            (Some(f), None) => {
+                open.push(match lang {
+                    Lang::Zh => format!(
+                        "{batch}：正式清单待销毁后确认（clearance confirm {}）",
+                        review.join("final").join(&f.file).display()
+                    ),
+                    Lang::En => format!(
+                        "{batch}: final, to confirm once destroyed (clearance confirm {})",
+                        review.join("final").join(&f.file).display()
+                    ),
+                });
+                l("正式清单已出，待确认销毁", "final, not yet confirmed").to_string()
+            }
+            (None, _) if decided_without_final => {
+                l("已审核，无同意销毁的行", "reviewed, no line approved").to_string()
+            }
+            (None, _) => {
+                open.push(match lang {
+                    Lang::Zh => format!("{batch}：送审稿待审核（clearance review）"),
+                    Lang::En => format!("{batch}: draft awaiting review (clearance review)"),
+                });
+                l("送审稿，待审核", "draft, awaiting review").to_string()
+            }
+        };
+        let lines = draft.map_or("", |d| d.lines.as_str());
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "  {batch}  {lines} 行  {state}"),
+            Lang::En => writeln!(out, "  {batch}  {lines} lines  {state}"),
+        };
+    }
+    if batches.is_empty() {
+        let _ = writeln!(out, "  {}", l("（无）", "(none)"));
+    }
+}
+
+/// One line per return or transfer list: confirmed or not.
+fn write_lists(
+    out: &mut String,
+    lists: &[Indexed],
+    entries: &[Entry],
+    run: &Path,
+    lang: Lang,
+    open: &mut Vec<String>,
+) {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let _ = writeln!(out, "{}", l("清退与移交：", "Returns and transfers:"));
+    for list in lists {
+        let kind = if list.kind == EntryKind::Transfer.code() {
+            l("移交", "transfer")
+        } else {
+            l("清退", "return")
+        };
+        let file = run.join("lists").join(&list.file);
+        let file = file.display();
+        let site = if list.destination == crate::plan::derive::UNKNOWN_DESTINATION {
+            " --site …"
+        } else {
+            ""
+        };
+        let state = match confirmed(entries, &list.digest) {
+            _ if list.lines == "0" => l("无文件", "nothing to hand over").to_string(),
+            Some(e) => match lang {
+                Lang::Zh => format!("已交接（{}，台账第 {} 条）", e.date, e.seq),
+                Lang::En => format!("handed over ({}, ledger entry {})", e.date, e.seq),
+            },
+            None => {
+                open.push(match lang {
+                    Lang::Zh => format!(
+                        "{}：{kind}至 {} 待确认（clearance confirm \"{file}\" --date … --receiver …{site}）",
+                        list.id, list.destination
+                    ),
+                    Lang::En => format!(
+                        "{}: {kind} to {} to confirm (clearance confirm \"{file}\" --date … --receiver …{site})",
+                        list.id, list.destination
+                    ),
+                });
+                l("待交接", "not yet handed over").to_string()
+            }
+        };
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "  {}  {kind} {}  {} 行  {state}",
+                list.id, list.destination, list.lines
+            ),
+            Lang::En => writeln!(
+                out,
+                "  {}  {kind} {}  {} lines  {state}",
+                list.id, list.destination, list.lines
+            ),
+        };
+    }
+    if lists.is_empty() {
+        let _ = writeln!(out, "  {}", l("（无）", "(none)"));
+    }
+}
+
+/// Holdings whose disposition asks for someone to act (REVIEW, RECALL,
+/// APPRAISE), with their counts, from the run's decisions.
+fn open_dispositions(run: &Path) -> Result<Vec<(Disposition, usize)>> {
+    let path = run.join("decisions.parquet");
+    let file = std::fs::File::open(&path)
+        .with_context(|| format!("{}: cannot open it", path.display()))?;
+    let df = ParquetReader::new(file)
+        .with_columns(Some(vec!["disposition".to_string()]))
+        .finish()
+        .map_err(|e| anyhow::anyhow!("{}: cannot read it: {e}", path.display()))?;
+    let codes = df.column("disposition")?.str()?;
+    let mut counts: BTreeMap<Disposition, usize> = BTreeMap::new();
+    for d in codes.iter().flatten().filter_map(Disposition::from_code) {
+        if matches!(
+            d,
+            Disposition::Review | Disposition::Recall | Disposition::Appraise
+        ) {
+            *counts.entry(d).or_default() += 1;
+        }
+    }
+    Ok(counts.into_iter().collect())
+}
