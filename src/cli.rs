@@ -10,49 +10,45 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Plans the year-end clearance of a confidentiality or records office.
 ///
-/// Exit codes: 0 ok; 1 a data or input error (a file that cannot be read, a
-/// bad policy); 2 a usage error.
+/// The year, in order (each command's --help has examples):
+///
+///   clearance policy init my-policy.toml    once: a policy of your own to edit
+///   clearance validate REGISTERS…           how every register is read
+///   clearance plan REGISTERS…               one disposition per holding; draft
+///                                           manifests and lists in reports/<as-of>/
+///   clearance verify reviewed/              the committee's copies are as issued
+///   clearance review reviewed/*.xlsx        final manifests from the reviewed drafts
+///   clearance confirm FILE --date …         record a destruction, return or transfer
+///   clearance status                        where the clearance stands
+///   clearance plan … --ledger … --previous  next year
+///
+/// Exit codes: 0 done; 1 a data or input error (a file that cannot be read, a
+/// bad policy, a changed manifest, a refused confirmation: nothing is
+/// written); 2 a usage error. The user's guide is in the docs/ folder.
 #[derive(Debug, Parser)]
-#[command(name = "clearance", version, about, long_about = None)]
+#[command(name = "clearance", version, verbatim_doc_comment)]
 pub struct Cli {
+    /// Language of labels and terminal text: zh or en (default: the
+    /// policy's `[unit] lang`, else zh).
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<LangArg>,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands, in the order of the year's work.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show how each register was understood, before anything is planned.
+    /// Write a policy file to edit, or check one.
     ///
-    /// For every sheet: the header row found, each column and the field it
-    /// was read as (or "kept as is"), counts of data, skipped and rejected
-    /// rows, and the first problems by row.
-    ///
-    /// Examples:
-    ///
-    ///   clearance validate data/sample-register.xlsx
-    ///
-    ///   clearance validate registers/*.xlsx registers/*.csv --out reports/check
-    #[command(verbatim_doc_comment)]
-    Validate(ValidateArgs),
-    /// Plan the clearance: one disposition per holding, with its rule and
-    /// reason, written to a run folder.
-    ///
-    /// Writes plan.xlsx, decisions.csv, decisions.parquet and skipped.csv to
-    /// the output folder (default reports/<as-of>/). If any input cannot be
-    /// read, nothing is written and the exit code is 1.
-    ///
-    /// Examples:
-    ///
-    ///   clearance plan data/sample-register.xlsx
-    ///
-    ///   clearance plan registers/*.xlsx --as-of 2024-12-31 --out reports/2024 --force
-    ///
-    ///   clearance plan registers/*.xlsx --policy our-policy.toml --lang en
-    #[command(verbatim_doc_comment)]
-    Plan(PlanArgs),
-    /// Check or write a policy file.
+    /// `init` writes the shipped policy, with comments, for your office to
+    /// adapt (aliases of your column headers, your retention schedule, your
+    /// rules); `check` reports unknown keys, unknown fields, bad values and
+    /// rules that can never match, naming the key and its line.
     ///
     /// Examples:
     ///
@@ -61,38 +57,62 @@ pub enum Command {
     ///   clearance policy check my-policy.toml
     #[command(verbatim_doc_comment, subcommand)]
     Policy(PolicyCommand),
+    /// Show how each register is understood, before anything is planned.
+    ///
+    /// For every sheet: the header row found, each column and the field it
+    /// was read as (or "kept as is", with the closest known header), counts
+    /// of data, skipped and rejected rows, and the first problems by row.
+    /// Nothing is decided. With --out, validation.xlsx (every problem with
+    /// its cell) and canonical.csv (every row as read) are written.
+    ///
+    /// Examples:
+    ///
+    ///   clearance validate data/sample-register.xlsx
+    ///
+    ///   clearance validate data/sample-register.xlsx --out reports/check --show 3
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
+    /// Plan the clearance: one disposition per holding, with its rule and
+    /// reason, written to a run folder.
+    ///
+    /// Writes to the run folder (default reports/<as-of>/): plan.xlsx,
+    /// decisions.csv and decisions.parquet, skipped.csv, run.json, the
+    /// draft destruction manifests (manifests/) and the return, transfer,
+    /// recall and appraisal lists (lists/). With --ledger, what the ledger
+    /// records as gone is not planned again; with --previous, holdings
+    /// held last year and in no register now are reported as missing
+    /// (missing.csv). If any input cannot be read, nothing is written and
+    /// the exit code is 1.
+    ///
+    /// Examples:
+    ///
+    ///   clearance plan data/sample-register.xlsx --as-of 2024-12-31 --force
+    ///
+    ///   clearance plan data/sample-register.xlsx --as-of 2024-12-31 --policy my-policy.toml --out reports/2024-my-policy --force
+    ///
+    ///   clearance plan data/sample-register.xlsx --as-of 2024-12-31 --split-by department --redact-titles --out reports/2024-split --lang en --force
+    ///
+    ///   clearance plan data/sample-register.xlsx --as-of 2025-12-31 --ledger reports/ledger.jsonl --previous reports/2024-12-31 --force
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
     /// Check that destruction manifests are as issued.
     ///
     /// Reports, line by line, any item changed, added or removed since the
     /// manifest was issued; filling in the review columns is not a change.
-    /// Exit 0 when every manifest is intact, 1 otherwise.
+    /// Give files, or folders (a run folder's manifests/, a review folder's
+    /// final/). Exit 0 when every manifest is intact, 1 otherwise.
     ///
     /// Examples:
     ///
-    ///   clearance verify reports/2024-12-31/manifests/
+    ///   clearance verify reports/2024-12-31
     ///
-    ///   clearance verify reviewed/2024-D-001.xlsx
+    ///   clearance verify reviewed/
     #[command(verbatim_doc_comment)]
     Verify {
         /// Manifest files, or folders of them.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Check or list the ledger of destructions, returns and transfers.
-    ///
-    /// The ledger (default reports/ledger.jsonl) has one entry per
-    /// confirmation and per committee rejection or deferral, each holding
-    /// the SHA-256 of the one before it. `verify` names every entry edited,
-    /// deleted, reordered or inserted, and a torn last line; `show` lists
-    /// the entries.
-    ///
-    /// Examples:
-    ///
-    ///   clearance ledger verify
-    ///
-    ///   clearance ledger show reports/ledger.jsonl
-    #[command(verbatim_doc_comment, subcommand)]
-    Ledger(LedgerCommand),
     /// Read reviewed manifests back and write the final manifests.
     ///
     /// Each reviewed copy (saved by Excel, WPS or LibreOffice) is verified
@@ -107,9 +127,9 @@ pub enum Command {
     ///
     /// Examples:
     ///
-    ///   clearance review reviewed/*.xlsx
+    ///   clearance review reviewed/*.xlsx --run reports/2024-12-31
     ///
-    ///   clearance review reviewed/*.xlsx --run reports/2024-12-31 --registers registers/*.xlsx
+    ///   clearance review reviewed/*.xlsx --run reports/2024-12-31 --registers data/sample-register.xlsx --out reports/2024-recheck
     #[command(verbatim_doc_comment)]
     Review(ReviewArgs),
     /// Record that a batch was destroyed, or a list handed over.
@@ -126,7 +146,7 @@ pub enum Command {
     ///
     /// Examples:
     ///
-    ///   clearance confirm reports/2024-12-31-review/final/2024-D-001.xlsx --date 2025-01-15 --site "市保密局销毁中心" --witness 张三 --witness 李四
+    ///   clearance confirm reports/2024-12-31-review/final/2024-D-001-final.xlsx --date 2025-01-15 --site 市保密局销毁中心 --witness 张三 --witness 李四
     ///
     ///   clearance confirm reports/2024-12-31/lists/清退清单-市委办公室.xlsx --date 2025-01-10 --receiver 王五
     #[command(verbatim_doc_comment)]
@@ -142,9 +162,81 @@ pub enum Command {
     ///
     ///   clearance status
     ///
-    ///   clearance status reports/2024-12-31 --ledger reports/ledger.jsonl
+    ///   clearance status reports/2024-12-31 --ledger reports/ledger.jsonl --lang en
     #[command(verbatim_doc_comment)]
     Status(StatusArgs),
+    /// Check or list the ledger of destructions, returns and transfers.
+    ///
+    /// The ledger (default reports/ledger.jsonl) has one entry per
+    /// confirmation and per committee rejection or deferral, each holding
+    /// the SHA-256 of the one before it. `verify` names every entry edited,
+    /// deleted, reordered or inserted, and a torn last line; `show` lists
+    /// the entries.
+    ///
+    /// Examples:
+    ///
+    ///   clearance ledger verify
+    ///
+    ///   clearance ledger show reports/ledger.jsonl
+    #[command(verbatim_doc_comment, subcommand)]
+    Ledger(LedgerCommand),
+    /// Compare two run folders: what changed, holding by holding.
+    ///
+    /// For every holding whose disposition, destination or destruction
+    /// method differs between the two runs: old → new, with both reasons;
+    /// a matrix of old × new dispositions; the holdings found in one run
+    /// only. Use it to preview a new retention schedule (plan twice, with
+    /// the old and the new policy) or to compare this year with last.
+    /// Writes the comparison to a workbook and prints a summary.
+    ///
+    /// Examples:
+    ///
+    ///   clearance diff reports/2024-12-31 reports/2024-my-policy
+    ///
+    ///   clearance diff reports/2024-12-31 reports/2025-12-31 --out year-on-year.xlsx
+    #[command(verbatim_doc_comment)]
+    Diff(DiffArgs),
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///
+    ///   clearance completions bash > clearance.bash
+    ///
+    ///   clearance completions powershell > clearance.ps1
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one per command.
+    ///
+    /// Examples:
+    ///
+    ///   clearance man > clearance.1
+    ///
+    ///   clearance man --out man/
+    #[command(verbatim_doc_comment)]
+    Man {
+        /// Write clearance.1 and one page per command into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `clearance diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier run folder.
+    #[arg(value_name = "OLD_RUN")]
+    pub old: PathBuf,
+    /// The later run folder.
+    #[arg(value_name = "NEW_RUN")]
+    pub new: PathBuf,
+    /// The workbook to write (default: diff-<OLD>-<NEW>.xlsx beside
+    /// NEW_RUN).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `clearance status`.
@@ -156,9 +248,6 @@ pub struct StatusArgs {
     /// The ledger (default: reports/ledger.jsonl).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
-    /// Language: zh or en.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    pub lang: LangArg,
 }
 
 /// `clearance confirm`.
@@ -186,9 +275,6 @@ pub struct ConfirmArgs {
     /// Where to write the record (default: records/ beside the ledger).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Language of labels: zh or en (default: the file's).
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
 }
 
 /// `clearance review`.
@@ -219,9 +305,6 @@ pub struct ReviewArgs {
     /// reports/ledger.jsonl).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
-    /// Language of labels: zh or en (default: the manifests').
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
 }
 
 /// `clearance ledger …`.
@@ -329,9 +412,6 @@ pub struct InputArgs {
     /// (guards against zip bombs).
     #[arg(long, value_name = "MIB", default_value_t = 2048)]
     pub max_inflated_mib: u64,
-    /// Language of labels: zh or en.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    pub lang: LangArg,
 }
 
 /// `clearance validate`.

@@ -10,11 +10,44 @@ use anyhow::{Context, Result, bail};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::cli::{ConfirmArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, StatusArgs, ValidateArgs};
+use crate::cli::{
+    ConfirmArgs, DiffArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, StatusArgs, ValidateArgs,
+};
 use crate::ingest::Limits;
 use crate::policy::Policy;
 
 pub use crate::labels::Lang;
+
+/// The flags every command takes: `--lang` and `--quiet`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Globals {
+    /// The language asked for, if any.
+    pub lang: Option<Lang>,
+    /// No progress bars.
+    pub quiet: bool,
+}
+
+impl Globals {
+    /// The global flags as given.
+    pub fn new(lang: Option<LangArg>, quiet: bool) -> Globals {
+        Globals {
+            lang: lang.map(lang_of),
+            quiet,
+        }
+    }
+
+    /// The language: the flag's, else the policy's `[unit] lang`, else
+    /// Chinese.
+    pub fn lang_with(&self, policy: &Policy) -> Lang {
+        self.lang
+            .or(match policy.plan.unit_lang.as_deref() {
+                Some("en") => Some(Lang::En),
+                Some("zh") => Some(Lang::Zh),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
 
 /// What every register-reading command needs.
 #[derive(Debug, Clone)]
@@ -27,6 +60,8 @@ pub struct InputConfig {
     pub limits: Limits,
     /// Output language.
     pub lang: Lang,
+    /// No progress bars.
+    pub quiet: bool,
 }
 
 /// `clearance validate`'s configuration.
@@ -40,7 +75,7 @@ pub struct ValidateConfig {
     pub show: usize,
 }
 
-fn input_config(args: InputArgs) -> Result<InputConfig> {
+fn input_config(args: InputArgs, globals: Globals) -> Result<InputConfig> {
     let policy = load_policy(args.policy.as_ref())?;
     // The same register named twice would be counted twice.
     let mut seen = std::collections::HashMap::new();
@@ -63,19 +98,20 @@ fn input_config(args: InputArgs) -> Result<InputConfig> {
     }
     Ok(InputConfig {
         files: args.files,
-        policy,
         limits: Limits {
             max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
             max_inflated_bytes: args.max_inflated_mib.saturating_mul(1 << 20),
         },
-        lang: lang_of(args.lang),
+        lang: globals.lang_with(&policy),
+        policy,
+        quiet: globals.quiet,
     })
 }
 
 /// Builds `validate`'s configuration.
-pub fn validate_config(args: ValidateArgs) -> Result<ValidateConfig> {
+pub fn validate_config(args: ValidateArgs, globals: Globals) -> Result<ValidateConfig> {
     Ok(ValidateConfig {
-        input: input_config(args.input)?,
+        input: input_config(args.input, globals)?,
         out: args.out,
         show: args.show,
     })
@@ -117,7 +153,7 @@ fn lang_of(arg: LangArg) -> Lang {
 }
 
 /// Builds `review`'s configuration.
-pub fn review_config(args: ReviewArgs) -> Result<ReviewConfig> {
+pub fn review_config(args: ReviewArgs, globals: Globals) -> Result<ReviewConfig> {
     Ok(ReviewConfig {
         files: args.files,
         run: args.run,
@@ -128,8 +164,40 @@ pub fn review_config(args: ReviewArgs) -> Result<ReviewConfig> {
         ledger: args
             .ledger
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
-        lang: args.lang.map(lang_of),
+        lang: globals.lang,
     })
+}
+
+/// `clearance diff`'s configuration.
+#[derive(Debug, Clone)]
+pub struct DiffConfig {
+    /// The earlier run folder.
+    pub old: PathBuf,
+    /// The later run folder.
+    pub new: PathBuf,
+    /// The workbook to write.
+    pub out: PathBuf,
+    /// Language.
+    pub lang: Lang,
+}
+
+/// Validates `clearance diff`'s flags.
+pub fn diff_config(args: DiffArgs, globals: Globals) -> DiffConfig {
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into())
+    };
+    let out = args.out.unwrap_or_else(|| {
+        args.new
+            .with_file_name(format!("diff-{}-{}.xlsx", name(&args.old), name(&args.new)))
+    });
+    DiffConfig {
+        old: args.old,
+        new: args.new,
+        out,
+        lang: globals.lang.unwrap_or_default(),
+    }
 }
 
 /// `clearance status`'s configuration.
@@ -144,13 +212,13 @@ pub struct StatusConfig {
 }
 
 /// Validates `clearance status`'s flags.
-pub fn status_config(args: StatusArgs) -> StatusConfig {
+pub fn status_config(args: StatusArgs, globals: Globals) -> StatusConfig {
     StatusConfig {
         run: args.run,
         ledger: args
             .ledger
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
-        lang: lang_of(args.lang),
+        lang: globals.lang.unwrap_or_default(),
     }
 }
 
@@ -188,7 +256,7 @@ fn distinct_names(names: Vec<String>) -> Vec<String> {
 }
 
 /// Validates `clearance confirm`'s flags.
-pub fn confirm_config(args: ConfirmArgs) -> Result<ConfirmConfig> {
+pub fn confirm_config(args: ConfirmArgs, globals: Globals) -> Result<ConfirmConfig> {
     let date = NaiveDate::parse_from_str(args.date.trim(), "%Y-%m-%d")
         .with_context(|| format!("--date {}: expected a date as YYYY-MM-DD", args.date))?;
     let ledger = args
@@ -210,7 +278,7 @@ pub fn confirm_config(args: ConfirmArgs) -> Result<ConfirmConfig> {
         receivers: distinct_names(args.receivers),
         ledger,
         out,
-        lang: args.lang.map(lang_of),
+        lang: globals.lang,
     })
 }
 
@@ -253,14 +321,14 @@ pub fn as_of_date(text: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
 }
 
 /// Builds `plan`'s configuration.
-pub fn plan_config(args: PlanArgs) -> Result<PlanConfig> {
+pub fn plan_config(args: PlanArgs, globals: Globals) -> Result<PlanConfig> {
     let today = chrono::Local::now().date_naive();
     let as_of = as_of_date(args.as_of.as_deref(), today)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(as_of.format("%Y-%m-%d").to_string()));
     Ok(PlanConfig {
-        input: input_config(args.input)?,
+        input: input_config(args.input, globals)?,
         as_of,
         out,
         force: args.force,

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod compare;
 pub mod config;
 pub mod domain;
 pub mod fields;
@@ -23,6 +24,7 @@ pub mod manifest;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod progress;
 pub mod record;
 pub mod run_folder;
 pub mod text;

@@ -12,15 +12,19 @@ use clearance::cmd::{self, Outcome};
 use clearance::config;
 
 fn run(cli: Cli) -> Result<Outcome> {
+    let globals = config::Globals::new(cli.lang, cli.quiet);
     match cli.command {
-        Command::Validate(args) => cmd::validate::run(&config::validate_config(args)?),
-        Command::Plan(args) => cmd::plan::run(&config::plan_config(args)?),
         Command::Policy(command) => cmd::policy::run(command),
+        Command::Validate(args) => cmd::validate::run(&config::validate_config(args, globals)?),
+        Command::Plan(args) => cmd::plan::run(&config::plan_config(args, globals)?),
         Command::Verify { paths } => cmd::verify::run(&paths),
+        Command::Review(args) => cmd::review::run(&config::review_config(args, globals)?),
+        Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args, globals)?),
+        Command::Status(args) => cmd::status::run(&config::status_config(args, globals)),
         Command::Ledger(command) => cmd::ledger::run(command),
-        Command::Review(args) => cmd::review::run(&config::review_config(args)?),
-        Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args)?),
-        Command::Status(args) => cmd::status::run(&config::status_config(args)),
+        Command::Diff(args) => cmd::diff::run(&config::diff_config(args, globals)),
+        Command::Completions { shell } => cmd::help::completions(shell),
+        Command::Man { out } => cmd::help::man(out.as_deref()),
     }
 }
 

@@ -2,6 +2,8 @@
 //! returns whether the run succeeded; `main` maps that to an exit code.
 
 pub mod confirm;
+pub mod diff;
+pub mod help;
 pub mod ledger;
 pub mod plan;
 pub mod policy;

@@ -25,6 +25,7 @@ use crate::output::plan_workbook::{self, PlanReport};
 use crate::output::{self, write_atomically};
 use crate::plan;
 use crate::policy::Disposition;
+use crate::progress::Progress;
 use crate::run_folder::{self, Reconciled, RunInfo, RunInput};
 
 use super::Outcome;
@@ -44,11 +45,15 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
             return Ok(Outcome::DataError);
         }
     };
+    let progress = Progress::new(input.quiet, input.lang);
+    progress.reading(input.files.len());
     let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
     if !ingested.errors.is_empty() {
+        progress.finish();
         report_unread(&ingested, input.files.len());
         return Ok(Outcome::DataError);
     }
+    progress.stage("决定处置……", "deciding…");
     let decisions = plan::plan(
         &ingested.table,
         &input.policy.plan,
@@ -66,6 +71,7 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     };
     let reconciliation = run_folder::reconcile(&ingested, &decisions)?;
     if !reconciliation.iter().all(Reconciled::balances) {
+        progress.finish();
         report_unbalanced(&reconciliation);
         return Ok(Outcome::DataError);
     }
@@ -81,10 +87,16 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     };
     let lists = list_options(config, &ingested);
     let run = run_info(config, &ingested.files);
-    run_folder::build(&config.out, |dir| {
+    progress.stage(
+        "写出计划、清单和销毁清单……",
+        "writing the plan, manifests and lists…",
+    );
+    let built = run_folder::build(&config.out, |dir| {
         run.write(dir)?;
         write_outputs(dir, &report, &lists)
-    })?;
+    });
+    progress.finish();
+    built?;
     print!(
         "{}",
         summary(

@@ -23,7 +23,10 @@ use super::Outcome;
 /// Runs `validate`; prints the report to stdout and errors to stderr.
 pub fn run(config: &ValidateConfig) -> Result<Outcome> {
     let input = &config.input;
+    let progress = crate::progress::Progress::new(input.quiet, input.lang);
+    progress.reading(input.files.len());
     let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
+    progress.finish();
     let rejected = validation::rejected_rows(&ingested)?;
     print!("{}", render(&ingested, &rejected, config.show));
     for error in &ingested.errors {

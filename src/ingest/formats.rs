@@ -271,6 +271,7 @@ fn produce_rows<'a, E>(
             batch.push(std::mem::take(&mut row));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                super::ROWS_READ.fetch_add(BATCH as u64, std::sync::atomic::Ordering::Relaxed);
                 if tx.send(full).is_err() {
                     break;
                 }

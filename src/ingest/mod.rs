@@ -251,6 +251,10 @@ pub struct Ingested {
     pub skipped: Vec<SkippedRow>,
 }
 
+/// Rows read so far by the streaming readers, for the progress display
+/// only (counted in batches; nothing is decided from it).
+pub static ROWS_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Reads every file; unreadable files are collected in
 /// [`Ingested::errors`], never abort the others.
 pub fn ingest(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Ingested {

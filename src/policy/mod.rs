@@ -117,6 +117,8 @@ pub struct FacilityRule {
 pub struct PlanPolicy {
     /// The office's name.
     pub unit_name: String,
+    /// The office's language (`[unit] lang`: `zh` or `en`), if set.
+    pub unit_lang: Option<String>,
     /// Normalised issuer words that mean the office itself (its name
     /// included).
     pub own_names: Vec<String>,
@@ -155,6 +157,12 @@ impl PlanPolicy {
     /// the key.
     fn compile(file: &PolicyFile, vocab: &Vocabulary) -> Result<PlanPolicy, String> {
         let schedule = compile_schedule(&file.schedule, vocab)?;
+        if let Some(lang) = &file.unit.lang
+            && lang != "zh"
+            && lang != "en"
+        {
+            return Err(format!("[unit] lang = {lang:?}: expected \"zh\" or \"en\""));
+        }
         check_destruction(&file.destruction)?;
         check_secrecy_max_years(&file.secrecy_max_years)?;
         let schedule_by_action = compile_schedule_by_action(&file.schedule_by_action, vocab)?;
@@ -162,6 +170,7 @@ impl PlanPolicy {
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
         Ok(PlanPolicy {
             unit_name: file.unit.name.clone(),
+            unit_lang: file.unit.lang.clone(),
             own_names: vocab.own_names.clone(),
             outside_categories: vocab.outside_categories.clone(),
             schedule,

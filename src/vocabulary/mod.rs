@@ -63,6 +63,10 @@ pub struct UnitSection {
     pub own_names: Vec<String>,
     /// Categories that mean the document came from outside (上级来文).
     pub outside_categories: Vec<String>,
+    /// The language of labels and terminal text, `zh` or `en` (`--lang`
+    /// overrides it); Chinese when absent.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// `[reading]`: where headers are and which rows are not data.

@@ -1,4 +1,5 @@
 mod generated_registers;
+mod help_examples;
 mod hostile;
 mod ingest_fixtures;
 mod ledger;

@@ -505,3 +505,33 @@ fn the_same_register_named_twice_is_refused() {
         assert!(!w.path("run").exists());
     }
 }
+
+/// Progress is drawn only on a terminal: through a pipe (as here, and in a
+/// log file) no progress line and no escape code reach stdout or stderr.
+#[test]
+fn no_progress_or_escape_codes_through_a_pipe() {
+    let w = Workdir::new();
+    let sample = w.copy_sample();
+    for args in [
+        vec![
+            "plan",
+            sample.to_str().unwrap(),
+            "--as-of",
+            "2024-12-31",
+            "--out",
+            "run",
+        ],
+        vec!["validate", sample.to_str().unwrap()],
+    ] {
+        let out = w.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        for text in [stdout(&out), stderr(&out)] {
+            assert!(!text.contains('\u{1b}'), "escape code in: {text}");
+            assert!(!text.contains('\r'), "carriage return in: {text}");
+            assert!(
+                !text.contains("读取 1 个登记簿"),
+                "progress line in: {text}"
+            );
+        }
+    }
+}
