@@ -28,9 +28,9 @@ use super::Outcome;
 /// Runs `confirm`.
 pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     let prepared = if is_handover_list(&config.file)? {
-        handover(config, read_handover(&config.file)?)
+        read_handover(&config.file).and_then(|list| handover(config, list))
     } else {
-        destruction(config, read_manifest(&config.file)?)
+        read_manifest(&config.file).and_then(|copy| destruction(config, copy))
     };
     let (entry, mut record) = match prepared {
         Ok(p) => p,

@@ -309,7 +309,13 @@ fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> R
                 OutCell::from(b.full.heading.batch.as_str()),
                 OutCell::from(name.as_str()),
             ];
-            row.extend(counts(b.results.iter().filter(|r| r.copy == name)).map(OutCell::from));
+            // A decided line counts for the copy its decision came from; a
+            // line left blank, for every copy that left it blank.
+            let of_copy = b
+                .results
+                .iter()
+                .filter(|r| r.copy == name || (r.copy.is_empty() && r.in_copies.contains(&name)));
+            row.extend(counts(of_copy).map(OutCell::from));
             row
         })
     });

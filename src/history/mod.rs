@@ -105,6 +105,16 @@ impl LedgerIndex {
         latest(self.left.get(doc_id.trim())?, department)
     }
 
+    /// How many holdings of `doc_id` (held by `department`) the ledger
+    /// records as having left, one per item.
+    pub fn left_count(&self, doc_id: &str, department: &str) -> usize {
+        self.left.get(doc_id.trim()).map_or(0, |r| {
+            r.iter()
+                .filter(|r| same_department(&r.department, department))
+                .count()
+        })
+    }
+
     /// The committee's latest decision on the holding (a rejection or
     /// deferral).
     pub fn decided(&self, doc_id: &str, department: &str) -> Option<&Recorded> {

@@ -66,6 +66,8 @@ pub struct LineResult {
     pub comment: String,
     /// The reviewed copy its decision came from.
     pub copy: String,
+    /// Every reviewed copy that holds the line (decided or not).
+    pub in_copies: Vec<String>,
 }
 
 /// Merges the decisions of every reviewed copy of one batch into one
@@ -74,9 +76,11 @@ pub struct LineResult {
 pub fn merge(full: &ReviewedCopy, copies: &[&ReviewedCopy]) -> Result<Vec<LineResult>> {
     let mut decided: BTreeMap<(String, String, String), (ReviewChoice, String, String)> =
         BTreeMap::new();
+    let mut holders: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
     for copy in copies {
         let name = file_name(&copy.path);
         for line in &copy.lines {
+            holders.entry(line.key()).or_default().push(name.clone());
             let Some(decision) = line.decision else {
                 continue;
             };
@@ -110,6 +114,7 @@ pub fn merge(full: &ReviewedCopy, copies: &[&ReviewedCopy]) -> Result<Vec<LineRe
                 outcome,
                 comment,
                 copy,
+                in_copies: holders.get(&line.key()).cloned().unwrap_or_default(),
             }
         })
         .collect())

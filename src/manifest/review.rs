@@ -123,7 +123,7 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
     let verified = verify::verify_file(path)?;
     if !verified.intact() {
         bail!(
-            "{}: changed since issue, so its review cannot be used: {}",
+            "{}: changed since issue, so it cannot be used: {}",
             path.display(),
             verified.findings.join("; ")
         );

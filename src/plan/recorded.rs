@@ -67,13 +67,31 @@ pub(super) fn apply_ledger(
     let doc_id = df.column("doc_id")?.str()?;
     let department = df.column("department")?.str()?;
     let status = df.column("status_code")?.str()?;
+    let agrees = |i: usize, kind: EntryKind| {
+        register_agrees(kind, status.get(i).and_then(Status::from_code))
+    };
+    // Several holdings may share a doc_id (copies held by one department):
+    // the ledger's items are set against the rows that say they left, and
+    // only what is left over reappeared — in every row still held, since
+    // which of them is the one cannot be told.
+    let mut agreeing: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for i in 0..df.height() {
+        if let Some(id) = doc_id.get(i) {
+            let dept = department.get(i).unwrap_or("");
+            if let Some(r) = ledger.left(id, dept)
+                && agrees(i, r.kind)
+            {
+                *agreeing.entry((id.trim(), dept.trim())).or_default() += 1;
+            }
+        }
+    }
     for (i, flag) in reappeared.iter_mut().enumerate() {
         let Some(id) = doc_id.get(i) else { continue };
         let dept = department.get(i).unwrap_or("");
         if let Some(r) = ledger.left(id, dept) {
-            let status = status.get(i).and_then(Status::from_code);
             let happened = what_happened(r, lang);
-            if register_agrees(r.kind, status) {
+            if agrees(i, r.kind) {
                 if decided.disposition[i] == Disposition::Done {
                     decided.rule[i] = Some(LEDGER_RULE);
                     decided.reason[i] = match lang {
@@ -81,6 +99,13 @@ pub(super) fn apply_ledger(
                         Lang::En => format!("done: {happened}"),
                     };
                 }
+                continue;
+            }
+            let marked_gone = agreeing
+                .get(&(id.trim(), dept.trim()))
+                .copied()
+                .unwrap_or(0);
+            if ledger.left_count(id, dept) <= marked_gone {
                 continue;
             }
             *flag = true;

@@ -9,3 +9,4 @@ mod structure;
 mod trust;
 mod util;
 mod validate_cli;
+mod yearly_cycle;
