@@ -1,16 +1,834 @@
-//! `clearance diff`: what changed between two run folders (being written).
+//! `clearance diff`: what changed between two run folders — the holdings
+//! decided differently (disposition, destination or destruction method),
+//! the old × new disposition matrix, and the holdings only one run has.
+//! An office previews a new retention schedule this way (plan the same
+//! registers twice, with two policies) and compares this year with last.
+//!
+//! How holdings are paired is [`crate::compare`]'s business; this command
+//! writes diff.xlsx (summary, matrix, changed, only in old, only in new —
+//! each a printable sheet, [`crate::output::printable`]) and prints the
+//! summary.
 
-use anyhow::Result;
+use std::fmt::Write as _;
+use std::path::Path;
 
-use crate::config::DiffConfig;
+use anyhow::{Result, bail};
+
+use crate::compare::{self, Changes, Comparison, Holding, MatchedBy, Pair, Run, RunError};
+use crate::config::{DiffConfig, Lang};
+use crate::labels;
+use crate::output::printable::{Printable, write_printable};
+use crate::output::{OutCell, display_width, new_workbook, save_atomically};
 
 use super::Outcome;
 
+/// Changed holdings printed on the terminal; the workbook has them all.
+const SHOWN: usize = 20;
+
 /// Runs `diff`.
 pub fn run(config: &DiffConfig) -> Result<Outcome> {
-    anyhow::bail!(
-        "diff {} {}: not written yet",
-        config.old.display(),
-        config.new.display()
+    let lang = config.lang;
+    let old = read(&config.old, lang)?;
+    let new = read(&config.new, lang)?;
+    for run in [&old, &new] {
+        refuse_output_inside(&config.out, &run.dir, lang)?;
+    }
+    let comparison = compare::compare(old, new)?;
+    let counts = comparison.counts();
+    if !counts.balance() {
+        bail!(
+            "the counts of the comparison do not add up ({counts:?}); this is a bug in clearance diff"
+        );
+    }
+    write_workbook(&config.out, &comparison, lang)?;
+    print!("{}", summary(&comparison, &config.out, lang));
+    Ok(Outcome::Success)
+}
+
+/// Reads a run folder, saying what to do when it is not one.
+fn read(dir: &Path, lang: Lang) -> Result<Run> {
+    let hint = lang.pick(
+        "请给出 `clearance plan` 写出的运行文件夹（如 reports/2024-12-31）",
+        "give a run folder written by `clearance plan` (e.g. reports/2024-12-31)",
+    );
+    compare::read_run(dir).map_err(|e| {
+        anyhow::anyhow!(match (e, lang) {
+            (RunError::NoFolder(d), Lang::Zh) => format!("{}：没有这个文件夹。{hint}", d.display()),
+            (RunError::NoFolder(d), Lang::En) => format!("{}: no such folder; {hint}", d.display()),
+            (RunError::NotAFolder(d), Lang::Zh) => {
+                format!("{} 是文件，不是运行文件夹。{hint}", d.display())
+            }
+            (RunError::NotAFolder(d), Lang::En) => {
+                format!("{} is a file, not a run folder; {hint}", d.display())
+            }
+            (RunError::Missing { dir, file }, Lang::Zh) => {
+                format!("{} 不是运行文件夹（其中没有 {file}）。{hint}", dir.display())
+            }
+            (RunError::Missing { dir, file }, Lang::En) => {
+                format!("{} is not a run folder (it has no {file}); {hint}", dir.display())
+            }
+            (RunError::Unreadable { path, detail, .. }, Lang::Zh) => format!(
+                "{}：无法读取（{detail}）。文件可能已损坏或被改动：请用 `clearance plan` 重新生成这个运行文件夹",
+                path.display()
+            ),
+            (RunError::Unreadable { path, detail, .. }, Lang::En) => format!(
+                "{}: cannot read it ({detail}); it may be damaged or edited: write the run folder again with `clearance plan`",
+                path.display()
+            ),
+        })
+    })
+}
+
+/// A run folder holds only what `plan` wrote (its `--force` refuses a
+/// folder with other files): the workbook goes elsewhere.
+fn refuse_output_inside(out: &Path, run: &Path, lang: Lang) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (Ok(parent), Ok(run_dir)) = (std::fs::canonicalize(parent), std::fs::canonicalize(run))
+    else {
+        return Ok(());
+    };
+    if parent.starts_with(&run_dir) {
+        bail!(match lang {
+            Lang::Zh => format!(
+                "{} 在运行文件夹 {} 之内：运行文件夹只存放 `clearance plan` 写出的文件。请用 --out 把比较结果写到别处",
+                out.display(),
+                run.display()
+            ),
+            Lang::En => format!(
+                "{} is inside the run folder {}, which holds only what `clearance plan` wrote; choose another --out",
+                out.display(),
+                run.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// How values are shown.
+
+/// A disposition code's label (the code itself when it is not one).
+fn disposition(code: &str, lang: Lang) -> String {
+    labels::display("disposition", code, lang).unwrap_or_else(|| code.to_string())
+}
+
+/// Where a holding is: file, sheet (a CSV file has none) and row.
+fn source(h: &Holding, lang: Lang) -> String {
+    let sheet = match (h.source_sheet.is_empty(), lang) {
+        (true, Lang::Zh) => " ".to_string(),
+        (true, Lang::En) => String::new(),
+        (false, Lang::Zh) => format!("［{}］", h.source_sheet),
+        (false, Lang::En) => format!(" [{}]", h.source_sheet),
+    };
+    match lang {
+        Lang::Zh => format!("{}{sheet}第 {} 行", h.source_file, h.source_row),
+        Lang::En => format!("{}{sheet} row {}", h.source_file, h.source_row),
+    }
+}
+
+/// Where a pair is: one place, or the old place → the new one.
+fn pair_source(old: &Holding, new: &Holding, lang: Lang) -> String {
+    let (a, b) = (source(old, lang), source(new, lang));
+    if a == b { b } else { format!("{a} → {b}") }
+}
+
+/// The destruction method: level code, site, witnesses (blank for none).
+fn method(h: &Holding, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if !h.destruction_level.is_empty() {
+        parts.push(h.destruction_level.clone());
+    }
+    if !h.destruction_site.is_empty() {
+        parts.push(labels::site(&h.destruction_site, lang).to_string());
+    }
+    if !h.witnesses.is_empty() {
+        parts.push(match lang {
+            Lang::Zh => format!("监销 {} 人", h.witnesses),
+            Lang::En => format!("{} witness(es)", h.witnesses),
+        });
+    }
+    parts.join(lang.pick("，", ", "))
+}
+
+/// A return destination as shown (blank for none).
+fn destination(h: &Holding, lang: Lang) -> String {
+    if h.destination.is_empty() {
+        String::new()
+    } else {
+        labels::destination(&h.destination, lang).to_string()
+    }
+}
+
+/// What differs, in words.
+fn what_changed(c: Changes, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if c.disposition {
+        parts.push(lang.pick("处置", "disposition"));
+    }
+    if c.destination {
+        parts.push(lang.pick("去向", "destination"));
+    }
+    if c.method {
+        parts.push(lang.pick("销毁方式", "destruction method"));
+    }
+    parts.join(lang.pick("、", ", "))
+}
+
+/// How a pair was found, in words.
+fn matched_by(by: MatchedBy, lang: Lang) -> &'static str {
+    match by {
+        MatchedBy::Position => lang.pick("来源位置", "position"),
+        MatchedBy::DocId => lang.pick("文件编号", "doc_id"),
+        MatchedBy::Title => lang.pick("文件标题", "title"),
+    }
+}
+
+/// A column header of the plan's detail sheets (文件编号, 处置 …).
+fn head(column: &str, lang: Lang) -> String {
+    labels::detail_columns(lang)
+        .into_iter()
+        .find(|(c, _)| *c == column)
+        .map_or_else(|| column.to_string(), |(_, label)| label.to_string())
+}
+
+/// The header of the old or new value of a column.
+fn old_new(label: &str, new: bool, lang: Lang) -> String {
+    match (lang, new) {
+        (Lang::Zh, false) => format!("原{label}"),
+        (Lang::Zh, true) => format!("新{label}"),
+        (Lang::En, false) => format!("{label} (old)"),
+        (Lang::En, true) => format!("{label} (new)"),
+    }
+}
+
+/// One line about a run: folder, as-of date, policy.
+fn run_line(run: &Run, new: bool, lang: Lang) -> String {
+    let i = &run.info;
+    match lang {
+        Lang::Zh => format!(
+            "{}：{}（基准日期 {}，政策 {}）",
+            if new { "新运行" } else { "原运行" },
+            run.dir.display(),
+            i.as_of,
+            i.policy
+        ),
+        Lang::En => format!(
+            "{}: {} (as of {}, policy {})",
+            if new { "new run" } else { "old run" },
+            run.dir.display(),
+            i.as_of,
+            i.policy
+        ),
+    }
+}
+
+/// How holdings were paired, in one sentence.
+fn matching_line(c: &Comparison, lang: Lang) -> String {
+    if c.same_inputs {
+        lang.pick(
+            "两次读取的登记簿相同（SHA-256 一致）：按来源位置（文件、工作表、行号）对应",
+            "Both runs read the same registers (equal SHA-256s): holdings matched by source position (file, sheet, row)",
+        )
+    } else {
+        lang.pick(
+            "两次读取的登记簿不同：按文件编号对应（同号多行时再看部门和标题），无编号的按文件标题（及部门）对应",
+            "The runs read different registers: holdings matched by doc_id (department and title deciding among rows sharing one), rows without a doc_id by title (and department)",
+        )
+    }
+    .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// The workbook.
+
+/// The sheet names: summary, matrix, changed, only in old, only in new.
+fn sheet_names(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::Zh => ["比较概要", "处置对照", "有变化", "仅在原运行", "仅在新运行"],
+        Lang::En => ["Summary", "Matrix", "Changed", "Only in old", "Only in new"],
+    }
+}
+
+/// Writes diff.xlsx: every sheet a printable list (A4 landscape, one page
+/// wide, the header row on every page).
+fn write_workbook(path: &Path, c: &Comparison, lang: Lang) -> Result<()> {
+    let names = sheet_names(lang);
+    let mut wb = new_workbook()?;
+    let sheets = [
+        summary_sheet(c, lang),
+        matrix_sheet(c, lang),
+        changed_sheet(c, lang),
+        only_sheet(c, false, lang),
+        only_sheet(c, true, lang),
+    ];
+    for (name, (title, info, headers, rows, totals)) in names.iter().zip(sheets) {
+        let printable = Printable {
+            title,
+            info,
+            headers: headers.iter().map(String::as_str).collect(),
+            rows,
+            totals,
+            review: false,
+            batch_review: None,
+            signatures: Vec::new(),
+            footer: "clearance diff".to_string(),
+            lang,
+        };
+        write_printable(&mut wb, name, &printable)?;
+    }
+    save_atomically(&mut wb, path)
+}
+
+/// A sheet's parts: title, info lines, headers, rows, totals.
+type Sheet = (
+    String,
+    Vec<String>,
+    Vec<String>,
+    Vec<Vec<OutCell>>,
+    Vec<OutCell>,
+);
+
+fn count(n: usize) -> OutCell {
+    OutCell::Number(n as f64)
+}
+
+/// The totals row of a list of `n` holdings.
+fn totals(n: usize, lang: Lang) -> Vec<OutCell> {
+    vec![
+        OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
+        OutCell::Text(match lang {
+            Lang::Zh => format!("{n} 件"),
+            Lang::En => format!("{n} holdings"),
+        }),
+    ]
+}
+
+/// The summary: both runs side by side, then the counts.
+fn summary_sheet(c: &Comparison, lang: Lang) -> Sheet {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let n = c.counts();
+    let side = |f: &dyn Fn(&Run) -> String, label: String| {
+        vec![
+            OutCell::Text(label),
+            OutCell::Text(f(&c.old)),
+            OutCell::Text(f(&c.new)),
+        ]
+    };
+    let inputs = |r: &Run| {
+        r.info
+            .inputs
+            .iter()
+            .map(|i| format!("{} ({})", i.path, i.sha256.get(..12).unwrap_or(&i.sha256)))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    };
+    let numbers =
+        |label: String, a: usize, b: usize| vec![OutCell::Text(label), count(a), count(b)];
+    let by = |k: usize| n.by[k];
+    let rows = vec![
+        side(
+            &|r| r.dir.display().to_string(),
+            l("运行文件夹", "Run folder"),
+        ),
+        side(&|r| r.info.as_of.clone(), l("基准日期", "As of")),
+        side(&|r| r.info.unit.clone(), l("单位", "Office")),
+        side(&|r| r.info.policy.clone(), l("政策", "Policy")),
+        side(
+            &|r| r.info.policy_sha256.clone(),
+            l("政策 SHA-256", "Policy SHA-256"),
+        ),
+        side(
+            &inputs,
+            l(
+                "登记簿（SHA-256 前 12 位）",
+                "Registers (SHA-256, first 12)",
+            ),
+        ),
+        numbers(l("文件（行）", "Holdings (rows)"), n.old_rows, n.new_rows),
+        numbers(l("两次都有", "In both runs"), n.matched, n.matched),
+        numbers(
+            l("其中处置、去向或销毁方式有变化", "… decided differently"),
+            n.changed,
+            n.changed,
+        ),
+        numbers(l("其中无变化", "… decided alike"), n.unchanged, n.unchanged),
+        numbers(l("仅在本运行", "Only in this run"), n.only_old, n.only_new),
+        numbers(l("按来源位置对应", "Matched by position"), by(0), by(0)),
+        numbers(l("按文件编号对应", "Matched by doc_id"), by(1), by(1)),
+        numbers(l("按文件标题对应", "Matched by title"), by(2), by(2)),
+    ];
+    (
+        l("两次运行的比较", "Comparison of two runs"),
+        vec![
+            run_line(&c.old, false, lang),
+            run_line(&c.new, true, lang),
+            matching_line(c, lang),
+        ],
+        vec![
+            l("项目", "Item"),
+            l("原运行", "Old run"),
+            l("新运行", "New run"),
+        ],
+        rows,
+        Vec::new(),
     )
+}
+
+/// The matrix: old dispositions down, new ones across, with the holdings
+/// only in one run in a column and a row of their own.
+fn matrix_sheet(c: &Comparison, lang: Lang) -> Sheet {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let m = c.matrix();
+    let mut headers = vec![l("原＼新", "Old \\ New")];
+    headers.extend(m.codes.iter().map(|d| disposition(d, lang)));
+    headers.push(l("仅在原运行", "Only in old"));
+    headers.push(lang.pick(labels::TOTAL.0, labels::TOTAL.1).to_string());
+    let mut rows = Vec::new();
+    for old in &m.codes {
+        let mut row = vec![OutCell::Text(disposition(old, lang))];
+        row.extend(m.codes.iter().map(|new| count(m.cell(old, new))));
+        let only = m.only_old.get(old).copied().unwrap_or(0);
+        row.push(count(only));
+        let paired: usize = m.codes.iter().map(|new| m.cell(old, new)).sum();
+        row.push(count(paired + only));
+        rows.push(row);
+    }
+    let mut only_new = vec![OutCell::Text(l("仅在新运行", "Only in new"))];
+    only_new.extend(
+        m.codes
+            .iter()
+            .map(|d| count(m.only_new.get(d).copied().unwrap_or(0))),
+    );
+    only_new.push(OutCell::Blank);
+    only_new.push(count(m.only_new.values().sum()));
+    rows.push(only_new);
+    let mut totals = vec![OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1))];
+    for new in &m.codes {
+        let paired: usize = m.codes.iter().map(|old| m.cell(old, new)).sum();
+        totals.push(count(paired + m.only_new.get(new).copied().unwrap_or(0)));
+    }
+    let only_old: usize = m.only_old.values().sum();
+    totals.push(count(only_old));
+    totals.push(count(c.pairs.len() + only_old + c.only_new.len()));
+    (
+        l(
+            "处置对照：原运行（行）× 新运行（列）",
+            "Dispositions: old run (rows) × new run (columns)",
+        ),
+        vec![
+            run_line(&c.old, false, lang),
+            run_line(&c.new, true, lang),
+            l(
+                "对角线上是处置未变的文件；行合计为原运行各处置的件数，列合计为新运行的",
+                "The diagonal holds unchanged dispositions; row totals are the old run's counts, column totals the new run's",
+            ),
+        ],
+        headers,
+        rows,
+        totals,
+    )
+}
+
+/// The holdings decided differently.
+fn changed_sheet(c: &Comparison, lang: Lang) -> Sheet {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let method_label = l("销毁方式", "Destruction method");
+    let mut headers = vec![
+        lang.pick(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)
+            .to_string(),
+        head("doc_id", lang),
+        head("title", lang),
+        l("来源", "Source"),
+        l("对应依据", "Matched by"),
+        l("变化", "Changed"),
+    ];
+    for label in [
+        head("disposition", lang),
+        head("rule", lang),
+        head("reason", lang),
+        head("destination", lang),
+        method_label,
+    ] {
+        headers.push(old_new(&label, false, lang));
+        headers.push(old_new(&label, true, lang));
+    }
+    let changed = c.changed();
+    let rows = changed
+        .iter()
+        .enumerate()
+        .map(|(k, (p, what))| changed_row(k + 1, c, *p, *what, lang))
+        .collect();
+    (
+        l(
+            "处置、去向或销毁方式有变化的文件",
+            "Holdings decided differently (disposition, destination or destruction method)",
+        ),
+        vec![
+            run_line(&c.old, false, lang),
+            run_line(&c.new, true, lang),
+            matching_line(c, lang),
+        ],
+        headers,
+        rows,
+        totals(changed.len(), lang),
+    )
+}
+
+/// One line of the changed sheet.
+fn changed_row(no: usize, c: &Comparison, p: Pair, what: Changes, lang: Lang) -> Vec<OutCell> {
+    let (a, b) = (&c.old.rows[p.old], &c.new.rows[p.new]);
+    let text = |s: String| OutCell::Text(s);
+    vec![
+        count(no),
+        text(b.doc_id.clone()),
+        text(b.title.clone()),
+        text(pair_source(a, b, lang)),
+        text(matched_by(p.by, lang).to_string()),
+        text(what_changed(what, lang)),
+        text(disposition(&a.disposition, lang)),
+        text(disposition(&b.disposition, lang)),
+        text(a.rule.clone()),
+        text(b.rule.clone()),
+        text(a.reason.clone()),
+        text(b.reason.clone()),
+        text(destination(a, lang)),
+        text(destination(b, lang)),
+        text(method(a, lang)),
+        text(method(b, lang)),
+    ]
+}
+
+/// The holdings only in the old run, or only in the new one.
+fn only_sheet(c: &Comparison, new: bool, lang: Lang) -> Sheet {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let (run, only) = if new {
+        (&c.new, &c.only_new)
+    } else {
+        (&c.old, &c.only_old)
+    };
+    let headers = vec![
+        lang.pick(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)
+            .to_string(),
+        head("doc_id", lang),
+        head("title", lang),
+        head("department", lang),
+        l("来源", "Source"),
+        head("disposition", lang),
+        head("rule", lang),
+        head("reason", lang),
+        head("destination", lang),
+        l("销毁方式", "Destruction method"),
+    ];
+    let rows = only
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let h = &run.rows[*i];
+            vec![
+                count(k + 1),
+                OutCell::Text(h.doc_id.clone()),
+                OutCell::Text(h.title.clone()),
+                OutCell::Text(h.department.clone()),
+                OutCell::Text(source(h, lang)),
+                OutCell::Text(disposition(&h.disposition, lang)),
+                OutCell::Text(h.rule.clone()),
+                OutCell::Text(h.reason.clone()),
+                OutCell::Text(destination(h, lang)),
+                OutCell::Text(method(h, lang)),
+            ]
+        })
+        .collect();
+    let (title, hint) = if new {
+        (
+            l("仅在新运行中的文件", "Holdings only in the new run"),
+            l(
+                "原运行中没有对应的文件：新登记的，或文件编号和标题都已改变",
+                "No counterpart in the old run: newly registered, or both doc_id and title changed",
+            ),
+        )
+    } else {
+        (
+            l("仅在原运行中的文件", "Holdings only in the old run"),
+            l(
+                "新运行中没有对应的文件：已不在登记簿上，或文件编号和标题都已改变",
+                "No counterpart in the new run: no longer registered, or both doc_id and title changed",
+            ),
+        )
+    };
+    (
+        title,
+        vec![run_line(run, new, lang), hint, String::new()],
+        headers,
+        rows,
+        totals(only.len(), lang),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The terminal.
+
+/// `s` right-aligned in `width` columns (a CJK character counts two).
+fn pad(s: &str, width: usize) -> String {
+    format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+/// `s` cut to about `width` columns.
+fn clip(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for ch in s.chars() {
+        let cw = display_width(ch.encode_utf8(&mut [0; 4]));
+        if w + cw > width {
+            out.push('…');
+            return out;
+        }
+        w += cw;
+        out.push(ch);
+    }
+    out
+}
+
+/// What the terminal shows.
+fn summary(c: &Comparison, out: &Path, lang: Lang) -> String {
+    let mut s = String::new();
+    let n = c.counts();
+    let _ = writeln!(s, "{}", lang.pick("比较两次运行：", "Comparing two runs:"));
+    let _ = writeln!(s, "  {}", run_line(&c.old, false, lang));
+    let _ = writeln!(s, "  {}", run_line(&c.new, true, lang));
+    let _ = writeln!(s, "  {}", matching_line(c, lang));
+    if c.old.info.as_of > c.new.info.as_of {
+        let _ = writeln!(
+            s,
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "  ! 原运行的基准日期（{}）晚于新运行（{}）：两个文件夹是否写反了？",
+                    c.old.info.as_of, c.new.info.as_of
+                ),
+                Lang::En => format!(
+                    "  ! the old run's as-of date ({}) is later than the new run's ({}): are the folders the wrong way round?",
+                    c.old.info.as_of, c.new.info.as_of
+                ),
+            }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "原运行 {} 件，新运行 {} 件：两次都有 {} 件（有变化 {}，无变化 {}），仅在原运行 {} 件，仅在新运行 {} 件",
+                n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
+            ),
+            Lang::En => format!(
+                "old run {} holdings, new run {}: {} in both ({} changed, {} unchanged), {} only in old, {} only in new",
+                n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
+            ),
+        }
+    );
+    write_matrix(&mut s, c, lang);
+    write_changes(&mut s, c, lang);
+    let _ = writeln!(
+        s,
+        "{}",
+        match lang {
+            Lang::Zh => format!("已写出 {}", out.display()),
+            Lang::En => format!("wrote {}", out.display()),
+        }
+    );
+    s
+}
+
+/// The matrix of paired holdings, compactly: only the dispositions some
+/// holding left or took, then one line for the rest (unchanged) and the
+/// holdings only in one run.
+fn write_matrix(s: &mut String, c: &Comparison, lang: Lang) {
+    let m = c.matrix();
+    let moved = |d: &str| {
+        m.pairs
+            .iter()
+            .any(|((o, n), _)| o != n && (o == d || n == d))
+    };
+    let shown: Vec<&String> = m.codes.iter().filter(|d| moved(d)).collect();
+    if shown.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "处置对照：两次都有的文件处置均未变。",
+                "Dispositions: no holding in both runs changed its disposition."
+            )
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "处置对照（行：原运行，列：新运行；只列有变化的处置）：",
+                "Dispositions (rows: old run, columns: new run; only those that changed):"
+            )
+        );
+        let labels: Vec<String> = shown.iter().map(|d| disposition(d, lang)).collect();
+        let first = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+        let widths: Vec<usize> = labels.iter().map(|l| display_width(l).max(4)).collect();
+        let mut line = format!("  {}", " ".repeat(first));
+        for (label, w) in labels.iter().zip(&widths) {
+            line.push_str("  ");
+            line.push_str(&pad(label, *w));
+        }
+        let _ = writeln!(s, "{line}");
+        for (o, label) in shown.iter().zip(&labels) {
+            let mut line = format!("  {label}{}", " ".repeat(first - display_width(label)));
+            for (n, w) in shown.iter().zip(&widths) {
+                let v = m.cell(o, n);
+                let v = if v == 0 {
+                    "·".to_string()
+                } else {
+                    v.to_string()
+                };
+                line.push_str("  ");
+                line.push_str(&pad(&v, *w));
+            }
+            let _ = writeln!(s, "{line}");
+        }
+        let rest: Vec<(String, usize)> = m
+            .codes
+            .iter()
+            .filter(|d| !shown.contains(d))
+            .map(|d| (disposition(d, lang), m.cell(d, d)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        if !rest.is_empty() {
+            let total: usize = rest.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> = rest.iter().map(|(d, n)| format!("{d} {n}")).collect();
+            let _ = writeln!(
+                s,
+                "  {}",
+                match lang {
+                    Lang::Zh => format!("其余 {total} 件处置未变：{}", parts.join("，")),
+                    Lang::En => format!("{total} more unchanged: {}", parts.join(", ")),
+                }
+            );
+        }
+    }
+    for (only, label) in [
+        (&m.only_old, lang.pick("仅在原运行：", "only in old: ")),
+        (&m.only_new, lang.pick("仅在新运行：", "only in new: ")),
+    ] {
+        if only.is_empty() {
+            continue;
+        }
+        let parts: Vec<String> = m
+            .codes
+            .iter()
+            .filter_map(|d| only.get(d).map(|k| format!("{} {k}", disposition(d, lang))))
+            .collect();
+        let _ = writeln!(s, "  {label}{}", parts.join(lang.pick("，", ", ")));
+    }
+}
+
+/// The first changed holdings, each with its old and new decision.
+fn write_changes(s: &mut String, c: &Comparison, lang: Lang) {
+    let changed = c.changed();
+    if changed.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "两次运行对共有文件的决定相同：没有变化。",
+                "The two runs decided every holding they share alike: nothing changed."
+            )
+        );
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        match lang {
+            Lang::Zh if changed.len() > SHOWN =>
+                format!("有变化的文件（共 {} 件，前 {SHOWN} 件）：", changed.len()),
+            Lang::Zh => format!("有变化的文件（共 {} 件）：", changed.len()),
+            Lang::En if changed.len() > SHOWN => format!(
+                "Holdings decided differently ({}, the first {SHOWN}):",
+                changed.len()
+            ),
+            Lang::En => format!("Holdings decided differently ({}):", changed.len()),
+        }
+    );
+    let none = lang.pick("（无）", "(none)");
+    let or_none = |v: String| if v.is_empty() { none.to_string() } else { v };
+    for (k, (p, what)) in changed.iter().take(SHOWN).enumerate() {
+        let (a, b) = (&c.old.rows[p.old], &c.new.rows[p.new]);
+        let _ = writeln!(
+            s,
+            "  {}. {} {}  {}",
+            k + 1,
+            or_none(b.doc_id.clone()),
+            clip(&b.title, 40),
+            pair_source(a, b, lang)
+        );
+        let arrow = |label: &str, x: String, y: String| {
+            format!(
+                "     {label}{}{} → {}",
+                lang.pick("：", ": "),
+                or_none(x),
+                or_none(y)
+            )
+        };
+        if what.disposition {
+            let _ = writeln!(
+                s,
+                "{}",
+                arrow(
+                    lang.pick("处置", "disposition"),
+                    disposition(&a.disposition, lang),
+                    disposition(&b.disposition, lang)
+                )
+            );
+        }
+        if what.destination {
+            let _ = writeln!(
+                s,
+                "{}",
+                arrow(
+                    lang.pick("去向", "destination"),
+                    destination(a, lang),
+                    destination(b, lang)
+                )
+            );
+        }
+        if what.method {
+            let _ = writeln!(
+                s,
+                "{}",
+                arrow(
+                    lang.pick("销毁方式", "destruction method"),
+                    method(a, lang),
+                    method(b, lang)
+                )
+            );
+        }
+        for (label, h) in [(lang.pick("原", "old"), a), (lang.pick("新", "new"), b)] {
+            let _ = writeln!(
+                s,
+                "     {label}{}{} {}",
+                lang.pick("：", ": "),
+                h.rule,
+                h.reason
+            );
+        }
+    }
+    if changed.len() > SHOWN {
+        let _ = writeln!(
+            s,
+            "  {}",
+            match lang {
+                Lang::Zh => format!("……其余 {} 件见工作簿", changed.len() - SHOWN),
+                Lang::En => format!("… {} more in the workbook", changed.len() - SHOWN),
+            }
+        );
+    }
 }

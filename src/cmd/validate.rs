@@ -223,6 +223,9 @@ fn render_problems(out: &mut String, problems: &[&Problem], show: usize) {
             p.message,
             effect
         );
+        if !p.hint.is_empty() {
+            let _ = writeln!(out, "        {}", p.hint);
+        }
     }
 }
 

@@ -163,7 +163,15 @@ impl Header {
                     )),
                     (ColumnTarget::Kept(_), _, _) => vocab
                         .field_for_header(&plan.header)
-                        .map(|f| format!("names {f}, but kept as is")),
+                        .map(|f| format!("names {f}, but kept as is"))
+                        .or_else(|| {
+                            vocab.closest_alias(&plan.header).map(|(alias, f)| {
+                                format!(
+                                    "closest known header: {alias} ({f}); to read it as {f}, add \"{}\" to aliases.{f} in the policy",
+                                    plan.header
+                                )
+                            })
+                        }),
                     _ => None,
                 };
                 ColumnReport {

@@ -193,6 +193,8 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// What follows from it.
     pub severity: Severity,
+    /// What to do about it (the words accepted, where to add one), or "".
+    pub hint: String,
 }
 
 /// A row, or a run of blank rows, that is not data.

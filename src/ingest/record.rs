@@ -97,6 +97,7 @@ impl RowFindings<'_, '_> {
             message,
             kind,
             severity,
+            hint: String::new(),
         });
     }
 }
@@ -261,14 +262,24 @@ impl RecordReader {
                     }
                     values.push((c.col, &c.raw, v));
                 }
-                Err(e) => findings.problem(
-                    rec,
-                    field,
-                    &[(c.col, &c.raw)],
-                    e,
-                    ProblemKind::NotUnderstood,
-                    severity_of(field),
-                ),
+                Err(e) => {
+                    findings.problem(
+                        rec,
+                        field,
+                        &[(c.col, &c.raw)],
+                        e,
+                        ProblemKind::NotUnderstood,
+                        severity_of(field),
+                    );
+                    // A word the policy does not know: the report says
+                    // which it does (the row's reason stays short).
+                    if let (Some(p), Some(accepted)) = (
+                        findings.problems.last_mut(),
+                        findings.ctx.vocab.accepted_words(field.kind()),
+                    ) {
+                        p.hint = accepted;
+                    }
+                }
             }
         }
         set_raw(rec, field, &first_raw);

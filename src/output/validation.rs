@@ -180,6 +180,7 @@ fn write_problems(wb: &mut Workbook, problems: &[Problem], lang: Lang) -> Result
             OutCell::from(p.raw.as_str()),
             OutCell::from(p.message.as_str()),
             OutCell::from(labels::severity(p.severity, lang)),
+            OutCell::from(p.hint.as_str()),
         ]
     });
     write_table(
@@ -194,6 +195,7 @@ fn write_problems(wb: &mut Workbook, problems: &[Problem], lang: Lang) -> Result
             l("原值", "Raw value"),
             l("问题", "Problem"),
             l("后果", "Effect"),
+            l("怎么办", "What to do"),
         ],
         rows,
     )?;

@@ -404,6 +404,62 @@ impl Vocabulary {
         hints.first().map(|(_, f)| **f)
     }
 
+    /// What a value of a coded field that was not understood is told: the
+    /// words the policy accepts for it (the first ten, sorted) and the
+    /// section to add one under; `None` for fields without a word list.
+    pub fn accepted_words(&self, kind: crate::fields::FieldKind) -> Option<String> {
+        use crate::fields::FieldKind as K;
+        fn sorted<V>(map: &WordMap<V>) -> Vec<&str> {
+            let mut words: Vec<&str> = map
+                .keys()
+                .map(String::as_str)
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.sort_unstable();
+            words
+        }
+        let (words, section) = match kind {
+            K::Classification => (sorted(&self.classification), "values.classification"),
+            K::Medium => (sorted(&self.medium), "values.medium"),
+            K::Boolean => (sorted(&self.boolean), "values.boolean"),
+            K::Retention => (sorted(&self.retention), "values.retention"),
+            K::Status => (sorted(&self.status), "values.status"),
+            K::Action => (sorted(&self.action), "values.action"),
+            _ => return None,
+        };
+        let shown: Vec<&str> = words.iter().take(10).copied().collect();
+        let more = if words.len() > shown.len() {
+            " …"
+        } else {
+            ""
+        };
+        Some(format!(
+            "accepted: {}{more}; to accept another word, add it under [{section}] in the policy",
+            shown.join(", ")
+        ))
+    }
+
+    /// The known header closest to an unknown one, when it is close enough
+    /// to be a variant of it (a character or two apart: 文件编码 for 文件编号,
+    /// 密 级 for 密级): the alias and its field. For suggestions only.
+    pub fn closest_alias(&self, header: &str) -> Option<(&str, Field)> {
+        let norm: Vec<char> = normalize(header).chars().collect();
+        if norm.len() < 2 {
+            return None;
+        }
+        let allowed = match norm.len() {
+            0..=3 => 1,
+            4..=8 => 2,
+            n => n / 4,
+        };
+        self.aliases
+            .iter()
+            .map(|(alias, field)| (edit_distance(&norm, alias), alias.as_str(), *field))
+            .filter(|(d, ..)| *d <= allowed)
+            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+            .map(|(_, alias, field)| (alias, field))
+    }
+
     /// The field a header text names, if any.
     pub fn field_for_header(&self, header: &str) -> Option<Field> {
         self.aliases.get(normalize_cow(header).as_ref()).copied()
@@ -499,4 +555,19 @@ impl Vocabulary {
     pub fn is_outside_category(&self, norm: &str) -> bool {
         self.outside_categories.iter().any(|c| c == norm)
     }
+}
+
+/// Levenshtein distance between a text (as chars) and `b`, in characters.
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

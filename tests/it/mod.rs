@@ -1,3 +1,4 @@
+mod diff;
 mod generated_registers;
 mod help_examples;
 mod hostile;
