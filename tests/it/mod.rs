@@ -1,7 +1,7 @@
 mod diff;
 mod generated_registers;
-mod help_examples;
 mod guide;
+mod help_examples;
 mod hostile;
 mod ingest_fixtures;
 mod ledger;
