@@ -11,7 +11,8 @@ use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 
 use crate::cli::{
-    ConfirmArgs, DiffArgs, InputArgs, LangArg, PlanArgs, ReviewArgs, StatusArgs, ValidateArgs,
+    ConfirmArgs, DiffArgs, InputArgs, LangArg, LedgerCommand, PlanArgs, PolicyCommand, ReviewArgs,
+    StatusArgs, ValidateArgs,
 };
 use crate::ingest::Limits;
 use crate::policy::Policy;
@@ -47,6 +48,12 @@ impl Globals {
             })
             .unwrap_or_default()
     }
+
+    /// The language of a command that reads no policy: the flag's, else
+    /// Chinese.
+    pub fn lang_without_policy(&self) -> Lang {
+        self.lang.unwrap_or_default()
+    }
 }
 
 /// What every register-reading command needs.
@@ -54,6 +61,8 @@ impl Globals {
 pub struct InputConfig {
     /// Register files, as given.
     pub files: Vec<PathBuf>,
+    /// The policy file, if one was given (else the shipped policy).
+    pub policy_file: Option<PathBuf>,
     /// The loaded policy.
     pub policy: Policy,
     /// Input size limits.
@@ -98,6 +107,7 @@ fn input_config(args: InputArgs, globals: Globals) -> Result<InputConfig> {
     }
     Ok(InputConfig {
         files: args.files,
+        policy_file: args.policy,
         limits: Limits {
             max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
             max_inflated_bytes: args.max_inflated_mib.saturating_mul(1 << 20),
@@ -134,8 +144,11 @@ pub struct ReviewConfig {
     pub force: bool,
     /// The ledger.
     pub ledger: PathBuf,
-    /// Labels' language, if given.
-    pub lang: Option<Lang>,
+    /// The terminal's language: the flag's, else the policy's, else
+    /// Chinese.
+    pub lang: Lang,
+    /// The final manifests' language, if given (else the drafts').
+    pub document_lang: Option<Lang>,
 }
 
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy> {
@@ -154,17 +167,19 @@ fn lang_of(arg: LangArg) -> Lang {
 
 /// Builds `review`'s configuration.
 pub fn review_config(args: ReviewArgs, globals: Globals) -> Result<ReviewConfig> {
+    let policy = load_policy(args.policy.as_ref())?;
     Ok(ReviewConfig {
         files: args.files,
         run: args.run,
         registers: args.registers,
-        policy: load_policy(args.policy.as_ref())?,
         out: args.out,
         force: args.force,
         ledger: args
             .ledger
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
-        lang: globals.lang,
+        lang: globals.lang_with(&policy),
+        document_lang: globals.lang,
+        policy,
     })
 }
 
@@ -196,7 +211,7 @@ pub fn diff_config(args: DiffArgs, globals: Globals) -> DiffConfig {
         old: args.old,
         new: args.new,
         out,
-        lang: globals.lang.unwrap_or_default(),
+        lang: globals.lang_without_policy(),
     }
 }
 
@@ -218,7 +233,7 @@ pub fn status_config(args: StatusArgs, globals: Globals) -> StatusConfig {
         ledger: args
             .ledger
             .unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
-        lang: globals.lang.unwrap_or_default(),
+        lang: globals.lang_without_policy(),
     }
 }
 
@@ -239,8 +254,10 @@ pub struct ConfirmConfig {
     pub ledger: PathBuf,
     /// Where the record goes.
     pub out: PathBuf,
-    /// Labels' language, if given.
-    pub lang: Option<Lang>,
+    /// The terminal's language: the flag's, else Chinese.
+    pub lang: Lang,
+    /// The record's language, if given (else the document's).
+    pub document_lang: Option<Lang>,
 }
 
 /// Names as given, trimmed, blanks dropped, each once (first spelling).
@@ -278,7 +295,8 @@ pub fn confirm_config(args: ConfirmArgs, globals: Globals) -> Result<ConfirmConf
         receivers: distinct_names(args.receivers),
         ledger,
         out,
-        lang: globals.lang,
+        lang: globals.lang_without_policy(),
+        document_lang: globals.lang,
     })
 }
 
@@ -336,5 +354,105 @@ pub fn plan_config(args: PlanArgs, globals: Globals) -> Result<PlanConfig> {
         split_by_department: args.split_by == Some(crate::cli::SplitBy::Department),
         ledger: args.ledger,
         previous: args.previous,
+    })
+}
+
+/// `clearance verify`'s configuration.
+#[derive(Debug, Clone)]
+pub struct VerifyConfig {
+    /// Manifest files, or folders of them.
+    pub paths: Vec<PathBuf>,
+    /// The terminal's language: the flag's, else Chinese.
+    pub lang: Lang,
+}
+
+/// Builds `verify`'s configuration.
+pub fn verify_config(paths: Vec<PathBuf>, globals: Globals) -> VerifyConfig {
+    VerifyConfig {
+        paths,
+        lang: globals.lang_without_policy(),
+    }
+}
+
+/// What `clearance ledger` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerAction {
+    /// Check the hash chain.
+    Verify,
+    /// List the entries.
+    Show,
+}
+
+/// `clearance ledger`'s configuration.
+#[derive(Debug, Clone)]
+pub struct LedgerConfig {
+    /// Verify or show.
+    pub action: LedgerAction,
+    /// The ledger.
+    pub file: PathBuf,
+    /// The terminal's language: the flag's, else Chinese.
+    pub lang: Lang,
+}
+
+/// Builds `ledger verify|show`'s configuration.
+pub fn ledger_config(command: LedgerCommand, globals: Globals) -> LedgerConfig {
+    let (action, file) = match command {
+        LedgerCommand::Verify { file } => (LedgerAction::Verify, file),
+        LedgerCommand::Show { file } => (LedgerAction::Show, file),
+    };
+    LedgerConfig {
+        action,
+        file: file.unwrap_or_else(|| PathBuf::from(crate::ledger::DEFAULT_LEDGER)),
+        lang: globals.lang_without_policy(),
+    }
+}
+
+/// What `clearance policy` does.
+#[derive(Debug, Clone)]
+pub enum PolicyAction {
+    /// Report on a policy file, loaded (a policy that does not load is an
+    /// error here).
+    Check {
+        /// The file.
+        file: PathBuf,
+        /// The policy it holds.
+        policy: Box<Policy>,
+    },
+    /// Write the shipped policy to a file.
+    Init {
+        /// Where.
+        path: PathBuf,
+        /// Whether an existing file may be replaced.
+        force: bool,
+    },
+}
+
+/// `clearance policy`'s configuration.
+#[derive(Debug, Clone)]
+pub struct PolicyConfig {
+    /// Check or init.
+    pub action: PolicyAction,
+    /// The terminal's language: the flag's, else (for `check`) the checked
+    /// policy's, else Chinese.
+    pub lang: Lang,
+}
+
+/// Builds `policy check|init`'s configuration; `check` loads the policy.
+pub fn policy_config(command: PolicyCommand, globals: Globals) -> Result<PolicyConfig> {
+    Ok(match command {
+        PolicyCommand::Check { file } => {
+            let policy = Policy::load(&file)?;
+            PolicyConfig {
+                lang: globals.lang_with(&policy),
+                action: PolicyAction::Check {
+                    file,
+                    policy: Box::new(policy),
+                },
+            }
+        }
+        PolicyCommand::Init { path, force } => PolicyConfig {
+            action: PolicyAction::Init { path, force },
+            lang: globals.lang_without_policy(),
+        },
     })
 }

@@ -7,11 +7,14 @@
 //! rows and a small lookup function, so that a label is changed in one
 //! place and every workbook, manifest, list and `verify` (which reads the
 //! printed labels back) agree. Headings and sentences that belong to one
-//! output only stay with the writer of that output.
+//! output only stay with the writer of that output. The words every
+//! command's terminal text shares (the parts of its closing summary, what
+//! it counts, warnings) are in the last section.
 
 use crate::domain::Disposition;
 use crate::domain::{Anomaly, Level, MediumClass, Site};
 use crate::ingest::Severity;
+use crate::ledger::EntryKind;
 
 /// Language of labels, sheet names and reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -465,6 +468,9 @@ pub fn destination(value: &str, lang: Lang) -> &str {
     }
 }
 
+/// Where the archive transfer goes.
+pub const ARCHIVE: (&str, &str) = ("档案室", "the archive");
+
 /// A witness of a destruction (监销人).
 pub const WITNESS: (&str, &str) = ("监销人", "Witness");
 
@@ -477,6 +483,203 @@ pub fn witness_line(k: u32, lang: Lang) -> String {
         Lang::Zh => format!("监销人（{k}）：____________________    日期：____________"),
         Lang::En => format!("Witness {k}: ____________________    Date: ____________"),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Terminal text shared by the commands.
+
+/// The parts of a command's closing summary, in the order printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryPart {
+    /// The rule that opens the summary.
+    Title,
+    /// What was read.
+    Read,
+    /// What was decided (disposition × count, where it applies).
+    Decided,
+    /// Where the outputs are.
+    Written,
+    /// What a person must look at.
+    Attention,
+    /// The command to run next.
+    Next,
+}
+
+/// The headings of a summary's parts.
+pub const SUMMARY_PARTS: [(SummaryPart, &str, &str); 6] = [
+    (SummaryPart::Title, "小结", "summary"),
+    (SummaryPart::Read, "读取：", "read: "),
+    (SummaryPart::Decided, "决定：", "decided: "),
+    (SummaryPart::Written, "写出：", "written: "),
+    (SummaryPart::Attention, "需要注意：", "needs attention: "),
+    (SummaryPart::Next, "下一步：", "next: "),
+];
+
+/// The heading of a summary's part.
+pub fn summary_part(part: SummaryPart, lang: Lang) -> &'static str {
+    lookup(&SUMMARY_PARTS, part, lang).unwrap_or_default()
+}
+
+/// What a summary part says when it has nothing to say.
+pub const NOTHING: (&str, &str) = ("无", "nothing");
+
+/// The prefix of a warning on the terminal.
+pub const WARNING: (&str, &str) = ("警告：", "warning: ");
+
+/// The prefix of a note on the terminal.
+pub const NOTE: (&str, &str) = ("注意：", "note: ");
+
+/// The date a plan is made as of.
+pub const AS_OF: (&str, &str) = ("基准日期", "as of");
+
+/// The ledger, as a summary names it before its path.
+pub const LEDGER: (&str, &str) = ("台账", "the ledger");
+
+/// Joins the items of a list in a sentence.
+pub const LIST_SEPARATOR: (&str, &str) = ("、", ", ");
+
+/// Joins the clauses of a sentence.
+pub const CLAUSE_SEPARATOR: (&str, &str) = ("，", ", ");
+
+/// What the terminal counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Input files.
+    File,
+    /// Sheets of a workbook.
+    Sheet,
+    /// Rows of a sheet.
+    Row,
+    /// Holdings (one decided row each).
+    Holding,
+    /// Items of a ledger entry (one holding each).
+    Item,
+    /// Copies of a document.
+    Copy,
+    /// Lines of a manifest or list.
+    Line,
+    /// Columns of a sheet.
+    Column,
+    /// Ledger entries.
+    Entry,
+    /// Destruction manifests (files).
+    Manifest,
+    /// Destruction batches.
+    Batch,
+    /// Problems found in cells.
+    Problem,
+    /// Rules of a policy.
+    Rule,
+}
+
+/// How a count is said: (thing, zh measure word and noun, en singular,
+/// en plural).
+pub const COUNTED: [(Counted, &str, &str, &str); 13] = [
+    (Counted::File, "个文件", "file", "files"),
+    (Counted::Sheet, "个工作表", "sheet", "sheets"),
+    (Counted::Row, "行", "row", "rows"),
+    (Counted::Holding, "件", "holding", "holdings"),
+    (Counted::Item, "件", "item", "items"),
+    (Counted::Copy, "份", "copy", "copies"),
+    (Counted::Line, "行", "line", "lines"),
+    (Counted::Column, "列", "column", "columns"),
+    (Counted::Entry, "条记录", "entry", "entries"),
+    (Counted::Manifest, "份清单", "manifest", "manifests"),
+    (Counted::Batch, "批", "batch", "batches"),
+    (Counted::Problem, "个问题", "problem", "problems"),
+    (Counted::Rule, "条规则", "rule", "rules"),
+];
+
+/// `n` things, as the terminal says it: `3 个文件`, `3 files`, `1 file`.
+///
+/// ```
+/// use clearance::labels::{Counted, Lang, count};
+/// assert_eq!(count(3, Counted::File, Lang::Zh), "3 个文件");
+/// assert_eq!(count(1, Counted::Copy, Lang::En), "1 copy");
+/// assert_eq!(count(2, Counted::Copy, Lang::En), "2 copies");
+/// ```
+pub fn count(n: u64, what: Counted, lang: Lang) -> String {
+    let (_, zh, one, many) = COUNTED
+        .iter()
+        .find(|(c, ..)| *c == what)
+        .copied()
+        .unwrap_or((what, "", "", ""));
+    match lang {
+        Lang::Zh => format!("{n} {zh}"),
+        Lang::En => format!("{n} {}", if n == 1 { one } else { many }),
+    }
+}
+
+/// Anomalies by a short name, for counts on the terminal; in English an
+/// anomaly reads as its code.
+pub const ANOMALY_NAMES: [(Anomaly, &str, &str); 9] = [
+    (Anomaly::Missing, "缺失", "MISSING"),
+    (Anomaly::DuplicateId, "编号重复", "DUPLICATE_ID"),
+    (Anomaly::LossSuspected, "疑似丢失", "LOSS_SUSPECTED"),
+    (Anomaly::Overdue, "借出超期", "OVERDUE"),
+    (Anomaly::Reappeared, "已处置仍在册", "REAPPEARED"),
+    (
+        Anomaly::ReturnDestinationMissing,
+        "清退去向不明",
+        "RETURN_DESTINATION_MISSING",
+    ),
+    (Anomaly::DatePartial, "日期不完整", "DATE_PARTIAL"),
+    (
+        Anomaly::ClassifiedNoDate,
+        "涉密无日期",
+        "CLASSIFIED_NO_DATE",
+    ),
+    (Anomaly::InvalidValue, "值无法识别", "INVALID_VALUE"),
+];
+
+/// The short name of an anomaly.
+pub fn anomaly_name(a: Anomaly, lang: Lang) -> &'static str {
+    lookup(&ANOMALY_NAMES, a, lang).unwrap_or_default()
+}
+
+/// What ledger entries record; in English an entry kind reads as its
+/// code.
+pub const ENTRY_KINDS: [(EntryKind, &str, &str); 5] = [
+    (EntryKind::Destruction, "销毁", "DESTRUCTION"),
+    (EntryKind::Return, "清退", "RETURN"),
+    (EntryKind::Transfer, "移交档案室", "TRANSFER"),
+    (EntryKind::Rejection, "不同意销毁", "REJECTION"),
+    (EntryKind::Deferral, "暂缓销毁", "DEFERRAL"),
+];
+
+/// The label of a ledger entry's kind.
+pub fn entry_kind(kind: EntryKind, lang: Lang) -> &'static str {
+    lookup(&ENTRY_KINDS, kind, lang).unwrap_or_default()
+}
+
+/// What stands for a value the person fills in, in a command printed as
+/// the next one to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A date.
+    Date,
+    /// Where a batch was destroyed.
+    Site,
+    /// A person's name.
+    Name,
+    /// The unit that received a return.
+    Unit,
+    /// The register files.
+    Registers,
+}
+
+/// The placeholders' text.
+pub const PLACEHOLDERS: [(Placeholder, &str, &str); 5] = [
+    (Placeholder::Date, "YYYY-MM-DD", "YYYY-MM-DD"),
+    (Placeholder::Site, "销毁地点", "PLACE"),
+    (Placeholder::Name, "姓名", "NAME"),
+    (Placeholder::Unit, "接收单位", "UNIT"),
+    (Placeholder::Registers, "登记簿…", "REGISTERS…"),
+];
+
+/// The text of a placeholder.
+pub fn placeholder(p: Placeholder, lang: Lang) -> &'static str {
+    lookup(&PLACEHOLDERS, p, lang).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -497,6 +700,29 @@ mod tests {
         for m in MediumClass::ALL {
             assert!(!medium(m, Lang::Zh).is_empty() && !medium(m, Lang::En).is_empty());
         }
+        for a in Anomaly::ALL {
+            assert!(!anomaly_name(a, Lang::Zh).is_empty());
+            assert_eq!(
+                anomaly_name(a, Lang::En),
+                a.code(),
+                "English shows the code"
+            );
+        }
+        for k in EntryKind::ALL {
+            assert!(!entry_kind(k, Lang::Zh).is_empty());
+            assert_eq!(entry_kind(k, Lang::En), k.code(), "English shows the code");
+        }
+    }
+
+    #[test]
+    fn terminal_words_exist_in_both_languages() {
+        for (_, zh, en) in SUMMARY_PARTS {
+            assert!(!zh.is_empty() && en.is_ascii());
+        }
+        for (_, zh, one, many) in COUNTED {
+            assert!(!zh.is_empty() && !one.is_empty() && !many.is_empty());
+        }
+        assert_eq!(count(2, Counted::Entry, Lang::Zh), "2 条记录");
     }
 
     #[test]

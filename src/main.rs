@@ -14,14 +14,14 @@ use clearance::config;
 fn run(cli: Cli) -> Result<Outcome> {
     let globals = config::Globals::new(cli.lang, cli.quiet);
     match cli.command {
-        Command::Policy(command) => cmd::policy::run(command),
+        Command::Policy(command) => cmd::policy::run(&config::policy_config(command, globals)?),
         Command::Validate(args) => cmd::validate::run(&config::validate_config(args, globals)?),
         Command::Plan(args) => cmd::plan::run(&config::plan_config(args, globals)?),
-        Command::Verify { paths } => cmd::verify::run(&paths),
+        Command::Verify { paths } => cmd::verify::run(&config::verify_config(paths, globals)),
         Command::Review(args) => cmd::review::run(&config::review_config(args, globals)?),
         Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args, globals)?),
         Command::Status(args) => cmd::status::run(&config::status_config(args, globals)),
-        Command::Ledger(command) => cmd::ledger::run(command),
+        Command::Ledger(command) => cmd::ledger::run(&config::ledger_config(command, globals)),
         Command::Diff(args) => cmd::diff::run(&config::diff_config(args, globals)),
         Command::Completions { shell } => cmd::help::completions(shell),
         Command::Man { out } => cmd::help::man(out.as_deref()),

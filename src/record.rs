@@ -264,6 +264,7 @@ pub fn write_record(path: &Path, record: &Record) -> Result<()> {
         lang,
     };
     let mut wb = new_workbook()?;
-    write_printable(&mut wb, lang.pick("记录", "Record"), &printable)?;
-    save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))
+    write_printable(&mut wb, lang.pick("记录", "Record"), &printable)
+        .with_context(|| crate::output::writing(path))?;
+    save_atomically(&mut wb, path)
 }

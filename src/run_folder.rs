@@ -80,6 +80,10 @@ impl RunInfo {
 /// The file that marks a folder as a run folder written by this tool.
 pub const MARKER: &str = ".clearance-run";
 
+/// How the temporary folder a run folder is built in is named: this, then
+/// a random tail.
+pub const STAGING_PREFIX: &str = ".clearance-run-";
+
 /// What the marker says before its list of files.
 const MARKER_TEXT: &str = "clearance run folder: written by clearance; `clearance plan --force` may replace this folder while it holds only these files:\n";
 
@@ -170,7 +174,7 @@ pub fn build(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = tempfile::Builder::new()
-        .prefix(".clearance-run-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(parent)
         .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
     let dir = staging.path();

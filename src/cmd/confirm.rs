@@ -11,11 +11,13 @@
 //! record it. Last, the record to print and sign is written, naming the
 //! ledger entry.
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use crate::config::{ConfirmConfig, Lang};
-use crate::labels;
+use crate::labels::{self, Counted};
 use crate::ledger::{self, Entry, EntryKind, LedgerError, LedgerItem};
 use crate::lists::HandoverKind;
 use crate::lists::handover::{HandoverList, is_handover_list, read_handover};
@@ -24,6 +26,7 @@ use crate::manifest::verify::IndexCheck;
 use crate::record::{Record, RecordLine, write_record};
 
 use super::Outcome;
+use super::summary::Summary;
 
 /// Runs `confirm`.
 pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
@@ -36,7 +39,10 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e:#}");
-            eprintln!("nothing was recorded.");
+            eprintln!(
+                "{}",
+                config.lang.pick("未作任何记录。", "nothing was recorded.")
+            );
             return Ok(Outcome::DataError);
         }
     };
@@ -78,7 +84,7 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
             appended.seq
         )
     })?;
-    print!("{}", summary(&record, &path, &config.ledger));
+    summary(config, &record, &appended, &path).print();
     Ok(Outcome::Success)
 }
 
@@ -127,11 +133,18 @@ fn check_date(date: NaiveDate, as_of: &str) -> Result<()> {
 }
 
 /// Warns when the document could only be checked for internal consistency.
-fn warn_without_index(index: &IndexCheck, file: &std::path::Path) {
+fn warn_without_index(index: &IndexCheck, file: &Path, lang: Lang) {
     if *index == IndexCheck::Absent {
         eprintln!(
-            "warning: {}: no index.csv beside it, so it was checked for internal consistency only",
-            file.display()
+            "{}{}",
+            lang.pick(labels::WARNING.0, labels::WARNING.1),
+            match lang {
+                Lang::Zh => format!("{}：旁边没有 index.csv，只核对了内部一致性", file.display()),
+                Lang::En => format!(
+                    "{}: no index.csv beside it, so it was checked for internal consistency only",
+                    file.display()
+                ),
+            }
         );
     }
 }
@@ -145,7 +158,7 @@ fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Rec
             "{file}: a draft for review, not a final manifest — run `clearance review` on the reviewed drafts and confirm the final manifest it writes"
         );
     }
-    warn_without_index(&copy.index, &config.file);
+    warn_without_index(&copy.index, &config.file, config.lang);
     check_date(config.date, &h.as_of)?;
     if !config.receivers.is_empty() {
         bail!("--receiver is for a return or transfer list; a destruction names --witness");
@@ -161,7 +174,7 @@ fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Rec
             config.witnesses.len()
         );
     }
-    let lang = config.lang.unwrap_or(copy.lang);
+    let lang = config.document_lang.unwrap_or(copy.lang);
     let items = copy
         .lines
         .iter()
@@ -219,7 +232,7 @@ fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Rec
 /// The ledger entry and record of a handed-over return or transfer list.
 fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record)> {
     let file = config.file.display();
-    warn_without_index(&list.index, &config.file);
+    warn_without_index(&list.index, &config.file, config.lang);
     check_date(config.date, &list.as_of)?;
     if !config.witnesses.is_empty() {
         bail!("--witness is for a destruction; a return or transfer names --receiver");
@@ -238,7 +251,7 @@ fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record
         HandoverKind::Return => EntryKind::Return,
         HandoverKind::Transfer => EntryKind::Transfer,
     };
-    let lang = config.lang.unwrap_or(list.lang);
+    let lang = config.document_lang.unwrap_or(list.lang);
     let n = list.lines.len();
     let items = (0..n)
         .map(|i| LedgerItem {
@@ -316,41 +329,71 @@ fn new_entry(
     }
 }
 
-/// What is printed once recorded.
-fn summary(record: &Record, path: &std::path::Path, ledger: &std::path::Path) -> String {
+/// What is printed once recorded: the document read, what was recorded,
+/// the ledger entry and the record, that the record is to be signed, and
+/// `clearance status` of the run.
+fn summary(config: &ConfirmConfig, record: &Record, entry: &Entry, path: &Path) -> Summary {
+    let lang = config.lang;
     let copies: i64 = record.lines.iter().map(|l| l.copies).sum();
-    let lines = record.lines.len();
-    match record.lang {
+    let lines = labels::count(record.lines.len() as u64, Counted::Line, lang);
+    let copies = labels::count(copies.max(0) as u64, Counted::Copy, lang);
+    let file = config.file.display();
+    let mut s = Summary::new(lang);
+    s.read(match lang {
+        Lang::Zh => format!("{file}（{}，{lines}，{copies}）", record.batch),
+        Lang::En => format!("{file} ({}, {lines}, {copies})", record.batch),
+    });
+    let kind = labels::entry_kind(record.kind, lang);
+    s.decided(
+        match lang {
+            Lang::Zh => format!("{kind}（{}，{}）", entry.date, entry.site),
+            Lang::En => format!("{kind} ({}, {})", entry.date, entry.site),
+        },
+        record.lines.len() as u64,
+        Counted::Holding,
+    );
+    s.written(match lang {
         Lang::Zh => format!(
-            "已记录 {}（{}）：{lines} 件，{copies} 份，{}\n台账：{} 第 {} 条  SHA-256 {}\n记录：{}（打印、签字后存档）\n",
-            record.batch,
-            kind_label(record.kind, Lang::Zh),
-            record.date,
-            ledger.display(),
-            record.ledger_seq,
-            record.ledger_hash,
-            path.display()
+            "台账 {} 第 {} 条（SHA-256 {}）",
+            config.ledger.display(),
+            entry.seq,
+            entry.hash
         ),
         Lang::En => format!(
-            "Recorded {} ({}): {lines} lines, {copies} copies, {}\nLedger: {} entry {}  SHA-256 {}\nRecord: {} (print, sign and file it)\n",
-            record.batch,
-            kind_label(record.kind, Lang::En),
-            record.date,
-            ledger.display(),
-            record.ledger_seq,
-            record.ledger_hash,
+            "the ledger {}, entry {} (SHA-256 {})",
+            config.ledger.display(),
+            entry.seq,
+            entry.hash
+        ),
+    });
+    s.written(match lang {
+        Lang::Zh => format!("记录 {}", path.display()),
+        Lang::En => format!("the record {}", path.display()),
+    });
+    let people = super::summary::join(&record.people, lang);
+    s.attention(match (record.kind, lang) {
+        (EntryKind::Destruction, Lang::Zh) => format!(
+            "打印 {}，由监销人（{people}）签字，与正式清单一并存档",
             path.display()
         ),
+        (EntryKind::Destruction, Lang::En) => format!(
+            "print {}, have the witnesses ({people}) sign it and file it with the final manifest",
+            path.display()
+        ),
+        (_, Lang::Zh) => format!("打印 {}，由接收人（{people}）签字后存档", path.display()),
+        (_, Lang::En) => format!(
+            "print {}, have the receiver ({people}) sign it and file it",
+            path.display()
+        ),
+    });
+    let run = config
+        .ledger
+        .parent()
+        .map(|dir| dir.join(&entry.as_of))
+        .filter(|run| crate::run_folder::RunInfo::read(run).is_ok());
+    match run {
+        Some(run) => s.next(super::summary::commands::status(&run), Vec::new()),
+        None => s.next("clearance status", Vec::new()),
     }
-}
-
-/// What an entry kind is called on the terminal.
-fn kind_label(kind: EntryKind, lang: Lang) -> &'static str {
-    match kind {
-        EntryKind::Destruction => lang.pick("销毁", "destroyed"),
-        EntryKind::Return => lang.pick("清退", "returned"),
-        EntryKind::Transfer => lang.pick("移交档案室", "transferred to the archive"),
-        EntryKind::Rejection => lang.pick("不同意销毁", "rejected"),
-        EntryKind::Deferral => lang.pick("暂缓", "deferred"),
-    }
+    s
 }

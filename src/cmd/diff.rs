@@ -7,20 +7,21 @@
 //! How holdings are paired is [`crate::compare`]'s business; this command
 //! writes diff.xlsx (summary, matrix, changed, only in old, only in new —
 //! each a printable sheet, [`crate::output::printable`]) and prints the
-//! summary.
+//! comparison and the summary.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::compare::{self, Changes, Comparison, Holding, MatchedBy, Pair, Run, RunError};
 use crate::config::{DiffConfig, Lang};
-use crate::labels;
+use crate::labels::{self, Counted};
 use crate::output::printable::{Printable, write_printable};
 use crate::output::{OutCell, display_width, new_workbook, save_atomically};
 
 use super::Outcome;
+use super::summary::{Summary, commands};
 
 /// Changed holdings printed on the terminal; the workbook has them all.
 const SHOWN: usize = 20;
@@ -41,7 +42,7 @@ pub fn run(config: &DiffConfig) -> Result<Outcome> {
         );
     }
     write_workbook(&config.out, &comparison, lang)?;
-    print!("{}", summary(&comparison, &config.out, lang));
+    summary(&comparison, &config.out, lang).print();
     Ok(Outcome::Success)
 }
 
@@ -277,7 +278,7 @@ fn write_workbook(path: &Path, c: &Comparison, lang: Lang) -> Result<()> {
             footer: "clearance diff".to_string(),
             lang,
         };
-        write_printable(&mut wb, name, &printable)?;
+        write_printable(&mut wb, name, &printable).with_context(|| crate::output::writing(path))?;
     }
     save_atomically(&mut wb, path)
 }
@@ -591,30 +592,13 @@ fn clip(s: &str, width: usize) -> String {
     out
 }
 
-/// What the terminal shows.
-fn summary(c: &Comparison, out: &Path, lang: Lang) -> String {
-    let mut s = String::new();
+/// What the terminal shows: how holdings were paired, the counts, the
+/// matrix and the first changed holdings; then the summary.
+fn summary(c: &Comparison, out: &Path, lang: Lang) -> Summary {
+    let mut summary = Summary::new(lang);
     let n = c.counts();
-    let _ = writeln!(s, "{}", lang.pick("比较两次运行：", "Comparing two runs:"));
-    let _ = writeln!(s, "  {}", run_line(&c.old, false, lang));
-    let _ = writeln!(s, "  {}", run_line(&c.new, true, lang));
-    let _ = writeln!(s, "  {}", matching_line(c, lang));
-    if c.old.info.as_of > c.new.info.as_of {
-        let _ = writeln!(
-            s,
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "  ! 原运行的基准日期（{}）晚于新运行（{}）：两个文件夹是否写反了？",
-                    c.old.info.as_of, c.new.info.as_of
-                ),
-                Lang::En => format!(
-                    "  ! the old run's as-of date ({}) is later than the new run's ({}): are the folders the wrong way round?",
-                    c.old.info.as_of, c.new.info.as_of
-                ),
-            }
-        );
-    }
+    let s = summary.report();
+    let _ = writeln!(s, "{}", matching_line(c, lang));
     let _ = writeln!(
         s,
         "{}",
@@ -629,17 +613,59 @@ fn summary(c: &Comparison, out: &Path, lang: Lang) -> String {
             ),
         }
     );
-    write_matrix(&mut s, c, lang);
-    write_changes(&mut s, c, lang);
-    let _ = writeln!(
-        s,
-        "{}",
-        match lang {
-            Lang::Zh => format!("已写出 {}", out.display()),
-            Lang::En => format!("wrote {}", out.display()),
-        }
-    );
-    s
+    write_matrix(s, c, lang);
+    write_changes(s, c, lang);
+    summary.read(run_line(&c.old, false, lang));
+    summary.read(run_line(&c.new, true, lang));
+    summary.written(out.display().to_string());
+    if c.old.info.as_of > c.new.info.as_of {
+        summary.attention(match lang {
+            Lang::Zh => format!(
+                "原运行的基准日期（{}）晚于新运行（{}）：两个文件夹是否写反了？",
+                c.old.info.as_of, c.new.info.as_of
+            ),
+            Lang::En => format!(
+                "the old run's as-of date ({}) is later than the new run's ({}): are the folders the wrong way round?",
+                c.old.info.as_of, c.new.info.as_of
+            ),
+        });
+    }
+    if n.changed > 0 {
+        summary.attention(match lang {
+            Lang::Zh => format!(
+                "{} 件的决定有变化：逐件核对新旧理由（{} 的“{}”工作表）",
+                n.changed,
+                out.display(),
+                sheet_names(lang)[2]
+            ),
+            Lang::En => format!(
+                "{} decided differently: check each one's old and new reason (the {} sheet of {})",
+                labels::count(n.changed as u64, Counted::Holding, lang),
+                sheet_names(lang)[2],
+                out.display()
+            ),
+        });
+    }
+    if n.only_old + n.only_new > 0 {
+        summary.attention(match lang {
+            Lang::Zh => format!(
+                "只在一次运行中出现的文件：仅在原运行 {} 件，仅在新运行 {} 件（见“{}”“{}”工作表）",
+                n.only_old,
+                n.only_new,
+                sheet_names(lang)[3],
+                sheet_names(lang)[4]
+            ),
+            Lang::En => format!(
+                "holdings in one run only: {} only in old, {} only in new (the {} and {} sheets)",
+                n.only_old,
+                n.only_new,
+                sheet_names(lang)[3],
+                sheet_names(lang)[4]
+            ),
+        });
+    }
+    summary.next(commands::status(&c.new.dir), Vec::new());
+    summary
 }
 
 /// The matrix of paired holdings, compactly: only the dispositions some

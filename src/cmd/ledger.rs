@@ -1,50 +1,91 @@
 //! `clearance ledger verify|show`: checks the ledger's hash chain (exit 0
-//! when intact, 1 with every finding when not) or lists its entries.
+//! when intact, 1 with every finding when not) or lists its entries; each
+//! ends with the summary.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cli::LedgerCommand;
-use crate::ledger::{self, DEFAULT_LEDGER, Entry};
+use crate::config::{Lang, LedgerAction, LedgerConfig};
+use crate::labels::{self, Counted};
+use crate::ledger::{self, DEFAULT_LEDGER, Entry, EntryKind};
 
 use super::Outcome;
+use super::summary::{Summary, ledger_read, path_arg};
 
 /// Runs `ledger verify` or `ledger show`.
-pub fn run(command: LedgerCommand) -> Result<Outcome> {
-    let or_default = |file: Option<PathBuf>| file.unwrap_or_else(|| PathBuf::from(DEFAULT_LEDGER));
-    match command {
-        LedgerCommand::Verify { file } => verify(&or_default(file)),
-        LedgerCommand::Show { file } => show(&or_default(file)),
+pub fn run(config: &LedgerConfig) -> Result<Outcome> {
+    match config.action {
+        LedgerAction::Verify => verify(&config.file, config.lang),
+        LedgerAction::Show => show(&config.file, config.lang),
+    }
+}
+
+/// The ledger as typed after a command: nothing for the default one.
+fn ledger_arg(path: &Path) -> String {
+    if path == Path::new(DEFAULT_LEDGER) {
+        String::new()
+    } else {
+        format!(" {}", path_arg(path))
     }
 }
 
 /// Prints "FILE: N entries, chain intact" (and the last entry, to note
-/// elsewhere), or every finding.
-fn verify(path: &Path) -> Result<Outcome> {
+/// elsewhere), or every finding; then the summary.
+fn verify(path: &Path, lang: Lang) -> Result<Outcome> {
     let v = ledger::verify(path)?;
-    let entries = plural(v.entries, "entry", "entries");
+    let file = path.display();
+    let entries = labels::count(v.entries as u64, Counted::Entry, lang);
+    let mut s = Summary::new(lang);
+    s.read(ledger_read(path, v.entries, lang));
+    let out = s.report();
     if v.intact() {
-        println!("{}: {entries}, chain intact", path.display());
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "{file}：{entries}，哈希链完好"),
+            Lang::En => writeln!(out, "{file}: {entries}, chain intact"),
+        };
         if let Some((seq, hash)) = &v.last {
-            println!("  last entry: seq {seq}, hash {hash}");
+            let _ = match lang {
+                Lang::Zh => writeln!(
+                    out,
+                    "  最后一条：第 {seq} 条，哈希 {hash}（请另行记下：日后据此可以发现台账末尾被删去的记录）"
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  last entry: seq {seq}, hash {hash} (note it elsewhere: it shows later whether entries were cut from the end)"
+                ),
+            };
         }
+        s.next("clearance status", Vec::new());
+        s.print();
         return Ok(Outcome::Success);
     }
-    println!(
-        "{}: {entries}, CHAIN BROKEN — {}:",
-        path.display(),
-        plural(v.findings.len(), "problem", "problems")
-    );
+    let problems = labels::count(v.findings.len() as u64, Counted::Problem, lang);
+    let _ = match lang {
+        Lang::Zh => writeln!(out, "{file}：{entries}，哈希链已断开 — {problems}："),
+        Lang::En => writeln!(out, "{file}: {entries}, CHAIN BROKEN — {problems}:"),
+    };
     for finding in &v.findings {
-        println!("  {finding}");
+        let _ = writeln!(out, "  {finding}");
     }
+    s.attention(lang.pick(
+        "台账在写入后被改动或已损坏：查明之前不要再确认任何销毁或交接，也不要据此制定计划；请用台账的备份副本核对上面列出的行",
+        "the ledger was edited or damaged after it was written: confirm nothing and plan nothing with it until this is cleared up; compare the lines named above with a backup copy",
+    ));
+    s.next(
+        format!("clearance ledger show{}", ledger_arg(path)),
+        Vec::new(),
+    );
+    s.print();
     Ok(Outcome::DataError)
 }
 
 /// Prints one line per entry: seq, kind, batch, date, site, items, the
-/// first 12 hex digits of its hash.
-fn show(path: &Path) -> Result<Outcome> {
+/// first 12 hex digits of its hash; then the summary with the entries by
+/// kind.
+fn show(path: &Path, lang: Lang) -> Result<Outcome> {
     if !path.exists() {
         // `read` takes an absent file for an empty ledger; a person asking
         // to see one more likely mistyped its name.
@@ -53,59 +94,72 @@ fn show(path: &Path) -> Result<Outcome> {
         }
         .into());
     }
+    let verify = format!("clearance ledger verify{}", ledger_arg(path));
     let entries = match ledger::read(path) {
         Ok(entries) => entries,
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!(
-                "`clearance ledger verify {}` names every problem",
-                path.display()
+                "{}",
+                match lang {
+                    Lang::Zh => format!("`{verify}` 会列出每一处问题"),
+                    Lang::En => format!("`{verify}` names every problem"),
+                }
             );
             return Ok(Outcome::DataError);
         }
     };
-    if entries.is_empty() {
-        println!("{}: no entries", path.display());
+    let mut s = Summary::new(lang);
+    for line in table(&entries, lang) {
+        let _ = writeln!(s.report(), "{line}");
     }
-    for line in table(&entries) {
-        println!("{line}");
+    s.read(ledger_read(path, entries.len(), lang));
+    s.decides();
+    let mut by_kind: BTreeMap<usize, (EntryKind, u64)> = BTreeMap::new();
+    for e in &entries {
+        let order = EntryKind::ALL
+            .iter()
+            .position(|k| *k == e.kind)
+            .unwrap_or(0);
+        by_kind.entry(order).or_insert((e.kind, 0)).1 += 1;
     }
+    for (kind, n) in by_kind.values() {
+        s.decided(labels::entry_kind(*kind, lang), *n, Counted::Entry);
+    }
+    s.next(verify, Vec::new());
+    s.print();
     Ok(Outcome::Success)
 }
 
 /// The lines `show` prints, columns aligned.
-fn table(entries: &[Entry]) -> Vec<String> {
+fn table(entries: &[Entry], lang: Lang) -> Vec<String> {
     let width = |f: &dyn Fn(&Entry) -> usize| entries.iter().map(f).max().unwrap_or(0);
     let seq_w = width(&|e| e.seq.to_string().len());
-    let kind_w = width(&|e| e.kind.code().len());
+    let kind_w = width(&|e| display_width(labels::entry_kind(e.kind, lang)));
     let batch_w = width(&|e| display_width(&e.batch));
     let date_w = width(&|e| display_width(&e.date));
     let site_w = width(&|e| display_width(&e.site));
-    let items_w = width(&|e| items(e).len());
+    let items_w = width(&|e| display_width(&items(e, lang)));
     entries
         .iter()
         .map(|e| {
             format!(
-                "{:>seq_w$}  {:<kind_w$}  {}  {}  {}  {:<items_w$}  {}",
+                "{:>seq_w$}  {}  {}  {}  {}  {}  {}",
                 e.seq,
-                e.kind.code(),
+                pad(labels::entry_kind(e.kind, lang), kind_w),
                 pad(&e.batch, batch_w),
                 pad(&e.date, date_w),
                 pad(&e.site, site_w),
-                items(e),
+                pad(&items(e, lang), items_w),
                 e.hash.get(..12).unwrap_or(&e.hash),
             )
         })
         .collect()
 }
 
-/// "3 items", "1 item".
-fn items(e: &Entry) -> String {
-    plural(e.items.len(), "item", "items")
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// "3 items", "1 item"; "3 件".
+fn items(e: &Entry, lang: Lang) -> String {
+    labels::count(e.items.len() as u64, Counted::Item, lang)
 }
 
 /// Text padded with spaces to `width` terminal columns.

@@ -1,4 +1,5 @@
-//! One module per subcommand. Each takes its validated configuration and
+//! One module per subcommand. Each takes its validated configuration,
+//! ends with the closing summary every command prints ([`summary`]) and
 //! returns whether the run succeeded; `main` maps that to an exit code.
 
 pub mod confirm;
@@ -9,6 +10,7 @@ pub mod plan;
 pub mod policy;
 pub mod review;
 pub mod status;
+pub mod summary;
 pub mod validate;
 pub mod verify;
 

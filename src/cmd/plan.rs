@@ -16,10 +16,12 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
-use crate::config::PlanConfig;
+use crate::config::{Lang, PlanConfig};
+use crate::domain::Anomaly;
 use crate::history::LedgerIndex;
 use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
+use crate::labels::{self, Counted};
 use crate::ledger;
 use crate::output::plan_workbook::{self, PlanReport};
 use crate::output::{self, write_atomically};
@@ -29,6 +31,9 @@ use crate::progress::Progress;
 use crate::run_folder::{self, Reconciled, RunInfo, RunInput};
 
 use super::Outcome;
+use super::summary::{
+    Summary, commands, join, path_arg, registers_attention, registers_read, sheet_name,
+};
 
 /// Runs `plan`.
 pub fn run(config: &PlanConfig) -> Result<Outcome> {
@@ -41,7 +46,13 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         Ok(h) => h,
         Err(e) => {
             eprintln!("error: {e:#}");
-            eprintln!("plan stopped; nothing was written.");
+            eprintln!(
+                "{}",
+                input.lang.pick(
+                    "计划中止；未写出任何文件。",
+                    "plan stopped; nothing was written."
+                )
+            );
             return Ok(Outcome::DataError);
         }
     };
@@ -50,7 +61,7 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     let ingested = ingest::ingest(&input.files, &input.policy.vocabulary, &input.limits);
     if !ingested.errors.is_empty() {
         progress.finish();
-        report_unread(&ingested, input.files.len());
+        report_unread(config, &ingested);
         return Ok(Outcome::DataError);
     }
     progress.stage("决定处置……", "deciding…");
@@ -72,7 +83,7 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     let reconciliation = run_folder::reconcile(&ingested, &decisions)?;
     if !reconciliation.iter().all(Reconciled::balances) {
         progress.finish();
-        report_unbalanced(&reconciliation);
+        report_unbalanced(&reconciliation, input.lang);
         return Ok(Outcome::DataError);
     }
     let report = PlanReport {
@@ -97,16 +108,7 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
     });
     progress.finish();
     built?;
-    print!(
-        "{}",
-        summary(
-            config,
-            &decisions,
-            &reconciliation,
-            &history,
-            missing.as_deref()
-        )?
-    );
+    summary(config, &decisions, &ingested, &history, missing.as_deref())?.print();
     Ok(Outcome::Success)
 }
 
@@ -114,9 +116,17 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
 /// year's run.
 struct History {
     ledger: LedgerIndex,
-    /// The ledger's file, entries and last hash, for the summary.
-    ledger_note: Option<String>,
+    /// The ledger read, for the summary.
+    ledger_note: Option<LedgerNote>,
     previous: Option<PreviousRun>,
+}
+
+/// What the summary says of the ledger read: its file, entries and last
+/// entry.
+struct LedgerNote {
+    path: std::path::PathBuf,
+    entries: usize,
+    last: Option<(u64, String)>,
 }
 
 impl History {
@@ -139,15 +149,11 @@ impl History {
                 );
             }
             history.ledger = LedgerIndex::new(&ledger::read(path)?);
-            history.ledger_note = Some(format!(
-                "{}: {} entries{}",
-                path.display(),
-                check.entries,
-                check
-                    .last
-                    .map(|(seq, hash)| format!(", last {seq} {hash}"))
-                    .unwrap_or_default()
-            ));
+            history.ledger_note = Some(LedgerNote {
+                path: path.clone(),
+                entries: check.entries,
+                last: check.last,
+            });
         }
         if let Some(dir) = &config.previous {
             history.previous = Some(
@@ -182,20 +188,58 @@ fn run_info(config: &PlanConfig, files: &[ingest::FileReport]) -> RunInfo {
     }
 }
 
-/// Says which inputs could not be read, and that nothing was written.
-fn report_unread(ingested: &ingest::Ingested, inputs: usize) {
+/// Says which inputs could not be read, and that nothing was written;
+/// the summary names the command that shows why.
+fn report_unread(config: &PlanConfig, ingested: &ingest::Ingested) {
+    let lang = config.input.lang;
     for error in &ingested.errors {
         eprintln!("error: {error}");
     }
+    let (unread, inputs) = (ingested.errors.len(), config.input.files.len());
     eprintln!(
-        "plan stopped: {} of {} inputs could not be read; nothing was written.",
-        ingested.errors.len(),
-        inputs
+        "{}",
+        match lang {
+            Lang::Zh =>
+                format!("计划中止：{inputs} 个登记簿中有 {unread} 个无法读取；未写出任何文件。"),
+            Lang::En => format!(
+                "plan stopped: {unread} of {inputs} inputs could not be read; nothing was written."
+            ),
+        }
     );
+    let mut s = Summary::new(lang);
+    s.read(registers_read(&ingested.files, unread, lang));
+    for error in &ingested.errors {
+        s.attention(error.to_string());
+    }
+    s.next(
+        validate_command(config),
+        vec![
+            lang.pick(
+                "看清每个登记簿是怎样读取的；改正无法读取的文件后再计划",
+                "to see how each register is read; plan again once the unreadable files are fixed",
+            )
+            .to_string(),
+        ],
+    );
+    s.print();
+}
+
+/// `clearance validate` of this plan's registers (and policy).
+fn validate_command(config: &PlanConfig) -> String {
+    let mut command = String::from("clearance validate");
+    for file in &config.input.files {
+        command.push(' ');
+        command.push_str(&path_arg(file));
+    }
+    if let Some(policy) = &config.input.policy_file {
+        command.push_str(" --policy ");
+        command.push_str(&path_arg(policy));
+    }
+    command
 }
 
 /// Says which sheets do not balance, and that nothing was written.
-fn report_unbalanced(reconciliation: &[Reconciled]) {
+fn report_unbalanced(reconciliation: &[Reconciled], lang: Lang) {
     for r in reconciliation.iter().filter(|r| !r.balances()) {
         eprintln!(
             "error: {} [{}]: {} non-empty rows counted; {} above the header + {} header + {} data + {} skipped + {} not read; {} data rows read but {} decided + {} rejected",
@@ -212,7 +256,13 @@ fn report_unbalanced(reconciliation: &[Reconciled]) {
             r.rejected
         );
     }
-    eprintln!("plan stopped: the reconciliation does not balance; nothing was written.");
+    eprintln!(
+        "{}",
+        lang.pick(
+            "计划中止：行数核对不上；未写出任何文件。",
+            "plan stopped: the reconciliation does not balance; nothing was written."
+        )
+    );
 }
 
 /// What the manifests and lists are written with.
@@ -308,8 +358,7 @@ fn write_outputs(
             crate::lists::write_lists(&dir.join("lists"), report.decisions, lists)?;
             Ok(())
         });
-        let workbook =
-            plan_workbook::write(&dir.join("plan.xlsx"), report).context("writing plan.xlsx");
+        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report);
         let others = others
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -317,15 +366,18 @@ fn write_outputs(
     })
 }
 
-/// The lines printed after a plan. Holdings gone missing since last year
-/// come first: they are to be reported at once.
+/// What is printed after a plan: holdings gone missing since last year
+/// first (they are to be reported at once), then the summary — what was
+/// read, the holdings by disposition, the run folder, what needs
+/// attention and the command to run next.
 fn summary(
     config: &PlanConfig,
     decisions: &DataFrame,
-    reconciliation: &[Reconciled],
+    ingested: &ingest::Ingested,
     history: &History,
     missing: Option<&[PreviousHolding]>,
-) -> Result<String> {
+) -> Result<Summary> {
+    let lang = config.input.lang;
     let disposition = decisions.column("disposition")?.str()?;
     let anomalies = decisions.column("anomalies")?.str()?;
     let mut by_disposition: BTreeMap<&str, u64> = BTreeMap::new();
@@ -338,136 +390,388 @@ fn summary(
             *by_anomaly.entry(code).or_default() += 1;
         }
     }
-    let mut out = String::new();
-    write_missing_note(&mut out, history, missing);
-    let _ = writeln!(
-        out,
-        "plan as of {} for {} file(s): {} holdings",
-        config.as_of,
-        config.input.files.len(),
-        decisions.height()
-    );
-    write_counts(&mut out, &by_disposition, &by_anomaly);
-    write_notes(&mut out, config, reconciliation);
-    if let Some(note) = &history.ledger_note {
-        let _ = writeln!(out, "  ledger {note}");
-        if history.ledger.unmatchable > 0 {
-            let _ = writeln!(
-                out,
-                "  note: {} ledger item(s) have no doc_id and cannot be matched to a holding",
-                history.ledger.unmatchable
-            );
+    let mut s = Summary::new(lang);
+    report_missing(s.report(), history, missing, lang);
+    s.read(registers_read(&ingested.files, 0, lang));
+    read_history(&mut s, history);
+    s.decided_as_of(config.as_of);
+    for d in Disposition::ALL {
+        if let Some(n) = by_disposition.get(d.code()) {
+            s.decided(labels::disposition(d, lang), *n, Counted::Holding);
         }
     }
-    let _ = writeln!(
-        out,
-        "wrote {} (plan.xlsx, decisions.csv, decisions.parquet, skipped.csv, manifests/, lists/{})",
-        config.out.display(),
-        if missing.is_some() {
-            ", missing.csv"
-        } else {
-            ""
-        }
+    let outputs = Outputs::of(&config.out);
+    written(&mut s, config, &outputs, history.previous.is_some());
+    let missing = missing.map_or(0, |m| m.len() as u64);
+    attention(
+        &mut s,
+        config,
+        ingested,
+        history,
+        missing,
+        (&by_disposition, &by_anomaly),
     );
-    Ok(out)
+    next(&mut s, config, &outputs);
+    Ok(s)
 }
 
-/// The missing holdings, first of all: each one named.
-fn write_missing_note(out: &mut String, history: &History, missing: Option<&[PreviousHolding]>) {
+/// What the run folder holds: the draft manifests' batches and the lists'
+/// files, read back from their indexes.
+struct Outputs {
+    /// Destruction batches drafted.
+    batches: u64,
+    /// Return and transfer lists with something to hand over: (file,
+    /// destination unknown).
+    handovers: Vec<(String, bool)>,
+    /// Every list file.
+    lists: u64,
+}
+
+impl Outputs {
+    /// Reads the indexes of the run folder `out`.
+    fn of(out: &Path) -> Outputs {
+        let rows = |path: &Path| -> Vec<csv::StringRecord> {
+            csv::Reader::from_path(path)
+                .map(|mut r| r.records().flatten().collect())
+                .unwrap_or_default()
+        };
+        let batches: std::collections::BTreeSet<String> =
+            rows(&out.join("manifests").join(crate::manifest::INDEX_FILE))
+                .iter()
+                .filter_map(|r| r.get(1).map(str::to_string))
+                .collect();
+        let lists = rows(&out.join("lists").join(crate::manifest::INDEX_FILE));
+        let handovers = lists
+            .iter()
+            .filter(|r| r.get(4).is_some_and(|n| n != "0"))
+            .map(|r| {
+                (
+                    r.get(0).unwrap_or_default().to_string(),
+                    r.get(3) == Some(crate::plan::derive::UNKNOWN_DESTINATION),
+                )
+            })
+            .collect();
+        let list_files = std::fs::read_dir(out.join("lists"))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "xlsx"))
+                    .count() as u64
+            })
+            .unwrap_or(0);
+        Outputs {
+            batches: batches.len() as u64,
+            handovers,
+            lists: list_files,
+        }
+    }
+}
+
+/// The ledger and last year's run, as read.
+fn read_history(s: &mut Summary, history: &History) {
+    let lang = s.lang();
+    if let Some(note) = &history.ledger_note {
+        let (path, n) = (
+            note.path.display(),
+            labels::count(note.entries as u64, Counted::Entry, lang),
+        );
+        s.read(match (lang, &note.last) {
+            (Lang::Zh, Some((seq, hash))) => {
+                format!("台账 {path}：{n}，最后一条为第 {seq} 条（{hash}）")
+            }
+            (Lang::Zh, None) => format!("台账 {path}：{n}"),
+            (Lang::En, Some((seq, hash))) => {
+                format!("the ledger {path}: {n}, the last {seq} ({hash})")
+            }
+            (Lang::En, None) => format!("the ledger {path}: {n}"),
+        });
+    }
+    if let Some(previous) = &history.previous {
+        s.read(match lang {
+            Lang::Zh => format!(
+                "上次运行 {}（基准日期 {}）：在册 {} 件",
+                previous.dir.display(),
+                previous.as_of,
+                previous.held.len()
+            ),
+            Lang::En => format!(
+                "the previous run {} (as of {}): {} held",
+                previous.dir.display(),
+                previous.as_of,
+                labels::count(previous.held.len() as u64, Counted::Holding, lang)
+            ),
+        });
+    }
+}
+
+/// The run folder and what it holds.
+fn written(s: &mut Summary, config: &PlanConfig, outputs: &Outputs, missing: bool) {
+    let lang = s.lang();
+    let mut files = vec![
+        "plan.xlsx",
+        "decisions.csv",
+        "decisions.parquet",
+        "skipped.csv",
+    ];
+    if missing {
+        files.push("missing.csv");
+    }
+    files.push("run.json");
+    let files: Vec<String> = files.into_iter().map(str::to_string).collect();
+    s.written(match lang {
+        Lang::Zh => format!("{}（{}）", config.out.display(), join(&files, lang)),
+        Lang::En => format!("{} ({})", config.out.display(), join(&files, lang)),
+    });
+    let manifests = config.out.join("manifests");
+    s.written(match lang {
+        Lang::Zh => format!(
+            "{}：送审销毁清单 {} 批",
+            manifests.display(),
+            outputs.batches
+        ),
+        Lang::En => format!(
+            "{}: draft destruction manifests, {}",
+            manifests.display(),
+            labels::count(outputs.batches, Counted::Batch, lang)
+        ),
+    });
+    let lists = config.out.join("lists");
+    s.written(match lang {
+        Lang::Zh => format!(
+            "{}：清退、移交、收回和鉴定清单 {} 份",
+            lists.display(),
+            outputs.lists
+        ),
+        Lang::En => format!(
+            "{}: return, transfer, recall and appraisal lists, {}",
+            lists.display(),
+            labels::count(outputs.lists, Counted::File, lang)
+        ),
+    });
+}
+
+/// What needs attention, the most urgent first: holdings missing and
+/// copies lost (to report at once), holdings to decide by hand or to get
+/// back, the other anomalies by name, what of the registers was not read,
+/// notes on the ledger and last year's run, the policy's notices.
+fn attention(
+    s: &mut Summary,
+    config: &PlanConfig,
+    ingested: &ingest::Ingested,
+    history: &History,
+    missing: u64,
+    (by_disposition, by_anomaly): (&BTreeMap<&str, u64>, &BTreeMap<&str, u64>),
+) {
+    let lang = s.lang();
+    let anomaly = |a: Anomaly| by_anomaly.get(a.code()).copied().unwrap_or(0);
+    let disposition = |d: Disposition| by_disposition.get(d.code()).copied().unwrap_or(0);
+    if missing > 0 {
+        s.attention(match lang {
+            Lang::Zh => format!(
+                "{missing} 件{}：去年在册，今年各登记簿均无，台账亦无记录 — 须立即报告（missing.csv，plan.xlsx 的“缺失”工作表）",
+                labels::anomaly_name(Anomaly::Missing, lang)
+            ),
+            Lang::En => format!(
+                "{} MISSING: held last year, in no register now and not in the ledger — report at once (missing.csv, the Missing sheet of plan.xlsx)",
+                labels::count(missing, Counted::Holding, lang)
+            ),
+        });
+    }
+    let lost = anomaly(Anomaly::LossSuspected);
+    if lost > 0 {
+        s.attention(match lang {
+            Lang::Zh => format!(
+                "{lost} 件{}（现存份数少于登记份数）：须立即报告（见 plan.xlsx 的“异常”工作表）",
+                labels::anomaly_name(Anomaly::LossSuspected, lang)
+            ),
+            Lang::En => format!(
+                "{} LOSS_SUSPECTED (fewer copies on hand than registered): report them at once (the Anomalies sheet of plan.xlsx)",
+                labels::count(lost, Counted::Holding, lang)
+            ),
+        });
+    }
+    for (d, zh, en) in [
+        (
+            Disposition::Review,
+            "须逐件人工决定，理由见 plan.xlsx 的“待审核”工作表",
+            "decide each by hand; the REVIEW sheet of plan.xlsx gives each one's reason",
+        ),
+        (
+            Disposition::Recall,
+            "先收回（收回清单）",
+            "get them back first (the recall list)",
+        ),
+    ] {
+        let n = disposition(d);
+        if n > 0 {
+            s.attention(match lang {
+                Lang::Zh => format!("{n} 件{}：{zh}", labels::disposition(d, lang)),
+                Lang::En => format!(
+                    "{} {}: {en}",
+                    labels::count(n, Counted::Holding, lang),
+                    d.code()
+                ),
+            });
+        }
+    }
+    let others: Vec<String> = Anomaly::ALL
+        .into_iter()
+        .filter(|a| !matches!(a, Anomaly::Missing | Anomaly::LossSuspected))
+        .filter_map(|a| {
+            let n = anomaly(a);
+            (n > 0).then(|| match lang {
+                Lang::Zh => format!("{} {n} 件", labels::anomaly_name(a, lang)),
+                Lang::En => format!("{} {n}", a.code()),
+            })
+        })
+        .collect();
+    if !others.is_empty() {
+        s.attention(match lang {
+            Lang::Zh => format!(
+                "其他异常：{}（见 plan.xlsx 的“异常”工作表）",
+                join(&others, lang)
+            ),
+            Lang::En => format!(
+                "other anomalies: {} (the Anomalies sheet of plan.xlsx)",
+                join(&others, lang)
+            ),
+        });
+    }
+    for line in registers_attention(&ingested.files, lang) {
+        s.attention(line);
+    }
+    history_attention(s, history);
+    let note = lang.pick(labels::NOTE.0, labels::NOTE.1);
+    for notice in &config.input.policy.plan.notices {
+        s.attention(format!("{note}{notice}"));
+    }
+    if config.input.policy.plan.example_schedule {
+        s.attention(super::policy::example_schedule_warning(lang));
+    }
+}
+
+/// Notes on the ledger and last year's run: what could not be matched,
+/// and what a comparison without the ledger cannot tell.
+fn history_attention(s: &mut Summary, history: &History) {
+    let lang = s.lang();
+    if history.ledger_note.is_some() && history.ledger.unmatchable > 0 {
+        let n = history.ledger.unmatchable;
+        s.attention(match lang {
+            Lang::Zh => format!("台账中有 {n} 项没有文件编号，无法与在册文件对应"),
+            Lang::En => {
+                format!("{n} ledger item(s) have no doc_id and cannot be matched to a holding")
+            }
+        });
+    }
+    let Some(previous) = &history.previous else {
+        return;
+    };
+    if previous.unmatchable > 0 {
+        let n = previous.unmatchable;
+        s.attention(match lang {
+            Lang::Zh => format!("上次运行中有 {n} 件既无文件编号也无标题，无法查找"),
+            Lang::En => format!(
+                "{n} holding(s) of the previous run have neither a doc_id nor a title and could not be looked for"
+            ),
+        });
+    }
+    if history.ledger_note.is_none() {
+        s.attention(lang.pick(
+            "没有给出 --ledger：此后已销毁、清退或移交的文件无法与缺失的文件区分",
+            "without --ledger, holdings destroyed, returned or transferred since cannot be told from missing ones",
+        ));
+    }
+}
+
+/// The command to run next: the review of the draft manifests once the
+/// committee has filled them in; else the first handover to confirm; else
+/// where the clearance stands.
+fn next(s: &mut Summary, config: &PlanConfig, outputs: &Outputs) {
+    let lang = s.lang();
+    if outputs.batches > 0 {
+        let manifests = config.out.join("manifests");
+        s.next(
+            commands::review(commands::REVIEWED, &config.out),
+            vec![match lang {
+                Lang::Zh => format!(
+                    "先由委员会在 {} 的 {} 批送审清单中填写审核意见（逐行，或整批），审核后的副本放入 reviewed/，可先用 clearance verify reviewed/ 核对",
+                    manifests.display(),
+                    outputs.batches
+                ),
+                Lang::En => format!(
+                    "first the committee fills in the review columns of the {} draft {} in {} (line by line, or the whole batch); put the reviewed copies in reviewed/ and check them with clearance verify reviewed/",
+                    outputs.batches,
+                    if outputs.batches == 1 { "batch" } else { "batches" },
+                    manifests.display()
+                ),
+            }],
+        );
+    } else if let Some((file, unknown)) = outputs.handovers.first() {
+        let path = config.out.join("lists").join(file);
+        s.next(
+            commands::confirm_handover(&path, *unknown, lang),
+            vec![lang.pick("交接之后", "after the handover").to_string()],
+        );
+    } else {
+        s.next(commands::status(&config.out), Vec::new());
+    }
+}
+
+/// Holdings gone missing since last year, first of all: each one named.
+fn report_missing(
+    out: &mut String,
+    history: &History,
+    missing: Option<&[PreviousHolding]>,
+    lang: Lang,
+) {
     let (Some(previous), Some(missing)) = (&history.previous, missing) else {
         return;
     };
+    let (dir, as_of) = (previous.dir.display(), &previous.as_of);
     if missing.is_empty() {
-        let _ = writeln!(
-            out,
-            "compared with {} (as of {}): every holding held then is in a register now or in the ledger",
-            previous.dir.display(),
-            previous.as_of
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "!! MISSING: {} holding(s) held in {} (as of {}) are in no register now and no ledger entry explains it — report at once (missing.csv, the 缺失/Missing sheet):",
-            missing.len(),
-            previous.dir.display(),
-            previous.as_of
-        );
-        for h in missing.iter().take(20) {
-            let _ = writeln!(
+        let _ = match lang {
+            Lang::Zh => writeln!(
                 out,
-                "   {}  {}  {}  (was {}, {} [{}] row {})",
-                h.doc_id,
-                h.title,
-                h.department,
-                h.disposition,
-                h.source_file,
-                h.source_sheet,
-                h.source_row
-            );
-        }
-        if missing.len() > 20 {
-            let _ = writeln!(out, "   … and {} more in missing.csv", missing.len() - 20);
-        }
-    }
-    if previous.unmatchable > 0 {
-        let _ = writeln!(
-            out,
-            "  note: {} holding(s) of the previous run have neither a doc_id nor a title and could not be looked for",
-            previous.unmatchable
-        );
-    }
-    if history.ledger_note.is_none() {
-        let _ = writeln!(
-            out,
-            "  note: without --ledger, holdings destroyed, returned or transferred since cannot be told from missing ones"
-        );
-    }
-}
-
-/// The summary's counts: holdings by disposition and by anomaly, and a
-/// warning when copies are missing.
-fn write_counts(
-    out: &mut String,
-    by_disposition: &BTreeMap<&str, u64>,
-    by_anomaly: &BTreeMap<&str, u64>,
-) {
-    for d in Disposition::ALL {
-        if let Some(n) = by_disposition.get(d.code()) {
-            let _ = writeln!(out, "  {:<9} {n}", d.code());
-        }
-    }
-    if !by_anomaly.is_empty() {
-        let list: Vec<String> = by_anomaly.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let _ = writeln!(out, "  anomalies: {}", list.join(", "));
-    }
-    if let Some(n) = by_anomaly.get(crate::domain::Anomaly::LossSuspected.code()) {
-        let _ = writeln!(
-            out,
-            "  ! {n} holding(s) with copies missing: report them at once (see the anomalies sheet)"
-        );
-    }
-}
-
-/// The summary's notes: each sheet's, the policy's notices, and a warning
-/// when the retention schedule is the shipped example.
-fn write_notes(out: &mut String, config: &PlanConfig, reconciliation: &[Reconciled]) {
-    for r in reconciliation {
-        let sheet = if r.sheet.is_empty() {
-            r.file.clone()
-        } else {
-            format!("{} [{}]", r.file, r.sheet)
+                "与 {dir}（基准日期 {as_of}）相比：当时在册的文件，现在都在登记簿或台账中"
+            ),
+            Lang::En => writeln!(
+                out,
+                "compared with {dir} (as of {as_of}): every holding held then is in a register now or in the ledger"
+            ),
         };
-        for note in &r.notes {
-            let _ = writeln!(out, "  ! {sheet}: {note}");
-        }
+        return;
     }
-    for notice in &config.input.policy.plan.notices {
-        let _ = writeln!(out, "  note: {notice}");
-    }
-    if config.input.policy.plan.example_schedule {
-        let _ = writeln!(
+    let n = missing.len();
+    let _ = match lang {
+        Lang::Zh => writeln!(
             out,
-            "  ! the retention schedule is the shipped example, not your office's approved 归档范围和保管期限表: replace [schedule] in your policy"
-        );
+            "!! 缺失：{n} 件在 {dir}（基准日期 {as_of}）中在册的文件，现在不在任何登记簿中，台账也没有记录 — 须立即报告（missing.csv，plan.xlsx 的“缺失”工作表）："
+        ),
+        Lang::En => writeln!(
+            out,
+            "!! MISSING: {n} holding(s) held in {dir} (as of {as_of}) are in no register now and no ledger entry explains it — report at once (missing.csv, the Missing sheet):"
+        ),
+    };
+    for h in missing.iter().take(20) {
+        let was = labels::display("disposition", &h.disposition, lang)
+            .unwrap_or_else(|| h.disposition.clone());
+        let source = sheet_name(&h.source_file, &h.source_sheet);
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "   {}  {}  {}  （原为{was}，{source} 第 {} 行）",
+                h.doc_id, h.title, h.department, h.source_row
+            ),
+            Lang::En => writeln!(
+                out,
+                "   {}  {}  {}  (was {was}, {source} row {})",
+                h.doc_id, h.title, h.department, h.source_row
+            ),
+        };
+    }
+    if n > 20 {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "   …… 另有 {} 件，见 missing.csv", n - 20),
+            Lang::En => writeln!(out, "   … and {} more in missing.csv", n - 20),
+        };
     }
 }

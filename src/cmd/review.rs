@@ -15,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use crate::config::{Lang, ReviewConfig};
 use crate::domain::Status;
 use crate::ingest::{self, Limits};
+use crate::labels::{self, Counted};
 use crate::ledger::{self, Entry, EntryKind, LedgerItem};
 use crate::manifest::approval::{self, LineResult, Outcome as LineOutcome};
 use crate::manifest::draft::{INDEX_FILE, Written, write_index};
@@ -23,6 +24,7 @@ use crate::output::{OutCell, new_workbook, save_atomically, write_table};
 use crate::run_folder;
 
 use super::Outcome;
+use super::summary::{Summary, commands};
 
 /// One row of a manifests folder's index.csv.
 #[derive(Debug, Clone)]
@@ -40,16 +42,21 @@ struct BatchReview {
 
 /// Runs `review`.
 pub fn run(config: &ReviewConfig) -> Result<Outcome> {
-    let copies = match read_copies(&config.files) {
+    let copies = match read_copies(&config.files, config.lang) {
         Ok(c) => c,
         Err(refused) => {
             for e in &refused {
                 eprintln!("error: {e:#}");
             }
+            let (n, all) = (refused.len(), config.files.len());
             eprintln!(
-                "review stopped: {} of {} copies refused; nothing was written.",
-                refused.len(),
-                config.files.len()
+                "{}",
+                match config.lang {
+                    Lang::Zh =>
+                        format!("审核结果未读入：{all} 份副本中有 {n} 份被拒收；未写出任何文件。"),
+                    Lang::En =>
+                        format!("review stopped: {n} of {all} copies refused; nothing was written."),
+                }
             );
             return Ok(Outcome::DataError);
         }
@@ -59,12 +66,18 @@ pub fn run(config: &ReviewConfig) -> Result<Outcome> {
         .run
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&as_of));
-    let lang = config.lang.unwrap_or(copies[0].lang);
+    let lang = config.document_lang.unwrap_or(copies[0].lang);
     let mut batches = match merge_batches(&run, &copies) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e:#}");
-            eprintln!("review stopped; nothing was written.");
+            eprintln!(
+                "{}",
+                config.lang.pick(
+                    "审核结果未读入；未写出任何文件。",
+                    "review stopped; nothing was written."
+                )
+            );
             return Ok(Outcome::DataError);
         }
     };
@@ -82,22 +95,20 @@ pub fn run(config: &ReviewConfig) -> Result<Outcome> {
         Ok(())
     })?;
     let recorded = record_in_ledger(&config.ledger, &batches)?;
-    print!(
-        "{}",
-        summary(&run, &out, &batches, &finals, recorded, config)
-    );
+    summary(&run, &out, &batches, &finals, recorded, config).print();
     Ok(Outcome::Success)
 }
 
 /// Reads every reviewed copy; the copies refused, if any.
-fn read_copies(files: &[PathBuf]) -> Result<Vec<ReviewedCopy>, Vec<anyhow::Error>> {
+fn read_copies(files: &[PathBuf], lang: Lang) -> Result<Vec<ReviewedCopy>, Vec<anyhow::Error>> {
     let mut copies = Vec::new();
     let mut refused = Vec::new();
+    let warning = lang.pick(labels::WARNING.0, labels::WARNING.1);
     for f in files {
         match read_reviewed(f) {
             Ok(c) => {
                 for w in &c.warnings {
-                    eprintln!("warning: {}: {w}", f.display());
+                    eprintln!("{warning}{}: {w}", f.display());
                 }
                 copies.push(c);
             }
@@ -254,6 +265,17 @@ fn write_review(
     Ok(finals)
 }
 
+/// The labels of the outcomes, in the order [`counts`] counts them.
+fn outcome_labels(lang: Lang) -> [&'static str; 5] {
+    [
+        lang.pick("同意", "Approved"),
+        lang.pick("不同意", "Rejected"),
+        lang.pick("暂缓", "Deferred"),
+        lang.pick("未审核", "Not reviewed"),
+        lang.pick("已剔除", "Dropped"),
+    ]
+}
+
 /// Counts of outcomes: approved, rejected, deferred, unreviewed, dropped.
 fn counts<'a>(results: impl Iterator<Item = &'a LineResult>) -> [u64; 5] {
     let mut n = [0u64; 5];
@@ -273,14 +295,13 @@ fn counts<'a>(results: impl Iterator<Item = &'a LineResult>) -> [u64; 5] {
 /// The review summary workbook: per batch, per reviewed copy, and every
 /// line with its outcome.
 fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> Result<()> {
+    write_summary_sheets(path, batches, lang).with_context(|| crate::output::writing(path))
+}
+
+/// The review summary's sheets, saved.
+fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let count_headers = [
-        l("同意", "Approved"),
-        l("不同意", "Rejected"),
-        l("暂缓", "Deferred"),
-        l("未审核", "Not reviewed"),
-        l("已剔除", "Dropped"),
-    ];
+    let count_headers = outcome_labels(lang);
     let mut wb = new_workbook()?;
     let mut headers = vec![l("批次", "Batch"), l("行数", "Lines")];
     headers.extend(count_headers);
@@ -292,12 +313,7 @@ fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> R
         row.extend(counts(b.results.iter()).map(OutCell::from));
         row
     });
-    write_table(
-        wb.add_worksheet(),
-        l("按批次", "By batch"),
-        &headers,
-        per_batch,
-    )?;
+    write_table(&mut wb, l("按批次", "By batch"), &headers, per_batch)?;
     let mut copy_headers = vec![l("批次", "Batch"), l("审核副本", "Reviewed copy")];
     copy_headers.extend(count_headers);
     let per_copy = batches.iter().flat_map(|b| {
@@ -320,7 +336,7 @@ fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> R
         })
     });
     write_table(
-        wb.add_worksheet(),
+        &mut wb,
         l("按审核副本", "By reviewed copy"),
         &copy_headers,
         per_copy,
@@ -339,7 +355,7 @@ fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> R
         })
     });
     write_table(
-        wb.add_worksheet(),
+        &mut wb,
         l("逐行", "Lines"),
         &[
             l("批次", "Batch"),
@@ -430,7 +446,8 @@ fn ledger_item(r: &LineResult) -> LedgerItem {
     }
 }
 
-/// What is printed after a review.
+/// What is printed after a review: each batch's outcomes and final
+/// manifest, then the summary.
 fn summary(
     run: &Path,
     out: &Path,
@@ -438,51 +455,156 @@ fn summary(
     finals: &[(String, Option<String>)],
     recorded: usize,
     config: &ReviewConfig,
-) -> String {
-    let mut s = String::new();
-    let copies: usize = batches.iter().map(|b| b.copies.len()).sum();
-    let _ = writeln!(
-        s,
-        "review of {copies} reviewed copies, {} batches (run {})",
-        batches.len(),
-        run.display()
-    );
+) -> Summary {
+    let lang = config.lang;
+    let mut s = Summary::new(lang);
+    let labels5 = outcome_labels(lang);
+    let sep = lang.pick(labels::CLAUSE_SEPARATOR.0, labels::CLAUSE_SEPARATOR.1);
+    let mut totals = [0u64; 5];
     for (b, (_, file)) in batches.iter().zip(finals) {
-        let [a, r, d, u, x] = counts(b.results.iter());
-        let _ = write!(
-            s,
-            "  {}: {} lines — {a} approved, {r} rejected, {d} deferred, {u} not reviewed, {x} dropped",
-            b.full.heading.batch,
-            b.results.len()
-        );
-        match file {
-            Some(f) => {
-                let _ = writeln!(s, " → final/{f}");
-            }
-            None => {
-                let _ = writeln!(s, " → no line approved: no final manifest");
-            }
+        let n = counts(b.results.iter());
+        for (t, k) in totals.iter_mut().zip(n) {
+            *t += k;
         }
+        let parts: Vec<String> = labels5
+            .iter()
+            .zip(n)
+            .map(|(label, k)| format!("{label} {k}"))
+            .collect();
+        let lines = labels::count(b.results.len() as u64, Counted::Line, lang);
+        let batch = &b.full.heading.batch;
+        let report = s.report();
+        let _ = write!(
+            report,
+            "  {batch}{}{lines} — {}",
+            lang.pick("：", ": "),
+            parts.join(sep)
+        );
+        let _ = match (file, lang) {
+            (Some(f), _) => writeln!(report, " → final/{f}"),
+            (None, Lang::Zh) => writeln!(report, " → 没有同意销毁的行：不出正式清单"),
+            (None, Lang::En) => writeln!(report, " → no line approved: no final manifest"),
+        };
         for copy in &b.copies {
             let name = Path::new(copy)
                 .file_name()
                 .map_or(copy.clone(), |n| n.to_string_lossy().into_owned());
-            let n = b.results.iter().filter(|r| r.copy == name).count();
-            let _ = writeln!(s, "    {name}: {n} lines decided");
+            let n = b.results.iter().filter(|r| r.copy == name).count() as u64;
+            let _ = match lang {
+                Lang::Zh => writeln!(report, "    {name}：决定了 {n} 行"),
+                Lang::En => writeln!(
+                    report,
+                    "    {name}: {} decided",
+                    labels::count(n, Counted::Line, lang)
+                ),
+            };
+        }
+        if file.is_none() {
+            s.attention(match lang {
+                Lang::Zh => format!("{batch}：没有同意销毁的行，不出正式清单"),
+                Lang::En => format!("{batch}: no line approved, so no final manifest"),
+            });
         }
     }
-    let _ = writeln!(
-        s,
-        "ledger: {recorded} entries added (rejections, deferrals) to {}",
-        config.ledger.display()
-    );
-    let _ = writeln!(s, "wrote {} (final/, review-summary.xlsx)", out.display());
-    if finals.iter().any(|(_, f)| f.is_some()) {
-        let _ = writeln!(
-            s,
-            "next: after destruction, clearance confirm {}/final/<batch>-final.xlsx --date YYYY-MM-DD --site \"…\" --witness NAME --witness NAME",
-            out.display()
-        );
+    let copies: usize = batches.iter().map(|b| b.copies.len()).sum();
+    let lines: usize = batches.iter().map(|b| b.results.len()).sum();
+    s.read(match lang {
+        Lang::Zh => format!(
+            "{copies} 份审核副本，{}，{}（运行文件夹 {}）",
+            labels::count(batches.len() as u64, Counted::Batch, lang),
+            labels::count(lines as u64, Counted::Line, lang),
+            run.display()
+        ),
+        Lang::En => format!(
+            "{copies} reviewed {}, {}, {} (run {})",
+            if copies == 1 { "copy" } else { "copies" },
+            labels::count(batches.len() as u64, Counted::Batch, lang),
+            labels::count(lines as u64, Counted::Line, lang),
+            run.display()
+        ),
+    });
+    for (label, n) in labels5.iter().zip(totals) {
+        if n > 0 {
+            s.decided(*label, n, Counted::Line);
+        }
+    }
+    s.decides();
+    let written: Vec<&String> = finals.iter().filter_map(|(_, f)| f.as_ref()).collect();
+    s.written(match lang {
+        Lang::Zh => format!(
+            "{}（final/ 中正式清单 {} 份，review-summary.xlsx）",
+            out.display(),
+            written.len()
+        ),
+        Lang::En => format!(
+            "{} (final/ with {} final {}, review-summary.xlsx)",
+            out.display(),
+            written.len(),
+            if written.len() == 1 {
+                "manifest"
+            } else {
+                "manifests"
+            }
+        ),
+    });
+    s.written(match lang {
+        Lang::Zh => format!(
+            "台账 {}：新增 {recorded} 条记录（不同意、暂缓）",
+            config.ledger.display()
+        ),
+        Lang::En => format!(
+            "the ledger {}: {} added (rejections, deferrals)",
+            config.ledger.display(),
+            labels::count(recorded as u64, Counted::Entry, lang)
+        ),
+    });
+    let [_, _, deferred, unreviewed, dropped] = totals;
+    if unreviewed > 0 {
+        s.attention(match lang {
+            Lang::Zh => format!("{unreviewed} 行未审核：不进入正式清单，下次计划时会再列出"),
+            Lang::En => format!(
+                "{} not reviewed: kept out of the final manifests, planned again next time",
+                labels::count(unreviewed, Counted::Line, lang)
+            ),
+        });
+    }
+    if deferred > 0 {
+        s.attention(match lang {
+            Lang::Zh => format!("{deferred} 行暂缓：已记入台账，下次计划时会再列出"),
+            Lang::En => format!(
+                "{} deferred: recorded in the ledger, planned again next time",
+                labels::count(deferred, Counted::Line, lang)
+            ),
+        });
+    }
+    if dropped > 0 {
+        s.attention(match lang {
+            Lang::Zh => {
+                format!("{dropped} 行已剔除（现已冻结或不在登记簿中），原因见 review-summary.xlsx")
+            }
+            Lang::En => format!(
+                "{} dropped (now on hold or gone from the registers): review-summary.xlsx says why",
+                labels::count(dropped, Counted::Line, lang)
+            ),
+        });
+    }
+    let first = batches
+        .iter()
+        .zip(finals)
+        .find_map(|(b, (_, f))| f.as_ref().map(|f| (b, f)));
+    match first {
+        Some((b, file)) => {
+            s.attention(lang.pick(
+                "正式清单须由委员会签字",
+                "have the committee sign the final manifests",
+            ));
+            let path = out.join("final").join(file);
+            s.next(
+                commands::confirm_destruction(&path, b.full.heading.witnesses, lang),
+                vec![commands::confirm_destruction_note(written.len(), lang)],
+            );
+        }
+        None => s.next(commands::status(run), Vec::new()),
     }
     s
 }

@@ -8,7 +8,8 @@
 //! or list counts as confirmed when the ledger holds an entry for its
 //! digest (the final manifest's, or the list's), so a document confirmed
 //! from another copy of the run is still recognised, and one changed
-//! since is not.
+//! since is not. The summary names what is open and the command that
+//! closes the first of it (next year's plan once nothing is).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,13 +18,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::config::{Lang, StatusConfig};
 use crate::domain::Disposition;
+use crate::labels::{self, Counted, Placeholder};
 use crate::ledger::{self, Entry, EntryKind};
 use crate::manifest::INDEX_FILE;
+use crate::manifest::verify::verify_file;
 use crate::run_folder::RunInfo;
 
 use super::Outcome;
+use super::summary::{Summary, commands, ledger_read, path_arg};
 
 /// One row of an index.csv (manifests, finals or lists).
 #[derive(Debug, Clone, Default)]
@@ -98,6 +104,13 @@ fn confirmed<'e>(entries: &'e [Entry], digest: &str) -> Option<&'e Entry> {
         .find(|e| e.kind.left_the_office() && e.document_digest == digest)
 }
 
+/// Something still open: what, and the command that closes it (if one
+/// does).
+struct Open {
+    text: String,
+    command: Option<String>,
+}
+
 /// Runs `status`.
 pub fn run(config: &StatusConfig) -> Result<Outcome> {
     let run = match &config.run {
@@ -115,12 +128,12 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
     let drafts = read_index(&run.join("manifests").join(INDEX_FILE), "batch")?;
     let finals = read_index(&review.join("final").join(INDEX_FILE), "batch")?;
     let lists = read_index(&run.join("lists").join(INDEX_FILE), "list")?;
-    let open_rows = open_dispositions(&run)?;
+    let dispositions = dispositions(&run)?;
     let lang = config.lang;
-    let mut out = String::new();
+    let mut s = Summary::new(lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let _ = writeln!(
-        out,
+        s.report(),
         "{}{} ({} {})",
         l("清理进度：", "Clearance status: "),
         run.display(),
@@ -128,29 +141,80 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
         info.as_of
     );
     let mut open = Vec::new();
-    write_batches(
-        &mut out, &drafts, &finals, &entries, &review, lang, &mut open,
-    );
-    write_lists(&mut out, &lists, &entries, &run, lang, &mut open);
-    for (d, n) in &open_rows {
-        open.push(match lang {
-            Lang::Zh => format!(
-                "{n} 件{}",
-                crate::labels::display("disposition", d.code(), lang).unwrap_or_default()
-            ),
-            Lang::En => format!("{n} holding(s) {}", d.code()),
-        });
-    }
-    if open.is_empty() {
-        let _ = writeln!(out, "{}", l("全部完成。", "Nothing is open."));
-    } else {
-        let _ = writeln!(out, "{}", l("尚未完成：", "Still open:"));
-        for o in &open {
-            let _ = writeln!(out, "  - {o}");
+    let ctx = Shown {
+        entries: &entries,
+        run: &run,
+        review: &review,
+        lang,
+    };
+    write_batches(s.report(), &drafts, &finals, &ctx, &mut open);
+    write_lists(s.report(), &lists, &ctx, &mut open);
+    s.read(match lang {
+        Lang::Zh => format!("运行文件夹 {}（基准日期 {}）", run.display(), info.as_of),
+        Lang::En => format!("the run folder {} (as of {})", run.display(), info.as_of),
+    });
+    s.read(ledger_read(&config.ledger, entries.len(), lang));
+    s.decides();
+    for (d, n) in &dispositions {
+        s.decided(labels::disposition(*d, lang), *n, Counted::Holding);
+        if matches!(
+            d,
+            Disposition::Review | Disposition::Recall | Disposition::Appraise
+        ) {
+            open.push(Open {
+                text: match lang {
+                    Lang::Zh => format!("{n} 件{}", labels::disposition(*d, lang)),
+                    Lang::En => {
+                        format!("{} {}", labels::count(*n, Counted::Holding, lang), d.code())
+                    }
+                },
+                command: None,
+            });
         }
     }
-    print!("{out}");
+    for o in &open {
+        s.attention(match &o.command {
+            Some(c) => match lang {
+                Lang::Zh => format!("{}（{c}）", o.text),
+                Lang::En => format!("{} ({c})", o.text),
+            },
+            None => o.text.clone(),
+        });
+    }
+    match open.iter().find_map(|o| o.command.clone()) {
+        Some(command) => s.next(command, Vec::new()),
+        None => s.next(
+            next_year(&info.as_of, &config.ledger, &run, lang),
+            Vec::new(),
+        ),
+    }
+    s.print();
     Ok(Outcome::Success)
+}
+
+/// Next year's plan, with the ledger and this run.
+fn next_year(as_of: &str, ledger: &Path, run: &Path, lang: Lang) -> String {
+    let next = NaiveDate::parse_from_str(as_of, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.with_year(d.year() + 1))
+        .map_or_else(
+            || labels::placeholder(Placeholder::Date, lang).to_string(),
+            |d| d.to_string(),
+        );
+    format!(
+        "clearance plan {} --as-of {next} --ledger {} --previous {}",
+        labels::placeholder(Placeholder::Registers, lang),
+        path_arg(ledger),
+        path_arg(run)
+    )
+}
+
+/// What the lines of the report are written with.
+struct Shown<'a> {
+    entries: &'a [Entry],
+    run: &'a Path,
+    review: &'a Path,
+    lang: Lang,
 }
 
 /// One line per destruction batch: drafted, reviewed, final, confirmed.
@@ -158,11 +222,10 @@ fn write_batches(
     out: &mut String,
     drafts: &[Indexed],
     finals: &[Indexed],
-    entries: &[Entry],
-    review: &Path,
-    lang: Lang,
-    open: &mut Vec<String>,
+    ctx: &Shown<'_>,
+    open: &mut Vec<Open>,
 ) {
+    let (entries, lang) = (ctx.entries, ctx.lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let _ = writeln!(out, "{}", l("销毁批次：", "Destruction batches:"));
     let mut batches: BTreeMap<&str, (Option<&Indexed>, Option<&Indexed>)> = BTreeMap::new();
@@ -185,15 +248,15 @@ fn write_batches(
                 Lang::En => format!("destroyed ({}, ledger entry {})", e.date, e.seq),
             },
             (Some(f), None) => {
-                open.push(match lang {
-                    Lang::Zh => format!(
-                        "{batch}：正式清单待销毁后确认（clearance confirm {}）",
-                        review.join("final").join(&f.file).display()
-                    ),
-                    Lang::En => format!(
-                        "{batch}: final, to confirm once destroyed (clearance confirm {})",
-                        review.join("final").join(&f.file).display()
-                    ),
+                let file = ctx.review.join("final").join(&f.file);
+                // The witnesses the batch requires are in its heading.
+                let witnesses = verify_file(&file).map_or(1, |v| v.heading.witnesses);
+                open.push(Open {
+                    text: match lang {
+                        Lang::Zh => format!("{batch}：正式清单待销毁后确认"),
+                        Lang::En => format!("{batch}: final, to confirm once destroyed"),
+                    },
+                    command: Some(commands::confirm_destruction(&file, witnesses, lang)),
                 });
                 l("正式清单已出，待确认销毁", "final, not yet confirmed").to_string()
             }
@@ -201,18 +264,18 @@ fn write_batches(
                 l("已审核，无同意销毁的行", "reviewed, no line approved").to_string()
             }
             (None, _) => {
-                open.push(match lang {
-                    Lang::Zh => format!("{batch}：送审稿待审核（clearance review）"),
-                    Lang::En => format!("{batch}: draft awaiting review (clearance review)"),
+                open.push(Open {
+                    text: match lang {
+                        Lang::Zh => format!("{batch}：送审稿待审核"),
+                        Lang::En => format!("{batch}: draft awaiting review"),
+                    },
+                    command: Some(commands::review(commands::REVIEWED, ctx.run)),
                 });
                 l("送审稿，待审核", "draft, awaiting review").to_string()
             }
         };
-        let lines = draft.map_or("", |d| d.lines.as_str());
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  {batch}  {lines} 行  {state}"),
-            Lang::En => writeln!(out, "  {batch}  {lines} lines  {state}"),
-        };
+        let lines = lines(draft.map_or("", |d| d.lines.as_str()), lang);
+        let _ = writeln!(out, "  {batch}  {lines}  {state}");
     }
     if batches.is_empty() {
         let _ = writeln!(out, "  {}", l("（无）", "(none)"));
@@ -220,14 +283,8 @@ fn write_batches(
 }
 
 /// One line per return or transfer list: confirmed or not.
-fn write_lists(
-    out: &mut String,
-    lists: &[Indexed],
-    entries: &[Entry],
-    run: &Path,
-    lang: Lang,
-    open: &mut Vec<String>,
-) {
+fn write_lists(out: &mut String, lists: &[Indexed], ctx: &Shown<'_>, open: &mut Vec<Open>) {
+    let (entries, lang) = (ctx.entries, ctx.lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let _ = writeln!(out, "{}", l("清退与移交：", "Returns and transfers:"));
     for list in lists {
@@ -236,12 +293,13 @@ fn write_lists(
         } else {
             l("清退", "return")
         };
-        let file = run.join("lists").join(&list.file);
-        let file = file.display();
-        let site = if list.destination == crate::plan::derive::UNKNOWN_DESTINATION {
-            " --site …"
+        let unknown = list.destination == crate::plan::derive::UNKNOWN_DESTINATION;
+        // The archive is named in the language of the run that wrote the
+        // list; said here in the terminal's.
+        let destination = if list.kind == EntryKind::Transfer.code() {
+            lang.pick(labels::ARCHIVE.0, labels::ARCHIVE.1)
         } else {
-            ""
+            labels::destination(&list.destination, lang)
         };
         let state = match confirmed(entries, &list.digest) {
             _ if list.lines == "0" => l("无文件", "nothing to hand over").to_string(),
@@ -250,40 +308,43 @@ fn write_lists(
                 Lang::En => format!("handed over ({}, ledger entry {})", e.date, e.seq),
             },
             None => {
-                open.push(match lang {
-                    Lang::Zh => format!(
-                        "{}：{kind}至 {} 待确认（clearance confirm \"{file}\" --date … --receiver …{site}）",
-                        list.id, list.destination
-                    ),
-                    Lang::En => format!(
-                        "{}: {kind} to {} to confirm (clearance confirm \"{file}\" --date … --receiver …{site})",
-                        list.id, list.destination
-                    ),
+                open.push(Open {
+                    text: match lang {
+                        Lang::Zh => format!("{}：{kind}至 {destination} 待确认", list.id),
+                        Lang::En => format!("{}: {kind} to {destination} to confirm", list.id),
+                    },
+                    command: Some(commands::confirm_handover(
+                        &ctx.run.join("lists").join(&list.file),
+                        unknown,
+                        lang,
+                    )),
                 });
                 l("待交接", "not yet handed over").to_string()
             }
         };
-        let _ = match lang {
-            Lang::Zh => writeln!(
-                out,
-                "  {}  {kind} {}  {} 行  {state}",
-                list.id, list.destination, list.lines
-            ),
-            Lang::En => writeln!(
-                out,
-                "  {}  {kind} {}  {} lines  {state}",
-                list.id, list.destination, list.lines
-            ),
-        };
+        let _ = writeln!(
+            out,
+            "  {}  {kind} {destination}  {}  {state}",
+            list.id,
+            lines(&list.lines, lang)
+        );
     }
     if lists.is_empty() {
         let _ = writeln!(out, "  {}", l("（无）", "(none)"));
     }
 }
 
-/// Holdings whose disposition asks for someone to act (REVIEW, RECALL,
-/// APPRAISE), with their counts, from the run's decisions.
-fn open_dispositions(run: &Path) -> Result<Vec<(Disposition, usize)>> {
+/// An index's line count as the terminal says it.
+fn lines(count: &str, lang: Lang) -> String {
+    count.parse().map_or_else(
+        |_| count.to_string(),
+        |n| labels::count(n, Counted::Line, lang),
+    )
+}
+
+/// The run's holdings by disposition, in the order of
+/// [`Disposition::ALL`], from its decisions.
+fn dispositions(run: &Path) -> Result<Vec<(Disposition, u64)>> {
     let path = run.join("decisions.parquet");
     let file = std::fs::File::open(&path)
         .with_context(|| format!("{}: cannot open it", path.display()))?;
@@ -292,14 +353,12 @@ fn open_dispositions(run: &Path) -> Result<Vec<(Disposition, usize)>> {
         .finish()
         .map_err(|e| anyhow::anyhow!("{}: cannot read it: {e}", path.display()))?;
     let codes = df.column("disposition")?.str()?;
-    let mut counts: BTreeMap<Disposition, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<Disposition, u64> = BTreeMap::new();
     for d in codes.iter().flatten().filter_map(Disposition::from_code) {
-        if matches!(
-            d,
-            Disposition::Review | Disposition::Recall | Disposition::Appraise
-        ) {
-            *counts.entry(d).or_default() += 1;
-        }
+        *counts.entry(d).or_default() += 1;
     }
-    Ok(counts.into_iter().collect())
+    Ok(Disposition::ALL
+        .into_iter()
+        .filter_map(|d| counts.get(&d).map(|n| (d, *n)))
+        .collect())
 }

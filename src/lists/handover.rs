@@ -6,7 +6,9 @@
 //! recomputes the digest, compares it with the index, with the digest
 //! printed above the lines, and compares every printed line's document
 //! number and copies with the issued line, so that what is confirmed as
-//! handed over is what the list said when it was issued.
+//! handed over is what the list said when it was issued. A long list
+//! continues on next sheets, and so do its issued lines: every part is read
+//! and checked.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +18,8 @@ use calamine::Reader;
 use super::{HandoverKind, LIST_HEADING_FIELDS, LIST_LINE_FIELDS, LIST_MAGIC};
 use crate::config::Lang;
 use crate::labels::{self, LINE_NUMBER, TOTAL};
-use crate::manifest::verify::{IndexCheck, index_check, open, rows_of};
+use crate::manifest::draft::ITEMS_HEAD_ROWS;
+use crate::manifest::verify::{IndexCheck, index_check, items_rows, open, printed_parts, rows_of};
 use crate::manifest::{ITEMS_SHEET, digest, title_hash};
 
 /// A handover list as issued, read back.
@@ -86,7 +89,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
         bail!("{name}: not a return or transfer list made by clearance (no issued items inside)");
     }
-    let items = rows_of(&mut wb, ITEMS_SHEET, path)?;
+    let items = items_rows(&mut wb, path)?;
     let head = items.first().cloned().unwrap_or_default();
     if head.first().map(String::as_str) != Some(LIST_MAGIC) {
         bail!("{name}: not a return or transfer list made by clearance");
@@ -96,7 +99,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     heading.resize(LIST_HEADING_FIELDS.len(), String::new());
     let lines: Vec<Vec<String>> = items
         .iter()
-        .skip(4)
+        .skip(ITEMS_HEAD_ROWS)
         .filter(|r| !r.iter().all(String::is_empty))
         .map(|r| {
             let mut r = r.clone();
@@ -125,12 +128,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
             heading[3]
         );
     };
-    let shown_sheet = wb
-        .sheet_names()
-        .into_iter()
-        .find(|n| n != ITEMS_SHEET)
-        .unwrap_or_default();
-    let shown = rows_of(&mut wb, &shown_sheet, path)?;
+    let shown = printed_parts(&mut wb, path)?;
     let key = head.get(3).cloned().unwrap_or_default();
     let (titles, lang) = check_shown(&shown, &lines, &recorded, &key, &mut findings);
     if !findings.is_empty() {
@@ -155,49 +153,65 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     })
 }
 
-/// Compares the printed list with the issued lines: the digest above the
-/// lines, and every line's number, document number, title and copies. Returns the
-/// printed titles and the language.
+/// Compares the printed list, every part of it, with the issued lines: the
+/// digest above the lines of each part, and every line's number, document
+/// number, title and copies. Returns the printed titles and the language.
 fn check_shown(
-    rows: &[Vec<String>],
+    parts: &[(String, Vec<Vec<String>>)],
     lines: &[Vec<String>],
     recorded: &str,
     key: &str,
     findings: &mut Vec<String>,
 ) -> (Vec<String>, Lang) {
-    let Some(header) = rows.iter().position(|r| {
-        r.first()
-            .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
-    }) else {
-        findings.push("the header row of the lines is missing".into());
-        return (Vec::new(), Lang::Zh);
-    };
-    let lang = if rows[header][0] == LINE_NUMBER.0 {
-        Lang::Zh
-    } else {
-        Lang::En
-    };
-    let printed_digest = rows[..header].iter().flatten().find_map(|c| {
-        c.contains("SHA-256")
-            .then(|| c.rsplit(' ').next().unwrap_or("").to_string())
-    });
-    if printed_digest.as_deref() != Some(recorded) {
-        findings.push(format!(
-            "the heading shows digest {}, the issued items {recorded}",
-            printed_digest.unwrap_or_else(|| "(none)".into())
-        ));
+    let mut lang = Lang::Zh;
+    let mut columns = (None, None, None);
+    let mut shown: Vec<&Vec<String>> = Vec::new();
+    for (k, (sheet, rows)) in parts.iter().enumerate() {
+        let on = if k == 0 {
+            String::new()
+        } else {
+            format!("sheet {sheet}: ")
+        };
+        let Some(header) = rows.iter().position(|r| {
+            r.first()
+                .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
+        }) else {
+            findings.push(format!("{on}the header row of the lines is missing"));
+            if k == 0 {
+                return (Vec::new(), lang);
+            }
+            continue;
+        };
+        if k == 0 {
+            lang = if rows[header][0] == LINE_NUMBER.0 {
+                Lang::Zh
+            } else {
+                Lang::En
+            };
+            let column = |name: &str| {
+                let label = labels::list_column(name, lang);
+                rows[header].iter().position(|h| h == label)
+            };
+            columns = (column("doc_id"), column("title"), column("copies"));
+        }
+        let printed_digest = rows[..header].iter().flatten().find_map(|c| {
+            c.contains("SHA-256")
+                .then(|| c.rsplit(' ').next().unwrap_or("").to_string())
+        });
+        if printed_digest.as_deref() != Some(recorded) {
+            findings.push(format!(
+                "{on}the heading shows digest {}, the issued items {recorded}",
+                printed_digest.unwrap_or_else(|| "(none)".into())
+            ));
+        }
+        shown.extend(
+            rows.iter()
+                .skip(header + 1)
+                .take_while(|r| !r.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
+                .filter(|r| !r.iter().all(String::is_empty)),
+        );
     }
-    let column = |name: &str| {
-        let label = labels::list_column(name, lang);
-        rows[header].iter().position(|h| h == label)
-    };
-    let (doc_col, title_col, copies_col) = (column("doc_id"), column("title"), column("copies"));
-    let shown: Vec<&Vec<String>> = rows
-        .iter()
-        .skip(header + 1)
-        .take_while(|r| !r.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
-        .filter(|r| !r.iter().all(String::is_empty))
-        .collect();
+    let (doc_col, title_col, copies_col) = columns;
     if shown.len() != lines.len() {
         findings.push(format!(
             "it prints {} lines, {} were issued",

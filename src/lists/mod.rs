@@ -13,6 +13,9 @@
 //! heading and lines (titles as keyed hashes, as in a manifest), its lines
 //! in a hidden sheet, and a line in `lists/index.csv`, so that what is
 //! confirmed is what was issued.
+//!
+//! A list longer than a sheet holds continues on next sheets (`清单 (2)`
+//! …), its hidden lines too (`_items (2)` …); `handover` reads every part.
 
 pub mod handover;
 
@@ -26,9 +29,11 @@ use crate::config::Lang;
 use crate::domain::{Anomaly, Disposition};
 use crate::labels::{self, Signer};
 use crate::manifest::ListOptions;
+use crate::manifest::draft::{ItemsHead, write_items_sheets};
 use crate::output::decisions::DecisionText;
+use crate::output::frame::MAX_DATA_ROWS;
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Printable, write_printable};
+use crate::output::printable::{Printable, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
 /// The decision columns lists are made from.
@@ -204,7 +209,7 @@ pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Res
     for spec in &specs {
         let file = names.file(&spec.file, ".xlsx");
         let path = dir.join(&file);
-        let digest = write_list(&source, &path, spec, opts)?;
+        let digest = write_list(&source, &path, spec, opts, MAX_DATA_ROWS)?;
         if let (Some(h), Some(digest)) = (&spec.handover, digest) {
             handed.push(WrittenList {
                 file,
@@ -322,7 +327,7 @@ fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
         handover: Some(Handover {
             kind: HandoverKind::Transfer,
             id: format!("{year}-T-001"),
-            destination: l("档案室", "the archive"),
+            destination: l(labels::ARCHIVE.0, labels::ARCHIVE.1),
         }),
     }
 }
@@ -388,12 +393,16 @@ fn appraisal_list(source: &DecisionText, lang: Lang) -> ListSpec {
     }
 }
 
-/// Writes one list to `path`; returns a handover list's digest.
+/// Writes one list to `path`; returns a handover list's digest. A list
+/// longer than a sheet holds continues on next sheets
+/// ([`crate::output::printable`]), and so do its issued items. An error
+/// names the file and the sheet it was writing.
 fn write_list(
     source: &DecisionText,
     path: &Path,
     spec: &ListSpec,
     opts: &ListOptions,
+    max_rows: usize,
 ) -> Result<Option<String>> {
     let items = spec
         .handover
@@ -409,11 +418,21 @@ fn write_list(
         printable.footer = format!("SHA-256 {d}");
     }
     let mut wb = new_workbook()?;
-    write_printable(&mut wb, opts.lang.pick("清单", "List"), &printable)?;
-    if let (Some((heading, lines, key)), Some(d)) = (&items, &digest) {
-        write_list_items(&mut wb, heading, lines, key, d)?;
-    }
-    save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
+    let sheets = |wb: &mut rust_xlsxwriter::Workbook| -> Result<()> {
+        write_printable_split(wb, opts.lang.pick("清单", "List"), &printable, max_rows)?;
+        if let (Some((heading, lines, key)), Some(d)) = (&items, &digest) {
+            let head = ItemsHead {
+                first: [LIST_MAGIC, d, &heading[1], key],
+                heading_names: &LIST_HEADING_FIELDS,
+                heading,
+                field_names: &LIST_LINE_FIELDS,
+            };
+            write_items_sheets(wb, &head, lines, max_rows)?;
+        }
+        Ok(())
+    };
+    sheets(&mut wb).with_context(|| crate::output::writing(path))?;
+    save_atomically(&mut wb, path)?;
     Ok(digest)
 }
 
@@ -457,41 +476,6 @@ fn handover_items(
         })
         .collect();
     (heading, lines, key)
-}
-
-/// Writes a handover list's items, hidden and protected, for `confirm`.
-fn write_list_items(
-    wb: &mut rust_xlsxwriter::Workbook,
-    heading: &[String],
-    lines: &[Vec<String>],
-    key: &str,
-    digest: &str,
-) -> Result<()> {
-    let items = wb.add_worksheet();
-    items.set_name(crate::manifest::draft::ITEMS_SHEET)?;
-    for (c, v) in [LIST_MAGIC, digest, heading[1].as_str(), key]
-        .iter()
-        .enumerate()
-    {
-        items.write_string(0, c as u16, *v)?;
-    }
-    for (c, name) in LIST_HEADING_FIELDS.iter().enumerate() {
-        items.write_string(1, c as u16, *name)?;
-    }
-    for (c, v) in heading.iter().enumerate() {
-        items.write_string(2, c as u16, v)?;
-    }
-    for (c, name) in LIST_LINE_FIELDS.iter().enumerate() {
-        items.write_string(3, c as u16, *name)?;
-    }
-    for (r, line) in lines.iter().enumerate() {
-        for (c, v) in line.iter().enumerate() {
-            items.write_string(r as u32 + 4, c as u16, v)?;
-        }
-    }
-    items.set_hidden(true);
-    items.protect();
-    Ok(())
 }
 
 /// Copies on a list.
@@ -554,4 +538,72 @@ fn totals(source: &DecisionText, spec: &ListSpec, lang: Lang) -> Vec<OutCell> {
             Lang::En => format!("{} lines, {copies} copies", spec.rows.len()),
         }),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+
+    /// Decisions of `n` archived holdings.
+    fn decisions(n: usize) -> DataFrame {
+        let columns = SOURCE_COLUMNS
+            .iter()
+            .map(|name| {
+                let values: Vec<String> = (1..=n)
+                    .map(|k| match *name {
+                        "disposition" => Disposition::Archive.code().to_string(),
+                        "doc_id" => format!("A-{k:03}"),
+                        "title" => format!("=标题{k}"),
+                        "copies" => "2".into(),
+                        "source_row" => (k + 1).to_string(),
+                        _ => String::new(),
+                    })
+                    .collect();
+                Column::new((*name).into(), values)
+            })
+            .collect();
+        DataFrame::new(n, columns).unwrap()
+    }
+
+    #[test]
+    fn a_transfer_list_past_the_sheet_row_limit_continues_on_next_sheets_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("归档移交清单.xlsx");
+        let table = decisions(10);
+        let source = DecisionText::new(&table, &SOURCE_COLUMNS).unwrap();
+        let opts = ListOptions {
+            unit: "保密办公室".into(),
+            as_of: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            lang: Lang::Zh,
+            redact_titles: false,
+            split_by_department: false,
+            title_key: "k".into(),
+        };
+        let spec = archive_list(&source, Lang::Zh, 2024);
+        // Rows 0–4 heading and header, 3 lines, room for the totals, a blank
+        // row and two signatures: 12 rows (0–11). The items: 4 rows above 8
+        // lines.
+        write_list(&source, &path, &spec, &opts, 11).unwrap();
+        let book = crate::manifest::verify::open(&path).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "清单",
+                "清单 (2)",
+                "清单 (3)",
+                "清单 (4)",
+                "_items",
+                "_items (2)"
+            ]
+        );
+        let list = handover::read_handover(&path).unwrap();
+        assert_eq!(list.lines.len(), 10);
+        assert_eq!(
+            list.titles,
+            (1..=10).map(|k| format!("=标题{k}")).collect::<Vec<_>>()
+        );
+        assert_eq!(list.field(9, "doc_id"), "A-010");
+        assert_eq!(list.field(9, "copies"), "2");
+    }
 }

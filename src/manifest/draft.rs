@@ -1,6 +1,11 @@
 //! Writing the draft destruction manifests: one printable workbook per
 //! batch (and per redacted or departmental copy), each keeping what was
 //! issued in a hidden sheet, and the folder's `index.csv`.
+//!
+//! A batch longer than a sheet holds continues on next sheets: the printed
+//! manifest as every printable list does ([`crate::output::printable`]),
+//! the hidden items as `_items (2)` … ([`write_items_sheets`]), each
+//! repeating the rows above the lines. [`super::verify`] reads every part.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,12 +21,17 @@ use super::batch::{
 use crate::config::Lang;
 use crate::domain::Site;
 use crate::labels::{self, Signer};
+use crate::output::frame::{MAX_DATA_ROWS, part_name};
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Printable, write_printable};
+use crate::output::printable::{Printable, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically, write_atomically};
 
 /// The sheet that keeps what was issued.
 pub const ITEMS_SHEET: &str = "_items";
+/// Rows of an items sheet above its lines: the format, digest, id and
+/// title key; the heading's field names; the heading; the lines' field
+/// names.
+pub const ITEMS_HEAD_ROWS: usize = 4;
 /// What a redacted title shows.
 pub const REDACTED: &str = "〔标题已隐去 / title withheld〕";
 /// The index of a manifests folder.
@@ -181,21 +191,42 @@ pub struct Document<'a> {
 
 /// Writes a manifest workbook — the printed sheet, then whatever `more`
 /// adds (a final manifest's appendix), then the hidden issued items — and
-/// returns its digest.
+/// returns its digest. An error names the file and the sheet it was
+/// writing.
 pub fn write_document(
     path: &Path,
     doc: &Document<'_>,
     more: impl FnOnce(&mut Workbook) -> Result<()>,
 ) -> Result<String> {
+    write_document_split(path, doc, more, MAX_DATA_ROWS)
+}
+
+/// [`write_document`] with `max_rows` the last row (0-based) of a sheet.
+fn write_document_split(
+    path: &Path,
+    doc: &Document<'_>,
+    more: impl FnOnce(&mut Workbook) -> Result<()>,
+    max_rows: usize,
+) -> Result<String> {
     let lang = doc.lang;
     let digest = doc.batch.digest(doc.heading, doc.key);
     let mut wb = new_workbook()?;
-    let printable = printable(doc.batch, doc.heading, &digest, doc.redact, lang);
-    write_printable(&mut wb, lang.pick("销毁清单", "Manifest"), &printable)?;
-    more(&mut wb)?;
-    let key_cell = if doc.redact { "" } else { doc.key };
-    write_items(&mut wb, doc.batch, doc.heading, &digest, doc.key, key_cell)?;
-    save_atomically(&mut wb, path).with_context(|| format!("writing {}", path.display()))?;
+    let sheets = |wb: &mut Workbook| -> Result<()> {
+        let printable = printable(doc.batch, doc.heading, &digest, doc.redact, lang);
+        let name = lang.pick("销毁清单", "Manifest");
+        write_printable_split(wb, name, &printable, max_rows)?;
+        more(wb)?;
+        let key_cell = if doc.redact { "" } else { doc.key };
+        let head = ItemsHead {
+            first: [ITEMS_MAGIC, &digest, &doc.batch.id, key_cell],
+            heading_names: &doc.heading.field_names(),
+            heading: &doc.heading.fields(),
+            field_names: &FIELD_NAMES,
+        };
+        write_items_sheets(wb, &head, &doc.batch.canonical(doc.key), max_rows)
+    };
+    sheets(&mut wb).with_context(|| crate::output::writing(path))?;
+    save_atomically(&mut wb, path)?;
     Ok(digest)
 }
 
@@ -289,37 +320,69 @@ fn signatures(witnesses: u32, lang: Lang) -> Vec<String> {
     lines
 }
 
-/// Writes what was issued, hidden and protected, for `verify`: the format,
-/// digest, batch and title key (`key_cell`, blank in a redacted copy);
-/// the heading; the canonical lines, titles hashed under `key`.
-fn write_items(
+/// What an items sheet holds above its lines ([`ITEMS_HEAD_ROWS`]).
+pub(crate) struct ItemsHead<'a> {
+    /// The first row: the format ([`ITEMS_MAGIC`] or the list's), the
+    /// digest, the batch or list id and the title key (blank in a copy
+    /// issued without titles).
+    pub first: [&'a str; 4],
+    /// The names of the heading's fields.
+    pub heading_names: &'a [&'a str],
+    /// The heading's fields.
+    pub heading: &'a [String],
+    /// The names of a line's fields.
+    pub field_names: &'a [&'a str],
+}
+
+/// Writes what was issued, hidden and protected, for `verify` and
+/// `confirm`: the rows of `head`, then the canonical `lines` (titles as
+/// keyed hashes). Past `max_rows` (the last row of a sheet, 0-based) the
+/// lines continue on next sheets, `_items (2)` …, each repeating the rows
+/// above the lines. An error names the sheet.
+pub(crate) fn write_items_sheets(
     wb: &mut Workbook,
-    batch: &Batch,
-    heading: &Heading,
-    digest: &str,
-    key: &str,
-    key_cell: &str,
+    head: &ItemsHead<'_>,
+    lines: &[Vec<String>],
+    max_rows: usize,
 ) -> Result<()> {
-    let items = wb.add_worksheet();
-    items.set_name(ITEMS_SHEET)?;
-    for (c, v) in [ITEMS_MAGIC, digest, batch.id.as_str(), key_cell]
-        .iter()
-        .enumerate()
-    {
+    let per_sheet = (max_rows + 1).saturating_sub(ITEMS_HEAD_ROWS).max(1);
+    let parts: Vec<&[Vec<String>]> = if lines.is_empty() {
+        vec![&[]]
+    } else {
+        lines.chunks(per_sheet).collect()
+    };
+    for (k, part) in parts.into_iter().enumerate() {
+        let name = part_name(ITEMS_SHEET, k);
+        write_items_part(wb, &name, head, part).with_context(|| format!("sheet {name}"))?;
+    }
+    Ok(())
+}
+
+/// One items sheet: the rows of `head`, then `lines`, in constant memory.
+fn write_items_part(
+    wb: &mut Workbook,
+    name: &str,
+    head: &ItemsHead<'_>,
+    lines: &[Vec<String>],
+) -> Result<()> {
+    let items = wb.add_worksheet_with_constant_memory()?;
+    items.set_name(name)?;
+    for (c, v) in head.first.iter().enumerate() {
         items.write_string(0, c as u16, *v)?;
     }
-    for (c, name) in heading.field_names().iter().enumerate() {
+    for (c, name) in head.heading_names.iter().enumerate() {
         items.write_string(1, c as u16, *name)?;
     }
-    for (c, v) in heading.fields().iter().enumerate() {
+    for (c, v) in head.heading.iter().enumerate() {
         items.write_string(2, c as u16, v)?;
     }
-    for (c, name) in FIELD_NAMES.iter().enumerate() {
+    for (c, name) in head.field_names.iter().enumerate() {
         items.write_string(3, c as u16, *name)?;
     }
-    for (r, line) in batch.canonical(key).iter().enumerate() {
+    for (r, line) in lines.iter().enumerate() {
+        let r = (r + ITEMS_HEAD_ROWS) as u32;
         for (c, v) in line.iter().enumerate() {
-            items.write_string(r as u32 + 4, c as u16, v)?;
+            items.write_string(r, c as u16, v)?;
         }
     }
     items.set_hidden(true);
@@ -347,4 +410,121 @@ pub fn write_index(path: &Path, written: &[Written]) -> Result<()> {
     }
     let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     write_atomically(path, |f| Ok(std::io::Write::write_all(f, &bytes)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+
+    /// A batch of `n` lines, one witness.
+    fn batch(n: u32) -> Batch {
+        Batch {
+            id: "2024-D-001".into(),
+            site: Site::Facility,
+            level: "P-5".into(),
+            witnesses: 1,
+            lines: (1..=n)
+                .map(|k| LineItem {
+                    no: k,
+                    doc_id: format!("D-{k:03}"),
+                    title: format!("标题{k}"),
+                    classification: "秘密".into(),
+                    effective: "CONFIDENTIAL".into(),
+                    medium: "纸".into(),
+                    copies: 1,
+                    pages: 3,
+                    department: "办公室".into(),
+                    source_file: "r.xlsx".into(),
+                    source_sheet: "收文".into(),
+                    source_row: k + 1,
+                    rule: "R9".into(),
+                    reason: "到期".into(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Replaces `from` by `to` in member `name` of the workbook at `path`.
+    fn edit(path: &Path, name: &str, from: &str, to: &str) {
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Stored);
+        for i in 0..zip.len() {
+            let mut member = zip.by_index(i).unwrap();
+            let member_name = member.name().unwrap().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut member, &mut text).unwrap();
+            if member_name == name {
+                let edited = String::from_utf8(text).unwrap();
+                assert!(edited.contains(from), "{from} in {name}");
+                text = edited.replace(from, to).into_bytes();
+            }
+            out.start_file(member_name, stored).unwrap();
+            std::io::Write::write_all(&mut out, &text).unwrap();
+        }
+        std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+    }
+
+    #[test]
+    fn a_manifest_past_the_sheet_row_limit_continues_on_next_sheets_and_still_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        let b = batch(12);
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let heading = b.heading("保密办公室", as_of);
+        let doc = Document {
+            batch: &b,
+            heading: &heading,
+            key: "k",
+            redact: false,
+            lang: Lang::Zh,
+        };
+        // Rows 0–4 heading and header, 3 lines, room for the totals, a blank
+        // row and three signatures: 12 rows. The items: 4 rows above 9 lines.
+        write_document_split(&path, &doc, |_| Ok(()), 12).unwrap();
+        let book = crate::manifest::verify::open(&path).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            [
+                "销毁清单",
+                "销毁清单 (2)",
+                "销毁清单 (3)",
+                "销毁清单 (4)",
+                "_items",
+                "_items (2)"
+            ]
+        );
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(verified.intact(), "{:?}", verified.findings);
+        assert_eq!(verified.lines, 12);
+        let read = crate::manifest::review::read_manifest(&path).unwrap();
+        let doc_ids: Vec<&str> = read.lines.iter().map(|l| l.doc_id()).collect();
+        let titles: Vec<&str> = read.lines.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(
+            doc_ids,
+            (1..=12).map(|k| format!("D-{k:03}")).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            titles,
+            (1..=12).map(|k| format!("标题{k}")).collect::<Vec<_>>()
+        );
+        // A line changed on a continuation sheet is caught.
+        edit(&path, "xl/worksheets/sheet3.xml", ">D-008<", ">X-008<");
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert_eq!(
+            verified.findings,
+            ["line 8 (D-008): doc_id changed to \"X-008\", issued \"D-008\""]
+        );
+        // And so is a line left out of the issued items' continuation.
+        edit(&path, "xl/worksheets/sheet6.xml", ">D-010<", ">D-011<");
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(
+            verified.findings[0].starts_with("the issued items do not match their digest"),
+            "{:?}",
+            verified.findings
+        );
+    }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::batch::{FIELD_NAMES, Heading};
-use super::verify::{self, open, read_issued, read_shown, shown_lines};
+use super::verify::{self, open, read_issued, read_shown};
 use crate::labels::{REVIEW_CHOICES, ReviewChoice};
 use crate::output::printable::BATCH_REVIEW_ROW;
 
@@ -135,7 +135,8 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
     let review_col = FIELD_NAMES.len();
     let cell = |row: &[String], c: usize| row.get(c).cloned().unwrap_or_default();
     let mut warnings = Vec::new();
-    let batch_row = shown
+    // The whole-batch decision is on the first sheet of a long manifest.
+    let batch_row = shown.parts[0]
         .rows
         .get(BATCH_REVIEW_ROW as usize)
         .cloned()
@@ -151,7 +152,7 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
     let by_no: std::collections::BTreeMap<&str, &Vec<String>> =
         issued.lines.iter().map(|l| (l[0].as_str(), l)).collect();
     let mut lines = Vec::new();
-    for (k, row) in shown_lines(&shown.rows, shown.header) {
+    for (place, row) in shown.lines() {
         let Some(fields) = by_no.get(row[0].as_str()) else {
             continue;
         };
@@ -162,8 +163,7 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
             Ok(d) => (d, false),
             Err(e) => {
                 warnings.push(format!(
-                    "row {}: {e}; the line is read as not reviewed (the whole-batch decision does not apply to it)",
-                    k + 1
+                    "{place}: {e}; the line is read as not reviewed (the whole-batch decision does not apply to it)"
                 ));
                 (None, true)
             }

@@ -9,6 +9,11 @@
 //! field, line or heading part that differs. The review columns are not
 //! part of a line: filling them in is what a reviewer is asked to do.
 //!
+//! A long manifest continues on next sheets (`销毁清单 (2)` …, and its
+//! hidden items on `_items (2)` …): every part is read, each part's heading
+//! is checked, and the lines of all parts together are compared with what
+//! was issued, a line on a later sheet named by its sheet and row.
+//!
 //! Without index.csv beside it (a copy sent back by a reviewer) a manifest
 //! can only be checked for internal consistency: someone who rewrote the
 //! hidden sheet and every digest inside the workbook would not be caught.
@@ -25,10 +30,11 @@ use super::batch::{
     EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, SEGMENT_SEPARATOR,
     TITLE_FIELD, digest, title_hash,
 };
-use super::draft::{INDEX_FILE, ITEMS_SHEET, REDACTED};
+use super::draft::{INDEX_FILE, ITEMS_HEAD_ROWS, ITEMS_SHEET, REDACTED};
 use crate::config::Lang;
 use crate::ingest::guard::{self, Format, Limits};
 use crate::labels::{self, LINE_NUMBER, TOTAL};
+use crate::output::frame::part_name;
 
 /// What the folder's index.csv says of a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +56,8 @@ pub struct Verified {
     pub path: PathBuf,
     /// Its batch id.
     pub batch: String,
+    /// The heading as issued (as-of date, draft or final …).
+    pub heading: Heading,
     /// Lines issued.
     pub lines: usize,
     /// What the index says.
@@ -157,6 +165,7 @@ pub(crate) fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     Ok(IndexCheck::NotListed)
 }
 
+/// The rows of sheet `sheet`, as text.
 pub(crate) fn rows_of(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     sheet: &str,
@@ -169,6 +178,63 @@ pub(crate) fn rows_of(
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect())
+}
+
+/// Whether `name` is the items sheet or one it continues on (`_items (2)`
+/// …).
+pub(crate) fn is_items_sheet(name: &str) -> bool {
+    name == ITEMS_SHEET
+        || name
+            .strip_prefix(ITEMS_SHEET)
+            .and_then(|rest| rest.strip_prefix(" ("))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|n| n.parse::<usize>().is_ok())
+}
+
+/// The sheet `first` and the sheets it continues on (`first (2)` …, as
+/// [`part_name`] names them), in order, as far as the workbook has them.
+pub(crate) fn parts_of(names: &[String], first: &str) -> Vec<String> {
+    (0..)
+        .map(|k| part_name(first, k))
+        .take_while(|name| names.contains(name))
+        .collect()
+}
+
+/// The rows of the items sheet, the lines of every sheet it continues on
+/// appended after its own (the rows above their lines left out).
+pub(crate) fn items_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Vec<Vec<String>>> {
+    let parts = parts_of(&wb.sheet_names(), ITEMS_SHEET);
+    let mut rows = Vec::new();
+    for (k, sheet) in parts.iter().enumerate() {
+        let part = rows_of(wb, sheet, path)?;
+        let skip = if k == 0 { 0 } else { ITEMS_HEAD_ROWS };
+        rows.extend(part.into_iter().skip(skip));
+    }
+    Ok(rows)
+}
+
+/// The printed sheet (the first that holds no issued items) and the sheets
+/// it continues on, each as its name and rows.
+pub(crate) fn printed_parts(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    path: &Path,
+) -> Result<Vec<(String, Vec<Vec<String>>)>> {
+    let names = wb.sheet_names();
+    let first = names
+        .iter()
+        .find(|n| !is_items_sheet(n))
+        .cloned()
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    for sheet in parts_of(&names, &first) {
+        let rows = rows_of(wb, &sheet, path)?;
+        parts.push((sheet, rows));
+    }
+    if parts.is_empty() {
+        // No printed sheet: reading it says so.
+        parts.push((first.clone(), rows_of(wb, &first, path)?));
+    }
+    Ok(parts)
 }
 
 /// Opens a manifest through the same guards as a register.
@@ -212,23 +278,23 @@ fn verify_inner(path: &Path) -> Result<Verified> {
         IndexCheck::Matches | IndexCheck::Absent => {}
     }
     let shown = read_shown(&mut wb, path)?;
-    check_heading(
-        &Heading::from_fields(&issued.heading),
-        &shown.rows,
-        shown.lang,
-        &mut findings,
-    );
-    check_shown_digest(&shown, &issued.digest, &mut findings);
-    check_lines(
-        &shown.rows,
-        shown.header,
-        &issued.lines,
-        &issued.key,
-        &mut findings,
-    );
+    let heading = Heading::from_fields(&issued.heading);
+    for (k, part) in shown.parts.iter().enumerate() {
+        let mut found = Vec::new();
+        check_heading(&heading, &part.rows, shown.lang, &mut found);
+        check_shown_digest(&part.rows, part.header, &issued.digest, &mut found);
+        if k > 0 {
+            for f in &mut found {
+                *f = format!("sheet {}: {f}", part.sheet);
+            }
+        }
+        findings.extend(found);
+    }
+    check_lines(&shown, &issued.lines, &issued.key, &mut findings);
     Ok(Verified {
         path: path.to_path_buf(),
         batch: issued.batch,
+        heading,
         lines: issued.lines.len(),
         index,
         findings,
@@ -257,7 +323,7 @@ pub(super) fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result
             path.display()
         );
     }
-    let rows = rows_of(wb, ITEMS_SHEET, path)?;
+    let rows = items_rows(wb, path)?;
     let head = rows.first().cloned().unwrap_or_default();
     if head.first().map(String::as_str) != Some(ITEMS_MAGIC) {
         bail!(
@@ -276,7 +342,7 @@ pub(super) fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result
     heading.resize(names, String::new());
     let lines = rows
         .iter()
-        .skip(4)
+        .skip(ITEMS_HEAD_ROWS)
         .map(|r| {
             let mut r = r.clone();
             r.resize(FIELD_NAMES.len(), String::new());
@@ -292,51 +358,99 @@ pub(super) fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result
     })
 }
 
-/// The printed sheet of a manifest.
+/// The printed sheet of a manifest, with the sheets it continues on.
 pub(super) struct Shown {
-    /// Its rows, as text.
-    pub rows: Vec<Vec<String>>,
-    /// The index of the header row of the lines.
-    pub header: usize,
+    /// Its parts, in order: the printed sheet, then its continuations.
+    pub parts: Vec<ShownPart>,
     /// The language it was printed in.
     pub lang: Lang,
 }
 
-/// Reads the printed sheet (the first that is not the items sheet) and
-/// finds the header row of its lines.
-pub(super) fn read_shown(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Shown> {
-    let name = wb
-        .sheet_names()
-        .into_iter()
-        .find(|n| n != ITEMS_SHEET)
-        .unwrap_or_default();
-    let rows = rows_of(wb, &name, path)?;
-    let header = rows
-        .iter()
-        .position(|r| {
-            r.first()
-                .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
+/// One sheet of a printed manifest.
+pub(super) struct ShownPart {
+    /// The sheet's name.
+    pub sheet: String,
+    /// Its rows, as text.
+    pub rows: Vec<Vec<String>>,
+    /// The index of the header row of the lines.
+    pub header: usize,
+}
+
+/// Where a printed line is: a row (1-based) of the printed sheet, or of a
+/// sheet it continues on.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Place<'a> {
+    /// The continuation sheet; `None` for the printed sheet itself.
+    pub sheet: Option<&'a str>,
+    /// The row, 1-based.
+    pub row: usize,
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.sheet {
+            None => write!(f, "row {}", self.row),
+            Some(sheet) => write!(f, "sheet {sheet}, row {}", self.row),
+        }
+    }
+}
+
+impl Shown {
+    /// The printed lines of every part, in order, each with its place.
+    pub fn lines(&self) -> impl Iterator<Item = (Place<'_>, &Vec<String>)> {
+        self.parts.iter().enumerate().flat_map(|(k, part)| {
+            let sheet = (k > 0).then_some(part.sheet.as_str());
+            shown_lines(&part.rows, part.header)
+                .map(move |(i, row)| (Place { sheet, row: i + 1 }, row))
         })
-        .with_context(|| format!("{}: the header row of the lines is missing", path.display()))?;
-    let lang = if rows[header][0] == LINE_NUMBER.0 {
+    }
+}
+
+/// Reads the printed sheet (the first that is not an items sheet) and the
+/// sheets it continues on, and finds the header row of the lines on each.
+pub(super) fn read_shown(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Shown> {
+    let mut parts = Vec::new();
+    for (k, (sheet, rows)) in printed_parts(wb, path)?.into_iter().enumerate() {
+        let header = rows
+            .iter()
+            .position(|r| {
+                r.first()
+                    .is_some_and(|c| c == LINE_NUMBER.0 || c == LINE_NUMBER.1)
+            })
+            .with_context(|| match k {
+                0 => format!("{}: the header row of the lines is missing", path.display()),
+                _ => format!(
+                    "{}: the header row of the lines is missing on sheet {sheet}",
+                    path.display()
+                ),
+            })?;
+        parts.push(ShownPart {
+            sheet,
+            rows,
+            header,
+        });
+    }
+    let first = &parts[0];
+    let lang = if first.rows[first.header][0] == LINE_NUMBER.0 {
         Lang::Zh
     } else {
         Lang::En
     };
-    Ok(Shown { rows, header, lang })
+    Ok(Shown { parts, lang })
 }
 
-/// Compares the digest printed above the lines with the issued one.
-fn check_shown_digest(shown: &Shown, recorded: &str, findings: &mut Vec<String>) {
-    let printed = shown
-        .rows
-        .iter()
-        .take(shown.header)
-        .flatten()
-        .find_map(|c| {
-            c.contains("SHA-256")
-                .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
-        });
+/// Compares the digest printed above the lines (above row `header` of
+/// `rows`) with the issued one.
+fn check_shown_digest(
+    rows: &[Vec<String>],
+    header: usize,
+    recorded: &str,
+    findings: &mut Vec<String>,
+) {
+    let printed = rows.iter().take(header).flatten().find_map(|c| {
+        c.contains("SHA-256")
+            .then(|| c.rsplit(' ').next().unwrap_or("").trim().to_string())
+    });
     if printed.as_deref() != Some(recorded) {
         findings.push(format!(
             "the heading shows digest {}, the issued items {recorded}",
@@ -386,29 +500,22 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
     }
 }
 
-/// Compares every visible line with the issued one: lines added, repeated,
-/// changed or removed.
-fn check_lines(
-    vrows: &[Vec<String>],
-    header: usize,
-    issued: &[Vec<String>],
-    key: &str,
-    findings: &mut Vec<String>,
-) {
+/// Compares every visible line, on every part, with the issued one: lines
+/// added, repeated, changed or removed.
+fn check_lines(shown: &Shown, issued: &[Vec<String>], key: &str, findings: &mut Vec<String>) {
     let by_no: BTreeMap<String, &Vec<String>> = issued.iter().map(|r| (r[0].clone(), r)).collect();
     let mut seen = BTreeSet::new();
-    for (k, row) in shown_lines(vrows, header) {
-        let excel_row = k + 1;
+    for (place, row) in shown.lines() {
         let first = row.first().cloned().unwrap_or_default();
         let Some(original) = by_no.get(&first) else {
             findings.push(format!(
-                "row {excel_row}: line {first:?} ({}) was added",
+                "{place}: line {first:?} ({}) was added",
                 row.get(1).cloned().unwrap_or_default()
             ));
             continue;
         };
         if !seen.insert(first.clone()) {
-            findings.push(format!("row {excel_row}: line {first} appears twice"));
+            findings.push(format!("{place}: line {first} appears twice"));
             continue;
         }
         check_line(row, original, key, findings);
@@ -463,5 +570,88 @@ fn check_line(row: &[String], original: &[String], key: &str, findings: &mut Vec
             "line {} ({}): {name} changed to {shown:?}, issued {was:?}",
             original[0], original[1]
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A printed part: title, heading, digest, a blank row, the header row,
+    /// then `lines` (number, doc_id).
+    fn part(sheet: &str, lines: &[(&str, &str)]) -> ShownPart {
+        let mut rows = vec![
+            vec!["title".to_string()],
+            vec!["heading".to_string()],
+            vec!["SHA-256 d".to_string()],
+            vec![String::new()],
+            vec![LINE_NUMBER.0.to_string(), "文件编号".to_string()],
+        ];
+        rows.extend(
+            lines
+                .iter()
+                .map(|(no, id)| vec![no.to_string(), id.to_string()]),
+        );
+        ShownPart {
+            sheet: sheet.to_string(),
+            rows,
+            header: 4,
+        }
+    }
+
+    #[test]
+    fn a_line_on_a_continuation_sheet_is_named_by_its_sheet_and_row() {
+        let shown = Shown {
+            parts: vec![
+                part("销毁清单", &[("1", "D-1"), ("9", "D-9")]),
+                part("销毁清单 (2)", &[("2", "D-2"), ("2", "D-2"), ("7", "D-7")]),
+            ],
+            lang: Lang::Zh,
+        };
+        let places: Vec<String> = shown.lines().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(
+            places,
+            [
+                "row 6",
+                "row 7",
+                "sheet 销毁清单 (2), row 6",
+                "sheet 销毁清单 (2), row 7",
+                "sheet 销毁清单 (2), row 8"
+            ]
+        );
+        let issued: Vec<Vec<String>> = [("1", "D-1"), ("2", "D-2"), ("3", "D-3")]
+            .iter()
+            .map(|(no, id)| {
+                let mut line = vec![String::new(); FIELD_NAMES.len()];
+                line[0] = no.to_string();
+                line[1] = id.to_string();
+                line
+            })
+            .collect();
+        let mut findings = Vec::new();
+        check_lines(&shown, &issued, "", &mut findings);
+        let not_fields: Vec<&String> = findings
+            .iter()
+            .filter(|f| !f.starts_with("line 1 ") && !f.starts_with("line 2 "))
+            .collect();
+        assert_eq!(
+            not_fields,
+            [
+                "row 7: line \"9\" (D-9) was added",
+                "sheet 销毁清单 (2), row 7: line 2 appears twice",
+                "sheet 销毁清单 (2), row 8: line \"7\" (D-7) was added",
+                "line 3 (D-3) was removed"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_items_sheet_and_its_continuations_are_items_sheets() {
+        assert!(is_items_sheet("_items"));
+        assert!(is_items_sheet("_items (2)"));
+        assert!(!is_items_sheet("_items (x)"));
+        assert!(!is_items_sheet("销毁清单 (2)"));
+        let names = ["销毁清单", "销毁清单 (2)", "附录", "销毁清单 (4)"].map(String::from);
+        assert_eq!(parts_of(&names, "销毁清单"), ["销毁清单", "销毁清单 (2)"]);
     }
 }

@@ -5,8 +5,13 @@
 //! are written) and split into further sheets past Excel's limit of
 //! 1,048,576 rows. Text is always written as text, dates as dates. Each
 //! sheet prints one page wide, its header on every page ([`super::page`]).
+//!
+//! Every long sheet the tool writes continues the same way — tables
+//! ([`super::write_table`]) and printable lists
+//! ([`super::printable`]) too: [`MAX_DATA_ROWS`] is the limit, and
+//! [`part_name`] names the sheets it continues on.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
@@ -14,8 +19,32 @@ use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
 use crate::config::Lang;
 
-/// Data rows per sheet: Excel's 1,048,576 less the header row.
+/// Data rows per sheet: Excel's 1,048,576 less the header row. Also the
+/// last row (0-based) a sheet can hold.
 pub const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// The longest sheet name Excel accepts, in characters.
+const MAX_SHEET_NAME: usize = 31;
+
+/// The name of part `part` (from 0) of a sheet named `name` that continues
+/// on further sheets: `name`, then `name (2)`, `name (3)` …; a long name is
+/// shortened so that the number fits Excel's 31 characters.
+///
+/// ```
+/// use clearance::output::frame::part_name;
+/// assert_eq!(part_name("异常", 0), "异常");
+/// assert_eq!(part_name("异常", 1), "异常 (2)");
+/// assert_eq!(part_name(&"x".repeat(31), 9).chars().count(), 31);
+/// ```
+pub fn part_name(name: &str, part: usize) -> String {
+    if part == 0 {
+        return name.to_string();
+    }
+    let suffix = format!(" ({})", part + 1);
+    let room = MAX_SHEET_NAME.saturating_sub(suffix.chars().count());
+    let base: String = name.chars().take(room).collect();
+    format!("{base}{suffix}")
+}
 
 /// A column of a table, typed for writing.
 enum Reader {
@@ -86,8 +115,7 @@ fn write_frame_split(
     shown: &Shown<'_>,
     max_rows: usize,
 ) -> Result<()> {
-    let (readers, headers) = readers_of(df, columns)?;
-    let bold = Format::new().set_bold();
+    let (readers, headers) = readers_of(df, columns).with_context(|| format!("sheet {name}"))?;
     let dates = date_format();
     let display = shown.display;
     let cells = Cells {
@@ -98,32 +126,54 @@ fn write_frame_split(
     let height = df.height();
     let parts = height.div_ceil(max_rows).max(1);
     for part in 0..parts {
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        let sheet_name = if part == 0 {
-            name.to_string()
-        } else {
-            format!("{name} ({})", part + 1)
-        };
-        sheet.set_name(&sheet_name)?;
+        let sheet_name = part_name(name, part);
         let start = part * max_rows;
         let end = (start + max_rows).min(height);
-        // Widths must be known before rows stream out: measure this part first.
-        let widths = column_widths(&readers, &headers, start, end, display);
-        for (c, w) in widths.iter().enumerate() {
-            sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
-        }
-        for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (r, i) in (start..end).enumerate() {
-            cells.write_row(sheet, r as u32 + 1, i, &readers)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
-        if !headers.is_empty() {
-            sheet.autofilter(0, 0, (end - start) as u32, headers.len() as u16 - 1)?;
-        }
-        set_up_page(sheet, Fit::OnePageWide, Some(0), &sheet_name, shown.lang)?;
+        let rows = start..end;
+        write_part(
+            workbook,
+            &sheet_name,
+            &readers,
+            &headers,
+            rows,
+            &cells,
+            shown,
+        )
+        .with_context(|| format!("sheet {sheet_name}"))?;
     }
+    Ok(())
+}
+
+/// Writes table rows `rows` as a new sheet named `sheet_name`.
+fn write_part(
+    workbook: &mut Workbook,
+    sheet_name: &str,
+    readers: &[(&str, Reader)],
+    headers: &[&str],
+    rows: std::ops::Range<usize>,
+    cells: &Cells<'_>,
+    shown: &Shown<'_>,
+) -> Result<()> {
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name(sheet_name)?;
+    // Widths must be known before rows stream out: measure this part first.
+    let widths = column_widths(readers, headers, rows.start, rows.end, shown.display);
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+    }
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let count = rows.len();
+    for (r, i) in rows.enumerate() {
+        cells.write_row(sheet, r as u32 + 1, i, readers)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    if !headers.is_empty() {
+        sheet.autofilter(0, 0, count as u32, headers.len() as u16 - 1)?;
+    }
+    set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, shown.lang)?;
     Ok(())
 }
 

@@ -4,7 +4,9 @@
 //! header, autofilter and readable widths; text always written as text (a
 //! title beginning with `=` stays text); a pinned creation time, so that
 //! the same inputs give byte-identical files; and every sheet set up to
-//! print one page wide ([`page`]).
+//! print one page wide ([`page`]). A sheet longer than Excel holds
+//! continues on a next sheet (`name (2)` …, [`frame::part_name`]), and an
+//! error writing a workbook names the file and the sheet ([`writing`]).
 
 pub mod decisions;
 pub mod frame;
@@ -16,7 +18,7 @@ pub mod validation;
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// A cell of an output table.
@@ -65,69 +67,139 @@ pub fn new_workbook() -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
-/// Writes a table: a bold frozen header row, then the rows; autofilter and
-/// widths fitted to the content (capped). It prints one page wide with the
-/// header row on every page and the sheet's name in the footer, in the
-/// language of its labels ([`page::language_of`]).
+/// Writes a table as new sheets of `workbook`, in constant memory (rows go
+/// to disk as they are written): a bold frozen header row, then the rows;
+/// autofilter and widths fitted to the rows written (capped). Past
+/// [`frame::MAX_DATA_ROWS`] rows the table continues on a next sheet with
+/// the same header, named as [`frame::part_name`] says (`name (2)` …).
+/// Every sheet prints one page wide with the header row on every page and
+/// its name in the footer, in the language of its labels
+/// ([`page::language_of`]). An error names the sheet.
 pub fn write_table(
-    sheet: &mut Worksheet,
+    workbook: &mut Workbook,
     name: &str,
     headers: &[&str],
     rows: impl IntoIterator<Item = Vec<OutCell>>,
-) -> Result<(), XlsxError> {
-    sheet.set_name(name)?;
-    let bold = Format::new().set_bold();
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    let mut last_row = 0u32;
-    for (r, row) in rows.into_iter().enumerate() {
-        let r = r as u32 + 1;
-        last_row = r;
-        for (c, cell) in row.iter().enumerate() {
-            let c16 = c as u16;
-            match cell {
-                OutCell::Text(s) => {
-                    sheet.write_string(r, c16, s)?;
-                    if let Some(w) = widths.get_mut(c) {
-                        *w = (*w).max(display_width(s));
-                    }
-                }
-                OutCell::Number(n) => {
-                    sheet.write_number(r, c16, *n)?;
-                }
-                OutCell::Date(d) => {
-                    write_date(sheet, r, c16, *d, &date_format())?;
-                    if let Some(w) = widths.get_mut(c) {
-                        *w = (*w).max(10);
-                    }
-                }
-                OutCell::Blank => {}
-            }
+) -> Result<()> {
+    write_table_parts(workbook, name, headers, rows, frame::MAX_DATA_ROWS)
+}
+
+/// [`write_table`] with `max_rows` data rows per sheet.
+fn write_table_parts(
+    workbook: &mut Workbook,
+    name: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<OutCell>>,
+    max_rows: usize,
+) -> Result<()> {
+    let mut rows = rows.into_iter().peekable();
+    let table = Table::new(name, headers);
+    let mut part = 0;
+    loop {
+        let sheet_name = frame::part_name(name, part);
+        let written = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(anyhow::Error::from)
+            .and_then(|sheet| table.write_part(sheet, &sheet_name, &mut rows, max_rows));
+        written.with_context(|| format!("sheet {sheet_name}"))?;
+        part += 1;
+        if rows.peek().is_none() {
+            return Ok(());
         }
     }
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+}
+
+/// What every sheet of a table shares: its header and formats.
+struct Table<'a> {
+    headers: &'a [&'a str],
+    bold: Format,
+    dates: Format,
+    lang: crate::config::Lang,
+}
+
+impl<'a> Table<'a> {
+    fn new(name: &str, headers: &'a [&'a str]) -> Table<'a> {
+        Table {
+            headers,
+            bold: Format::new().set_bold(),
+            dates: date_format(),
+            lang: page::language_of(std::iter::once(name).chain(headers.iter().copied())),
+        }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    if !headers.is_empty() {
-        sheet.autofilter(0, 0, last_row, headers.len() as u16 - 1)?;
+
+    /// Writes the header and up to `max_rows` of `rows` into `sheet`, named
+    /// `sheet_name`, rows in order (as a constant-memory sheet needs); the
+    /// widths come from the rows written.
+    fn write_part(
+        &self,
+        sheet: &mut Worksheet,
+        sheet_name: &str,
+        rows: &mut impl Iterator<Item = Vec<OutCell>>,
+        max_rows: usize,
+    ) -> Result<()> {
+        sheet.set_name(sheet_name)?;
+        let headers = self.headers;
+        let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &self.bold)?;
+        }
+        let mut last_row = 0u32;
+        for (r, row) in rows.take(max_rows).enumerate() {
+            let r = r as u32 + 1;
+            last_row = r;
+            for (c, cell) in row.iter().enumerate() {
+                let c16 = c as u16;
+                let width = match cell {
+                    OutCell::Text(s) => {
+                        sheet.write_string(r, c16, s)?;
+                        display_width(s)
+                    }
+                    OutCell::Number(n) => {
+                        sheet.write_number(r, c16, *n)?;
+                        0
+                    }
+                    OutCell::Date(d) => {
+                        write_date(sheet, r, c16, *d, &self.dates)?;
+                        10
+                    }
+                    OutCell::Blank => 0,
+                };
+                if let Some(w) = widths.get_mut(c) {
+                    *w = (*w).max(width);
+                }
+            }
+        }
+        // Column widths are written with the sheet when it is saved, so
+        // they can follow the rows even in constant memory.
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        if !headers.is_empty() {
+            sheet.autofilter(0, 0, last_row, headers.len() as u16 - 1)?;
+        }
+        page::set_up_page(
+            sheet,
+            page::Fit::OnePageWide,
+            Some(0),
+            sheet_name,
+            self.lang,
+        )?;
+        Ok(())
     }
-    let lang = page::language_of(std::iter::once(name).chain(headers.iter().copied()));
-    page::set_up_page(sheet, page::Fit::OnePageWide, Some(0), name, lang)
 }
 
 /// Writes the skipped rows (blank, repeated header, subtotal, footer) as a
-/// sheet; the validation and plan workbooks both have one.
+/// sheet, continued on further sheets when long; the validation and plan
+/// workbooks both have one.
 pub fn write_skipped_sheet(
     workbook: &mut Workbook,
     skipped: &[crate::ingest::SkippedRow],
     lang: crate::config::Lang,
-) -> Result<(), XlsxError> {
+) -> Result<()> {
     let l = |zh, en| lang.pick(zh, en);
     write_table(
-        workbook.add_worksheet(),
+        workbook,
         l("跳过的行", "Skipped rows"),
         &[
             l("文件", "File"),
@@ -225,9 +297,43 @@ pub fn display_width(s: &str) -> usize {
 
 pub use crate::files::{set_readable, write_atomically};
 
-/// Saves a workbook atomically.
+/// How an output file is named in a message: its path, or, inside a run
+/// folder being built, its path within the folder
+/// (`manifests/2024-D-001.xlsx`): the folder's temporary name means
+/// nothing to the reader, and the folder is gone once writing fails.
+///
+/// ```
+/// use std::path::Path;
+/// use clearance::output::file_label;
+/// assert_eq!(file_label(Path::new("reports/.clearance-run-x1/manifests/a.xlsx")), "manifests/a.xlsx");
+/// assert_eq!(file_label(Path::new("out/validation.xlsx")), "out/validation.xlsx");
+/// ```
+pub fn file_label(path: &Path) -> String {
+    let components: Vec<_> = path.components().collect();
+    let staging = components.iter().rposition(|c| {
+        c.as_os_str()
+            .to_string_lossy()
+            .starts_with(crate::run_folder::STAGING_PREFIX)
+    });
+    match staging {
+        Some(at) if at + 1 < components.len() => components[at + 1..]
+            .iter()
+            .collect::<std::path::PathBuf>()
+            .display()
+            .to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+/// The context of an error writing the file at `path`: `writing <file>`
+/// ([`file_label`]). Sheet writers add the sheet.
+pub fn writing(path: &Path) -> String {
+    format!("writing {}", file_label(path))
+}
+
+/// Saves a workbook atomically; an error names the file.
 pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
-    let bytes = workbook.save_to_buffer()?;
+    let bytes = workbook.save_to_buffer().with_context(|| writing(path))?;
     write_atomically(path, |file| Ok(std::io::Write::write_all(file, &bytes)?))
 }
 
@@ -245,4 +351,101 @@ pub fn write_csv_atomically(table: &polars::prelude::DataFrame, path: &Path) -> 
         std::io::Write::flush(&mut writer)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    /// Every sheet of a workbook, by name, as rows of text, in order.
+    fn sheets_of(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                let rows = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    /// A part of an .xlsx archive, as text.
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    }
+
+    fn anomaly(k: usize) -> Vec<OutCell> {
+        vec![
+            OutCell::from("OVERDUE"),
+            OutCell::Text(format!("=D-{k}")),
+            OutCell::Number(k as f64),
+        ]
+    }
+
+    #[test]
+    fn anomalies_past_the_sheet_row_limit_continue_on_a_next_sheet() {
+        let mut wb = new_workbook().unwrap();
+        let headers = ["代码", "文件编号", "行号"];
+        write_table_parts(&mut wb, "异常", &headers, (1..=7).map(anomaly), 3).unwrap();
+        // A table that fills its sheet exactly takes no empty next sheet,
+        // and an empty one still has its header.
+        write_table_parts(&mut wb, "跳过的行", &headers, (1..=3).map(anomaly), 3).unwrap();
+        write_table_parts(&mut wb, "预测", &headers, std::iter::empty(), 3).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let sheets = sheets_of(bytes.clone());
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["异常", "异常 (2)", "异常 (3)", "跳过的行", "预测"]);
+        let mut ids = Vec::new();
+        for (name, rows) in &sheets[..3] {
+            assert_eq!(rows[0], headers, "{name}: every part has the header");
+            assert!(rows.len() <= 4, "{name}: at most 3 rows under the header");
+            ids.extend(rows[1..].iter().map(|r| r[1].clone()));
+        }
+        assert_eq!(
+            ids,
+            (1..=7).map(|k| format!("=D-{k}")).collect::<Vec<_>>(),
+            "every row once, as text, in order"
+        );
+        assert_eq!(sheets[3].1.len(), 4);
+        assert_eq!(sheets[4].1, [headers.map(String::from).to_vec()]);
+        // Every part prints like the first: its header row repeated on every
+        // page, its own name in the footer, widths fitted to its rows, the
+        // header frozen and filtered.
+        let workbook = part(&bytes, "xl/workbook.xml");
+        for k in 0..5 {
+            assert!(
+                workbook.contains(&format!("_xlnm.Print_Titles\" localSheetId=\"{k}\">")),
+                "sheet {k} repeats its header: {workbook}"
+            );
+        }
+        let third = part(&bytes, "xl/worksheets/sheet3.xml");
+        for expected in [
+            "<cols>",
+            "paperSize=\"9\"",
+            "fitToHeight=\"0\"",
+            "&amp;L&amp;8异常 (3)&amp;R第 &amp;P 页 共 &amp;N 页",
+            "<autoFilter ref=\"A1:C2\"/>",
+            "state=\"frozen\"",
+        ] {
+            assert!(third.contains(expected), "{expected} in {third}");
+        }
+    }
+
+    #[test]
+    fn a_write_error_names_the_sheet() {
+        let mut wb = new_workbook().unwrap();
+        let too_long = vec![OutCell::Text("长".repeat(40_000))];
+        let error = write_table(&mut wb, "异常", &["文件标题"], [too_long]).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.starts_with("sheet 异常: "), "{message}");
+        assert!(message.contains("32,767"), "{message}");
+    }
 }

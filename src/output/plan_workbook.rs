@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet};
@@ -63,21 +63,28 @@ fn count_by<'a>(keys: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) 
 /// year (with `--previous`), one sheet per disposition, anomalies, skipped
 /// rows, the forecast, the policy and the run
 /// information, in that order.
+/// An error names the file and the sheet it was writing.
 pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
+    let mut wb = new_workbook()?;
+    write_sheets(&mut wb, report).with_context(|| super::writing(path))?;
+    save_atomically(&mut wb, path)
+}
+
+/// Every sheet of plan.xlsx, in order; an error names the sheet.
+fn write_sheets(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
     let lang = report.lang;
     let df = report.decisions;
-    let mut wb = new_workbook()?;
-    write_overview(&mut wb, report)?;
+    write_overview(wb, report)
+        .with_context(|| format!("sheet {}", lang.pick("总览", "Overview")))?;
     if let Some(missing) = report.missing {
-        write_missing(&mut wb, missing, lang)?;
+        write_missing(wb, missing, lang)?;
     }
-    write_disposition_sheets(&mut wb, df, lang)?;
-    write_anomalies(&mut wb, df, report.missing.unwrap_or_default(), lang)?;
-    super::write_skipped_sheet(&mut wb, report.skipped, lang)?;
-    write_forecast(&mut wb, df, report.as_of, lang)?;
-    write_policy(&mut wb, report.policy, lang)?;
-    write_run_info(&mut wb, report)?;
-    save_atomically(&mut wb, path)
+    write_disposition_sheets(wb, df, lang)?;
+    write_anomalies(wb, df, report.missing.unwrap_or_default(), lang)?;
+    super::write_skipped_sheet(wb, report.skipped, lang)?;
+    write_forecast(wb, df, report.as_of, lang)?;
+    write_policy(wb, report.policy, lang)?;
+    write_run_info(wb, report)
 }
 
 /// The overview (总览): the title, counts by disposition × effective
@@ -470,7 +477,7 @@ fn anomaly_order(code: &str) -> u8 {
 fn write_missing(wb: &mut Workbook, missing: &[PreviousHolding], lang: Lang) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("缺失", "Missing"),
         &[
             l("文件编号", "Doc No"),
@@ -538,7 +545,7 @@ fn write_anomalies(
     lines.extend(anomaly_lines(df, lang)?);
     lines.sort_by_key(|(code, _)| anomaly_order(code));
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("异常", "Anomalies"),
         &[
             l("代码", "Code"),
@@ -632,7 +639,7 @@ fn forecast(df: &DataFrame, as_of: NaiveDate) -> Result<BTreeMap<i32, (u64, u64)
 fn write_forecast(wb: &mut Workbook, df: &DataFrame, as_of: NaiveDate, lang: Lang) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("预测", "Forecast"),
         &[
             l("年度", "Year"),
@@ -654,7 +661,7 @@ fn write_forecast(wb: &mut Workbook, df: &DataFrame, as_of: NaiveDate, lang: Lan
 fn write_policy(wb: &mut Workbook, policy: &Policy, lang: Lang) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("所用策略", "Policy"),
         &[l("策略文件", "Policy file")],
         policy.text.lines().map(|line| vec![OutCell::from(line)]),
@@ -694,7 +701,7 @@ fn write_run_info(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
         ]
     }));
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("运行信息", "Run"),
         &[
             l("项目", "Item"),

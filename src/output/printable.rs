@@ -6,13 +6,21 @@
 //! the page width, with "page x of y" and the digest in the footer. The
 //! sheet is protected without a password (it prevents accidents; the
 //! digest catches the rest) and only the review columns can be edited.
+//!
+//! A list longer than a sheet holds (Excel's 1,048,576 rows) continues on
+//! next sheets, named as [`super::frame::part_name`] says (`清单`,
+//! `清单 (2)` …): each repeats the title, the lines under it and the header
+//! row, and its lines go on numbered from the last sheet's; the totals row
+//! and the signature block come after the last part only. A manifest's
+//! whole-batch decision is on the first sheet only.
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::config::Lang;
 use crate::labels::{review_choices, review_headers};
 
+use super::frame::{MAX_DATA_ROWS, part_name};
 use super::page::{Fit, set_up_page};
 use super::{OutCell, date_format, display_width};
 
@@ -55,45 +63,129 @@ pub const HEADER_ROW: u32 = 4;
 /// The row (0-based) of a manifest's whole-batch decision.
 pub const BATCH_REVIEW_ROW: u32 = 3;
 
-/// Writes a printable list as a new sheet named `name`; returns the sheet.
-pub fn write_printable<'w>(
-    wb: &'w mut Workbook,
+/// Writes a printable list as a new sheet named `name`, continued on next
+/// sheets (`name (2)` …) when it has more lines than a sheet holds. An
+/// error names the sheet.
+pub fn write_printable(wb: &mut Workbook, name: &str, p: &Printable<'_>) -> Result<()> {
+    write_printable_split(wb, name, p, MAX_DATA_ROWS)
+}
+
+/// Rows below a list's lines on its last sheet: the totals row, then, if
+/// there are signatures, a blank row and one row per signature.
+fn tail_rows(p: &Printable<'_>) -> usize {
+    match p.signatures.len() {
+        0 => 1,
+        n => 2 + n,
+    }
+}
+
+/// Lines a sheet of `p` holds when its last row (0-based) is `max_rows`:
+/// every part leaves room for the totals and signatures, so any can be the
+/// last. Zero when even one line does not fit.
+fn lines_per_sheet(p: &Printable<'_>, max_rows: usize) -> usize {
+    max_rows.saturating_sub(HEADER_ROW as usize + tail_rows(p))
+}
+
+/// [`write_printable`] with `max_rows` the last row (0-based) of a sheet.
+pub(crate) fn write_printable_split(
+    wb: &mut Workbook,
     name: &str,
     p: &Printable<'_>,
-) -> Result<&'w mut Worksheet> {
-    // Long lists (an archive transfer of 300,000 holdings) stream to disk:
-    // rows are written in order and column widths are known first.
-    let sheet = wb.add_worksheet_with_constant_memory()?;
-    sheet.set_name(name)?;
+    max_rows: usize,
+) -> Result<()> {
+    let per_sheet = lines_per_sheet(p, max_rows);
+    if per_sheet == 0 {
+        bail!("sheet {name}: no room for a line under the heading in {max_rows} rows");
+    }
     let mut headers: Vec<&str> = p.headers.clone();
     if p.review {
         headers.extend(review_headers(p.lang));
     }
+    // Every part has the same widths, from every line.
     let widths = column_widths(p, &headers);
+    let parts: Vec<&[Vec<OutCell>]> = if p.rows.is_empty() {
+        vec![&[]]
+    } else {
+        p.rows.chunks(per_sheet).collect()
+    };
+    let count = parts.len();
+    for (k, lines) in parts.into_iter().enumerate() {
+        let sheet_name = part_name(name, k);
+        let part = Part {
+            lines,
+            first: k == 0,
+            last: k + 1 == count,
+            footer: if count > 1 {
+                format!("{}  ({}/{count})", p.footer, k + 1)
+                    .trim_start()
+                    .to_string()
+            } else {
+                p.footer.clone()
+            },
+        };
+        write_part(wb, &sheet_name, p, &headers, &widths, &part)
+            .with_context(|| format!("sheet {sheet_name}"))?;
+    }
+    Ok(())
+}
+
+/// One sheet of a printable list.
+struct Part<'r> {
+    /// Its lines.
+    lines: &'r [Vec<OutCell>],
+    /// Whether it is the first sheet (with the whole-batch decision).
+    first: bool,
+    /// Whether it is the last (with the totals and signatures).
+    last: bool,
+    /// The footer's note.
+    footer: String,
+}
+
+/// Writes one sheet of a printable list.
+fn write_part(
+    wb: &mut Workbook,
+    sheet_name: &str,
+    p: &Printable<'_>,
+    headers: &[&str],
+    widths: &[usize],
+    part: &Part<'_>,
+) -> Result<()> {
+    // Long lists (an archive transfer of 300,000 holdings) stream to disk:
+    // rows are written in order and column widths are known first.
+    let sheet = wb.add_worksheet_with_constant_memory()?;
+    sheet.set_name(sheet_name)?;
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
     let formats = Formats::new();
-    write_heading(sheet, p, &headers, &formats)?;
-    let last_line = write_lines(sheet, p, &widths, &formats)?;
+    write_heading(sheet, p, headers, part.first, &formats)?;
+    let last_line = write_lines(sheet, p, part.lines, widths, &formats)?;
     if p.review && last_line > HEADER_ROW {
         let first = p.headers.len() as u16;
         let validation = DataValidation::new().allow_list_strings(&review_choices(p.lang))?;
         sheet.add_data_validation(HEADER_ROW + 1, first, last_line, first, &validation)?;
     }
-    let totals_row = last_line + 1;
-    write_totals(sheet, totals_row, &p.totals, &formats)?;
-    let ncols = headers.len() as u16;
-    for (k, line) in p.signatures.iter().enumerate() {
-        let r = totals_row + 2 + k as u32;
-        sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
-        sheet.set_row_height(r, 24)?;
+    if part.last {
+        let totals_row = last_line + 1;
+        write_totals(sheet, totals_row, &p.totals, &formats)?;
+        let ncols = headers.len() as u16;
+        for (k, line) in p.signatures.iter().enumerate() {
+            let r = totals_row + 2 + k as u32;
+            sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
+            sheet.set_row_height(r, 24)?;
+        }
     }
     // A4 landscape, one page wide, the header on every page, the footer
     // text on the left and the page number on the right.
-    set_up_page(sheet, Fit::OnePageWide, Some(HEADER_ROW), &p.footer, p.lang)?;
+    set_up_page(
+        sheet,
+        Fit::OnePageWide,
+        Some(HEADER_ROW),
+        &part.footer,
+        p.lang,
+    )?;
     sheet.protect();
-    Ok(sheet)
+    Ok(())
 }
 
 /// The cell formats of a printable sheet.
@@ -156,18 +248,20 @@ fn column_widths(p: &Printable<'_>, headers: &[&str]) -> Vec<usize> {
     widths
 }
 
-/// The title, the lines under it and the header row.
+/// The title, the lines under it and the header row; the whole-batch
+/// decision only on the `first` sheet.
 fn write_heading(
     sheet: &mut Worksheet,
     p: &Printable<'_>,
     headers: &[&str],
+    first: bool,
     f: &Formats,
 ) -> Result<()> {
     let last = headers.len() as u16 - 1;
     sheet.merge_range(0, 0, 0, last, &p.title, &f.title)?;
     for (i, line) in p.info.iter().take(3).enumerate() {
         let r = 1 + i as u32;
-        match p.batch_review.filter(|_| i == 2 && p.review) {
+        match p.batch_review.filter(|_| i == 2 && p.review && first) {
             Some(label) => write_batch_review(sheet, p, line, label, f)?,
             None => {
                 sheet.merge_range(r, 0, r, last, line, &Format::new())?;
@@ -211,11 +305,12 @@ fn write_batch_review(
 fn write_lines(
     sheet: &mut Worksheet,
     p: &Printable<'_>,
+    lines: &[Vec<OutCell>],
     widths: &[usize],
     f: &Formats,
 ) -> Result<u32> {
     let mut r = HEADER_ROW;
-    for row in &p.rows {
+    for row in lines {
         r += 1;
         // Long text wraps; the row is made tall enough to show all of it
         // (no program measures rows when it opens the file).
@@ -273,4 +368,103 @@ fn write_totals(sheet: &mut Worksheet, r: u32, totals: &[OutCell], f: &Formats) 
         };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    /// A list of `n` lines with a review column and two signatures.
+    fn list(n: usize) -> Printable<'static> {
+        Printable {
+            title: "保密办公室 文件清退清单".into(),
+            info: vec![
+                "退还单位：市委办公室".into(),
+                "基准日期：2024-12-31".into(),
+                String::new(),
+            ],
+            headers: vec!["序号", "文件编号", "份数"],
+            rows: (1..=n)
+                .map(|k| {
+                    vec![
+                        OutCell::Number(k as f64),
+                        OutCell::Text(format!("=R-{k}")),
+                        OutCell::Number(1.0),
+                    ]
+                })
+                .collect(),
+            totals: vec![OutCell::from("合计"), OutCell::Text(format!("{n} 件"))],
+            review: true,
+            batch_review: Some("整批意见"),
+            signatures: vec!["移交人：____".into(), "接收人：____".into()],
+            footer: "SHA-256 abc".into(),
+            lang: Lang::Zh,
+        }
+    }
+
+    #[test]
+    fn a_list_past_the_sheet_row_limit_continues_with_its_heading_and_ends_with_its_totals() {
+        let p = list(7);
+        // Rows 0–4 heading and header, 3 lines (5–7), room for the totals,
+        // a blank row and two signatures (8–11).
+        let max_rows = 11;
+        assert_eq!(lines_per_sheet(&p, max_rows), 3);
+        let mut wb = crate::output::new_workbook().unwrap();
+        write_printable_split(&mut wb, "清单", &p, max_rows).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["清单", "清单 (2)", "清单 (3)"]);
+        let mut numbers = Vec::new();
+        let mut first_heading = None;
+        for (k, name) in book.sheet_names().into_iter().enumerate() {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows: Vec<Vec<String>> = range
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            assert!(rows.len() <= max_rows + 1, "{name}: {rows:?}");
+            let heading: Vec<String> = rows[..=HEADER_ROW as usize]
+                .iter()
+                .map(|r| r[0].clone())
+                .collect();
+            assert_eq!(rows[HEADER_ROW as usize][..3], ["序号", "文件编号", "份数"]);
+            assert_eq!(
+                first_heading.get_or_insert_with(|| heading.clone()),
+                &heading,
+                "{name}: the same title, lines under it and header row"
+            );
+            let lines: Vec<&Vec<String>> = rows[HEADER_ROW as usize + 1..]
+                .iter()
+                .take_while(|r| r[0] != "合计")
+                .filter(|r| !r[0].is_empty())
+                .collect();
+            numbers.extend(lines.iter().map(|r| r[0].clone()));
+            let tail: Vec<String> = rows[HEADER_ROW as usize + 1 + lines.len()..]
+                .iter()
+                .map(|r| r[0].clone())
+                .filter(|c| !c.is_empty())
+                .collect();
+            if k == 2 {
+                assert_eq!(tail, ["合计", "移交人：____", "接收人：____"]);
+                assert_eq!(rows[HEADER_ROW as usize + 1][1], "=R-7");
+            } else {
+                assert!(tail.is_empty(), "{name}: totals only after the last part");
+            }
+            // The whole-batch decision is on the first sheet only.
+            let batch_label = rows[BATCH_REVIEW_ROW as usize].contains(&"整批意见".to_string());
+            assert_eq!(batch_label, k == 0, "{name}");
+        }
+        assert_eq!(numbers, (1..=7).map(|k| k.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_list_that_fills_its_sheet_takes_no_empty_next_sheet() {
+        let mut wb = crate::output::new_workbook().unwrap();
+        write_printable_split(&mut wb, "清单", &list(3), 11).unwrap();
+        write_printable_split(&mut wb, "空", &list(0), 11).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["清单", "空"]);
+    }
 }

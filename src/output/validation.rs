@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use rust_xlsxwriter::Workbook;
 
@@ -54,14 +54,19 @@ pub fn rejected_rows(ingested: &Ingested) -> Result<Vec<RejectedRow>> {
 
 /// Writes `validation.xlsx` to `path`: how every sheet was read, how
 /// every column was understood, the problems, the skipped rows and the
-/// rejected rows.
+/// rejected rows. Long sheets continue on further sheets
+/// ([`super::write_table`]); an error names the file and the sheet it
+/// was writing.
 pub fn write(path: &Path, ingested: &Ingested, rejected: &[RejectedRow], lang: Lang) -> Result<()> {
     let mut wb = new_workbook()?;
-    write_sheets(&mut wb, &ingested.files, lang)?;
-    write_columns(&mut wb, &ingested.files, lang)?;
-    write_problems(&mut wb, &ingested.problems, lang)?;
-    super::write_skipped_sheet(&mut wb, &ingested.skipped, lang)?;
-    write_rejected(&mut wb, rejected, lang)?;
+    let sheets = |wb: &mut Workbook| -> Result<()> {
+        write_sheets(wb, &ingested.files, lang)?;
+        write_columns(wb, &ingested.files, lang)?;
+        write_problems(wb, &ingested.problems, lang)?;
+        super::write_skipped_sheet(wb, &ingested.skipped, lang)?;
+        write_rejected(wb, rejected, lang)
+    };
+    sheets(&mut wb).with_context(|| super::writing(path))?;
     save_atomically(&mut wb, path)
 }
 
@@ -72,7 +77,7 @@ fn write_sheets(wb: &mut Workbook, files: &[FileReport], lang: Lang) -> Result<(
         .iter()
         .flat_map(|f| f.sheets.iter().map(move |s| sheet_row(f, s, lang)));
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("读取情况", "Sheets"),
         &[
             l("文件", "File"),
@@ -151,7 +156,7 @@ fn write_columns(wb: &mut Workbook, files: &[FileReport], lang: Lang) -> Result<
         })
     });
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("列映射", "Columns"),
         &[
             l("文件", "File"),
@@ -184,7 +189,7 @@ fn write_problems(wb: &mut Workbook, problems: &[Problem], lang: Lang) -> Result
         ]
     });
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("问题", "Problems"),
         &[
             l("文件", "File"),
@@ -214,7 +219,7 @@ fn write_rejected(wb: &mut Workbook, rejected: &[RejectedRow], lang: Lang) -> Re
         ]
     });
     write_table(
-        wb.add_worksheet(),
+        wb,
         l("拒收的行", "Rejected rows"),
         &[
             l("文件", "File"),

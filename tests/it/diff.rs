@@ -310,7 +310,7 @@ fn diff_of_two_policies_lists_exactly_the_changed_holdings() {
     for line in &expected {
         assert!(text.contains(&line[1]), "{} not shown:\n{text}", line[1]);
     }
-    assert!(text.contains("已写出 diff.xlsx"), "{text}");
+    assert!(text.contains("写出：diff.xlsx"), "{text}");
 
     // The same runs give the same bytes; the default name is beside NEW_RUN.
     ok(&w, &["diff", "old", "new", "--out", "again.xlsx"]);

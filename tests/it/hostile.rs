@@ -283,7 +283,7 @@ fn stray_value_in_cell_xfd1048576() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
     assert!(
-        text.contains("4 data rows (1 rejected), 1048571 skipped"),
+        text.contains("数据 4 行（其中无法识别 1 行），跳过 1048571 行"),
         "{text}"
     );
     assert!(text.contains("XFD "), "the stray column is listed: {text}");

@@ -61,7 +61,7 @@ fn edit(path: &Path, args: &[&str]) {
 }
 
 fn verify(w: &Workdir, path: &str) -> (i32, String) {
-    let out = w.run(&["verify", path]);
+    let out = w.run(&["verify", path, "--lang", "en"]);
     (
         out.status.code().unwrap_or(-1),
         stdout(&out) + &stderr(&out),

@@ -341,7 +341,15 @@ fn an_unreadable_input_stops_the_plan_and_writes_nothing() {
     let w = Workdir::new();
     w.copy_sample();
     w.write("broken.xlsx", b"not a workbook");
-    let out = w.run(&["plan", "sample.xlsx", "broken.xlsx", "--out", "run"]);
+    let out = w.run(&[
+        "plan",
+        "sample.xlsx",
+        "broken.xlsx",
+        "--out",
+        "run",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -451,9 +459,9 @@ fn policy_init_and_check() {
         Some(1),
         "no overwrite without --force"
     );
-    let out = w.run(&["policy", "check", "p.toml"]);
+    let out = w.run(&["policy", "check", "p.toml", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("ok"));
+    assert!(stdout(&out).contains("p.toml: ok"), "{}", stdout(&out));
 
     let bad = clearance::policy::DEFAULT_POLICY
         .replace("loan_days = 30", "loan_days = 30\nlunch_days = 1");

@@ -285,18 +285,18 @@ fn p04_a_sheet_without_a_header_is_reported() {
     let reported = |text: &str| {
         lines_with(text, "填表说明")
             .iter()
-            .any(|l| l.contains("no register header") && mentions_number(l, "3"))
+            .any(|l| l.contains("未找到登记簿表头") && mentions_number(l, "3"))
     };
     let text = stdout(&out);
     assert!(
         reported(&text),
-        "plan names the sheet 填表说明, \"no register header\" and its 3 rows:\n{text}"
+        "plan names the sheet 填表说明, \"未找到登记簿表头\" and its 3 rows:\n{text}"
     );
     let out = run_ok(&w, &["validate", "p04.xlsx"]);
     let text = stdout(&out);
     assert!(
         reported(&text),
-        "validate names the sheet 填表说明, \"no register header\" and its 3 rows:\n{text}"
+        "validate names the sheet 填表说明, \"未找到登记簿表头\" and its 3 rows:\n{text}"
     );
     let book = read_workbook(&w.path("run/plan.xlsx"));
     let overview = book.get("总览").expect("plan.xlsx has 总览");
@@ -651,7 +651,7 @@ fn p15_a_merged_cell_belongs_to_every_row_it_spans() {
                 ],
             );
         }
-        let out = run_ok(&w, &["validate", file]);
+        let out = run_ok(&w, &["validate", file, "--lang", "en"]);
         let text = stdout(&out);
         assert!(
             text.contains("merged"),

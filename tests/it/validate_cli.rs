@@ -8,7 +8,7 @@ use super::util::{Workdir, generated, read_csv, read_workbook, repo, stderr, std
 fn sample_register_is_understood() {
     let w = Workdir::new();
     w.copy_sample();
-    let out = w.run(&["validate", "sample.xlsx", "--out", "out"]);
+    let out = w.run(&["validate", "sample.xlsx", "--out", "out", "--lang", "en"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
     for needle in [
@@ -23,7 +23,10 @@ fn sample_register_is_understood() {
         "sheet \"Loans\": header at row 1",
         "12 data rows (0 rejected), 0 skipped, 0 above the header",
         "sheet \"填表说明\": no register header found",
-        "1 files read, 0 unreadable; 222 data rows, 2 rejected, 29 problems.",
+        "read: 1 file, 3 sheets, 222 data rows (12 more skipped, 2 above the header, 2 not read); every sheet's rows are accounted for",
+        "! 29 problems: 6 send their row to REVIEW",
+        "! sample.xlsx [2024年收文登记]: 2 rows rejected",
+        "next: clearance plan sample.xlsx",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -126,7 +129,15 @@ fn one_unreadable_file_fails_the_run_and_writes_nothing() {
     let w = Workdir::new();
     w.copy_sample();
     w.write("broken.xlsx", b"PK\x03\x04 not really");
-    let out = w.run(&["validate", "sample.xlsx", "broken.xlsx", "--out", "out"]);
+    let out = w.run(&[
+        "validate",
+        "sample.xlsx",
+        "broken.xlsx",
+        "--out",
+        "out",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: broken.xlsx:"), "{err}");

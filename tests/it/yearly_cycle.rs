@@ -618,13 +618,13 @@ fn review_keeps_only_the_approved_lines(c: &Cycle, copies: &[PathBuf]) {
     for (batch, want) in &c.wants {
         let [a, r, d, u] = counts(want);
         let line = format!(
-            "  {batch}: {} lines — {a} approved, {r} rejected, {d} deferred, {u} not reviewed, 0 dropped → ",
+            "  {batch}：{} 行 — 同意 {a}，不同意 {r}，暂缓 {d}，未审核 {u}，已剔除 0 → ",
             want.len()
         );
         let end = if a > 0 {
             format!("final/{batch}-final.xlsx")
         } else {
-            "no line approved: no final manifest".to_string()
+            "没有同意销毁的行：不出正式清单".to_string()
         };
         assert!(
             text.contains(&format!("{line}{end}\n")),
@@ -633,7 +633,10 @@ fn review_keeps_only_the_approved_lines(c: &Cycle, copies: &[PathBuf]) {
     }
     let review_entries = c.review_entries();
     assert!(
-        text.contains(&format!("ledger: {} entries added", review_entries.len())),
+        text.contains(&format!(
+            "台账 {LEDGER}：新增 {} 条记录",
+            review_entries.len()
+        )),
         "{text}"
     );
 
@@ -777,7 +780,7 @@ fn review_keeps_only_the_approved_lines(c: &Cycle, copies: &[PathBuf]) {
             .expect("indexed");
         assert_eq!(row["lines"], approved.len().to_string(), "{file}");
     }
-    let out = w.run(&["verify", FINALS]);
+    let out = w.run(&["verify", FINALS, "--lang", "en"]);
     ok(&out, "verify the finals");
     for file in expected_files.iter().filter(|f| f.ends_with(".xlsx")) {
         assert!(
@@ -993,7 +996,7 @@ fn confirm_what_left_and_refuse_the_rest(c: &Cycle) {
 fn confirm_at_once_and_list_the_ledger(c: &Cycle) {
     let w = &c.w;
     let verify = |what: &str| {
-        let out = w.run(&["ledger", "verify"]);
+        let out = w.run(&["ledger", "verify", "--lang", "en"]);
         ok(&out, what);
         let n = c.ledger().len();
         assert!(
@@ -1058,10 +1061,11 @@ fn confirm_at_once_and_list_the_ledger(c: &Cycle) {
     records.sort();
     assert_eq!(names_in(&w.path(RECORDS)), records);
 
-    let out = w.run(&["ledger", "show"]);
+    let out = w.run(&["ledger", "show", "--lang", "en"]);
     ok(&out, "ledger show");
     let text = stdout(&out);
-    let shown: Vec<&str> = text.lines().collect();
+    // The entries, then a blank line and the summary.
+    let shown: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
     assert_eq!(shown.len(), entries.len(), "{text}");
     for (line, e) in shown.iter().zip(&entries) {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -1320,16 +1324,23 @@ fn plan_next_year_from_the_ledger_and_last_years_run(c: &Cycle) {
         "first of the anomalies"
     );
     assert_eq!(anomalies.iter().filter(|r| r[0] == "MISSING").count(), 1);
+    // Missing holdings are printed first, each named, then the summary,
+    // which names them again first of what needs attention.
     let lines: Vec<&str> = printed.lines().collect();
-    assert!(
-        lines[0].starts_with("!! MISSING: 1 holding(s) held in"),
-        "{printed}"
-    );
+    assert!(lines[0].starts_with("!! 缺失：1 件在"), "{printed}");
     assert!(
         lines[1].trim_start().starts_with(kept_id.as_str()),
         "{printed}"
     );
-    assert!(lines[2].starts_with("plan as of 2025-12-31"), "{printed}");
+    assert_eq!(lines[3], "── 小结 ──", "{printed}");
+    let attention = lines
+        .iter()
+        .position(|l| *l == "需要注意：")
+        .expect("needs attention");
+    assert!(
+        lines[attention + 1].starts_with("  ! 1 件缺失："),
+        "{printed}"
+    );
 }
 
 // ------------------------------------------------- smaller, on their own
@@ -1440,6 +1451,8 @@ fn next_years_plan_refuses_a_ledger_with_one_line_edited_and_writes_nothing() {
             "edited.jsonl",
             "--previous",
             RUN,
+            "--lang",
+            "en",
         ]);
         assert_eq!(
             out.status.code(),
