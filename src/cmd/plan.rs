@@ -13,14 +13,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::config::PlanConfig;
 use crate::history::LedgerIndex;
 use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
-use crate::ledger;
 use crate::output::plan_workbook::{self, PlanReport};
 use crate::output::{self, write_atomically};
 use crate::plan;
@@ -129,25 +128,9 @@ impl History {
             previous: None,
         };
         if let Some(path) = &config.ledger {
-            let check = ledger::verify(path)?;
-            if !check.intact() {
-                bail!(
-                    "{}: the ledger's chain is broken ({}), so it cannot decide anything; run `clearance ledger verify {}`",
-                    path.display(),
-                    check.findings.first().map_or("", String::as_str),
-                    path.display()
-                );
-            }
-            history.ledger = LedgerIndex::new(&ledger::read(path)?);
-            history.ledger_note = Some(format!(
-                "{}: {} entries{}",
-                path.display(),
-                check.entries,
-                check
-                    .last
-                    .map(|(seq, hash)| format!(", last {seq} {hash}"))
-                    .unwrap_or_default()
-            ));
+            let (index, note) = crate::history::load_ledger(path)?;
+            history.ledger = index;
+            history.ledger_note = Some(note);
         }
         if let Some(dir) = &config.previous {
             history.previous = Some(

@@ -22,6 +22,32 @@ use std::collections::HashMap;
 
 use crate::ledger::{Entry, EntryKind};
 
+/// Reads the ledger for a plan: its index and a note for the summary
+/// (file, entries, last hash). A ledger whose chain is broken is refused:
+/// what it records decides holdings.
+pub fn load_ledger(path: &std::path::Path) -> anyhow::Result<(LedgerIndex, String)> {
+    let check = crate::ledger::verify(path)?;
+    if !check.intact() {
+        anyhow::bail!(
+            "{}: the ledger's chain is broken ({}), so it cannot decide anything; run `clearance ledger verify {}`",
+            path.display(),
+            check.findings.first().map_or("", String::as_str),
+            path.display()
+        );
+    }
+    let index = LedgerIndex::new(&crate::ledger::read(path)?);
+    let note = format!(
+        "{}: {} entries{}",
+        path.display(),
+        check.entries,
+        check
+            .last
+            .map(|(seq, hash)| format!(", last {seq} {hash}"))
+            .unwrap_or_default()
+    );
+    Ok((index, note))
+}
+
 /// One ledger entry's word on one holding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
