@@ -226,8 +226,14 @@ pub use crate::files::{set_readable, write_atomically};
 
 /// Saves a workbook atomically.
 pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
-    let bytes = workbook.save_to_buffer()?;
-    write_atomically(path, |file| Ok(std::io::Write::write_all(file, &bytes)?))
+    // Straight to the file: a million-row plan.xlsx is 100 MB and more, not
+    // to be held in memory (the bytes are the same as save_to_buffer's).
+    write_atomically(path, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        workbook.save_to_writer(&mut writer)?;
+        std::io::Write::flush(&mut writer)?;
+        Ok(())
+    })
 }
 
 /// Writes a table as UTF-8 CSV (with a BOM, so that Excel opens Chinese text
