@@ -3,13 +3,16 @@
 //! The plan's sheets can hold a million rows: they are written with
 //! rust_xlsxwriter's constant-memory worksheets (rows go to disk as they
 //! are written) and split into further sheets past Excel's limit of
-//! 1,048,576 rows. Text is always written as text, dates as dates.
+//! 1,048,576 rows. Text is always written as text, dates as dates. Each
+//! sheet prints one page wide, its header on every page ([`super::page`]).
 
 use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
+use crate::config::Lang;
 
 /// Data rows per sheet: Excel's 1,048,576 less the header row.
 pub const MAX_DATA_ROWS: usize = 1_048_575;
@@ -44,23 +47,35 @@ pub struct BoolWords {
     pub no: &'static str,
 }
 
+/// How a table is labelled: the booleans' words, the replacement of a text
+/// value for display (`display(column, value)`, e.g. a code by its label)
+/// and the language of the page footer.
+pub struct Shown<'a> {
+    /// How booleans read.
+    pub words: &'a BoolWords,
+    /// How a text value is shown.
+    pub display: Display<'a>,
+    /// The language of the labels, and of the page footer.
+    pub lang: Lang,
+}
+
 /// Writes `columns` of `df` (name, header label) to one or more sheets named
-/// `name`, `name (2)`, …, with a frozen bold header and autofilter.
-/// `display` may replace a text value for display (e.g. codes → labels).
+/// `name`, `name (2)`, …, with a frozen bold header and autofilter, each
+/// printing one page wide with its header on every page. Values are shown
+/// as `shown` says.
 pub fn write_frame(
     workbook: &mut Workbook,
     name: &str,
     df: &DataFrame,
     columns: &[(&str, &str)],
-    words: &BoolWords,
-    display: &dyn Fn(&str, &str) -> Option<String>,
+    shown: &Shown<'_>,
 ) -> Result<()> {
-    write_frame_split(workbook, name, df, columns, words, display, MAX_DATA_ROWS)
+    write_frame_split(workbook, name, df, columns, shown, MAX_DATA_ROWS)
 }
 
 /// How a text value is shown: `display(column, value)` may replace it
 /// (e.g. a code by its label).
-type Display<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+pub type Display<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 
 /// [`write_frame`] with `max_rows` data rows per sheet.
 fn write_frame_split(
@@ -68,15 +83,15 @@ fn write_frame_split(
     name: &str,
     df: &DataFrame,
     columns: &[(&str, &str)],
-    words: &BoolWords,
-    display: Display<'_>,
+    shown: &Shown<'_>,
     max_rows: usize,
 ) -> Result<()> {
     let (readers, headers) = readers_of(df, columns)?;
     let bold = Format::new().set_bold();
     let dates = date_format();
+    let display = shown.display;
     let cells = Cells {
-        words,
+        words: shown.words,
         display,
         dates: &dates,
     };
@@ -107,6 +122,7 @@ fn write_frame_split(
         if !headers.is_empty() {
             sheet.autofilter(0, 0, (end - start) as u32, headers.len() as u16 - 1)?;
         }
+        set_up_page(sheet, Fit::OnePageWide, Some(0), &sheet_name, shown.lang)?;
     }
     Ok(())
 }
@@ -236,13 +252,17 @@ mod tests {
             yes: "是",
             no: "否",
         };
+        let shown = Shown {
+            words: &words,
+            display: &|_, _| None,
+            lang: Lang::Zh,
+        };
         write_frame_split(
             &mut wb,
             "表",
             &df,
             &[("id", "编号"), ("n", "数"), ("ok", "是否")],
-            &words,
-            &|_, _| None,
+            &shown,
             3,
         )
         .unwrap();

@@ -2,12 +2,14 @@
 //!
 //! Every workbook is written the same way: real tables with a bold frozen
 //! header, autofilter and readable widths; text always written as text (a
-//! title beginning with `=` stays text); and a pinned creation time, so that
-//! the same inputs give byte-identical files.
+//! title beginning with `=` stays text); a pinned creation time, so that
+//! the same inputs give byte-identical files; and every sheet set up to
+//! print one page wide ([`page`]).
 
 pub mod decisions;
 pub mod frame;
 pub mod names;
+pub mod page;
 pub mod plan_workbook;
 pub mod printable;
 pub mod validation;
@@ -68,7 +70,9 @@ pub fn new_workbook() -> Result<Workbook, XlsxError> {
 }
 
 /// Writes a table: a bold frozen header row, then the rows; autofilter and
-/// widths fitted to the content (capped).
+/// widths fitted to the content (capped). It prints one page wide with the
+/// header row on every page and the sheet's name in the footer, in the
+/// language of its labels ([`page::language_of`]).
 pub fn write_table(
     sheet: &mut Worksheet,
     name: &str,
@@ -114,7 +118,8 @@ pub fn write_table(
     if !headers.is_empty() {
         sheet.autofilter(0, 0, last_row, headers.len() as u16 - 1)?;
     }
-    Ok(())
+    let lang = page::language_of(std::iter::once(name).chain(headers.iter().copied()));
+    page::set_up_page(sheet, page::Fit::OnePageWide, Some(0), name, lang)
 }
 
 /// Writes the skipped rows (blank, repeated header, subtotal, footer) as a

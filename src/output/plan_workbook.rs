@@ -1,6 +1,10 @@
 //! The plan workbook (`plan.xlsx`, SPEC §5): the overview a committee
 //! reads first, one sheet per disposition, anomalies, rejected and skipped
 //! rows, a ten-year forecast, the policy used and the run information.
+//!
+//! The overview prints on one A4 page: its columns are no wider than their
+//! numbers need, headers and long names wrap in rows made tall enough, and
+//! the chart sits beside the counts it shows, inside the tables' width.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,7 +12,7 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
-use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet};
 
 use crate::config::Lang;
 use crate::domain::{Anomaly, Level, Status, from_epoch_days};
@@ -18,8 +22,9 @@ use crate::labels;
 use crate::policy::{Disposition, Policy};
 use crate::run_folder::Reconciled;
 
-use super::frame::{BoolWords, write_frame};
-use super::{OutCell, new_workbook, save_atomically, write_table};
+use super::frame::{BoolWords, Shown, write_frame};
+use super::page::{Fit, set_up_page};
+use super::{OutCell, display_width, new_workbook, save_atomically, write_table};
 
 /// What the workbook is written from.
 pub struct PlanReport<'a> {
@@ -93,10 +98,11 @@ fn write_overview(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
         .collect();
     let sheet = wb.add_worksheet();
     sheet.set_name(l("总览", "Overview"))?;
-    sheet.set_column_width(0, 34)?;
-    for c in 1..=12u16 {
-        sheet.set_column_width(c, 12)?;
+    sheet.set_column_width(0, NAME_WIDTH as f64)?;
+    for c in 1..NOTES_COLUMN {
+        sheet.set_column_width(c, COUNT_WIDTH as f64)?;
     }
+    sheet.set_column_width(NOTES_COLUMN, NOTES_WIDTH as f64)?;
     let bold = Format::new().set_bold();
     let r = overview_title(sheet, report, &bold)?;
     let r = level_table(sheet, r + 2, &present, &by_level, df.height(), lang)?;
@@ -113,7 +119,124 @@ fn write_overview(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
             &bold,
         )?;
     }
+    set_up_page(sheet, Fit::OnePage, None, l("总览", "Overview"), lang)?;
     Ok(())
+}
+
+/// The width of the overview's first column (names of dispositions,
+/// departments and sources), in characters; longer names wrap.
+const NAME_WIDTH: usize = 30;
+
+/// The width of the overview's count columns (B to J), in characters.
+const COUNT_WIDTH: usize = 12;
+
+/// The column of the reconciliation's balanced or not (J).
+const BALANCED_COLUMN: u16 = 9;
+
+/// The column of the reconciliation's notes (K), the overview's last.
+const NOTES_COLUMN: u16 = 10;
+
+/// The width of the notes column, in characters; longer notes wrap.
+const NOTES_WIDTH: usize = 36;
+
+/// The column where the chart starts (I): it spans I to K, beside the
+/// level table (A to H).
+const CHART_COLUMN: u16 = 8;
+
+/// Rows the chart takes, from the level table's header row.
+const CHART_ROWS: u32 = 14;
+
+/// The height of one line of text, in points (Excel's default row).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// The width of the overview's column `c`, in characters.
+fn overview_width(c: u16) -> usize {
+    match c {
+        0 => NAME_WIDTH,
+        NOTES_COLUMN => NOTES_WIDTH,
+        _ => COUNT_WIDTH,
+    }
+}
+
+/// A column `chars` characters wide, in pixels, as Excel draws it
+/// (Calibri 11 at 96 dots an inch).
+fn pixels(chars: usize) -> u32 {
+    chars as u32 * 7 + 5
+}
+
+/// Lines `text` takes wrapped in a column `width` characters wide (a CJK
+/// character counts two): a word goes whole to the next line, CJK text and
+/// a word longer than the line break between characters.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(2);
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let w = display_width(word);
+        let gap = usize::from(used > 0);
+        if used + gap + w <= width {
+            used += gap + w;
+        } else if w <= width && !word.chars().any(|c| display_width(&c.to_string()) > 1) {
+            lines += 1;
+            used = w;
+        } else {
+            used += gap;
+            for c in word.chars() {
+                let cw = display_width(&c.to_string());
+                if used + cw > width {
+                    lines += 1;
+                    used = 0;
+                }
+                used += cw;
+            }
+        }
+    }
+    lines
+}
+
+/// Makes row `r` of the overview tall enough for the tallest of `cells`
+/// (column, text) wrapped in its column; a row of one line keeps the
+/// default height.
+fn fit_row_height<'t>(
+    sheet: &mut Worksheet,
+    r: u32,
+    cells: impl IntoIterator<Item = (u16, &'t str)>,
+) -> Result<()> {
+    let lines = cells
+        .into_iter()
+        .map(|(c, text)| wrapped_lines(text, overview_width(c)))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        sheet.set_row_height(r, LINE_HEIGHT * lines as f64)?;
+    }
+    Ok(())
+}
+
+/// Writes a header row of the overview from column A: bold, wrapped, at
+/// the top of a row tall enough for the tallest; the header of a column of
+/// counts is aligned right, over its counts, those of `text_columns` left
+/// (indented after column A, clear of the counts before them).
+fn write_header_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    headers: &[&str],
+    text_columns: &[u16],
+) -> Result<()> {
+    let text = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let count = text.clone().set_align(FormatAlign::Right);
+    let indented = text.clone().set_indent(1);
+    for (c, header) in (0u16..).zip(headers) {
+        let format = match c {
+            0 => &text,
+            _ if text_columns.contains(&c) => &indented,
+            _ => &count,
+        };
+        sheet.write_string_with_format(r, c, *header, format)?;
+    }
+    fit_row_height(sheet, r, (0u16..).zip(headers.iter().copied()))
 }
 
 /// The overview's first two rows: the office's plan and the as-of date.
@@ -144,12 +267,10 @@ fn level_table(
     sheet.write_string_with_format(r, 0, title, &bold)?;
     r += 1;
     let header_row = r;
-    sheet.write_string_with_format(r, 0, l("处置", "Disposition"), &bold)?;
-    for (c, level) in Level::ALL.iter().enumerate() {
-        sheet.write_string_with_format(r, c as u16 + 1, labels::level(*level, lang), &bold)?;
-    }
-    sheet.write_string_with_format(r, 6, l("未知", "Unknown"), &bold)?;
-    sheet.write_string_with_format(r, 7, l(labels::TOTAL.0, labels::TOTAL.1), &bold)?;
+    let mut headers = vec![l("处置", "Disposition")];
+    headers.extend(Level::ALL.iter().map(|level| labels::level(*level, lang)));
+    headers.extend([l("未知", "Unknown"), l(labels::TOTAL.0, labels::TOTAL.1)]);
+    write_header_row(sheet, r, &headers, &[0])?;
     for d in present {
         r += 1;
         sheet.write_string(r, 0, labels::disposition(*d, lang))?;
@@ -171,11 +292,19 @@ fn level_table(
     r += 1;
     sheet.write_string_with_format(r, 0, l(labels::TOTAL.0, labels::TOTAL.1), &bold)?;
     sheet.write_number_with_format(r, 7, height as f64, &bold)?;
-    if !present.is_empty() {
-        let chart = disposition_chart(header_row, last_disposition_row, lang);
-        sheet.insert_chart(header_row, 9, &chart)?;
+    if present.is_empty() {
+        return Ok(r);
     }
-    Ok(r)
+    let mut chart = disposition_chart(header_row, last_disposition_row, lang);
+    let across: u32 = (CHART_COLUMN..=NOTES_COLUMN)
+        .map(|c| pixels(overview_width(c)))
+        .sum();
+    // 20 pixels a row of 15 points.
+    chart
+        .set_width(across - 10)
+        .set_height(CHART_ROWS * 20 - 10);
+    sheet.insert_chart_with_offset(header_row, CHART_COLUMN, &chart, 5, 5)?;
+    Ok(r.max(header_row + CHART_ROWS - 1))
 }
 
 /// The column chart of holdings by disposition, over the totals column of
@@ -209,10 +338,10 @@ fn department_table(
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(r, 0, l("按部门", "By department"), &bold)?;
     r += 1;
-    sheet.write_string_with_format(r, 0, l("部门", "Department"), &bold)?;
-    for (c, d) in present.iter().enumerate() {
-        sheet.write_string_with_format(r, c as u16 + 1, labels::disposition(*d, lang), &bold)?;
-    }
+    let mut headers = vec![l("部门", "Department")];
+    headers.extend(present.iter().map(|d| labels::disposition(*d, lang)));
+    write_header_row(sheet, r, &headers, &[0])?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let mut departments: Vec<&String> = by_department.keys().map(|(dep, _)| dep).collect();
     departments.dedup();
     for dep in departments {
@@ -222,7 +351,8 @@ fn department_table(
         } else {
             dep.as_str()
         };
-        sheet.write_string(r, 0, name)?;
+        sheet.write_string_with_format(r, 0, name, &wrap)?;
+        fit_row_height(sheet, r, [(0, name)])?;
         for (c, d) in present.iter().enumerate() {
             let key = (dep.clone(), d.code().to_string());
             let n = by_department.get(&key).copied().unwrap_or(0);
@@ -248,7 +378,7 @@ fn reconciliation_table(
     );
     sheet.write_string_with_format(r, 0, title, &bold)?;
     r += 1;
-    for (c, h) in [
+    let headers = [
         l("文件 / 工作表", "File / sheet"),
         l("非空行（独立计数）", "Non-empty rows (counted)"),
         l("表头上方", "Above header"),
@@ -260,12 +390,8 @@ fn reconciliation_table(
         l("无法识别", "Rejected"),
         l("是否平衡", "Balanced"),
         l("说明", "Notes"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet.write_string_with_format(r, c as u16, *h, &bold)?;
-    }
+    ];
+    write_header_row(sheet, r, &headers, &[0, BALANCED_COLUMN, NOTES_COLUMN])?;
     for rec in reconciliation {
         r += 1;
         reconciliation_row(sheet, r, rec, lang)?;
@@ -273,14 +399,18 @@ fn reconciliation_table(
     Ok(r)
 }
 
-/// One source's row of the reconciliation.
+/// One source's row of the reconciliation; its name and notes wrap.
 fn reconciliation_row(sheet: &mut Worksheet, r: u32, rec: &Reconciled, lang: Lang) -> Result<()> {
     let name = if rec.sheet.is_empty() {
         rec.file.clone()
     } else {
         format!("{} / {}", rec.file, rec.sheet)
     };
-    sheet.write_string(r, 0, &name)?;
+    let top = Format::new().set_align(FormatAlign::Top);
+    let wrap = top.clone().set_text_wrap();
+    let notes = rec.notes.join("; ");
+    fit_row_height(sheet, r, [(0, name.as_str()), (NOTES_COLUMN, &notes)])?;
+    sheet.write_string_with_format(r, 0, &name, &wrap)?;
     let counts = [
         rec.counted,
         rec.above_header,
@@ -292,15 +422,18 @@ fn reconciliation_row(sheet: &mut Worksheet, r: u32, rec: &Reconciled, lang: Lan
         rec.rejected,
     ];
     for (c, n) in counts.into_iter().enumerate() {
-        sheet.write_number(r, c as u16 + 1, n as f64)?;
+        sheet.write_number_with_format(r, c as u16 + 1, n as f64, &top)?;
     }
     let balanced = if rec.balances() {
         lang.pick("平衡 ✓", "yes ✓")
     } else {
         lang.pick("不平衡 ✗", "NO ✗")
     };
-    sheet.write_string(r, 9, balanced)?;
-    sheet.write_string(r, 10, rec.notes.join("; "))?;
+    // Text after the counts is indented, clear of the count before it.
+    let indented = top.set_indent(1);
+    sheet.write_string_with_format(r, BALANCED_COLUMN, balanced, &indented)?;
+    let indented_wrap = indented.set_text_wrap();
+    sheet.write_string_with_format(r, NOTES_COLUMN, &notes, &indented_wrap)?;
     Ok(())
 }
 
@@ -312,11 +445,16 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
         no: lang.pick("否", "no"),
     };
     let display = |column: &str, value: &str| labels::display(column, value, lang);
+    let shown = Shown {
+        words: &words,
+        display: &display,
+        lang,
+    };
     let columns = labels::detail_columns(lang);
     for d in Disposition::ALL {
         let part = df.filter(&disposition.equal(d.code()))?;
         let name = labels::disposition(d, lang);
-        write_frame(wb, name, &part, &columns, &words, &display)?;
+        write_frame(wb, name, &part, &columns, &shown)?;
     }
     Ok(())
 }
@@ -567,4 +705,23 @@ fn write_run_info(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
         info,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn wrapped_text_breaks_at_spaces_and_between_cjk_characters() {
+        assert_eq!(wrapped_lines("", 12), 1);
+        assert_eq!(wrapped_lines("Total", 12), 1);
+        assert_eq!(wrapped_lines("Non-empty rows (counted)", 12), 3);
+        assert_eq!(wrapped_lines("非空行（独立计数）", 12), 2);
+        assert_eq!(wrapped_lines("未读（无表头）", 12), 2);
+        assert_eq!(wrapped_lines("abcdefghijklmnopqrstuvwxyz", 12), 3);
+        assert_eq!(
+            wrapped_lines("sample-register.xlsx / 2024年收文登记", 30),
+            2
+        );
+    }
 }

@@ -13,6 +13,7 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workboo
 use crate::config::Lang;
 use crate::labels::{review_choices, review_headers};
 
+use super::page::{Fit, set_up_page};
 use super::{OutCell, date_format, display_width};
 
 /// A list to print.
@@ -88,7 +89,9 @@ pub fn write_printable<'w>(
         sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
         sheet.set_row_height(r, 24)?;
     }
-    set_up_printing(sheet, p)?;
+    // A4 landscape, one page wide, the header on every page, the footer
+    // text on the left and the page number on the right.
+    set_up_page(sheet, Fit::OnePageWide, Some(HEADER_ROW), &p.footer, p.lang)?;
     sheet.protect();
     Ok(sheet)
 }
@@ -269,21 +272,5 @@ fn write_totals(sheet: &mut Worksheet, r: u32, totals: &[OutCell], f: &Formats) 
             _ => sheet.write_blank(r, c as u16, &f.bold)?,
         };
     }
-    Ok(())
-}
-
-/// Printing: A4 landscape, one page wide, the header on every page, the
-/// footer text on the left and the page number on the right.
-fn set_up_printing(sheet: &mut Worksheet, p: &Printable<'_>) -> Result<()> {
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    sheet.set_print_center_horizontally(true);
-    let page = match p.lang {
-        Lang::Zh => "第 &P 页 共 &N 页",
-        Lang::En => "Page &P of &N",
-    };
-    sheet.set_footer(format!("&L&8{}&R{page}", p.footer.replace('&', "&&")));
     Ok(())
 }

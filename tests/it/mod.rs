@@ -8,6 +8,7 @@ mod ingest_fixtures;
 mod ledger;
 mod manifests;
 mod plan_cli;
+mod printing;
 mod structure;
 mod trust;
 mod util;
