@@ -20,6 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///   clearance review reviewed/*.xlsx        final manifests from the reviewed drafts
 ///   clearance confirm FILE --date …         record a destruction, return or transfer
 ///   clearance status                        where the clearance stands
+///   clearance explain DOC_ID REGISTERS…     why one holding is decided as it is
 ///   clearance plan … --ledger … --previous  next year
 ///
 /// Exit codes: 0 done; 1 a data or input error (a file that cannot be read, a
@@ -165,6 +166,24 @@ pub enum Command {
     ///   clearance status reports/2024-12-31 --ledger reports/ledger.jsonl --lang en
     #[command(verbatim_doc_comment)]
     Status(StatusArgs),
+    /// Explain why one holding is decided as it is.
+    ///
+    /// For every row with the document number DOC_ID: the cells as read
+    /// (sheet, cell, the text as written and what it was understood as),
+    /// the retention and declassification dates with their arithmetic,
+    /// each rule case in policy order with the conditions that held or
+    /// failed, the disposition (and any safety check or ledger entry that
+    /// overruled the rules), the destruction method and why, and the
+    /// anomalies. It reads and decides exactly as `plan` does, and writes
+    /// nothing.
+    ///
+    /// Examples:
+    ///
+    ///   clearance explain 收〔2010〕232号 data/sample-register.xlsx --as-of 2024-12-31
+    ///
+    ///   clearance explain 机要〔2016〕252号 data/sample-register.xlsx --lang en
+    #[command(verbatim_doc_comment)]
+    Explain(ExplainArgs),
     /// Check or list the ledger of destructions, returns and transfers.
     ///
     /// The ledger (default reports/ledger.jsonl) has one entry per
@@ -412,6 +431,23 @@ pub struct InputArgs {
     /// (guards against zip bombs).
     #[arg(long, value_name = "MIB", default_value_t = 2048)]
     pub max_inflated_mib: u64,
+}
+
+/// `clearance explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The holding's document number, as written in the register.
+    #[arg(value_name = "DOC_ID")]
+    pub doc_id: String,
+    /// Inputs, policy and limits: the same registers as the plan.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The date the plan is made as of (default: 31 December of this year).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// The ledger of earlier years, as given to `plan --ledger`.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
 }
 
 /// `clearance validate`.

@@ -183,6 +183,33 @@ pub fn review_config(args: ReviewArgs, globals: Globals) -> Result<ReviewConfig>
     })
 }
 
+/// `clearance explain`'s configuration.
+#[derive(Debug, Clone)]
+pub struct ExplainConfig {
+    /// Inputs and policy.
+    pub input: InputConfig,
+    /// The document number asked about.
+    pub doc_id: String,
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// The ledger of earlier years, if given.
+    pub ledger: Option<PathBuf>,
+}
+
+/// Validates `clearance explain`'s flags and loads the policy.
+pub fn explain_config(args: crate::cli::ExplainArgs, globals: Globals) -> Result<ExplainConfig> {
+    let today = chrono::Local::now().date_naive();
+    if args.doc_id.trim().is_empty() {
+        bail!("DOC_ID is blank: give the document number as written in the register");
+    }
+    Ok(ExplainConfig {
+        as_of: as_of_date(args.as_of.as_deref(), today)?,
+        input: input_config(args.input, globals)?,
+        doc_id: args.doc_id,
+        ledger: args.ledger,
+    })
+}
+
 /// `clearance diff`'s configuration.
 #[derive(Debug, Clone)]
 pub struct DiffConfig {

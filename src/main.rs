@@ -22,6 +22,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Confirm(args) => cmd::confirm::run(&config::confirm_config(args, globals)?),
         Command::Status(args) => cmd::status::run(&config::status_config(args, globals)),
         Command::Ledger(command) => cmd::ledger::run(&config::ledger_config(command, globals)),
+        Command::Explain(args) => cmd::explain::run(&config::explain_config(args, globals)?),
         Command::Diff(args) => cmd::diff::run(&config::diff_config(args, globals)),
         Command::Completions { shell } => cmd::help::completions(shell),
         Command::Man { out } => cmd::help::man(out.as_deref()),

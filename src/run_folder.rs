@@ -80,9 +80,7 @@ impl RunInfo {
 /// The file that marks a folder as a run folder written by this tool.
 pub const MARKER: &str = ".clearance-run";
 
-/// How the temporary folder a run folder is built in is named: this, then
-/// a random tail.
-pub const STAGING_PREFIX: &str = ".clearance-run-";
+pub use crate::files::STAGING_PREFIX;
 
 /// What the marker says before its list of files.
 const MARKER_TEXT: &str = "clearance run folder: written by clearance; `clearance plan --force` may replace this folder while it holds only these files:\n";

@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod diff;
+pub mod explain;
 pub mod help;
 pub mod ledger;
 pub mod plan;

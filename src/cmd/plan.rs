@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 
 use crate::config::{Lang, PlanConfig};
@@ -22,7 +22,6 @@ use crate::history::LedgerIndex;
 use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
 use crate::labels::{self, Counted};
-use crate::ledger;
 use crate::output::plan_workbook::{self, PlanReport};
 use crate::output::{self, write_atomically};
 use crate::plan;
@@ -139,16 +138,8 @@ impl History {
             previous: None,
         };
         if let Some(path) = &config.ledger {
-            let check = ledger::verify(path)?;
-            if !check.intact() {
-                bail!(
-                    "{}: the ledger's chain is broken ({}), so it cannot decide anything; run `clearance ledger verify {}`",
-                    path.display(),
-                    check.findings.first().map_or("", String::as_str),
-                    path.display()
-                );
-            }
-            history.ledger = LedgerIndex::new(&ledger::read(path)?);
+            let (index, check) = crate::history::load_ledger(path)?;
+            history.ledger = index;
             history.ledger_note = Some(LedgerNote {
                 path: path.clone(),
                 entries: check.entries,

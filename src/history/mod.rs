@@ -22,6 +22,24 @@ use std::collections::HashMap;
 
 use crate::ledger::{Entry, EntryKind};
 
+/// Reads the ledger for a plan: its index, and its verification (entries,
+/// last hash) for the summary. A ledger whose chain is broken is refused:
+/// what it records decides holdings.
+pub fn load_ledger(
+    path: &std::path::Path,
+) -> anyhow::Result<(LedgerIndex, crate::ledger::Verification)> {
+    let check = crate::ledger::verify(path)?;
+    if !check.intact() {
+        anyhow::bail!(
+            "{}: the ledger's chain is broken ({}), so it cannot decide anything; run `clearance ledger verify {}`",
+            path.display(),
+            check.findings.first().map_or("", String::as_str),
+            path.display()
+        );
+    }
+    Ok((LedgerIndex::new(&crate::ledger::read(path)?), check))
+}
+
 /// One ledger entry's word on one holding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {

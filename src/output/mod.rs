@@ -59,9 +59,13 @@ impl From<u32> for OutCell {
 }
 
 /// A new workbook whose document properties are pinned, so saving the same
-/// content twice gives the same bytes.
+/// content twice gives the same bytes. Its parts are compressed at zip
+/// level 2, not the default 6: a million-row plan.xlsx spends most of its
+/// writing time compressing, and level 2 takes a little over half that
+/// time for a file about a tenth larger (measured in bench/RESULTS.md).
 pub fn new_workbook() -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(2);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     Ok(workbook)
@@ -295,46 +299,18 @@ pub fn display_width(s: &str) -> usize {
         .sum()
 }
 
-pub use crate::files::{set_readable, write_atomically};
-
-/// How an output file is named in a message: its path, or, inside a run
-/// folder being built, its path within the folder
-/// (`manifests/2024-D-001.xlsx`): the folder's temporary name means
-/// nothing to the reader, and the folder is gone once writing fails.
-///
-/// ```
-/// use std::path::Path;
-/// use clearance::output::file_label;
-/// assert_eq!(file_label(Path::new("reports/.clearance-run-x1/manifests/a.xlsx")), "manifests/a.xlsx");
-/// assert_eq!(file_label(Path::new("out/validation.xlsx")), "out/validation.xlsx");
-/// ```
-pub fn file_label(path: &Path) -> String {
-    let components: Vec<_> = path.components().collect();
-    let staging = components.iter().rposition(|c| {
-        c.as_os_str()
-            .to_string_lossy()
-            .starts_with(crate::run_folder::STAGING_PREFIX)
-    });
-    match staging {
-        Some(at) if at + 1 < components.len() => components[at + 1..]
-            .iter()
-            .collect::<std::path::PathBuf>()
-            .display()
-            .to_string(),
-        _ => path.display().to_string(),
-    }
-}
-
-/// The context of an error writing the file at `path`: `writing <file>`
-/// ([`file_label`]). Sheet writers add the sheet.
-pub fn writing(path: &Path) -> String {
-    format!("writing {}", file_label(path))
-}
+pub use crate::files::{file_label, set_readable, write_atomically, writing};
 
 /// Saves a workbook atomically; an error names the file.
 pub fn save_atomically(workbook: &mut Workbook, path: &Path) -> Result<()> {
-    let bytes = workbook.save_to_buffer().with_context(|| writing(path))?;
-    write_atomically(path, |file| Ok(std::io::Write::write_all(file, &bytes)?))
+    // Straight to the file: a million-row plan.xlsx is 100 MB and more, not
+    // to be held in memory (the bytes are the same as save_to_buffer's).
+    write_atomically(path, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        workbook.save_to_writer(&mut writer)?;
+        std::io::Write::flush(&mut writer)?;
+        Ok(())
+    })
 }
 
 /// Writes a table as UTF-8 CSV (with a BOM, so that Excel opens Chinese text

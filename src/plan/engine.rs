@@ -1,8 +1,9 @@
-//! The policy's rules compiled into polars expressions.
+//! The policy's rules evaluated on the whole table at once.
 //!
-//! Every case of every rule becomes one boolean expression (its conditions
-//! joined with AND, a missing value never matching). The first matching
-//! case, in policy order, is found with one expression; its disposition,
+//! Every test of every case becomes a boolean mask over the rows (polars'
+//! eager comparisons; a missing value never matching), a case the AND of
+//! its tests. The first matching case, in policy order, is found by one
+//! pass per case over the rows still undecided; its disposition,
 //! rule id and reason follow from it. An office changes what is decided by
 //! editing the rules in its policy file, never this code.
 
@@ -12,7 +13,7 @@ use polars::prelude::*;
 
 use crate::config::Lang;
 use crate::domain::Disposition;
-use crate::policy::rules::{CheckedRule, Template, Test};
+use crate::policy::rules::{CheckedCase, CheckedRule, Template, Test};
 use crate::text::normalize;
 
 /// One case, flattened out of its rule, in policy order.
@@ -76,49 +77,162 @@ pub fn add_normalized_columns(df: &mut DataFrame, fields: &BTreeSet<String>) -> 
     Ok(())
 }
 
-/// The boolean expression of one test on one field.
-fn test_expr(field: &str, test: &Test, normalized: &BTreeSet<String>) -> Expr {
-    match test {
-        Test::OneOf(values) if normalized.contains(field) => {
-            let column = format!("{field}{NORMALIZED}");
-            values
-                .iter()
-                .map(|v| col(column.as_str()).eq(lit(normalize(v))))
-                .reduce(|a, b| a.or(b))
-                .unwrap_or(lit(false))
-                .fill_null(lit(false))
+/// A test's result on every row: true where it holds; a missing value
+/// never holds a `one of` or `is` test.
+pub fn test_mask(
+    df: &DataFrame,
+    field: &str,
+    test: &Test,
+    normalized: &BTreeSet<String>,
+) -> PolarsResult<BooleanChunked> {
+    let mask = match test {
+        Test::OneOf(values) => {
+            let (column, norm) = if normalized.contains(field) {
+                (format!("{field}{NORMALIZED}"), true)
+            } else {
+                (field.to_string(), false)
+            };
+            let text = df.column(&column)?.cast(&DataType::String)?;
+            let text = text.str()?;
+            let mut mask = BooleanChunked::full(field.into(), false, df.height());
+            for v in values {
+                let word = if norm { normalize(v) } else { v.clone() };
+                let eq = text.equal(word.as_str()).fill_null_with_values(false)?;
+                mask = &mask | &eq;
+            }
+            mask
         }
-        Test::OneOf(values) => values
-            .iter()
-            .map(|v| col(field).eq(lit(v.as_str())))
-            .reduce(|a, b| a.or(b))
-            .unwrap_or(lit(false))
-            .fill_null(lit(false)),
-        Test::Is(b) => col(field).eq(lit(*b)).fill_null(lit(false)),
-        Test::Present(true) => col(field).is_not_null(),
-        Test::Present(false) => col(field).is_null(),
+        Test::Is(b) => {
+            let flags = df.column(field)?.cast(&DataType::Boolean)?;
+            let flags = flags.bool()?;
+            let eq = if *b { flags.clone() } else { !flags };
+            eq.fill_null_with_values(false)?
+        }
+        Test::Present(true) => df.column(field)?.is_not_null(),
+        Test::Present(false) => df.column(field)?.is_null(),
+    };
+    Ok(mask.with_name(field.into()))
+}
+
+/// One case's result on every row: its tests joined with AND (a case
+/// without tests matches every row).
+fn case_mask(
+    df: &DataFrame,
+    case: &CheckedCase,
+    normalized: &BTreeSet<String>,
+) -> PolarsResult<BooleanChunked> {
+    let mut mask = BooleanChunked::full("case".into(), true, df.height());
+    for (field, test) in &case.tests {
+        mask = &mask & &test_mask(df, field, test, normalized)?;
     }
+    Ok(mask)
 }
 
 /// The index (in [`flatten`] order) of the first case that matches each
-/// row, or null when none does.
-pub fn first_match(rules: &[CheckedRule], normalized: &BTreeSet<String>) -> Expr {
-    let cases: Vec<Expr> = rules
-        .iter()
-        .flat_map(|r| r.cases.iter())
-        .map(|c| {
-            c.tests
-                .iter()
-                .map(|(f, t)| test_expr(f, t, normalized))
-                .reduce(|a, b| a.and(b))
-                .unwrap_or(lit(true))
-        })
-        .collect();
-    let mut expr = lit(NULL).cast(DataType::Int32);
-    for (i, cond) in cases.into_iter().enumerate().rev() {
-        expr = when(cond).then(lit(i as i32)).otherwise(expr);
+/// row, or null when none does, as the column `case_index`.
+pub fn first_match(
+    df: &DataFrame,
+    rules: &[CheckedRule],
+    normalized: &BTreeSet<String>,
+) -> PolarsResult<Int32Chunked> {
+    let mut first: Vec<Option<i32>> = vec![None; df.height()];
+    let mut undecided = first.len();
+    for (k, case) in rules.iter().flat_map(|r| r.cases.iter()).enumerate() {
+        if undecided == 0 {
+            break;
+        }
+        let mask = case_mask(df, case, normalized)?;
+        for (slot, hit) in first.iter_mut().zip(mask.iter()) {
+            if hit == Some(true) && slot.is_none() {
+                *slot = Some(k as i32);
+                undecided -= 1;
+            }
+        }
     }
-    expr
+    Ok(Int32Chunked::from_iter_options(
+        "case_index".into(),
+        first.into_iter(),
+    ))
+}
+
+/// One test of a case as it went for one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestTrace {
+    /// The field tested.
+    pub field: String,
+    /// The test.
+    pub test: Test,
+    /// The row's value as the test saw it (normalised where words are
+    /// compared so), or `None` when blank.
+    pub value: Option<String>,
+    /// Whether the test held.
+    pub held: bool,
+}
+
+/// One rule case as it went for one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseTrace {
+    /// Its index in [`flatten`] order.
+    pub index: usize,
+    /// The rule's id.
+    pub rule: String,
+    /// The case's number within its rule, from 1.
+    pub case: usize,
+    /// The disposition it gives.
+    pub disposition: Disposition,
+    /// Its tests, in order.
+    pub tests: Vec<TestTrace>,
+}
+
+impl CaseTrace {
+    /// Whether every test held (the case matched).
+    pub fn matched(&self) -> bool {
+        self.tests.iter().all(|t| t.held)
+    }
+}
+
+/// Every case of every rule, in order, as it went for row `row` of `df` (a
+/// table with the derived and normalised columns): the same tests
+/// [`first_match`] runs, kept one by one.
+pub fn trace_row(
+    df: &DataFrame,
+    row: usize,
+    rules: &[CheckedRule],
+    normalized: &BTreeSet<String>,
+) -> PolarsResult<Vec<CaseTrace>> {
+    let one = df.slice(row as i64, 1);
+    let mut out = Vec::new();
+    let mut index = 0;
+    for rule in rules {
+        for (k, case) in rule.cases.iter().enumerate() {
+            let mut tests = Vec::new();
+            for (field, test) in &case.tests {
+                let held = test_mask(&one, field, test, normalized)?.get(0) == Some(true);
+                let column = if normalized.contains(field) && matches!(test, Test::OneOf(_)) {
+                    format!("{field}{NORMALIZED}")
+                } else {
+                    field.clone()
+                };
+                let value = one.column(&column)?.cast(&DataType::String)?;
+                let value = value.str()?.get(0).map(str::to_string);
+                tests.push(TestTrace {
+                    field: field.clone(),
+                    test: test.clone(),
+                    value,
+                    held,
+                });
+            }
+            out.push(CaseTrace {
+                index,
+                rule: rule.id.clone(),
+                case: k + 1,
+                disposition: case.disposition,
+                tests,
+            });
+            index += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// Renders the reasons of matched cases row by row; each column a template

@@ -6,7 +6,7 @@
 //! decision table that every later output (workbook, decisions.csv,
 //! manifests) is written from. The steps: derive what the rules need
 //! ([`derive`]), find the first matching rule case for every row with
-//! polars expressions ([`engine`]), then fill in the destination,
+//! boolean masks ([`engine`]), then fill in the destination,
 //! destruction method and anomalies.
 
 pub mod derive;
@@ -206,6 +206,33 @@ pub fn plan(
     arrange(df, canonical)
 }
 
+/// What `explain` shows of how some rows were decided: the table with
+/// every derived column, and for each asked-for row every rule case as it
+/// went (see [`engine::trace_row`]).
+pub struct Traced {
+    /// The canonical table with the derived columns, every row.
+    pub derived: DataFrame,
+    /// For each asked-for row (by index into the table), its cases.
+    pub cases: Vec<(usize, Vec<engine::CaseTrace>)>,
+}
+
+/// Derives and traces rows `rows` of the canonical table as [`plan`] does.
+pub fn trace(
+    canonical: &DataFrame,
+    policy: &PlanPolicy,
+    as_of: NaiveDate,
+    lang: Lang,
+    rows: &[usize],
+) -> PolarsResult<Traced> {
+    let df = match_rules(canonical, policy, as_of, lang)?;
+    let normalized = engine::normalized_fields(&policy.rules);
+    let cases = rows
+        .iter()
+        .map(|&r| Ok((r, engine::trace_row(&df, r, &policy.rules, &normalized)?)))
+        .collect::<PolarsResult<_>>()?;
+    Ok(Traced { derived: df, cases })
+}
+
 /// The canonical table with the derived columns and, in `case_index`, the
 /// index of the first rule case each row matches.
 fn match_rules(
@@ -218,9 +245,9 @@ fn match_rules(
     derive::derive(&mut df, policy, as_of, lang)?;
     let normalized = engine::normalized_fields(&policy.rules);
     engine::add_normalized_columns(&mut df, &normalized)?;
-    df.lazy()
-        .with_column(engine::first_match(&policy.rules, &normalized).alias("case_index"))
-        .collect()
+    let case_index = engine::first_match(&df, &policy.rules, &normalized)?;
+    df.with_column(case_index.into_column())?;
+    Ok(df)
 }
 
 /// Where each row goes once decided: the destination of a return and the
@@ -307,55 +334,71 @@ fn add_decision_columns(
     Ok(df)
 }
 
-/// The anomalies of every row, as one expression: the ones the plan finds
+/// Adds every row's anomalies as `anomalies_all`: the ones the plan finds
 /// (duplicate id, loss, reappeared, overdue, no return destination,
-/// classified without a date) before the ones found while reading, joined with `;`, null when
-/// none.
-fn anomalies_expr(policy: &PlanPolicy) -> PolarsResult<Expr> {
-    let code = |cond: Expr, anomaly: Anomaly| {
-        when(cond)
-            .then(lit(anomaly.code()))
-            .otherwise(lit(NULL).cast(DataType::String))
+/// classified without a date) before the ones found while reading, joined
+/// with `;`, null when none.
+fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFrame> {
+    let doc_id = df.column("doc_id")?.str()?;
+    let on_hand = df.column("copies_on_hand")?.cast(&DataType::Int64)?;
+    let on_hand = on_hand.i64()?;
+    let copies = df.column("copies")?.cast(&DataType::Int64)?;
+    let copies = copies.i64()?;
+    let reappeared = df.column("reappeared")?.bool()?;
+    let status = df.column("status_code")?.str()?;
+    let days_out = df.column("days_out")?.i64()?;
+    let disposition = df.column("disposition")?.str()?;
+    let destination = df.column("destination")?.str()?;
+    let no_date = df.column("classified_no_date")?.bool()?;
+    let read = df.column("anomalies")?.str()?;
+    let mut per_id: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    for id in doc_id.iter().flatten() {
+        *per_id.entry(id).or_default() += 1;
+    }
+    let overdue = |i: usize| {
+        let limit = match status.get(i) {
+            Some(s) if s == Status::Circulating.code() => policy.circulation_days,
+            Some(s) if s == Status::OnLoan.code() => policy.loan_days,
+            _ => return false,
+        };
+        days_out.get(i).is_some_and(|d| d > i64::from(limit))
     };
-    let duplicate = col("doc_id")
-        .is_not_null()
-        .and(col("doc_id").count().over([col("doc_id")])?.gt(lit(1)));
-    let loss = col("copies_on_hand")
-        .lt(col("copies"))
-        .fill_null(lit(false));
-    let overdue = (col("status_code")
-        .eq(lit(Status::Circulating.code()))
-        .and(col("days_out").gt(lit(i64::from(policy.circulation_days)))))
-    .or(col("status_code")
-        .eq(lit(Status::OnLoan.code()))
-        .and(col("days_out").gt(lit(i64::from(policy.loan_days)))))
-    .fill_null(lit(false));
-    let no_destination = col("disposition")
-        .eq(lit(Disposition::Return.code()))
-        .and(col("destination").eq(lit(derive::UNKNOWN_DESTINATION)));
-    let anomalies = concat_str(
-        [
-            code(duplicate, Anomaly::DuplicateId),
-            code(loss, Anomaly::LossSuspected),
-            code(col("reappeared"), Anomaly::Reappeared),
-            code(overdue, Anomaly::Overdue),
-            code(no_destination, Anomaly::ReturnDestinationMissing),
-            code(col("classified_no_date"), Anomaly::ClassifiedNoDate),
-            col("anomalies"),
-        ],
-        ";",
-        true,
-    );
-    Ok(when(anomalies.clone().eq(lit("")))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(anomalies))
-}
-
-/// Adds every row's anomalies as `anomalies_all`.
-fn add_anomalies(df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFrame> {
-    df.lazy()
-        .with_column(anomalies_expr(policy)?.alias("anomalies_all"))
-        .collect()
+    let mut all: Vec<Option<String>> = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let found = [
+            (
+                doc_id
+                    .get(i)
+                    .and_then(|id| per_id.get(id))
+                    .is_some_and(|n| *n > 1),
+                Anomaly::DuplicateId,
+            ),
+            (
+                matches!((on_hand.get(i), copies.get(i)), (Some(h), Some(c)) if h < c),
+                Anomaly::LossSuspected,
+            ),
+            (reappeared.get(i) == Some(true), Anomaly::Reappeared),
+            (overdue(i), Anomaly::Overdue),
+            (
+                disposition.get(i) == Some(Disposition::Return.code())
+                    && destination.get(i) == Some(derive::UNKNOWN_DESTINATION),
+                Anomaly::ReturnDestinationMissing,
+            ),
+            (no_date.get(i) == Some(true), Anomaly::ClassifiedNoDate),
+        ];
+        let mut codes: Vec<&str> = found
+            .iter()
+            .filter(|(hit, _)| *hit)
+            .map(|(_, a)| a.code())
+            .collect();
+        if let Some(r) = read.get(i).filter(|r| !r.is_empty()) {
+            codes.push(r);
+        }
+        all.push((!codes.is_empty()).then(|| codes.join(";")));
+    }
+    let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
+    df.with_column(column.into_column())?;
+    Ok(df)
 }
 
 /// Puts the decision table's columns in place and in order: the leading

@@ -1,4 +1,5 @@
 mod diff;
+mod explain;
 mod generated_registers;
 mod guide;
 mod help_examples;
