@@ -31,7 +31,7 @@ use crate::run_folder::{self, Reconciled, RunInfo, RunInput};
 
 use super::Outcome;
 use super::summary::{
-    Summary, commands, join, path_arg, registers_attention, registers_read, sheet_name,
+    Summary, commands, join, registers_attention, registers_command, registers_read, sheet_name,
 };
 
 /// Runs `plan`.
@@ -203,7 +203,7 @@ fn report_unread(config: &PlanConfig, ingested: &ingest::Ingested) {
         s.attention(error.to_string());
     }
     s.next(
-        validate_command(config),
+        registers_command("validate", &config.input),
         vec![
             lang.pick(
                 "看清每个登记簿是怎样读取的；改正无法读取的文件后再计划",
@@ -213,20 +213,6 @@ fn report_unread(config: &PlanConfig, ingested: &ingest::Ingested) {
         ],
     );
     s.print();
-}
-
-/// `clearance validate` of this plan's registers (and policy).
-fn validate_command(config: &PlanConfig) -> String {
-    let mut command = String::from("clearance validate");
-    for file in &config.input.files {
-        command.push(' ');
-        command.push_str(&path_arg(file));
-    }
-    if let Some(policy) = &config.input.policy_file {
-        command.push_str(" --policy ");
-        command.push_str(&path_arg(policy));
-    }
-    command
 }
 
 /// Says which sheets do not balance, and that nothing was written.

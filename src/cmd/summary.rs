@@ -204,6 +204,22 @@ pub fn path_arg(path: &Path) -> String {
     shell_arg(&path.display().to_string())
 }
 
+/// `clearance SUBCOMMAND` over the registers (and policy file) of `input`,
+/// as the user would type it: the next command after `validate` or a
+/// stopped `plan`.
+pub fn registers_command(subcommand: &str, input: &crate::config::InputConfig) -> String {
+    let mut command = format!("clearance {subcommand}");
+    for file in &input.files {
+        command.push(' ');
+        command.push_str(&path_arg(file));
+    }
+    if let Some(policy) = &input.policy_file {
+        command.push_str(" --policy ");
+        command.push_str(&path_arg(policy));
+    }
+    command
+}
+
 /// The `*.xlsx` files of a folder, as typed in a command (the pattern
 /// left for the shell to expand).
 pub fn xlsx_in(dir: &Path) -> String {

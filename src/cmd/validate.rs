@@ -23,7 +23,7 @@ use crate::output::{
 use crate::text::column_letters;
 
 use super::Outcome;
-use super::summary::{Summary, path_arg, registers_attention, registers_read};
+use super::summary::{Summary, registers_attention, registers_command, registers_read};
 
 /// Runs `validate`; prints the report and its summary to stdout and
 /// errors to stderr.
@@ -134,20 +134,7 @@ fn attention(s: &mut Summary, ingested: &Ingested) {
 /// `clearance plan` of the same registers and policy; `clearance validate`
 /// again when some could not be read.
 fn next_command(config: &ValidateConfig, again: bool) -> String {
-    let mut command = String::from(if again {
-        "clearance validate"
-    } else {
-        "clearance plan"
-    });
-    for file in &config.input.files {
-        command.push(' ');
-        command.push_str(&path_arg(file));
-    }
-    if let Some(policy) = &config.input.policy_file {
-        command.push_str(" --policy ");
-        command.push_str(&path_arg(policy));
-    }
-    command
+    registers_command(if again { "validate" } else { "plan" }, &config.input)
 }
 
 /// The text report, one block per file and sheet.

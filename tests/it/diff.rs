@@ -4,12 +4,12 @@
 //! are not run folders; the workbook printed by LibreOffice.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
 
 use clearance::labels::{self, Lang};
 
-use super::util::{Workdir, read_csv, read_workbook, stderr, stdout};
+use super::util::{
+    Workdir, libreoffice_convert, pdf_pages, pdf_text, read_csv, read_workbook, stderr, stdout,
+};
 
 /// The row (0-based) of the header in every sheet of diff.xlsx (a
 /// printable list: a title and three lines above it).
@@ -501,22 +501,7 @@ fn the_diff_workbook_prints_one_page_wide() {
     assert_eq!(xml.matches("_xlnm.Print_Titles").count(), 5, "{xml}");
 
     let pdfs = w.path("pdf");
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", pdfs.display());
-    let status = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdfs)
-        .arg(w.path("diff.xlsx"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("soffice (LibreOffice) is installed by scripts/test");
-    assert!(status.success());
+    libreoffice_convert(&[w.path("diff.xlsx")], "pdf", &pdfs);
     let pdf = pdfs.join("diff.pdf");
     assert_eq!(pdf_pages(&pdf), 5, "one page per sheet: none split across");
     let changed = pdf_text(&pdf, 3);
@@ -524,23 +509,4 @@ fn the_diff_workbook_prints_one_page_wide() {
         changed.contains("Doc No") && changed.contains("Destruction method (new)"),
         "{changed}"
     );
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
-        .expect("page count")
-}
-
-fn pdf_text(pdf: &Path, page: usize) -> String {
-    let p = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-f", &p, "-l", &p, "-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }

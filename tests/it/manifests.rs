@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use super::util::{Workdir, read_csv, read_workbook, repo, stderr, stdout};
+use super::util::{
+    Workdir, pdf_pages, pdf_text, read_csv, read_workbook, repo, stderr, stdout, to_pdf,
+};
 
 /// A register of `n` briefings (destroyed in-house, one batch) and three
 /// secret documents (a facility batch), in English so the printed pages
@@ -309,54 +311,6 @@ fn verify_catches_each_kind_of_change_and_accepts_review_entries() {
     assert!(text.contains("not a clearance manifest"), "{text}");
 }
 
-/// Converts a workbook to PDF with LibreOffice; returns the PDF's path.
-fn to_pdf(xlsx: &Path, out: &Path) -> std::path::PathBuf {
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", out.display());
-    let status = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(out)
-        .arg(xlsx)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("soffice (LibreOffice) is installed by scripts/test");
-    assert!(
-        status.success(),
-        "LibreOffice could not convert {}",
-        xlsx.display()
-    );
-    let pdf = out.join(xlsx.file_stem().unwrap()).with_extension("pdf");
-    assert!(pdf.exists(), "no PDF for {}", xlsx.display());
-    pdf
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("pdfinfo (poppler-utils)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
-        .expect("page count")
-}
-
-fn pdf_page_text(pdf: &Path, page: usize) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn every_output_workbook_prints_with_libreoffice() {
     let w = Workdir::new();
@@ -395,7 +349,7 @@ fn every_output_workbook_prints_with_libreoffice() {
         .unwrap()
         .to_string();
     for page in 1..=pages {
-        let text = pdf_page_text(&pdf, page);
+        let text = pdf_text(&pdf, page);
         assert!(
             text.contains("Doc No") && text.contains("Classification"),
             "page {page} has no header:\n{text}"
@@ -406,7 +360,7 @@ fn every_output_workbook_prints_with_libreoffice() {
         );
         assert!(text.contains(&digest[..16]), "page {page} has no digest");
     }
-    let last = pdf_page_text(&pdf, pages);
+    let last = pdf_text(&pdf, pages);
     assert!(
         last.contains("Approved by") && last.contains("120 lines"),
         "{last}"

@@ -14,11 +14,11 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-use super::util::{Workdir, repo, stderr, stdout};
+use super::util::{Workdir, libreoffice_convert, repo, stderr, stdout};
 
 /// The plan folder, in Chinese and in English.
 const RUN: &str = "run";
@@ -329,27 +329,6 @@ fn only_sheet(book: &Path, index: usize, to: &Path) {
     out.finish().unwrap();
 }
 
-/// Converts workbooks to PDF with LibreOffice (one run, a private profile)
-/// into `out`.
-fn to_pdf(books: &[PathBuf], out: &Path) {
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", out.display());
-    let status = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(out)
-        .args(books)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("soffice (LibreOffice) is installed by scripts/test");
-    assert!(status.success(), "LibreOffice could not convert to PDF");
-}
-
 /// Every page's size in points (width, height).
 fn page_sizes(pdf: &Path) -> Vec<(f64, f64)> {
     let out = Command::new("pdfinfo")
@@ -434,7 +413,7 @@ fn every_workbook_prints_one_page_wide_and_the_overview_on_one_page() {
         only_sheet(&sheet.book, sheet.index, &copy);
         inputs.push(copy);
     }
-    to_pdf(&inputs, &pdfs);
+    libreoffice_convert(&inputs, "pdf", &pdfs);
 
     for (k, sheet) in sheets.iter().enumerate() {
         let pdf = pdfs.join(format!("sheet-{k:03}.pdf"));

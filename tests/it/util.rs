@@ -162,3 +162,61 @@ pub fn assert_rows(
         }
     }
 }
+
+/// Converts `files` with LibreOffice (one run, a private profile in `out`)
+/// to `format` (`pdf`, `xlsx`) into `out`; panics naming the files if it
+/// cannot.
+pub fn libreoffice_convert(files: &[PathBuf], format: &str, out: &Path) {
+    std::fs::create_dir_all(out).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", out.display());
+    let status = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            format,
+            "--outdir",
+        ])
+        .arg(out)
+        .args(files)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("soffice (LibreOffice) is installed by scripts/test");
+    assert!(
+        status.success(),
+        "LibreOffice could not convert {files:?} to {format}"
+    );
+}
+
+/// Converts one workbook to PDF in `out`; returns the PDF's path.
+pub fn to_pdf(xlsx: &Path, out: &Path) -> PathBuf {
+    libreoffice_convert(&[xlsx.to_path_buf()], "pdf", out);
+    let pdf = out.join(xlsx.file_stem().unwrap()).with_extension("pdf");
+    assert!(pdf.exists(), "no PDF for {}", xlsx.display());
+    pdf
+}
+
+/// A PDF's page count (pdfinfo).
+pub fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler) is installed by scripts/test");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .expect("page count")
+}
+
+/// The text of one page of a PDF, laid out (pdftotext -layout).
+pub fn pdf_text(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let out = Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler) is installed by scripts/test");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use clearance::ledger::{self, Entry, EntryKind, LedgerItem};
 
-use super::util::{Workdir, read_csv, read_workbook, repo, stderr, stdout};
+use super::util::{Workdir, libreoffice_convert, read_csv, read_workbook, repo, stderr, stdout};
 
 const REGISTER: &str = "sample-register.xlsx";
 const MAIN_SHEET: &str = "2024年收文登记";
@@ -72,29 +72,7 @@ fn spawn(w: &Workdir, args: &[&str]) -> Child {
 fn resave_with_libreoffice(w: &Workdir, file: &Path, outdir: &str) -> PathBuf {
     let outdir = w.path(outdir);
     std::fs::create_dir_all(&outdir).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        w.path("lo-profile").display()
-    );
-    let status = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-        ])
-        .arg(&outdir)
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("soffice (LibreOffice) is installed by scripts/test");
-    assert!(
-        status.success(),
-        "LibreOffice could not re-save {}",
-        file.display()
-    );
+    libreoffice_convert(&[file.to_path_buf()], "xlsx", &outdir);
     let saved = outdir.join(file.file_name().unwrap());
     // It really is LibreOffice's file now.
     let app = {
