@@ -20,7 +20,7 @@ use crate::config::{ConfirmConfig, Lang};
 use crate::labels::{self, Counted};
 use crate::ledger::{self, Entry, EntryKind, LedgerError, LedgerItem};
 use crate::lists::HandoverKind;
-use crate::lists::handover::{HandoverList, is_handover_list, read_handover};
+use crate::lists::handover::{HandoverList, IssuedKind, issued_kind, read_handover};
 use crate::manifest::review::{ReviewedCopy, read_manifest};
 use crate::manifest::verify::IndexCheck;
 use crate::record::{Record, RecordLine, write_record};
@@ -30,10 +30,21 @@ use super::summary::Summary;
 
 /// Runs `confirm`.
 pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
-    let prepared = if is_handover_list(&config.file)? {
-        read_handover(&config.file).and_then(|list| handover(config, list))
-    } else {
-        read_manifest(&config.file).and_then(|copy| destruction(config, copy))
+    let prepared = match issued_kind(&config.file)? {
+        IssuedKind::HandoverList => {
+            read_handover(&config.file).and_then(|list| handover(config, list))
+        }
+        IssuedKind::Manifest => {
+            read_manifest(&config.file).and_then(|copy| destruction(config, copy))
+        }
+        IssuedKind::None => Err(anyhow::anyhow!(
+            "{}: {}",
+            config.file.display(),
+            config.lang.pick(
+                "这不是 clearance 签发的文件（其中没有签发条目）；只能确认 clearance review 写出的正式销毁清单，或运行文件夹 lists/ 中的清退清单和移交清单",
+                "not a document clearance issued (no issued items inside); confirm takes a final manifest written by clearance review, or a return or transfer list from the run folder's lists/"
+            )
+        )),
     };
     let (entry, mut record) = match prepared {
         Ok(p) => p,

@@ -61,18 +61,35 @@ impl HandoverList {
     }
 }
 
-/// Whether `path` holds a handover list (its hidden sheet opens with
-/// [`LIST_MAGIC`]) rather than a manifest.
-pub fn is_handover_list(path: &Path) -> Result<bool> {
+/// What a workbook offered to `confirm` holds: issued items of a return
+/// or transfer list, issued items of a manifest, or none (not a document
+/// clearance issued).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuedKind {
+    /// A return or transfer list.
+    HandoverList,
+    /// A destruction manifest (draft or final).
+    Manifest,
+    /// No issued items: plan.xlsx, a register, another workbook.
+    None,
+}
+
+/// Which kind of issued document the workbook at `path` is.
+pub fn issued_kind(path: &Path) -> Result<IssuedKind> {
     let mut wb = open(path)?;
     if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
-        return Ok(false);
+        return Ok(IssuedKind::None);
     }
     let rows = rows_of(&mut wb, ITEMS_SHEET, path)?;
-    Ok(rows
+    let list = rows
         .first()
         .and_then(|r| r.first())
-        .is_some_and(|c| c == LIST_MAGIC))
+        .is_some_and(|c| c == LIST_MAGIC);
+    Ok(if list {
+        IssuedKind::HandoverList
+    } else {
+        IssuedKind::Manifest
+    })
 }
 
 /// Reads a handover list and checks it is as issued; a list that is not,

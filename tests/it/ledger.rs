@@ -403,3 +403,51 @@ fn two_processes_appending_at_once_leave_a_valid_chain() {
     }
     assert_concurrent_result(&w, "ledger.jsonl", &["P", "Q"], 50);
 }
+
+#[test]
+fn confirm_of_a_workbook_clearance_did_not_issue_says_what_it_takes() {
+    let w = Workdir::new();
+    w.copy_sample();
+    let out = w.run(&[
+        "plan",
+        "sample.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (file, lang, said) in [
+        (
+            "run/plan.xlsx",
+            "en",
+            "confirm takes a final manifest written by clearance review",
+        ),
+        (
+            "sample.xlsx",
+            "zh",
+            "只能确认 clearance review 写出的正式销毁清单",
+        ),
+    ] {
+        let out = w.run(&[
+            "confirm",
+            file,
+            "--date",
+            "2025-01-10",
+            "--site",
+            "本单位",
+            "--witness",
+            "甲",
+            "--witness",
+            "乙",
+            "--ledger",
+            "ledger.jsonl",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{file}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains(file) && err.contains(said), "{file}: {err}");
+        assert!(!w.path("ledger.jsonl").exists(), "{file}: nothing recorded");
+    }
+}
