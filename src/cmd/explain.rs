@@ -212,45 +212,12 @@ impl RowView<'_> {
             let column = columns
                 .iter()
                 .find(|c| c.target == ColumnTarget::Field(spec.field));
-            let names = spec.kind.columns(spec.key);
-            let written = names.first().and_then(|(n, _)| self.derived(n));
-            let read: Vec<String> = names
-                .iter()
-                .skip(usize::from(has_text_column(spec.kind)))
-                .filter_map(|(n, _)| self.derived(n).map(|v| format!("{n}={v}")))
-                .collect();
-            let Some(column) = column else {
-                if written.is_some() || !read.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "  {:<16} {}  → {}",
-                        spec.key,
-                        lang.pick(
-                            "（无此栏，按策略假定）",
-                            "(no column: assumed by the policy)"
-                        ),
-                        read_or_written(&read, written.as_deref())
-                    );
-                } else {
-                    absent.push(spec.key);
+            match self.field_line(&spec, column, source_row) {
+                Some(line) => {
+                    let _ = writeln!(out, "{line}");
                 }
-                continue;
-            };
-            let address = format!("{}{source_row}", column_letters(column.index));
-            let shown = match &written {
-                Some(w) => format!("{w:?}"),
-                None => lang.pick("（空）", "(blank)").to_string(),
-            };
-            let understood = if read.is_empty() {
-                String::new()
-            } else {
-                format!("  → {}", read.join(", "))
-            };
-            let _ = writeln!(
-                out,
-                "  {:<16} {address:<6} {}  {shown}{understood}",
-                spec.key, column.header
-            );
+                None => absent.push(spec.key),
+            }
         }
         if !absent.is_empty() {
             let _ = writeln!(
@@ -265,58 +232,65 @@ impl RowView<'_> {
         }
     }
 
+    /// One field's line: its cell (address, header, the text as written)
+    /// and what it was read as; for a field without a column, what the
+    /// policy assumed. `None` when the sheet has no column for it and
+    /// nothing was assumed.
+    fn field_line(
+        &self,
+        spec: &crate::fields::FieldSpec,
+        column: Option<&crate::ingest::ColumnReport>,
+        source_row: &str,
+    ) -> Option<String> {
+        let lang = self.lang;
+        let names = spec.kind.columns(spec.key);
+        let written = names.first().and_then(|(n, _)| self.derived(n));
+        let read: Vec<String> = names
+            .iter()
+            .skip(usize::from(has_text_column(spec.kind)))
+            .filter_map(|(n, _)| self.derived(n).map(|v| format!("{n}={v}")))
+            .collect();
+        let Some(column) = column else {
+            return (written.is_some() || !read.is_empty()).then(|| {
+                format!(
+                    "  {:<16} {}  → {}",
+                    spec.key,
+                    lang.pick(
+                        "（无此栏，按策略假定）",
+                        "(no column: assumed by the policy)"
+                    ),
+                    read_or_written(&read, written.as_deref())
+                )
+            });
+        };
+        let address = format!("{}{source_row}", column_letters(column.index));
+        let shown = match &written {
+            Some(w) => format!("{w:?}"),
+            None => lang.pick("（空）", "(blank)").to_string(),
+        };
+        let understood = if read.is_empty() {
+            String::new()
+        } else {
+            format!("  → {}", read.join(", "))
+        };
+        Some(format!(
+            "  {:<16} {address:<6} {}  {shown}{understood}",
+            spec.key, column.header
+        ))
+    }
+
     /// The retention and declassification dates with their arithmetic,
     /// and the days out.
     fn write_dates(&self, out: &mut String, policy: &PlanPolicy) {
         let lang = self.lang;
         let _ = writeln!(out, "{}", lang.pick("计算：", "computed:"));
-        let (base_name, base) = match (self.derived("doc_date"), self.derived("received_date")) {
-            (Some(d), _) => ("doc_date", Some(d)),
-            (None, Some(d)) => ("received_date", Some(d)),
-            (None, None) => ("", None),
+        let base = match (self.derived("doc_date"), self.derived("received_date")) {
+            (Some(d), _) => Some(("doc_date", d)),
+            (None, Some(d)) => Some(("received_date", d)),
+            (None, None) => None,
         };
-        let retention = self.derived("retention_resolved_text");
-        let source = self.derived("retention_source");
-        let expires = self.derived("retention_expires_on");
-        let expired = self.derived("retention_expired");
-        let line = match (&retention, lang) {
-            (None, Lang::Zh) => "  保管期限：未知（登记簿和保管期限表都没有给出）".to_string(),
-            (None, Lang::En) => {
-                "  retention: unknown (neither the register nor the schedule gives one)".to_string()
-            }
-            (Some(r), _) => {
-                let from = source.as_deref().unwrap_or("");
-                let arithmetic = match (&expires, &base) {
-                    (Some(e), Some(b)) => match lang {
-                        Lang::Zh => format!("，从 {base_name} {b} 的次年起算，满期于 {e}"),
-                        Lang::En => {
-                            format!(", counted from the year after {base_name} {b}: expires {e}")
-                        }
-                    },
-                    (None, None) if r.chars().any(|c| c.is_ascii_digit()) => lang
-                        .pick("，没有日期可起算", ", no date to count from")
-                        .to_string(),
-                    _ => String::new(),
-                };
-                let verdict = match expired.as_deref() {
-                    Some("true") => lang.pick("已满期", "expired"),
-                    Some("false") => lang.pick("未满期", "not expired"),
-                    _ => lang.pick("是否满期无法确定", "whether it expired cannot be known"),
-                };
-                match lang {
-                    Lang::Zh => format!("  保管期限：{r}（来源：{from}）{arithmetic} → {verdict}"),
-                    Lang::En => {
-                        format!("  retention: {r} (from the {from}){arithmetic} → {verdict}")
-                    }
-                }
-            }
-        };
-        let _ = writeln!(out, "{line}");
-        let _ = writeln!(
-            out,
-            "{}",
-            self.declassification_line(policy, base_name, base)
-        );
+        let _ = writeln!(out, "{}", self.retention_line(base.as_ref()));
+        let _ = writeln!(out, "{}", self.declassification_line(policy, base.as_ref()));
         if let Some(days) = self.derived("days_out") {
             let since = self.derived("out_date").unwrap_or_default();
             let _ = writeln!(
@@ -341,20 +315,50 @@ impl RowView<'_> {
         }
     }
 
-    /// How the effective classification came about.
-    fn declassification_line(
-        &self,
-        policy: &PlanPolicy,
-        base_name: &str,
-        base: Option<String>,
-    ) -> String {
+    /// The retention, where it came from, the year it counts from, when it
+    /// expires and whether it has. `base` is the date it counts from
+    /// (column, value).
+    fn retention_line(&self, base: Option<&(&str, String)>) -> String {
         let lang = self.lang;
-        let level = self.derived("classification_level");
+        let Some(r) = self.derived("retention_resolved_text") else {
+            return lang
+                .pick(
+                    "  保管期限：未知（登记簿和保管期限表都没有给出）",
+                    "  retention: unknown (neither the register nor the schedule gives one)",
+                )
+                .to_string();
+        };
+        let from = self.derived("retention_source").unwrap_or_default();
+        let arithmetic = match (self.derived("retention_expires_on"), base) {
+            (Some(e), Some((name, b))) => match lang {
+                Lang::Zh => format!("，从 {name} {b} 的次年起算，满期于 {e}"),
+                Lang::En => format!(", counted from the year after {name} {b}: expires {e}"),
+            },
+            (None, None) if r.chars().any(|c| c.is_ascii_digit()) => lang
+                .pick("，没有日期可起算", ", no date to count from")
+                .to_string(),
+            _ => String::new(),
+        };
+        let verdict = match self.derived("retention_expired").as_deref() {
+            Some("true") => lang.pick("已满期", "expired"),
+            Some("false") => lang.pick("未满期", "not expired"),
+            _ => lang.pick("是否满期无法确定", "whether it expired cannot be known"),
+        };
+        match lang {
+            Lang::Zh => format!("  保管期限：{r}（来源：{from}）{arithmetic} → {verdict}"),
+            Lang::En => format!("  retention: {r} (from the {from}){arithmetic} → {verdict}"),
+        }
+    }
+
+    /// How the effective classification came about.
+    fn declassification_line(&self, policy: &PlanPolicy, base: Option<&(&str, String)>) -> String {
+        let lang = self.lang;
         let effective = self
             .derived("effective_classification")
             .map(|c| labels::level_code(&c, lang))
             .unwrap_or_else(|| lang.pick("未知", "unknown").to_string());
-        let classified = level
+        let classified = self
+            .derived("classification_level")
             .as_deref()
             .and_then(Level::from_code)
             .filter(|l| matches!(l, Level::TopSecret | Level::Secret | Level::Confidential));
@@ -364,7 +368,6 @@ impl RowView<'_> {
                 Lang::En => format!("  classification: {effective} (nothing to declassify)"),
             };
         };
-        let on = self.derived("declassified_on");
         let how = if self.derived("secrecy_long").as_deref() == Some("true") {
             lang.pick(
                 "保密期限为长期，不按时间解密",
@@ -377,46 +380,7 @@ impl RowView<'_> {
                 Lang::En => format!("the marked declassification date {until}"),
             }
         } else {
-            let period = match self.derived("secrecy_months") {
-                Some(m) => match lang {
-                    Lang::Zh => format!("标明的保密期限 {m} 个月"),
-                    Lang::En => format!("the marked period of {m} months"),
-                },
-                None => {
-                    let years = policy.secrecy_max_years.get(&level).copied().unwrap_or(0);
-                    match lang {
-                        Lang::Zh => {
-                            format!("该密级的最长保密期限 {years} 年（策略 secrecy_max_years）")
-                        }
-                        Lang::En => format!(
-                            "the level's longest period, {years} years (policy secrecy_max_years)"
-                        ),
-                    }
-                }
-            };
-            let partial = self.derived(&format!("{base_name}_precision")).is_some();
-            match (&base, &on, lang) {
-                (Some(b), Some(d), Lang::Zh) => format!(
-                    "从 {base_name} {b}{}起加{period} = {d}",
-                    if partial {
-                        "（日期不完整，取其最后一天）"
-                    } else {
-                        ""
-                    }
-                ),
-                (Some(b), Some(d), Lang::En) => format!(
-                    "{base_name} {b}{} + {period} = {d}",
-                    if partial {
-                        " (a partial date: counted from its last day)"
-                    } else {
-                        ""
-                    }
-                ),
-                (_, _, Lang::Zh) => format!("没有日期可起算{period}，仍按涉密处理"),
-                (_, _, Lang::En) => {
-                    format!("no date to count {period} from: still treated as classified")
-                }
-            }
+            self.secrecy_arithmetic(self.secrecy_period(policy, level), base)
         };
         let written = labels::level(level, lang);
         match lang {
@@ -428,6 +392,50 @@ impl RowView<'_> {
                 "  classification: {written}; declassification: {how} → on {}: {effective}",
                 self.as_of
             ),
+        }
+    }
+
+    /// The confidentiality period counted: the one marked, else the
+    /// level's longest in the policy.
+    fn secrecy_period(&self, policy: &PlanPolicy, level: Level) -> String {
+        match (self.derived("secrecy_months"), self.lang) {
+            (Some(m), Lang::Zh) => format!("标明的保密期限 {m} 个月"),
+            (Some(m), Lang::En) => format!("the marked period of {m} months"),
+            (None, lang) => {
+                let years = policy.secrecy_max_years.get(&level).copied().unwrap_or(0);
+                match lang {
+                    Lang::Zh => {
+                        format!("该密级的最长保密期限 {years} 年（策略 secrecy_max_years）")
+                    }
+                    Lang::En => format!(
+                        "the level's longest period, {years} years (policy secrecy_max_years)"
+                    ),
+                }
+            }
+        }
+    }
+
+    /// The date a period counts from, plus the period, equals the
+    /// declassification date; or that there is no date to count from.
+    fn secrecy_arithmetic(&self, period: String, base: Option<&(&str, String)>) -> String {
+        let on = self.derived("declassified_on");
+        match (base, on, self.lang) {
+            (Some((name, b)), Some(d), lang) => {
+                let partial = self.derived(&format!("{name}_precision")).is_some();
+                let note = match (partial, lang) {
+                    (false, _) => "",
+                    (true, Lang::Zh) => "（日期不完整，取其最后一天）",
+                    (true, Lang::En) => " (a partial date: counted from its last day)",
+                };
+                match lang {
+                    Lang::Zh => format!("从 {name} {b}{note}起加{period} = {d}"),
+                    Lang::En => format!("{name} {b}{note} + {period} = {d}"),
+                }
+            }
+            (_, _, Lang::Zh) => format!("没有日期可起算{period}，仍按涉密处理"),
+            (_, _, Lang::En) => {
+                format!("no date to count {period} from: still treated as classified")
+            }
         }
     }
 
