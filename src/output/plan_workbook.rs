@@ -458,8 +458,15 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
         lang,
     };
     let columns = labels::detail_columns(lang);
+    // Only the columns shown are copied into each disposition's part.
+    let shown_columns = df.select(
+        columns
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| df.column(name).is_ok()),
+    )?;
     for d in Disposition::ALL {
-        let part = df.filter(&disposition.equal(d.code()))?;
+        let part = shown_columns.filter(&disposition.equal(d.code()))?;
         let name = labels::disposition(d, lang);
         write_frame(wb, name, &part, &columns, &shown)?;
     }
