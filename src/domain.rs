@@ -76,6 +76,18 @@ impl Level {
             Level::Unclassified => "UNCLASSIFIED",
         }
     }
+
+    /// Whether the level is a state secret (绝密, 机密, 秘密): the levels
+    /// that are declassified by time.
+    ///
+    /// ```
+    /// use clearance::domain::Level;
+    /// assert!(Level::Confidential.is_classified());
+    /// assert!(!Level::Internal.is_classified());
+    /// ```
+    pub fn is_classified(self) -> bool {
+        matches!(self, Level::TopSecret | Level::Secret | Level::Confidential)
+    }
 }
 
 /// DIN 66399 material class of a carrier (载体).

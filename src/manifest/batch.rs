@@ -9,7 +9,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Lang;
-use crate::domain::{Disposition, Site};
+use crate::domain::{Disposition, Level, Site};
 use crate::ingest::{FileReport, hex};
 use crate::labels;
 use crate::output::decisions::DecisionText;
@@ -376,7 +376,7 @@ const LINE_COLUMNS: [&str; 18] = [
 ];
 
 fn classified(effective: &str) -> bool {
-    matches!(effective, "TOP_SECRET" | "SECRET" | "CONFIDENTIAL")
+    Level::from_code(effective).is_some_and(Level::is_classified)
 }
 
 /// Groups the DESTROY rows of a decision table into batches: facility

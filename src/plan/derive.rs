@@ -136,11 +136,7 @@ pub fn declassification_date(
     date: Option<NaiveDate>,
     policy: &PlanPolicy,
 ) -> Option<NaiveDate> {
-    if !matches!(
-        level,
-        Level::TopSecret | Level::Secret | Level::Confidential
-    ) || long
-    {
+    if !level.is_classified() || long {
         return None;
     }
     if until.is_some() {
@@ -391,10 +387,7 @@ impl ClassificationColumns {
         };
         self.effective.push(eff.map(Level::code));
         self.declassified.push(declass.map(epoch_days));
-        let classified = matches!(
-            lvl,
-            Some(Level::TopSecret | Level::Secret | Level::Confidential)
-        );
+        let classified = lvl.is_some_and(Level::is_classified);
         self.no_date
             .push(classified && date.is_none() && until.is_none() && !long);
     }
