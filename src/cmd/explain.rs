@@ -50,8 +50,8 @@ pub fn run(config: &ExplainConfig) -> Result<Outcome> {
         None => Default::default(),
     };
     let policy = &input.policy.plan;
-    let decisions = plan::plan(table, policy, config.as_of, lang, &ledger).context("planning")?;
-    let traced = plan::trace(table, policy, config.as_of, lang, &rows).context("planning")?;
+    let traced =
+        plan::trace(table, policy, config.as_of, lang, &ledger, &rows).context("planning")?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -74,7 +74,7 @@ pub fn run(config: &ExplainConfig) -> Result<Outcome> {
     for (row, cases) in &traced.cases {
         let view = RowView {
             derived: &traced.derived,
-            decisions: &decisions,
+            decisions: &traced.decisions,
             row: *row,
             as_of: config.as_of,
             lang,
@@ -361,7 +361,7 @@ impl RowView<'_> {
             .derived("classification_level")
             .as_deref()
             .and_then(Level::from_code)
-            .filter(|l| matches!(l, Level::TopSecret | Level::Secret | Level::Confidential));
+            .filter(|l| l.is_classified());
         let Some(level) = classified else {
             return match lang {
                 Lang::Zh => format!("  密级：{effective}（不涉及解密）"),

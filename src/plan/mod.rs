@@ -196,6 +196,18 @@ pub fn plan(
     ledger: &LedgerIndex,
 ) -> PolarsResult<DataFrame> {
     let df = match_rules(canonical, policy, as_of, lang)?;
+    decide(df, canonical, policy, lang, ledger)
+}
+
+/// Decides every row of `df` (the canonical table with the derived columns
+/// and `case_index`, from [`match_rules`]); see [`plan`].
+fn decide(
+    df: DataFrame,
+    canonical: &DataFrame,
+    policy: &PlanPolicy,
+    lang: Lang,
+    ledger: &LedgerIndex,
+) -> PolarsResult<DataFrame> {
     let cases = engine::flatten(&policy.rules, lang);
     let mut decided = first_decisions(&df, &cases, lang)?;
     safety_checks(&df, &mut decided, lang)?;
@@ -206,31 +218,45 @@ pub fn plan(
     arrange(df, canonical)
 }
 
-/// What `explain` shows of how some rows were decided: the table with
-/// every derived column, and for each asked-for row every rule case as it
-/// went (see [`engine::trace_row`]).
+/// What `explain` shows of how some rows were decided: the decision table
+/// [`plan`] makes, the table with every derived column, and for each
+/// asked-for row every rule case as it went (see [`engine::trace_row`]).
 pub struct Traced {
+    /// The decision table, as [`plan`] returns it.
+    pub decisions: DataFrame,
     /// The canonical table with the derived columns, every row.
     pub derived: DataFrame,
     /// For each asked-for row (by index into the table), its cases.
     pub cases: Vec<(usize, Vec<engine::CaseTrace>)>,
 }
 
-/// Derives and traces rows `rows` of the canonical table as [`plan`] does.
+/// Plans the canonical table as [`plan`] does, deriving once, and traces
+/// rows `rows` through the rule cases.
 pub fn trace(
     canonical: &DataFrame,
     policy: &PlanPolicy,
     as_of: NaiveDate,
     lang: Lang,
+    ledger: &LedgerIndex,
     rows: &[usize],
 ) -> PolarsResult<Traced> {
-    let df = match_rules(canonical, policy, as_of, lang)?;
+    let derived = match_rules(canonical, policy, as_of, lang)?;
     let normalized = engine::normalized_fields(&policy.rules);
     let cases = rows
         .iter()
-        .map(|&r| Ok((r, engine::trace_row(&df, r, &policy.rules, &normalized)?)))
+        .map(|&r| {
+            Ok((
+                r,
+                engine::trace_row(&derived, r, &policy.rules, &normalized)?,
+            ))
+        })
         .collect::<PolarsResult<_>>()?;
-    Ok(Traced { derived: df, cases })
+    let decisions = decide(derived.clone(), canonical, policy, lang, ledger)?;
+    Ok(Traced {
+        decisions,
+        derived,
+        cases,
+    })
 }
 
 /// The canonical table with the derived columns and, in `case_index`, the
