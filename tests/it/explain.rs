@@ -9,25 +9,14 @@ use std::collections::BTreeMap;
 
 use super::util::{Workdir, read_csv, stderr, stdout};
 
-const AS_OF: &str = "2024-12-31";
+const AS_OF: &str = super::util::SAMPLE_AS_OF;
 
 type Row = BTreeMap<String, String>;
 
 /// The sample planned as of [`AS_OF`]: its decisions by doc_id (the ids
 /// used below occur once).
 fn planned(w: &Workdir) -> BTreeMap<String, Row> {
-    w.copy_sample();
-    let out = w.run(&[
-        "plan",
-        "sample.xlsx",
-        "--as-of",
-        AS_OF,
-        "--out",
-        "run",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    w.plan_sample("run", &["--lang", "en"]);
     read_csv(&w.path("run/decisions.csv"))
         .into_iter()
         .map(|r| (r["doc_id"].clone(), r))

@@ -151,16 +151,7 @@ fn manifests_and_lists_hold_exactly_the_decided_rows() {
 #[test]
 fn lists_read_back_against_decisions() {
     let w = Workdir::new();
-    w.copy_sample();
-    let out = w.run(&[
-        "plan",
-        "sample.xlsx",
-        "--as-of",
-        "2024-12-31",
-        "--out",
-        "run",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    w.plan_sample("run", &[]);
     let decisions = read_csv(&w.path("run/decisions.csv"));
     let ids_of = |file: &str| -> Vec<String> {
         let book = read_workbook(&w.path("run/lists").join(file));

@@ -33,6 +33,23 @@ impl Workdir {
         self.copy(&repo().join("data/sample-register.xlsx"), "sample.xlsx")
     }
 
+    /// Copies the sample in as `sample.xlsx` and plans it as of [`SAMPLE_AS_OF`]
+    /// into `out` (with `extra` flags); fails the test unless it exits 0.
+    pub fn plan_sample(&self, out: &str, extra: &[&str]) -> Output {
+        self.copy_sample();
+        let mut args = vec!["plan", "sample.xlsx", "--as-of", SAMPLE_AS_OF, "--out", out];
+        args.extend_from_slice(extra);
+        let run = self.run(&args);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "clearance {args:?}\n{}{}",
+            stdout(&run),
+            stderr(&run)
+        );
+        run
+    }
+
     /// Writes bytes to a file in the folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let to = self.path(name);
@@ -59,6 +76,9 @@ impl Workdir {
         names
     }
 }
+
+/// The as-of date the tests plan the sample on.
+pub const SAMPLE_AS_OF: &str = "2024-12-31";
 
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
