@@ -106,12 +106,18 @@ pub enum CodeSet {
     Action,
     /// How much of a date was written (`MONTH`, `YEAR`).
     DatePrecision,
+    /// Dispositions (`DESTROY` …).
+    Disposition,
+    /// Where a destruction is done (`FACILITY`, `IN_HOUSE`).
+    Site,
 }
 
 impl CodeSet {
     /// Every code of the set.
     pub fn codes(self) -> Vec<&'static str> {
-        use crate::domain::{ActionTaken, DatePrecision, Level, MediumClass, Retention, Status};
+        use crate::domain::{
+            ActionTaken, DatePrecision, Disposition, Level, MediumClass, Retention, Site, Status,
+        };
         match self {
             CodeSet::Level => Level::ALL.iter().map(|l| l.code()).collect(),
             CodeSet::MediumClass => MediumClass::ALL.iter().map(|m| m.code()).collect(),
@@ -129,6 +135,8 @@ impl CodeSet {
                 .iter()
                 .filter_map(|p| p.code())
                 .collect(),
+            CodeSet::Disposition => Disposition::ALL.iter().map(|d| d.code()).collect(),
+            CodeSet::Site => Site::ALL.iter().map(|s| s.code()).collect(),
         }
     }
 }
@@ -138,7 +146,8 @@ impl CodeSet {
 pub enum ColumnType {
     /// Text.
     Text,
-    /// One of a set of codes, kept as text.
+    /// One of a set of codes, kept as a polars Enum of the set
+    /// ([`crate::codes`]).
     Code(CodeSet),
     /// A date.
     Date,

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod codes;
 pub mod compare;
 pub mod config;
 pub mod domain;

@@ -259,13 +259,31 @@ impl Reconciled {
     }
 }
 
+/// What the reconciliation notes of a sheet: rows not read for want of a
+/// header, the reader's notes, cells filled from merged ranges.
+fn sheet_notes(sheet: &crate::ingest::SheetReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if sheet.not_read() {
+        notes.push(format!(
+            "no register header found: {} non-empty rows not read",
+            sheet.unread_rows
+        ));
+    }
+    notes.extend(sheet.notes.iter().cloned());
+    let filled: u64 = sheet.merged_fills.values().sum();
+    if filled > 0 {
+        notes.push(format!("{filled} cells filled from merged ranges"));
+    }
+    notes
+}
+
 /// Counts rows in and out per source file and sheet: the reader's own
 /// count of non-empty rows, how the parser accounted for them, and the
 /// decisions made from the data rows.
 pub fn reconcile(ingested: &Ingested, decisions: &DataFrame) -> Result<Vec<Reconciled>> {
     let files = decisions.column("source_file")?.str()?;
     let sheets = decisions.column("source_sheet")?.str()?;
-    let disposition = decisions.column("disposition")?.str()?;
+    let disposition = crate::codes::Codes::of(decisions, "disposition")?;
     let mut out_counts: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
     for ((f, s), d) in files.iter().zip(sheets.iter()).zip(disposition.iter()) {
         let slot = out_counts
@@ -286,18 +304,7 @@ pub fn reconcile(ingested: &Ingested, decisions: &DataFrame) -> Result<Vec<Recon
             if sheet.nonempty_rows == 0 && decided + rejected == 0 {
                 continue;
             }
-            let mut notes = Vec::new();
-            if sheet.not_read() {
-                notes.push(format!(
-                    "no register header found: {} non-empty rows not read",
-                    sheet.unread_rows
-                ));
-            }
-            notes.extend(sheet.notes.iter().cloned());
-            let filled: u64 = sheet.merged_fills.values().sum();
-            if filled > 0 {
-                notes.push(format!("{filled} cells filled from merged ranges"));
-            }
+            let notes = sheet_notes(sheet);
             out.push(Reconciled {
                 file: file.path.clone(),
                 sheet: sheet.sheet.clone(),
@@ -365,7 +372,12 @@ mod tests {
             vec![
                 Column::new("source_file".into(), vec!["a.xlsx"; n]),
                 Column::new("source_sheet".into(), vec!["s"; n]),
-                Column::new("disposition".into(), dispositions.to_vec()),
+                crate::codes::column(
+                    "disposition",
+                    crate::fields::CodeSet::Disposition,
+                    dispositions.iter().copied().map(Some),
+                )
+                .unwrap(),
             ],
         )
         .unwrap()

@@ -673,10 +673,11 @@ fn text_at(df: &DataFrame, column: &str, row: usize) -> Option<String> {
     let value = df.column(column).ok()?.get(row).ok()?;
     let text = match value {
         AnyValue::Null => return None,
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
         AnyValue::Date(days) => crate::domain::from_epoch_days(days).to_string(),
-        other => other.to_string(),
+        // Text, and codes (polars Enums) as their text.
+        other => other
+            .get_str()
+            .map_or_else(|| other.to_string(), str::to_string),
     };
     (!text.is_empty()).then_some(text)
 }

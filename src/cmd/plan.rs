@@ -41,19 +41,8 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         eprintln!("error: {e:#}");
         return Ok(Outcome::DataError);
     }
-    let history = match History::load(config) {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            eprintln!(
-                "{}",
-                input.lang.pick(
-                    "计划中止；未写出任何文件。",
-                    "plan stopped; nothing was written."
-                )
-            );
-            return Ok(Outcome::DataError);
-        }
+    let Some(history) = History::load_or_report(config) else {
+        return Ok(Outcome::DataError);
     };
     let progress = Progress::new(input.quiet, input.lang);
     progress.reading(input.files.len());
@@ -95,16 +84,11 @@ pub fn run(config: &PlanConfig) -> Result<Outcome> {
         lang: input.lang,
         missing: missing.as_deref(),
     };
-    let lists = list_options(config, &ingested);
-    let run = run_info(config, &ingested.files);
     progress.stage(
         "写出计划、清单和销毁清单……",
         "writing the plan, manifests and lists…",
     );
-    let built = run_folder::build(&config.out, |dir| {
-        run.write(dir)?;
-        write_outputs(dir, &report, &lists)
-    });
+    let built = write_run_folder(config, &ingested, &report);
     progress.finish();
     built?;
     summary(config, &decisions, &ingested, &history, missing.as_deref())?.print();
@@ -128,7 +112,40 @@ struct LedgerNote {
     last: Option<(u64, String)>,
 }
 
+/// Writes the run folder: run.json and every output of the plan.
+fn write_run_folder(
+    config: &PlanConfig,
+    ingested: &ingest::Ingested,
+    report: &PlanReport<'_>,
+) -> Result<()> {
+    let lists = list_options(config, ingested);
+    let run = run_info(config, &ingested.files);
+    run_folder::build(&config.out, |dir| {
+        run.write(dir)?;
+        write_outputs(dir, report, &lists)
+    })
+}
+
 impl History {
+    /// [`History::load`], saying why not and that nothing was written
+    /// when it cannot be read.
+    fn load_or_report(config: &PlanConfig) -> Option<History> {
+        match History::load(config) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                eprintln!(
+                    "{}",
+                    config.input.lang.pick(
+                        "计划中止；未写出任何文件。",
+                        "plan stopped; nothing was written."
+                    )
+                );
+                None
+            }
+        }
+    }
+
     /// Reads the ledger (refusing one whose chain is broken: what it
     /// records decides holdings) and last year's run folder.
     fn load(config: &PlanConfig) -> Result<History> {
@@ -322,7 +339,7 @@ fn write_outputs(
     std::thread::scope(|scope| -> Result<()> {
         let others = scope.spawn(|| -> Result<()> {
             output::write_csv_atomically(report.decisions, &dir.join("decisions.csv"))?;
-            let mut decisions = report.decisions.clone();
+            let mut decisions = crate::codes::to_text(report.decisions)?;
             write_atomically(&dir.join("decisions.parquet"), |f| {
                 ParquetWriter::new(f).finish(&mut decisions)?;
                 Ok(())
@@ -355,7 +372,7 @@ fn summary(
     missing: Option<&[PreviousHolding]>,
 ) -> Result<Summary> {
     let lang = config.input.lang;
-    let disposition = decisions.column("disposition")?.str()?;
+    let disposition = crate::codes::Codes::of(decisions, "disposition")?;
     let anomalies = decisions.column("anomalies")?.str()?;
     let mut by_disposition: BTreeMap<&str, u64> = BTreeMap::new();
     for d in disposition.iter().flatten() {
@@ -526,10 +543,9 @@ fn written(s: &mut Summary, config: &PlanConfig, outputs: &Outputs, missing: boo
     });
 }
 
-/// What needs attention, the most urgent first: holdings missing and
-/// copies lost (to report at once), holdings to decide by hand or to get
-/// back, the other anomalies by name, what of the registers was not read,
-/// notes on the ledger and last year's run, the policy's notices.
+/// What needs attention after a plan, most urgent first: holdings gone
+/// missing or lost, holdings to decide or get back, the other anomalies,
+/// then the registers, the history and the policy.
 fn attention(
     s: &mut Summary,
     config: &PlanConfig,
@@ -540,7 +556,26 @@ fn attention(
 ) {
     let lang = s.lang();
     let anomaly = |a: Anomaly| by_anomaly.get(a.code()).copied().unwrap_or(0);
-    let disposition = |d: Disposition| by_disposition.get(d.code()).copied().unwrap_or(0);
+    urgent_attention(s, missing, anomaly(Anomaly::LossSuspected));
+    dispositions_attention(s, by_disposition);
+    other_anomalies_attention(s, &anomaly);
+    for line in registers_attention(&ingested.files, lang) {
+        s.attention(line);
+    }
+    history_attention(s, history);
+    let note = lang.pick(labels::NOTE.0, labels::NOTE.1);
+    for notice in &config.input.policy.plan.notices {
+        s.attention(format!("{note}{notice}"));
+    }
+    if config.input.policy.plan.example_schedule {
+        s.attention(super::policy::example_schedule_warning(lang));
+    }
+}
+
+/// Holdings to report at once: `missing` gone since last year, `lost`
+/// with fewer copies on hand than registered.
+fn urgent_attention(s: &mut Summary, missing: u64, lost: u64) {
+    let lang = s.lang();
     if missing > 0 {
         s.attention(match lang {
             Lang::Zh => format!(
@@ -553,7 +588,6 @@ fn attention(
             ),
         });
     }
-    let lost = anomaly(Anomaly::LossSuspected);
     if lost > 0 {
         s.attention(match lang {
             Lang::Zh => format!(
@@ -566,6 +600,12 @@ fn attention(
             ),
         });
     }
+}
+
+/// Holdings a person must act on before anything else: REVIEW (decide
+/// each) and RECALL (get them back).
+fn dispositions_attention(s: &mut Summary, by_disposition: &BTreeMap<&str, u64>) {
+    let lang = s.lang();
     for (d, zh, en) in [
         (
             Disposition::Review,
@@ -578,7 +618,7 @@ fn attention(
             "get them back first (the recall list)",
         ),
     ] {
-        let n = disposition(d);
+        let n = by_disposition.get(d.code()).copied().unwrap_or(0);
         if n > 0 {
             s.attention(match lang {
                 Lang::Zh => format!("{n} 件{}：{zh}", labels::disposition(d, lang)),
@@ -590,6 +630,11 @@ fn attention(
             });
         }
     }
+}
+
+/// The anomalies other than losses, by name and count, on one line.
+fn other_anomalies_attention(s: &mut Summary, anomaly: &dyn Fn(Anomaly) -> u64) {
+    let lang = s.lang();
     let others: Vec<String> = Anomaly::ALL
         .into_iter()
         .filter(|a| !matches!(a, Anomaly::Missing | Anomaly::LossSuspected))
@@ -612,17 +657,6 @@ fn attention(
                 join(&others, lang)
             ),
         });
-    }
-    for line in registers_attention(&ingested.files, lang) {
-        s.attention(line);
-    }
-    history_attention(s, history);
-    let note = lang.pick(labels::NOTE.0, labels::NOTE.1);
-    for notice in &config.input.policy.plan.notices {
-        s.attention(format!("{note}{notice}"));
-    }
-    if config.input.policy.plan.example_schedule {
-        s.attention(super::policy::example_schedule_warning(lang));
     }
 }
 

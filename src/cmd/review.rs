@@ -203,7 +203,7 @@ fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Resu
     let t = &read.table;
     let ids = t.column("doc_id")?.str()?;
     let hold = t.column("hold")?.bool()?;
-    let status = t.column("status_code")?.str()?;
+    let status = crate::codes::Codes::of(t, "status_code")?;
     let mut held: BTreeMap<&str, bool> = BTreeMap::new();
     for i in 0..t.height() {
         if let Some(id) = ids.get(i) {

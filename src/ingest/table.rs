@@ -17,10 +17,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::codes;
 use crate::domain::{
     ActionTaken, Anomaly, DatePrecision, Level, MediumClass, Period, Retention, Status, epoch_days,
 };
-use crate::fields::{ColumnType, FIELDS, Field, FieldKind, canonical_columns};
+use crate::fields::{CodeSet, ColumnType, FIELDS, Field, FieldKind, canonical_columns};
 
 /// What one field of a row holds, by its kind: the text as written (for
 /// coded fields) and what was read from it.
@@ -340,6 +341,8 @@ enum Cell<'v> {
 /// A column builder of one of the canonical table's column types.
 enum Builder {
     Text(StringChunkedBuilder),
+    /// A coded column: each code's place in its set.
+    Code(PrimitiveChunkedBuilder<UInt8Type>, CodeSet),
     Date(PrimitiveChunkedBuilder<Int32Type>),
     Int64(PrimitiveChunkedBuilder<Int64Type>),
     Int32(PrimitiveChunkedBuilder<Int32Type>),
@@ -352,8 +355,9 @@ impl Builder {
     fn new(name: &str, t: ColumnType, capacity: usize) -> Builder {
         let name = name.into();
         match t {
-            ColumnType::Text | ColumnType::Code(_) => {
-                Builder::Text(StringChunkedBuilder::new(name, capacity))
+            ColumnType::Text => Builder::Text(StringChunkedBuilder::new(name, capacity)),
+            ColumnType::Code(set) => {
+                Builder::Code(PrimitiveChunkedBuilder::new(name, capacity), set)
             }
             ColumnType::Date => Builder::Date(PrimitiveChunkedBuilder::new(name, capacity)),
             ColumnType::Int64 => Builder::Int64(PrimitiveChunkedBuilder::new(name, capacity)),
@@ -367,6 +371,11 @@ impl Builder {
     fn push(&mut self, cell: &Cell<'_>) {
         match (self, cell) {
             (Builder::Text(b), Cell::Text(v)) => b.append_option(*v),
+            (Builder::Code(b, set), Cell::Text(v)) => {
+                let index = v.and_then(|code| codes::index(*set, code));
+                debug_assert_eq!(index.is_some(), v.is_some(), "{v:?} is a code of {set:?}");
+                b.append_option(index)
+            }
             (Builder::Date(b), Cell::Date(v)) => b.append_option(v.map(epoch_days)),
             (Builder::Int64(b), Cell::Int64(v)) => b.append_option(*v),
             (Builder::Int32(b), Cell::Int32(v)) => b.append_option(*v),
@@ -380,6 +389,11 @@ impl Builder {
     fn finish(self) -> PolarsResult<Column> {
         Ok(match self {
             Builder::Text(b) => b.finish().into_column(),
+            Builder::Code(b, set) => {
+                let indexes = b.finish();
+                let name = indexes.name().clone();
+                codes::from_indexes(&name, set, indexes)?
+            }
             Builder::Date(b) => b.finish().into_series().cast(&DataType::Date)?.into(),
             Builder::Int64(b) => b.finish().into_column(),
             Builder::Int32(b) => b.finish().into_column(),
@@ -552,7 +566,8 @@ mod tests {
         for (column, (name, t)) in df.columns().iter().zip(&want) {
             assert_eq!(column.name().as_str(), name);
             let dtype = match t {
-                ColumnType::Text | ColumnType::Code(_) => DataType::String,
+                ColumnType::Text => DataType::String,
+                ColumnType::Code(set) => codes::dtype(*set).unwrap(),
                 ColumnType::Date => DataType::Date,
                 ColumnType::Int64 => DataType::Int64,
                 ColumnType::Int32 => DataType::Int32,

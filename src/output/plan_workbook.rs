@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet};
 
+use crate::codes::Codes;
 use crate::config::Lang;
 use crate::domain::{Anomaly, Level, Status, from_epoch_days};
 use crate::history::previous::PreviousHolding;
@@ -51,12 +52,16 @@ pub struct PlanReport<'a> {
 type Counts = BTreeMap<(String, String), u64>;
 
 fn count_by<'a>(keys: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) -> Counts {
-    let mut out = BTreeMap::new();
+    let mut counted: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for (a, b) in keys {
-        *out.entry((a.unwrap_or("").to_string(), b.unwrap_or("").to_string()))
+        *counted
+            .entry((a.unwrap_or(""), b.unwrap_or("")))
             .or_insert(0) += 1;
     }
-    out
+    counted
+        .into_iter()
+        .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+        .collect()
 }
 
 /// Writes plan.xlsx to `path`: the overview, what went missing since last
@@ -94,8 +99,8 @@ fn write_overview(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
     let lang = report.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let df = report.decisions;
-    let disposition = df.column("disposition")?.str()?;
-    let effective = df.column("effective_classification")?.str()?;
+    let disposition = Codes::of(df, "disposition")?;
+    let effective = Codes::of(df, "effective_classification")?;
     let department = df.column("department")?.str()?;
     let by_level = count_by(disposition.iter().zip(effective.iter()));
     let by_department = count_by(department.iter().zip(disposition.iter()));
@@ -446,7 +451,7 @@ fn reconciliation_row(sheet: &mut Worksheet, r: u32, rec: &Reconciled, lang: Lan
 
 /// One sheet per disposition, every disposition in report order.
 fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Result<()> {
-    let disposition = df.column("disposition")?.str()?;
+    let disposition = df.column("disposition")?.as_materialized_series();
     let words = BoolWords {
         yes: lang.pick("是", "yes"),
         no: lang.pick("否", "no"),
@@ -466,7 +471,7 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
             .filter(|name| df.column(name).is_ok()),
     )?;
     for d in Disposition::ALL {
-        let part = shown_columns.filter(&disposition.equal(d.code()))?;
+        let part = shown_columns.filter(&disposition.equal(d.code())?)?;
         let name = labels::disposition(d, lang);
         write_frame(wb, name, &part, &columns, &shown)?;
     }
@@ -577,7 +582,8 @@ fn anomaly_lines(df: &DataFrame, lang: Lang) -> Result<Vec<(String, Vec<OutCell>
         text("source_file")?,
         text("source_sheet")?,
     );
-    let (ids, titles, disposition) = (text("doc_id")?, text("title")?, text("disposition")?);
+    let (ids, titles) = (text("doc_id")?, text("title")?);
+    let disposition = Codes::of(df, "disposition")?;
     let rows = df.column("source_row")?.cast(&DataType::Float64)?;
     let rows = rows.f64()?;
     let mut lines = Vec::new();
@@ -610,12 +616,12 @@ fn anomaly_lines(df: &DataFrame, lang: Lang) -> Result<Vec<(String, Vec<OutCell>
 /// Per coming year (the ten after the as-of date): holdings still held
 /// whose retention expires, and those declassified, that year.
 fn forecast(df: &DataFrame, as_of: NaiveDate) -> Result<BTreeMap<i32, (u64, u64)>> {
-    let disposition = df.column("disposition")?.str()?;
+    let disposition = Codes::of(df, "disposition")?;
     let expires = df.column("retention_expires_on")?.cast(&DataType::Int32)?;
     let expires = expires.i32()?;
     let declassified = df.column("declassified_on")?.cast(&DataType::Int32)?;
     let declassified = declassified.i32()?;
-    let status = df.column("status_code")?.str()?;
+    let status = Codes::of(df, "status_code")?;
     let first_year = as_of.year() + 1;
     let mut forecast: BTreeMap<i32, (u64, u64)> =
         (first_year..first_year + 10).map(|y| (y, (0, 0))).collect();

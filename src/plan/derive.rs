@@ -12,8 +12,10 @@
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
+use crate::codes::{self, Codes};
 use crate::config::Lang;
 use crate::domain::{ActionTaken, DatePrecision, Level, Retention, epoch_days, from_epoch_days};
+use crate::fields::CodeSet;
 use crate::policy::PlanPolicy;
 use crate::text::normalize_cow;
 
@@ -173,10 +175,10 @@ fn date_col(df: &DataFrame, name: &str) -> PolarsResult<Int32Chunked> {
 
 /// The register columns the derived columns are computed from.
 struct Inputs<'a> {
-    kind: &'a StringChunked,
+    kind: Codes<'a>,
     years: &'a Int32Chunked,
     category: &'a StringChunked,
-    level: &'a StringChunked,
+    level: Codes<'a>,
     months: &'a Int32Chunked,
     long: &'a BooleanChunked,
     until: Int32Chunked,
@@ -185,19 +187,19 @@ struct Inputs<'a> {
     out_date: Int32Chunked,
     return_to: &'a StringChunked,
     issuer: &'a StringChunked,
-    action: &'a StringChunked,
-    doc_precision: &'a StringChunked,
-    received_precision: &'a StringChunked,
+    action: Codes<'a>,
+    doc_precision: Codes<'a>,
+    received_precision: Codes<'a>,
 }
 
 impl<'a> Inputs<'a> {
     /// Takes the input columns from the canonical table.
     fn read(df: &'a DataFrame) -> PolarsResult<Self> {
         Ok(Inputs {
-            kind: str_col(df, "retention_kind")?,
+            kind: Codes::of(df, "retention_kind")?,
             years: df.column("retention_years")?.i32()?,
             category: str_col(df, "category")?,
-            level: str_col(df, "classification_level")?,
+            level: Codes::of(df, "classification_level")?,
             months: df.column("secrecy_months")?.i32()?,
             long: df.column("secrecy_long")?.bool()?,
             until: date_col(df, "declassify_on")?,
@@ -206,9 +208,9 @@ impl<'a> Inputs<'a> {
             out_date: date_col(df, "out_date")?,
             return_to: str_col(df, "return_to")?,
             issuer: str_col(df, "issuer")?,
-            action: str_col(df, "action_code")?,
-            doc_precision: str_col(df, "doc_date_precision")?,
-            received_precision: str_col(df, "received_date_precision")?,
+            action: Codes::of(df, "action_code")?,
+            doc_precision: Codes::of(df, "doc_date_precision")?,
+            received_precision: Codes::of(df, "received_date_precision")?,
         })
     }
 
@@ -321,11 +323,7 @@ impl RetentionColumns {
     /// The finished columns, in table order.
     fn into_columns(self) -> PolarsResult<[Column; 5]> {
         Ok([
-            StringChunked::from_iter_options(
-                "retention_resolved".into(),
-                self.resolved.into_iter(),
-            )
-            .into_column(),
+            codes::column("retention_resolved", CodeSet::RetentionKind, self.resolved)?,
             StringChunked::from_iter_options(
                 "retention_resolved_text".into(),
                 self.text.into_iter(),
@@ -395,11 +393,7 @@ impl ClassificationColumns {
     /// The finished columns, in table order.
     fn into_columns(self) -> PolarsResult<[Column; 3]> {
         Ok([
-            StringChunked::from_iter_options(
-                "effective_classification".into(),
-                self.effective.into_iter(),
-            )
-            .into_column(),
+            codes::column("effective_classification", CodeSet::Level, self.effective)?,
             date_column("declassified_on", self.declassified)?,
             BooleanChunked::from_iter_values("classified_no_date".into(), self.no_date.into_iter())
                 .into_column(),

@@ -92,7 +92,11 @@ pub fn test_mask(
             } else {
                 (field.to_string(), false)
             };
-            let text = df.column(&column)?.cast(&DataType::String)?;
+            let column = df.column(&column)?;
+            if column.dtype().is_enum() {
+                return Ok(code_mask(column, values)?.with_name(field.into()));
+            }
+            let text = column.cast(&DataType::String)?;
             let text = text.str()?;
             let mut mask = BooleanChunked::full(field.into(), false, df.height());
             for v in values {
@@ -112,6 +116,24 @@ pub fn test_mask(
         Test::Present(false) => df.column(field)?.is_null(),
     };
     Ok(mask.with_name(field.into()))
+}
+
+/// Where a coded column (a polars Enum) holds one of `values`: the codes
+/// are compared by their place in the set, not as text.
+fn code_mask(column: &Column, values: &[String]) -> PolarsResult<BooleanChunked> {
+    let ca = column.cat8()?;
+    let mapping = ca.get_mapping();
+    let mut wanted = [false; 256];
+    for v in values {
+        if let Some(id) = mapping.get_cat(v) {
+            wanted[id as usize] = true;
+        }
+    }
+    Ok(ca
+        .physical()
+        .iter()
+        .map(|id| id.is_some_and(|id| wanted[usize::from(id)]))
+        .collect())
 }
 
 /// One case's result on every row: its tests joined with AND (a case

@@ -16,8 +16,10 @@ pub mod recorded;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::codes::{self, Codes};
 use crate::config::Lang;
 use crate::domain::{Anomaly, Level, MediumClass, Status};
+use crate::fields::CodeSet;
 use crate::history::LedgerIndex;
 use crate::policy::{Disposition, PlanPolicy};
 
@@ -106,8 +108,8 @@ fn first_decisions<'c>(
 /// copy is on hand (a loss to report, nothing to destroy), or another row of
 /// the same doc_id is on hold.
 fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> PolarsResult<()> {
-    let effective = df.column("effective_classification")?.str()?;
-    let medium = df.column("medium_class")?.str()?;
+    let effective = Codes::of(df, "effective_classification")?;
+    let medium = Codes::of(df, "medium_class")?;
     let on_hand = df.column("copies_on_hand")?.i64()?;
     let doc_id = df.column("doc_id")?.str()?;
     let files = df.column("source_file")?.str()?;
@@ -292,8 +294,8 @@ fn methods<'d>(
     policy: &PlanPolicy,
 ) -> PolarsResult<Methods<'d>> {
     let destination = df.column("destination")?.str()?;
-    let effective = df.column("effective_classification")?.str()?;
-    let medium = df.column("medium_class")?.str()?;
+    let effective = Codes::of(df, "effective_classification")?;
+    let medium = Codes::of(df, "medium_class")?;
     let n = df.height();
     let mut out = Methods {
         destination: Vec::with_capacity(n),
@@ -341,8 +343,11 @@ fn add_decision_columns(
     } = decided;
     let m = methods(&df, &disposition, policy)?;
     let columns = [
-        StringChunked::from_iter_values("disposition".into(), disposition.iter().map(|d| d.code()))
-            .into_column(),
+        codes::column(
+            "disposition",
+            CodeSet::Disposition,
+            disposition.iter().map(|d| Some(d.code())),
+        )?,
         StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
         StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
             .into_column(),
@@ -350,8 +355,7 @@ fn add_decision_columns(
             .into_column(),
         StringChunked::from_iter_options("destruction_level".into(), m.level_code.into_iter())
             .into_column(),
-        StringChunked::from_iter_options("destruction_site".into(), m.site.into_iter())
-            .into_column(),
+        codes::column("destruction_site", CodeSet::Site, m.site)?,
         UInt32Chunked::from_iter_options("witnesses".into(), m.witnesses.into_iter()).into_column(),
     ];
     for column in columns {
@@ -371,9 +375,8 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     let copies = df.column("copies")?.cast(&DataType::Int64)?;
     let copies = copies.i64()?;
     let reappeared = df.column("reappeared")?.bool()?;
-    let status = df.column("status_code")?.str()?;
-    let days_out = df.column("days_out")?.i64()?;
-    let disposition = df.column("disposition")?.str()?;
+    let overdue = overdue(&df, policy)?;
+    let disposition = Codes::of(&df, "disposition")?;
     let destination = df.column("destination")?.str()?;
     let no_date = df.column("classified_no_date")?.bool()?;
     let read = df.column("anomalies")?.str()?;
@@ -381,16 +384,8 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     for id in doc_id.iter().flatten() {
         *per_id.entry(id).or_default() += 1;
     }
-    let overdue = |i: usize| {
-        let limit = match status.get(i) {
-            Some(s) if s == Status::Circulating.code() => policy.circulation_days,
-            Some(s) if s == Status::OnLoan.code() => policy.loan_days,
-            _ => return false,
-        };
-        days_out.get(i).is_some_and(|d| d > i64::from(limit))
-    };
     let mut all: Vec<Option<String>> = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
+    for (i, overdue) in overdue.into_iter().enumerate() {
         let found = [
             (
                 doc_id
@@ -404,7 +399,7 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
                 Anomaly::LossSuspected,
             ),
             (reappeared.get(i) == Some(true), Anomaly::Reappeared),
-            (overdue(i), Anomaly::Overdue),
+            (overdue, Anomaly::Overdue),
             (
                 disposition.get(i) == Some(Disposition::Return.code())
                     && destination.get(i) == Some(derive::UNKNOWN_DESTINATION),
@@ -425,6 +420,23 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
     df.with_column(column.into_column())?;
     Ok(df)
+}
+
+/// Per row, whether it is OVERDUE: out (circulating or on loan) longer
+/// than the policy allows.
+fn overdue(df: &DataFrame, policy: &PlanPolicy) -> PolarsResult<Vec<bool>> {
+    let status = Codes::of(df, "status_code")?;
+    let days_out = df.column("days_out")?.i64()?;
+    Ok((0..df.height())
+        .map(|i| {
+            let limit = match status.get(i).and_then(Status::from_code) {
+                Some(Status::Circulating) => policy.circulation_days,
+                Some(Status::OnLoan) => policy.loan_days,
+                _ => return false,
+            };
+            days_out.get(i).is_some_and(|d| d > i64::from(limit))
+        })
+        .collect())
 }
 
 /// Puts the decision table's columns in place and in order: the leading

@@ -64,39 +64,24 @@ pub(super) fn apply_ledger(
     if ledger.is_empty() {
         return Ok(reappeared);
     }
-    let doc_id = df.column("doc_id")?.str()?;
-    let department = df.column("department")?.str()?;
-    let status = df.column("status_code")?.str()?;
-    let agrees = |i: usize, kind: EntryKind| {
-        register_agrees(kind, status.get(i).and_then(Status::from_code))
+    let rows = LedgerRows {
+        doc_id: df.column("doc_id")?.str()?,
+        department: df.column("department")?.str()?,
+        status: crate::codes::Codes::of(df, "status_code")?,
+        ledger,
     };
-    // Several holdings may share a doc_id (copies held by one department):
-    // the ledger's items are set against the rows that say they left, and
-    // only what is left over reappeared — in every row still held, since
-    // which of them is the one cannot be told.
-    let mut agreeing: std::collections::HashMap<(&str, &str), usize> =
-        std::collections::HashMap::new();
-    for i in 0..df.height() {
-        if let Some(id) = doc_id.get(i) {
-            let dept = department.get(i).unwrap_or("");
-            if let Some(r) = ledger.left(id, dept)
-                && agrees(i, r.kind)
-            {
-                *agreeing.entry((id.trim(), dept.trim())).or_default() += 1;
-            }
-        }
-    }
+    let agreeing = rows.agreeing();
     for (i, flag) in reappeared.iter_mut().enumerate() {
-        let Some(id) = doc_id.get(i) else { continue };
-        let dept = department.get(i).unwrap_or("");
+        let Some((id, dept)) = rows.key(i) else {
+            continue;
+        };
         if let Some(r) = ledger.left(id, dept) {
-            let happened = what_happened(r, lang);
-            if agrees(i, r.kind) {
+            if rows.agrees(i, r.kind) {
                 if decided.disposition[i] == Disposition::Done {
                     decided.rule[i] = Some(LEDGER_RULE);
                     decided.reason[i] = match lang {
-                        Lang::Zh => format!("已办结：{happened}"),
-                        Lang::En => format!("done: {happened}"),
+                        Lang::Zh => format!("已办结：{}", what_happened(r, lang)),
+                        Lang::En => format!("done: {}", what_happened(r, lang)),
                     };
                 }
                 continue;
@@ -105,38 +90,90 @@ pub(super) fn apply_ledger(
                 .get(&(id.trim(), dept.trim()))
                 .copied()
                 .unwrap_or(0);
-            if ledger.left_count(id, dept) <= marked_gone {
-                continue;
+            if ledger.left_count(id, dept) > marked_gone {
+                *flag = true;
+                review_reappeared(decided, i, r, lang);
             }
-            *flag = true;
-            if matches!(
-                decided.disposition[i],
-                Disposition::Hold | Disposition::Rejected
-            ) {
-                continue;
-            }
-            decided.disposition[i] = Disposition::Review;
-            decided.rule[i] = Some(LEDGER_RULE);
-            decided.reason[i] = match lang {
-                Lang::Zh => {
-                    format!("需人工审核：{happened}，但登记簿仍显示在册——核实实物，不得再次处置")
-                }
-                Lang::En => format!(
-                    "needs review: {happened}, yet the register still shows it held — check the holding; it is not disposed of twice"
-                ),
-            };
         } else if let Some(r) = ledger.decided(id, dept) {
-            let mut note = what_happened(r, lang);
-            if !r.comment.trim().is_empty() {
-                note.push_str(lang.pick("，意见：", ", comment: "));
-                note.push_str(r.comment.trim());
-            }
-            let reason = &mut decided.reason[i];
-            reason.push_str(lang.pick("；", "; "));
-            reason.push_str(&note);
+            note_decision(&mut decided.reason[i], r, lang);
         }
     }
     Ok(reappeared)
+}
+
+/// The rows' keys into the ledger and what their registers say.
+struct LedgerRows<'a> {
+    doc_id: &'a StringChunked,
+    department: &'a StringChunked,
+    status: crate::codes::Codes<'a>,
+    ledger: &'a LedgerIndex,
+}
+
+impl<'a> LedgerRows<'a> {
+    /// Row `i`'s doc_id and department (blank when none); `None` without a
+    /// doc_id.
+    fn key(&self, i: usize) -> Option<(&'a str, &'a str)> {
+        let id = self.doc_id.get(i)?;
+        Some((id, self.department.get(i).unwrap_or("")))
+    }
+
+    /// Whether row `i`'s register status agrees that it left as `kind`.
+    fn agrees(&self, i: usize, kind: EntryKind) -> bool {
+        register_agrees(kind, self.status.get(i).and_then(Status::from_code))
+    }
+
+    /// Per (doc_id, department), the rows whose register agrees with the
+    /// ledger that they left. Several holdings may share a doc_id (copies
+    /// held by one department): the ledger's items are set against the
+    /// rows that say they left, and only what is left over reappeared — in
+    /// every row still held, since which of them is the one cannot be
+    /// told.
+    fn agreeing(&self) -> std::collections::HashMap<(&'a str, &'a str), usize> {
+        let mut agreeing = std::collections::HashMap::new();
+        for i in 0..self.doc_id.len() {
+            if let Some((id, dept)) = self.key(i)
+                && let Some(r) = self.ledger.left(id, dept)
+                && self.agrees(i, r.kind)
+            {
+                *agreeing.entry((id.trim(), dept.trim())).or_default() += 1;
+            }
+        }
+        agreeing
+    }
+}
+
+/// Sends row `i`, which the ledger says left as `r` but its register
+/// still holds, to REVIEW (a holding on hold or rejected stays so).
+fn review_reappeared(decided: &mut Decided<'_>, i: usize, r: &Recorded, lang: Lang) {
+    if matches!(
+        decided.disposition[i],
+        Disposition::Hold | Disposition::Rejected
+    ) {
+        return;
+    }
+    let happened = what_happened(r, lang);
+    decided.disposition[i] = Disposition::Review;
+    decided.rule[i] = Some(LEDGER_RULE);
+    decided.reason[i] = match lang {
+        Lang::Zh => {
+            format!("需人工审核：{happened}，但登记簿仍显示在册——核实实物，不得再次处置")
+        }
+        Lang::En => format!(
+            "needs review: {happened}, yet the register still shows it held — check the holding; it is not disposed of twice"
+        ),
+    };
+}
+
+/// Adds to a reason what the committee decided of the holding (`r`), and
+/// its comment.
+fn note_decision(reason: &mut String, r: &Recorded, lang: Lang) {
+    let mut note = what_happened(r, lang);
+    if !r.comment.trim().is_empty() {
+        note.push_str(lang.pick("，意见：", ", comment: "));
+        note.push_str(r.comment.trim());
+    }
+    reason.push_str(lang.pick("；", "; "));
+    reason.push_str(&note);
 }
 
 #[cfg(test)]

@@ -1756,7 +1756,7 @@ fn decisions_of(df: &polars::prelude::DataFrame) -> Result<Vec<Decision>, String
     let row = df.column("source_row").map_err(e)?.u32().map_err(e)?;
     let doc_id = df.column("doc_id").map_err(e)?.str().map_err(e)?;
     let title = df.column("title").map_err(e)?.str().map_err(e)?;
-    let disposition = df.column("disposition").map_err(e)?.str().map_err(e)?;
+    let disposition = clearance::codes::Codes::of(df, "disposition").map_err(e)?;
     let rule = df.column("rule").map_err(e)?.str().map_err(e)?;
     let reason = df.column("reason").map_err(e)?.str().map_err(e)?;
     Ok((0..df.height())

@@ -1,0 +1,163 @@
+//! Columns of codes, held as polars Enums.
+//!
+//! A coded column — a classification level, a medium class, a status, a
+//! disposition, a destruction site — holds one of a few codes on every
+//! row. Held as text, each row costs a 16-byte string view; held as a
+//! polars Enum of its [`CodeSet`], one byte, and a value outside the set
+//! cannot be stored at all. The plan computes with the Rust enums of
+//! [`crate::domain`]; this module makes such columns from codes and reads
+//! the codes back. Codes become text again only at the edges: CSV (polars
+//! writes an Enum as its text), Parquet ([`to_text`]) and workbooks.
+
+use polars::prelude::*;
+
+use crate::fields::CodeSet;
+
+/// The polars type of a column of `set`'s codes: an Enum of them, in the
+/// set's order.
+///
+/// ```
+/// use clearance::codes::dtype;
+/// use clearance::fields::CodeSet;
+/// assert!(dtype(CodeSet::Level).unwrap().is_enum());
+/// ```
+pub fn dtype(set: CodeSet) -> PolarsResult<DataType> {
+    let categories = FrozenCategories::new(set.codes())?;
+    Ok(DataType::from_frozen_categories(categories))
+}
+
+/// A code's place in its set, or `None` for a code outside it.
+///
+/// ```
+/// use clearance::codes::index;
+/// use clearance::fields::CodeSet;
+/// assert_eq!(index(CodeSet::Site, "IN_HOUSE"), Some(1));
+/// assert_eq!(index(CodeSet::Site, "ELSEWHERE"), None);
+/// ```
+pub fn index(set: CodeSet, code: &str) -> Option<u8> {
+    set.codes()
+        .iter()
+        .position(|c| *c == code)
+        .and_then(|p| u8::try_from(p).ok())
+}
+
+/// A column named `name` of `set`'s codes, from each code's place in the
+/// set (null for none).
+pub fn from_indexes(name: &str, set: CodeSet, indexes: UInt8Chunked) -> PolarsResult<Column> {
+    let indexes = indexes.with_name(name.into());
+    let codes = Categorical8Chunked::from_cats_and_dtype(indexes, dtype(set)?);
+    Ok(codes.into_series().into_column())
+}
+
+/// A column named `name` of `set`'s codes; a code outside the set is an
+/// error naming it.
+pub fn column<'a>(
+    name: &str,
+    set: CodeSet,
+    codes: impl IntoIterator<Item = Option<&'a str>>,
+) -> PolarsResult<Column> {
+    let indexes = codes
+        .into_iter()
+        .map(|code| match code {
+            None => Ok(None),
+            Some(c) => index(set, c)
+                .map(Some)
+                .ok_or_else(|| polars_err!(ComputeError: "{c:?} is not a code of column {name}")),
+        })
+        .collect::<PolarsResult<UInt8Chunked>>()?;
+    from_indexes(name, set, indexes)
+}
+
+/// The codes of one coded column, read row by row.
+pub struct Codes<'a> {
+    indexes: &'a UInt8Chunked,
+    mapping: &'a CategoricalMapping,
+}
+
+impl<'a> Codes<'a> {
+    /// The codes of column `name` of `df`; an error if it is not a coded
+    /// column.
+    pub fn of(df: &'a DataFrame, name: &str) -> PolarsResult<Codes<'a>> {
+        let ca = df.column(name)?.cat8()?;
+        Ok(Codes {
+            indexes: ca.physical(),
+            mapping: ca.get_mapping(),
+        })
+    }
+
+    /// Row `i`'s code, or `None` when it has none.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let mapping = self.mapping;
+        self.indexes
+            .get(i)
+            .and_then(move |id| mapping.cat_to_str(CatSize::from(id)))
+    }
+
+    /// Every row's code, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&'a str>> + '_ {
+        let mapping = self.mapping;
+        self.indexes
+            .iter()
+            .map(move |id| id.and_then(|id| mapping.cat_to_str(CatSize::from(id))))
+    }
+}
+
+/// `df` with every coded column turned back to text: what Parquet files
+/// hold, so that last year's run, `diff` and other tools read the codes as
+/// they always have.
+pub fn to_text(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if c.dtype().is_enum() {
+                c.cast(&DataType::String)
+            } else {
+                Ok(c.clone())
+            }
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(df.height(), columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every set's codes make an Enum of one byte per row, and come back
+    /// as they went in, nulls included.
+    #[test]
+    fn every_set_round_trips_its_codes_in_one_byte() {
+        for set in [
+            CodeSet::Level,
+            CodeSet::MediumClass,
+            CodeSet::RetentionKind,
+            CodeSet::Status,
+            CodeSet::Action,
+            CodeSet::DatePrecision,
+            CodeSet::Disposition,
+            CodeSet::Site,
+        ] {
+            let mut codes: Vec<Option<&str>> = set.codes().iter().copied().map(Some).collect();
+            codes.push(None);
+            let df = DataFrame::new(codes.len(), vec![column("c", set, codes.clone()).unwrap()])
+                .unwrap();
+            let c = df.column("c").unwrap();
+            assert!(c.dtype().is_enum(), "{set:?}");
+            assert_eq!(c.cat8().unwrap().physical().dtype(), &DataType::UInt8);
+            let read = Codes::of(&df, "c").unwrap();
+            assert_eq!(read.iter().collect::<Vec<_>>(), codes, "{set:?}");
+            assert_eq!(read.get(0), codes[0]);
+            let text = to_text(&df).unwrap();
+            let text: Vec<Option<&str>> = text.column("c").unwrap().str().unwrap().iter().collect();
+            assert_eq!(text, codes);
+        }
+    }
+
+    /// A code outside its set is refused, naming the column.
+    #[test]
+    fn a_code_outside_the_set_is_an_error() {
+        let e = column("status_code", CodeSet::Status, [Some("LOST_AT_SEA")]).unwrap_err();
+        assert!(e.to_string().contains("status_code"), "{e}");
+    }
+}
