@@ -103,75 +103,88 @@ impl Record {
     /// The three lines under the title: what was confirmed, when and
     /// where, by whom (and the ledger entry).
     fn info(&self) -> Vec<String> {
+        vec![self.document_line(), self.event_line(), self.people_line()]
+    }
+
+    /// The first line under the title: the batch or list and the digest of
+    /// the document confirmed.
+    fn document_line(&self) -> String {
+        let sep = crate::manifest::SEGMENT_SEPARATOR;
+        let destruction = self.kind == EntryKind::Destruction;
+        match self.lang {
+            Lang::Zh => format!(
+                "{}：{}{sep}{}摘要 SHA-256：{}",
+                if destruction { "批次" } else { "清单" },
+                self.batch,
+                if destruction {
+                    "正式清单"
+                } else {
+                    "清单"
+                },
+                self.document_digest
+            ),
+            Lang::En => format!(
+                "{}: {}{sep}{} digest SHA-256: {}",
+                if destruction { "Batch" } else { "List" },
+                self.batch,
+                if destruction {
+                    "Final manifest"
+                } else {
+                    "List"
+                },
+                self.document_digest
+            ),
+        }
+    }
+
+    /// The second line under the title: when and where it was destroyed
+    /// (and how), or when it was handed over and to whom.
+    fn event_line(&self) -> String {
+        let sep = crate::manifest::SEGMENT_SEPARATOR;
+        match (self.kind == EntryKind::Destruction, self.lang) {
+            (true, Lang::Zh) => format!(
+                "销毁日期：{}{sep}销毁地点：{}{sep}销毁等级：{}",
+                self.date, self.site, self.method
+            ),
+            (false, Lang::Zh) => format!("交接日期：{}{sep}接收单位：{}", self.date, self.site),
+            (true, Lang::En) => format!(
+                "Destroyed on: {}{sep}Site: {}{sep}Level: {}",
+                self.date, self.site, self.method
+            ),
+            (false, Lang::En) => format!(
+                "Handed over on: {}{sep}Received by: {}",
+                self.date, self.site
+            ),
+        }
+    }
+
+    /// The third line under the title: the witnesses or receivers, and the
+    /// ledger entry.
+    fn people_line(&self) -> String {
         let sep = crate::manifest::SEGMENT_SEPARATOR;
         let people = self.people.join(self.lang.pick("、", ", "));
         let destruction = self.kind == EntryKind::Destruction;
         match self.lang {
-            Lang::Zh => vec![
-                format!(
-                    "{}：{}{sep}{}摘要 SHA-256：{}",
-                    if destruction { "批次" } else { "清单" },
-                    self.batch,
-                    if destruction {
-                        "正式清单"
-                    } else {
-                        "清单"
-                    },
-                    self.document_digest
-                ),
+            Lang::Zh => format!(
+                "{}：{people}{sep}台账第 {} 条  SHA-256：{}",
                 if destruction {
-                    format!(
-                        "销毁日期：{}{sep}销毁地点：{}{sep}销毁等级：{}",
-                        self.date, self.site, self.method
-                    )
+                    "监销人"
                 } else {
-                    format!("交接日期：{}{sep}接收单位：{}", self.date, self.site)
+                    "接收人"
                 },
-                format!(
-                    "{}：{people}{sep}台账第 {} 条  SHA-256：{}",
-                    if destruction {
-                        "监销人"
-                    } else {
-                        "接收人"
-                    },
-                    self.ledger_seq,
-                    self.ledger_hash
-                ),
-            ],
-            Lang::En => vec![
-                format!(
-                    "{}: {}{sep}{} digest SHA-256: {}",
-                    if destruction { "Batch" } else { "List" },
-                    self.batch,
-                    if destruction {
-                        "Final manifest"
-                    } else {
-                        "List"
-                    },
-                    self.document_digest
-                ),
+                self.ledger_seq,
+                self.ledger_hash
+            ),
+            Lang::En => format!(
+                "{}: {people}{sep}Ledger entry {}  SHA-256: {}",
                 if destruction {
-                    format!(
-                        "Destroyed on: {}{sep}Site: {}{sep}Level: {}",
-                        self.date, self.site, self.method
-                    )
+                    "Witnesses"
                 } else {
-                    format!(
-                        "Handed over on: {}{sep}Received by: {}",
-                        self.date, self.site
-                    )
+                    "Receivers"
                 },
-                format!(
-                    "{}: {people}{sep}Ledger entry {}  SHA-256: {}",
-                    if destruction {
-                        "Witnesses"
-                    } else {
-                        "Receivers"
-                    },
-                    self.ledger_seq,
-                    self.ledger_hash
-                ),
-            ],
+                self.ledger_seq,
+                self.ledger_hash
+            ),
         }
     }
 

@@ -30,23 +30,7 @@ use super::summary::Summary;
 
 /// Runs `confirm`.
 pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
-    let prepared = match issued_kind(&config.file)? {
-        IssuedKind::HandoverList => {
-            read_handover(&config.file).and_then(|list| handover(config, list))
-        }
-        IssuedKind::Manifest => {
-            read_manifest(&config.file).and_then(|copy| destruction(config, copy))
-        }
-        IssuedKind::None => Err(anyhow::anyhow!(
-            "{}: {}",
-            config.file.display(),
-            config.lang.pick(
-                "这不是 clearance 签发的文件（其中没有签发条目）；只能确认 clearance review 写出的正式销毁清单，或运行文件夹 lists/ 中的清退清单和移交清单",
-                "not a document clearance issued (no issued items inside); confirm takes a final manifest written by clearance review, or a return or transfer list from the run folder's lists/"
-            )
-        )),
-    };
-    let (entry, mut record) = match prepared {
+    let (entry, mut record) = match prepare(config, issued_kind(&config.file)?) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -59,11 +43,7 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     };
     // Said before anything else is looked at; checked again under the lock.
     if let Some(reason) = recorded_already(&ledger::read(&config.ledger)?, &entry) {
-        eprintln!(
-            "error: {}: {reason}; nothing was recorded.",
-            config.file.display()
-        );
-        return Ok(Outcome::DataError);
+        return Ok(not_recorded(config, &reason));
     }
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("creating {}", config.out.display()))?;
@@ -78,13 +58,7 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     }
     let appended = match append_once(&config.ledger, entry) {
         Ok(e) => e,
-        Err(LedgerError::Refused { reason, .. }) => {
-            eprintln!(
-                "error: {}: {reason}; nothing was recorded.",
-                config.file.display()
-            );
-            return Ok(Outcome::DataError);
-        }
+        Err(LedgerError::Refused { reason, .. }) => return Ok(not_recorded(config, &reason)),
         Err(e) => return Err(e.into()),
     };
     record.ledger_seq = appended.seq;
@@ -97,6 +71,37 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     })?;
     summary(config, &record, &appended, &path).print();
     Ok(Outcome::Success)
+}
+
+/// The ledger entry and record of the document, read as the `kind` of
+/// document it is, or why it cannot be confirmed.
+fn prepare(config: &ConfirmConfig, kind: IssuedKind) -> Result<(Entry, Record)> {
+    match kind {
+        IssuedKind::HandoverList => {
+            read_handover(&config.file).and_then(|list| handover(config, list))
+        }
+        IssuedKind::Manifest => {
+            read_manifest(&config.file).and_then(|copy| destruction(config, copy))
+        }
+        IssuedKind::None => Err(anyhow::anyhow!(
+            "{}: {}",
+            config.file.display(),
+            config.lang.pick(
+                "这不是 clearance 签发的文件（其中没有签发条目）；只能确认 clearance review 写出的正式销毁清单，或运行文件夹 lists/ 中的清退清单和移交清单",
+                "not a document clearance issued (no issued items inside); confirm takes a final manifest written by clearance review, or a return or transfer list from the run folder's lists/"
+            )
+        )),
+    }
+}
+
+/// Says that the document is not recorded, and why (it was confirmed
+/// already); the outcome of the run.
+fn not_recorded(config: &ConfirmConfig, reason: &str) -> Outcome {
+    eprintln!(
+        "error: {}: {reason}; nothing was recorded.",
+        config.file.display()
+    );
+    Outcome::DataError
 }
 
 /// Appends `entry` unless the ledger records the same batch or list (same
@@ -162,6 +167,44 @@ fn warn_without_index(index: &IndexCheck, file: &Path, lang: Lang) {
 
 /// The ledger entry and record of a destroyed batch.
 fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Record)> {
+    let site = check_destruction(config, &copy)?;
+    let h = &copy.heading;
+    let lang = config.document_lang.unwrap_or(copy.lang);
+    let items = copy
+        .lines
+        .iter()
+        .map(|l| super::review::ledger_item(l, ""))
+        .collect();
+    let entry = new_entry(
+        EntryKind::Destruction,
+        (&h.batch, &copy.digest, &h.as_of),
+        config.date,
+        site,
+        &h.level,
+        &config.witnesses,
+        items,
+    );
+    let record = Record {
+        kind: EntryKind::Destruction,
+        unit: h.unit.clone(),
+        batch: h.batch.clone(),
+        document_digest: copy.digest.clone(),
+        date: config.date.to_string(),
+        site: format!("{site}（{}）", labels::site(&h.site, lang)),
+        method: labels::destruction_level(&h.level, lang),
+        people: config.witnesses.clone(),
+        lines: destroyed_lines(&copy),
+        ledger_seq: 0,
+        ledger_hash: String::new(),
+        lang,
+    };
+    Ok((entry, record))
+}
+
+/// The checks a destruction must pass: a final manifest, a date it can
+/// have happened on, a site, and as many witnesses as the batch requires
+/// (and no receiver). Returns the site.
+fn check_destruction<'c>(config: &'c ConfirmConfig, copy: &ReviewedCopy) -> Result<&'c String> {
     let file = config.file.display();
     let h = &copy.heading;
     if !h.is_final() {
@@ -185,23 +228,12 @@ fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Rec
             config.witnesses.len()
         );
     }
-    let lang = config.document_lang.unwrap_or(copy.lang);
-    let items = copy
-        .lines
-        .iter()
-        .map(|l| LedgerItem {
-            doc_id: l.field("doc_id").to_string(),
-            title_hash: l.field("title").to_string(),
-            copies: l.field("copies").parse().unwrap_or(1),
-            department: l.field("department").to_string(),
-            source_file: l.field("source_file").to_string(),
-            source_sheet: l.field("source_sheet").to_string(),
-            source_row: l.field("source_row").parse().unwrap_or(0),
-            comment: String::new(),
-        })
-        .collect();
-    let lines = copy
-        .lines
+    Ok(site)
+}
+
+/// The lines of a destruction record, from the final manifest's lines.
+fn destroyed_lines(copy: &ReviewedCopy) -> Vec<RecordLine> {
+    copy.lines
         .iter()
         .map(|l| RecordLine {
             doc_id: l.field("doc_id").to_string(),
@@ -213,81 +245,17 @@ fn destruction(config: &ConfirmConfig, copy: ReviewedCopy) -> Result<(Entry, Rec
             source_file: l.field("source_file").to_string(),
             source_row: l.field("source_row").to_string(),
         })
-        .collect();
-    let entry = new_entry(
-        EntryKind::Destruction,
-        (&h.batch, &copy.digest, &h.as_of),
-        config.date,
-        site,
-        &h.level,
-        &config.witnesses,
-        items,
-    );
-    let record = Record {
-        kind: EntryKind::Destruction,
-        unit: h.unit.clone(),
-        batch: h.batch.clone(),
-        document_digest: copy.digest.clone(),
-        date: config.date.to_string(),
-        site: format!("{site}（{}）", labels::site(&h.site, lang)),
-        method: labels::destruction_level(&h.level, lang),
-        people: config.witnesses.clone(),
-        lines,
-        ledger_seq: 0,
-        ledger_hash: String::new(),
-        lang,
-    };
-    Ok((entry, record))
+        .collect()
 }
 
 /// The ledger entry and record of a handed-over return or transfer list.
 fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record)> {
-    let file = config.file.display();
-    warn_without_index(&list.index, &config.file, config.lang);
-    check_date(config.date, &list.as_of)?;
-    if !config.witnesses.is_empty() {
-        bail!("--witness is for a destruction; a return or transfer names --receiver");
-    }
-    if config.receivers.is_empty() {
-        bail!("--receiver is required: who received {} (接收人)", list.id);
-    }
-    let site = match &config.site {
-        Some(s) => s.clone(),
-        None if list.destination == crate::plan::derive::UNKNOWN_DESTINATION => bail!(
-            "{file}: the list has no known destination; name the unit that received it with --site"
-        ),
-        None => list.destination.clone(),
-    };
+    let site = check_handover(config, &list)?;
     let kind = match list.kind {
         HandoverKind::Return => EntryKind::Return,
         HandoverKind::Transfer => EntryKind::Transfer,
     };
     let lang = config.document_lang.unwrap_or(list.lang);
-    let n = list.lines.len();
-    let items = (0..n)
-        .map(|i| LedgerItem {
-            doc_id: list.field(i, "doc_id").to_string(),
-            title_hash: list.field(i, "title").to_string(),
-            copies: list.field(i, "copies").parse().unwrap_or(1),
-            department: list.field(i, "department").to_string(),
-            source_file: list.field(i, "source_file").to_string(),
-            source_sheet: list.field(i, "source_sheet").to_string(),
-            source_row: list.field(i, "source_row").parse().unwrap_or(0),
-            comment: String::new(),
-        })
-        .collect();
-    let lines = (0..n)
-        .map(|i| RecordLine {
-            doc_id: list.field(i, "doc_id").to_string(),
-            title: list.titles.get(i).cloned().unwrap_or_default(),
-            classification: list.field(i, "classification").to_string(),
-            medium: String::new(),
-            copies: list.field(i, "copies").parse().unwrap_or(1),
-            department: list.field(i, "department").to_string(),
-            source_file: list.field(i, "source_file").to_string(),
-            source_row: list.field(i, "source_row").to_string(),
-        })
-        .collect();
     let entry = new_entry(
         kind,
         (&list.id, &list.digest, &list.as_of),
@@ -295,7 +263,7 @@ fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record
         &site,
         "",
         &config.receivers,
-        items,
+        handed_over_items(&list),
     );
     let record = Record {
         kind,
@@ -306,12 +274,66 @@ fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record
         site,
         method: String::new(),
         people: config.receivers.clone(),
-        lines,
+        lines: handed_over_lines(&list),
         ledger_seq: 0,
         ledger_hash: String::new(),
         lang,
     };
     Ok((entry, record))
+}
+
+/// The checks a handover must pass: a date it can have happened on, a
+/// receiver (and no witness), and a receiving unit, named by the list or
+/// by `--site`. Returns the receiving unit.
+fn check_handover(config: &ConfirmConfig, list: &HandoverList) -> Result<String> {
+    let file = config.file.display();
+    warn_without_index(&list.index, &config.file, config.lang);
+    check_date(config.date, &list.as_of)?;
+    if !config.witnesses.is_empty() {
+        bail!("--witness is for a destruction; a return or transfer names --receiver");
+    }
+    if config.receivers.is_empty() {
+        bail!("--receiver is required: who received {} (接收人)", list.id);
+    }
+    Ok(match &config.site {
+        Some(s) => s.clone(),
+        None if list.destination == crate::plan::derive::UNKNOWN_DESTINATION => bail!(
+            "{file}: the list has no known destination; name the unit that received it with --site"
+        ),
+        None => list.destination.clone(),
+    })
+}
+
+/// The ledger items of a handover, from the list's lines.
+fn handed_over_items(list: &HandoverList) -> Vec<LedgerItem> {
+    (0..list.lines.len())
+        .map(|i| LedgerItem {
+            doc_id: list.field(i, "doc_id").to_string(),
+            title_hash: list.field(i, "title").to_string(),
+            copies: list.field(i, "copies").parse().unwrap_or(1),
+            department: list.field(i, "department").to_string(),
+            source_file: list.field(i, "source_file").to_string(),
+            source_sheet: list.field(i, "source_sheet").to_string(),
+            source_row: list.field(i, "source_row").parse().unwrap_or(0),
+            comment: String::new(),
+        })
+        .collect()
+}
+
+/// The lines of a handover record, from the list's lines.
+fn handed_over_lines(list: &HandoverList) -> Vec<RecordLine> {
+    (0..list.lines.len())
+        .map(|i| RecordLine {
+            doc_id: list.field(i, "doc_id").to_string(),
+            title: list.titles.get(i).cloned().unwrap_or_default(),
+            classification: list.field(i, "classification").to_string(),
+            medium: String::new(),
+            copies: list.field(i, "copies").parse().unwrap_or(1),
+            department: list.field(i, "department").to_string(),
+            source_file: list.field(i, "source_file").to_string(),
+            source_row: list.field(i, "source_row").to_string(),
+        })
+        .collect()
 }
 
 /// A ledger entry for `append` (it sets seq, prev and hash).
@@ -381,8 +403,24 @@ fn summary(config: &ConfirmConfig, record: &Record, entry: &Entry, path: &Path) 
         Lang::Zh => format!("记录 {}", path.display()),
         Lang::En => format!("the record {}", path.display()),
     });
+    s.attention(sign_the_record(record, path, lang));
+    let run = config
+        .ledger
+        .parent()
+        .map(|dir| dir.join(&entry.as_of))
+        .filter(|run| crate::run_folder::RunInfo::read(run).is_ok());
+    match run {
+        Some(run) => s.next(super::summary::commands::status(&run), Vec::new()),
+        None => s.next("clearance status", Vec::new()),
+    }
+    s
+}
+
+/// What to do with the record at `path`: print it, have the witnesses or
+/// receivers sign it, and file it.
+fn sign_the_record(record: &Record, path: &Path, lang: Lang) -> String {
     let people = super::summary::join(&record.people, lang);
-    s.attention(match (record.kind, lang) {
+    match (record.kind, lang) {
         (EntryKind::Destruction, Lang::Zh) => format!(
             "打印 {}，由监销人（{people}）签字，与正式清单一并存档",
             path.display()
@@ -396,15 +434,5 @@ fn summary(config: &ConfirmConfig, record: &Record, entry: &Entry, path: &Path) 
             "print {}, have the receiver ({people}) sign it and file it",
             path.display()
         ),
-    });
-    let run = config
-        .ledger
-        .parent()
-        .map(|dir| dir.join(&entry.as_of))
-        .filter(|run| crate::run_folder::RunInfo::read(run).is_ok());
-    match run {
-        Some(run) => s.next(super::summary::commands::status(&run), Vec::new()),
-        None => s.next("clearance status", Vec::new()),
     }
-    s
 }

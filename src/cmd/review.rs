@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use rust_xlsxwriter::Workbook;
 
 use crate::config::{Lang, ReviewConfig};
 use crate::domain::Status;
@@ -19,7 +20,7 @@ use crate::labels::{self, Counted};
 use crate::ledger::{self, Entry, EntryKind, LedgerItem};
 use crate::manifest::approval::{self, LineResult, Outcome as LineOutcome};
 use crate::manifest::draft::{INDEX_FILE, Written, write_index};
-use crate::manifest::review::{ReviewedCopy, read_reviewed};
+use crate::manifest::review::{ReviewedCopy, ReviewedLine, read_reviewed};
 use crate::output::{OutCell, new_workbook, save_atomically, write_table};
 use crate::run_folder;
 
@@ -300,11 +301,25 @@ fn write_summary_workbook(path: &Path, batches: &[BatchReview], lang: Lang) -> R
 
 /// The review summary's sheets, saved.
 fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Result<()> {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let count_headers = outcome_labels(lang);
     let mut wb = new_workbook()?;
+    write_by_batch(&mut wb, batches, lang)?;
+    write_by_copy(&mut wb, batches, lang)?;
+    write_lines(&mut wb, batches, lang)?;
+    save_atomically(&mut wb, path)
+}
+
+/// The file name of a reviewed copy, from its path as given.
+fn copy_name(copy: &str) -> String {
+    Path::new(copy)
+        .file_name()
+        .map_or(copy.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The "By batch" sheet: each batch's lines, counted by outcome.
+fn write_by_batch(wb: &mut Workbook, batches: &[BatchReview], lang: Lang) -> Result<()> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut headers = vec![l("批次", "Batch"), l("行数", "Lines")];
-    headers.extend(count_headers);
+    headers.extend(outcome_labels(lang));
     let per_batch = batches.iter().map(|b| {
         let mut row = vec![
             OutCell::from(b.full.heading.batch.as_str()),
@@ -313,14 +328,17 @@ fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Res
         row.extend(counts(b.results.iter()).map(OutCell::from));
         row
     });
-    write_table(&mut wb, l("按批次", "By batch"), &headers, per_batch)?;
-    let mut copy_headers = vec![l("批次", "Batch"), l("审核副本", "Reviewed copy")];
-    copy_headers.extend(count_headers);
+    write_table(wb, l("按批次", "By batch"), &headers, per_batch)
+}
+
+/// The "By reviewed copy" sheet: each copy's lines, counted by outcome.
+fn write_by_copy(wb: &mut Workbook, batches: &[BatchReview], lang: Lang) -> Result<()> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let mut headers = vec![l("批次", "Batch"), l("审核副本", "Reviewed copy")];
+    headers.extend(outcome_labels(lang));
     let per_copy = batches.iter().flat_map(|b| {
         b.copies.iter().map(move |copy| {
-            let name = Path::new(copy)
-                .file_name()
-                .map_or(copy.clone(), |n| n.to_string_lossy().into_owned());
+            let name = copy_name(copy);
             let mut row = vec![
                 OutCell::from(b.full.heading.batch.as_str()),
                 OutCell::from(name.as_str()),
@@ -335,12 +353,12 @@ fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Res
             row
         })
     });
-    write_table(
-        &mut wb,
-        l("按审核副本", "By reviewed copy"),
-        &copy_headers,
-        per_copy,
-    )?;
+    write_table(wb, l("按审核副本", "By reviewed copy"), &headers, per_copy)
+}
+
+/// The "Lines" sheet: every line with its outcome, comment and copy.
+fn write_lines(wb: &mut Workbook, batches: &[BatchReview], lang: Lang) -> Result<()> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let lines = batches.iter().flat_map(|b| {
         b.results.iter().map(move |r| {
             vec![
@@ -355,7 +373,7 @@ fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Res
         })
     });
     write_table(
-        &mut wb,
+        wb,
         l("逐行", "Lines"),
         &[
             l("批次", "Batch"),
@@ -367,8 +385,7 @@ fn write_summary_sheets(path: &Path, batches: &[BatchReview], lang: Lang) -> Res
             l("审核副本", "Reviewed copy"),
         ],
         lines,
-    )?;
-    save_atomically(&mut wb, path)
+    )
 }
 
 /// Records each batch's rejected and deferred lines in the ledger, unless
@@ -386,7 +403,7 @@ fn record_in_ledger(path: &Path, batches: &[BatchReview]) -> Result<usize> {
                 .results
                 .iter()
                 .filter(|r| r.outcome == outcome)
-                .map(ledger_item)
+                .map(|r| ledger_item(&r.line, &r.comment))
                 .collect();
             if items.is_empty() {
                 continue;
@@ -431,9 +448,10 @@ fn record_in_ledger(path: &Path, batches: &[BatchReview]) -> Result<usize> {
     Ok(added)
 }
 
-/// A ledger item from a reviewed line.
-fn ledger_item(r: &LineResult) -> LedgerItem {
-    let f = |name: &str| r.line.field(name).to_string();
+/// A ledger item from a line of a manifest, with the reviewer's comment
+/// ("" for none).
+pub(super) fn ledger_item(line: &ReviewedLine, comment: &str) -> LedgerItem {
+    let f = |name: &str| line.field(name).to_string();
     LedgerItem {
         doc_id: f("doc_id"),
         title_hash: f("title"),
@@ -442,7 +460,7 @@ fn ledger_item(r: &LineResult) -> LedgerItem {
         source_file: f("source_file"),
         source_sheet: f("source_sheet"),
         source_row: f("source_row").parse().unwrap_or(0),
-        comment: r.comment.clone(),
+        comment: comment.to_string(),
     }
 }
 
@@ -458,57 +476,89 @@ fn summary(
 ) -> Summary {
     let lang = config.lang;
     let mut s = Summary::new(lang);
-    let labels5 = outcome_labels(lang);
-    let sep = lang.pick(labels::CLAUSE_SEPARATOR.0, labels::CLAUSE_SEPARATOR.1);
     let mut totals = [0u64; 5];
     for (b, (_, file)) in batches.iter().zip(finals) {
         let n = counts(b.results.iter());
         for (t, k) in totals.iter_mut().zip(n) {
             *t += k;
         }
-        let parts: Vec<String> = labels5
-            .iter()
-            .zip(n)
-            .map(|(label, k)| format!("{label} {k}"))
-            .collect();
-        let lines = labels::count(b.results.len() as u64, Counted::Line, lang);
-        let batch = &b.full.heading.batch;
-        let report = s.report();
-        let _ = write!(
-            report,
-            "  {batch}{}{lines} — {}",
-            lang.pick("：", ": "),
-            parts.join(sep)
-        );
-        let _ = match (file, lang) {
-            (Some(f), _) => writeln!(report, " → final/{f}"),
-            (None, Lang::Zh) => writeln!(report, " → 没有同意销毁的行：不出正式清单"),
-            (None, Lang::En) => writeln!(report, " → no line approved: no final manifest"),
-        };
-        for copy in &b.copies {
-            let name = Path::new(copy)
-                .file_name()
-                .map_or(copy.clone(), |n| n.to_string_lossy().into_owned());
-            let n = b.results.iter().filter(|r| r.copy == name).count() as u64;
-            let _ = match lang {
-                Lang::Zh => writeln!(report, "    {name}：决定了 {n} 行"),
-                Lang::En => writeln!(
-                    report,
-                    "    {name}: {} decided",
-                    labels::count(n, Counted::Line, lang)
-                ),
-            };
-        }
-        if file.is_none() {
-            s.attention(match lang {
-                Lang::Zh => format!("{batch}：没有同意销毁的行，不出正式清单"),
-                Lang::En => format!("{batch}: no line approved, so no final manifest"),
-            });
+        report_batch(&mut s, b, n, file.as_ref());
+    }
+    s.read(copies_read(run, batches, lang));
+    for (label, n) in outcome_labels(lang).iter().zip(totals) {
+        if n > 0 {
+            s.decided(*label, n, Counted::Line);
         }
     }
+    s.decides();
+    let written = finals.iter().filter(|(_, f)| f.is_some()).count();
+    s.written(review_written(out, written, lang));
+    s.written(match lang {
+        Lang::Zh => format!(
+            "台账 {}：新增 {recorded} 条记录（不同意、暂缓）",
+            config.ledger.display()
+        ),
+        Lang::En => format!(
+            "the ledger {}: {} added (rejections, deferrals)",
+            config.ledger.display(),
+            labels::count(recorded as u64, Counted::Entry, lang)
+        ),
+    });
+    attend_to_lines_left_out(&mut s, totals);
+    next_after_review(&mut s, run, out, batches, finals, written);
+    s
+}
+
+/// One batch in the report: its outcomes (`n`, as [`counts`] counts them)
+/// and its final manifest, if any, then how many lines each reviewed copy
+/// decided; a batch without a final manifest also needs attention.
+fn report_batch(s: &mut Summary, b: &BatchReview, n: [u64; 5], file: Option<&String>) {
+    let lang = s.lang();
+    let sep = lang.pick(labels::CLAUSE_SEPARATOR.0, labels::CLAUSE_SEPARATOR.1);
+    let parts: Vec<String> = outcome_labels(lang)
+        .iter()
+        .zip(n)
+        .map(|(label, k)| format!("{label} {k}"))
+        .collect();
+    let lines = labels::count(b.results.len() as u64, Counted::Line, lang);
+    let batch = &b.full.heading.batch;
+    let report = s.report();
+    let _ = write!(
+        report,
+        "  {batch}{}{lines} — {}",
+        lang.pick("：", ": "),
+        parts.join(sep)
+    );
+    let _ = match (file, lang) {
+        (Some(f), _) => writeln!(report, " → final/{f}"),
+        (None, Lang::Zh) => writeln!(report, " → 没有同意销毁的行：不出正式清单"),
+        (None, Lang::En) => writeln!(report, " → no line approved: no final manifest"),
+    };
+    for copy in &b.copies {
+        let name = copy_name(copy);
+        let n = b.results.iter().filter(|r| r.copy == name).count() as u64;
+        let _ = match lang {
+            Lang::Zh => writeln!(report, "    {name}：决定了 {n} 行"),
+            Lang::En => writeln!(
+                report,
+                "    {name}: {} decided",
+                labels::count(n, Counted::Line, lang)
+            ),
+        };
+    }
+    if file.is_none() {
+        s.attention(match lang {
+            Lang::Zh => format!("{batch}：没有同意销毁的行，不出正式清单"),
+            Lang::En => format!("{batch}: no line approved, so no final manifest"),
+        });
+    }
+}
+
+/// What was read: the reviewed copies, batches and lines, and the run.
+fn copies_read(run: &Path, batches: &[BatchReview], lang: Lang) -> String {
     let copies: usize = batches.iter().map(|b| b.copies.len()).sum();
     let lines: usize = batches.iter().map(|b| b.results.len()).sum();
-    s.read(match lang {
+    match lang {
         Lang::Zh => format!(
             "{copies} 份审核副本，{}，{}（运行文件夹 {}）",
             labels::count(batches.len() as u64, Counted::Batch, lang),
@@ -522,42 +572,34 @@ fn summary(
             labels::count(lines as u64, Counted::Line, lang),
             run.display()
         ),
-    });
-    for (label, n) in labels5.iter().zip(totals) {
-        if n > 0 {
-            s.decided(*label, n, Counted::Line);
-        }
     }
-    s.decides();
-    let written: Vec<&String> = finals.iter().filter_map(|(_, f)| f.as_ref()).collect();
-    s.written(match lang {
+}
+
+/// What was written: the review folder, with its `written` final
+/// manifests and the summary workbook.
+fn review_written(out: &Path, written: usize, lang: Lang) -> String {
+    match lang {
         Lang::Zh => format!(
-            "{}（final/ 中正式清单 {} 份，review-summary.xlsx）",
-            out.display(),
-            written.len()
+            "{}（final/ 中正式清单 {written} 份，review-summary.xlsx）",
+            out.display()
         ),
         Lang::En => format!(
-            "{} (final/ with {} final {}, review-summary.xlsx)",
+            "{} (final/ with {written} final {}, review-summary.xlsx)",
             out.display(),
-            written.len(),
-            if written.len() == 1 {
+            if written == 1 {
                 "manifest"
             } else {
                 "manifests"
             }
         ),
-    });
-    s.written(match lang {
-        Lang::Zh => format!(
-            "台账 {}：新增 {recorded} 条记录（不同意、暂缓）",
-            config.ledger.display()
-        ),
-        Lang::En => format!(
-            "the ledger {}: {} added (rejections, deferrals)",
-            config.ledger.display(),
-            labels::count(recorded as u64, Counted::Entry, lang)
-        ),
-    });
+    }
+}
+
+/// The lines kept out of the final manifests that need attention (as
+/// [`counts`] counts them over every batch): not reviewed, deferred,
+/// dropped.
+fn attend_to_lines_left_out(s: &mut Summary, totals: [u64; 5]) {
+    let lang = s.lang();
     let [_, _, deferred, unreviewed, dropped] = totals;
     if unreviewed > 0 {
         s.attention(match lang {
@@ -588,6 +630,20 @@ fn summary(
             ),
         });
     }
+}
+
+/// What comes next: have the final manifests (`written` of them) signed
+/// and confirm the first destroyed; with no final manifest, the run's
+/// status.
+fn next_after_review(
+    s: &mut Summary,
+    run: &Path,
+    out: &Path,
+    batches: &[BatchReview],
+    finals: &[(String, Option<String>)],
+    written: usize,
+) {
+    let lang = s.lang();
     let first = batches
         .iter()
         .zip(finals)
@@ -601,10 +657,9 @@ fn summary(
             let path = out.join("final").join(file);
             s.next(
                 commands::confirm_destruction(&path, b.full.heading.witnesses, lang),
-                vec![commands::confirm_destruction_note(written.len(), lang)],
+                vec![commands::confirm_destruction_note(written, lang)],
             );
         }
         None => s.next(commands::status(run), Vec::new()),
     }
-    s
 }

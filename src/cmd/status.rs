@@ -131,13 +131,12 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
     let dispositions = dispositions(&run)?;
     let lang = config.lang;
     let mut s = Summary::new(lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let _ = writeln!(
         s.report(),
         "{}{} ({} {})",
-        l("清理进度：", "Clearance status: "),
+        lang.pick("清理进度：", "Clearance status: "),
         run.display(),
-        l("基准日期", "as of"),
+        lang.pick("基准日期", "as of"),
         info.as_of
     );
     let mut open = Vec::new();
@@ -154,8 +153,25 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
         Lang::En => format!("the run folder {} (as of {})", run.display(), info.as_of),
     });
     s.read(ledger_read(&config.ledger, entries.len(), lang));
+    decided(&mut s, &dispositions, &mut open);
+    attend_to_open(&mut s, &open);
+    match open.iter().find_map(|o| o.command.clone()) {
+        Some(command) => s.next(command, Vec::new()),
+        None => s.next(
+            next_year(&info.as_of, &config.ledger, &run, lang),
+            Vec::new(),
+        ),
+    }
+    s.print();
+    Ok(Outcome::Success)
+}
+
+/// The run's holdings by disposition, as decided; those a person still
+/// has to see to (review, recall, appraise) are open.
+fn decided(s: &mut Summary, dispositions: &[(Disposition, u64)], open: &mut Vec<Open>) {
+    let lang = s.lang();
     s.decides();
-    for (d, n) in &dispositions {
+    for (d, n) in dispositions {
         s.decided(labels::disposition(*d, lang), *n, Counted::Holding);
         if matches!(
             d,
@@ -172,7 +188,13 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
             });
         }
     }
-    for o in &open {
+}
+
+/// Everything still open, each with the command that closes it, if one
+/// does.
+fn attend_to_open(s: &mut Summary, open: &[Open]) {
+    let lang = s.lang();
+    for o in open {
         s.attention(match &o.command {
             Some(c) => match lang {
                 Lang::Zh => format!("{}（{c}）", o.text),
@@ -181,15 +203,6 @@ pub fn run(config: &StatusConfig) -> Result<Outcome> {
             None => o.text.clone(),
         });
     }
-    match open.iter().find_map(|o| o.command.clone()) {
-        Some(command) => s.next(command, Vec::new()),
-        None => s.next(
-            next_year(&info.as_of, &config.ledger, &run, lang),
-            Vec::new(),
-        ),
-    }
-    s.print();
-    Ok(Outcome::Success)
 }
 
 /// Next year's plan, with the ledger and this run.
@@ -225,7 +238,7 @@ fn write_batches(
     ctx: &Shown<'_>,
     open: &mut Vec<Open>,
 ) {
-    let (entries, lang) = (ctx.entries, ctx.lang);
+    let lang = ctx.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let _ = writeln!(out, "{}", l("销毁批次：", "Destruction batches:"));
     let mut batches: BTreeMap<&str, (Option<&Indexed>, Option<&Indexed>)> = BTreeMap::new();
@@ -237,48 +250,63 @@ fn write_batches(
         batches.entry(f.id.as_str()).or_default().1 = Some(f);
     }
     for (batch, (draft, fin)) in &batches {
-        let decided_without_final = draft.is_some_and(|d| {
-            entries.iter().any(|e| {
-                !e.kind.left_the_office() && e.batch == *batch && e.document_digest == d.digest
-            })
-        });
-        let state = match (fin, fin.and_then(|f| confirmed(entries, &f.digest))) {
-            (Some(_), Some(e)) => match lang {
-                Lang::Zh => format!("已销毁（{}，台账第 {} 条）", e.date, e.seq),
-                Lang::En => format!("destroyed ({}, ledger entry {})", e.date, e.seq),
-            },
-            (Some(f), None) => {
-                let file = ctx.review.join("final").join(&f.file);
-                // The witnesses the batch requires are in its heading.
-                let witnesses = verify_file(&file).map_or(1, |v| v.heading.witnesses);
-                open.push(Open {
-                    text: match lang {
-                        Lang::Zh => format!("{batch}：正式清单待销毁后确认"),
-                        Lang::En => format!("{batch}: final, to confirm once destroyed"),
-                    },
-                    command: Some(commands::confirm_destruction(&file, witnesses, lang)),
-                });
-                l("正式清单已出，待确认销毁", "final, not yet confirmed").to_string()
-            }
-            (None, _) if decided_without_final => {
-                l("已审核，无同意销毁的行", "reviewed, no line approved").to_string()
-            }
-            (None, _) => {
-                open.push(Open {
-                    text: match lang {
-                        Lang::Zh => format!("{batch}：送审稿待审核"),
-                        Lang::En => format!("{batch}: draft awaiting review"),
-                    },
-                    command: Some(commands::review(commands::REVIEWED, ctx.run)),
-                });
-                l("送审稿，待审核", "draft, awaiting review").to_string()
-            }
-        };
+        let state = batch_state(batch, *draft, *fin, ctx, open);
         let lines = lines(draft.map_or("", |d| d.lines.as_str()), lang);
         let _ = writeln!(out, "  {batch}  {lines}  {state}");
     }
     if batches.is_empty() {
         let _ = writeln!(out, "  {}", l("（无）", "(none)"));
+    }
+}
+
+/// Where a batch stands, from its draft and final manifest: destroyed,
+/// final, reviewed without a final, or a draft. What is left to do is
+/// added to `open`.
+fn batch_state(
+    batch: &str,
+    draft: Option<&Indexed>,
+    fin: Option<&Indexed>,
+    ctx: &Shown<'_>,
+    open: &mut Vec<Open>,
+) -> String {
+    let (entries, lang) = (ctx.entries, ctx.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let decided_without_final = draft.is_some_and(|d| {
+        entries
+            .iter()
+            .any(|e| !e.kind.left_the_office() && e.batch == batch && e.document_digest == d.digest)
+    });
+    match (fin, fin.and_then(|f| confirmed(entries, &f.digest))) {
+        (Some(_), Some(e)) => match lang {
+            Lang::Zh => format!("已销毁（{}，台账第 {} 条）", e.date, e.seq),
+            Lang::En => format!("destroyed ({}, ledger entry {})", e.date, e.seq),
+        },
+        (Some(f), None) => {
+            let file = ctx.review.join("final").join(&f.file);
+            // The witnesses the batch requires are in its heading.
+            let witnesses = verify_file(&file).map_or(1, |v| v.heading.witnesses);
+            open.push(Open {
+                text: match lang {
+                    Lang::Zh => format!("{batch}：正式清单待销毁后确认"),
+                    Lang::En => format!("{batch}: final, to confirm once destroyed"),
+                },
+                command: Some(commands::confirm_destruction(&file, witnesses, lang)),
+            });
+            l("正式清单已出，待确认销毁", "final, not yet confirmed").to_string()
+        }
+        (None, _) if decided_without_final => {
+            l("已审核，无同意销毁的行", "reviewed, no line approved").to_string()
+        }
+        (None, _) => {
+            open.push(Open {
+                text: match lang {
+                    Lang::Zh => format!("{batch}：送审稿待审核"),
+                    Lang::En => format!("{batch}: draft awaiting review"),
+                },
+                command: Some(commands::review(commands::REVIEWED, ctx.run)),
+            });
+            l("送审稿，待审核", "draft, awaiting review").to_string()
+        }
     }
 }
 

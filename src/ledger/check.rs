@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{
-    Entry, GENESIS, LedgerError, Parsed, entry_hash, line_hash, read_bytes, split_lines, to_line,
-    torn_reason,
+    Entry, GENESIS, LedgerError, Parsed, RawLine, entry_hash, line_hash, read_bytes, split_lines,
+    to_line, torn_reason,
 };
 
 /// What [`verify`] found.
@@ -69,190 +69,283 @@ fn line_range(from: usize, to: usize) -> String {
 pub(crate) fn check(data: &[u8]) -> Verification {
     let lines = split_lines(data);
     let hashes: Vec<String> = lines.iter().map(|l| line_hash(l.bytes)).collect();
-    // Line index by its hash (the first line with it): where a `prev` points.
-    let mut by_hash: HashMap<&str, usize> = HashMap::new();
-    for (i, h) in hashes.iter().enumerate() {
-        by_hash.entry(h.as_str()).or_insert(i);
-    }
-    let entry_at = |i: usize| -> Option<&Entry> {
-        match (&lines[i].parsed, lines[i].terminated) {
-            (Parsed::Entry(e), true) => Some(e),
-            _ => None,
-        }
-    };
-    let describe = |i: usize| -> String {
-        match entry_at(i) {
-            Some(e) => format!("line {} (entry {})", i + 1, e.seq),
-            None => format!("line {}", i + 1),
-        }
-    };
-
-    let mut findings = Vec::new();
+    let mut walk = Walk::new(&lines, &hashes);
     let mut entries = 0;
     let mut last = None;
-    // Whether the entry on a line is as it was written (own hash and bytes).
-    let mut sound = vec![false; lines.len()];
-    let mut by_seq: HashMap<u64, usize> = HashMap::new();
-
-    for (i, line) in lines.iter().enumerate() {
-        let number = i + 1;
-        let entry = match (&line.parsed, line.terminated) {
-            (_, false) => {
-                let reason = torn_reason(line).unwrap_or_default();
-                findings.push(format!(
-                    "line {number} is torn: {reason} — a write was interrupted"
-                ));
-                continue;
-            }
-            (Parsed::Broken(why), true) if number == lines.len() => {
-                findings.push(format!(
-                    "line {number} is torn: the line {why} — a write was interrupted, or the \
-                     line was edited"
-                ));
-                continue;
-            }
-            (Parsed::Broken(why), true) => {
-                findings.push(format!(
-                    "line {number} is not an entry: the line {why} — it was edited or damaged"
-                ));
-                continue;
-            }
-            (Parsed::Entry(entry), true) => entry,
+    for i in 0..lines.len() {
+        let Some(entry) = walk.entry_or_finding(i) else {
+            continue;
         };
         entries += 1;
         last = Some((entry.seq, entry.hash.clone()));
-        let name = format!("entry {} (line {number})", entry.seq);
+        walk.check_entry(i, entry);
+    }
+    Verification {
+        entries,
+        findings: walk.findings,
+        last,
+    }
+}
 
-        // The entry itself.
-        let computed = entry_hash(entry);
-        if computed != entry.hash {
-            findings.push(format!(
-                "{name} was changed: its hash {}… does not match its content ({}…)",
-                short(&entry.hash),
-                short(&computed)
-            ));
-        } else if to_line(entry).is_ok_and(|canonical| canonical != line.bytes) {
-            let how = if line.bytes.ends_with(b"\r") {
-                "the line ends with a carriage return: the file was re-saved with Windows line \
-                 endings"
-            } else {
-                "spacing, escapes, field order or extra fields differ"
-            };
-            findings.push(format!(
-                "{name} was rewritten: same content, but not the bytes the ledger wrote — {how}"
-            ));
-        } else {
-            sound[i] = true;
+/// The walk through a ledger's lines, in file order: the lines and their
+/// hashes, what has been seen so far, and what was found.
+struct Walk<'l, 'a> {
+    /// The file's lines.
+    lines: &'l [RawLine<'a>],
+    /// The SHA-256 of each line.
+    hashes: &'l [String],
+    /// Line index by its hash (the first line with it): where a `prev` points.
+    by_hash: HashMap<&'l str, usize>,
+    /// Line index by its entry's seq (the first line with it).
+    by_seq: HashMap<u64, usize>,
+    /// Whether the entry on a line is as it was written (own hash and bytes).
+    sound: Vec<bool>,
+    /// Every problem found so far, in line order.
+    findings: Vec<String>,
+}
+
+impl<'l, 'a> Walk<'l, 'a> {
+    /// A walk about to start, over `lines` and their `hashes`.
+    fn new(lines: &'l [RawLine<'a>], hashes: &'l [String]) -> Self {
+        let mut by_hash: HashMap<&str, usize> = HashMap::new();
+        for (i, h) in hashes.iter().enumerate() {
+            by_hash.entry(h.as_str()).or_insert(i);
         }
+        Walk {
+            lines,
+            hashes,
+            by_hash,
+            by_seq: HashMap::new(),
+            sound: vec![false; lines.len()],
+            findings: Vec::new(),
+        }
+    }
 
-        // A copy of an earlier line.
-        if let Some(&k) = by_hash.get(hashes[i].as_str())
-            && k < i
-        {
-            findings.push(format!(
-                "line {number} repeats line {} (entry {}): a copied entry was inserted",
+    /// The entry on line index `i`, if the line is a complete entry.
+    fn entry_at(&self, i: usize) -> Option<&'l Entry> {
+        match (&self.lines[i].parsed, self.lines[i].terminated) {
+            (Parsed::Entry(e), true) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// "line 3 (entry 2)", or "line 3" when the line is not an entry.
+    fn describe(&self, i: usize) -> String {
+        match self.entry_at(i) {
+            Some(e) => format!("line {} (entry {})", i + 1, e.seq),
+            None => format!("line {}", i + 1),
+        }
+    }
+
+    /// The entry on line index `i`; when the line is torn or not an entry,
+    /// says so as a finding and returns `None`.
+    fn entry_or_finding(&mut self, i: usize) -> Option<&'l Entry> {
+        let lines = self.lines;
+        let line = &lines[i];
+        let number = i + 1;
+        let finding = match (&line.parsed, line.terminated) {
+            (_, false) => {
+                let reason = torn_reason(line).unwrap_or_default();
+                format!("line {number} is torn: {reason} — a write was interrupted")
+            }
+            (Parsed::Broken(why), true) if number == lines.len() => format!(
+                "line {number} is torn: the line {why} — a write was interrupted, or the \
+                 line was edited"
+            ),
+            (Parsed::Broken(why), true) => {
+                format!("line {number} is not an entry: the line {why} — it was edited or damaged")
+            }
+            (Parsed::Entry(entry), true) => return Some(entry),
+        };
+        self.findings.push(finding);
+        None
+    }
+
+    /// Checks the entry on line index `i`: its content, whether it repeats
+    /// an earlier line or seq, and its place in the chain.
+    fn check_entry(&mut self, i: usize, entry: &Entry) {
+        let name = format!("entry {} (line {})", entry.seq, i + 1);
+        match content_finding(&self.lines[i], entry, &name) {
+            Some(finding) => self.findings.push(finding),
+            None => self.sound[i] = true,
+        }
+        if let Some(finding) = self.copy_finding(i, entry) {
+            self.findings.push(finding);
+            return;
+        }
+        if let Some(finding) = self.seq_finding(i, entry) {
+            self.findings.push(finding);
+        }
+        if let Some(finding) = self.place_finding(i, entry, &name) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// Whether line index `i` is a copy of an earlier line.
+    fn copy_finding(&self, i: usize, entry: &Entry) -> Option<String> {
+        let &k = self.by_hash.get(self.hashes[i].as_str())?;
+        (k < i).then(|| {
+            format!(
+                "line {} repeats line {} (entry {}): a copied entry was inserted",
+                i + 1,
                 k + 1,
                 entry.seq
-            ));
-            continue;
-        }
-        match by_seq.get(&entry.seq) {
-            Some(&k) => findings.push(format!(
-                "line {number} holds seq {}, as line {} does: one of them was inserted or \
+            )
+        })
+    }
+
+    /// Whether an earlier line holds the same seq; notes the seq's line
+    /// when none does.
+    fn seq_finding(&mut self, i: usize, entry: &Entry) -> Option<String> {
+        match self.by_seq.get(&entry.seq) {
+            Some(&k) => Some(format!(
+                "line {} holds seq {}, as line {} does: one of them was inserted or \
                  renumbered",
+                i + 1,
                 entry.seq,
                 k + 1
             )),
             None => {
-                by_seq.insert(entry.seq, i);
+                self.by_seq.insert(entry.seq, i);
+                None
             }
         }
+    }
 
-        // Its place in the chain.
+    /// Whether the entry on line index `i` is out of place in the chain:
+    /// its `prev` or its seq does not follow the line before it.
+    fn place_finding(&self, i: usize, entry: &Entry, name: &str) -> Option<String> {
         let before = i.checked_sub(1);
-        let expected_prev = before.map_or(GENESIS, |b| hashes[b].as_str());
-        let before_entry = before.and_then(entry_at);
+        let expected_prev = before.map_or(GENESIS, |b| self.hashes[b].as_str());
+        let before_entry = before.and_then(|b| self.entry_at(b));
         if entry.prev == expected_prev {
-            match before_entry {
-                None if before.is_none() && entry.seq != 1 => findings.push(format!(
-                    "{name} is numbered {}: the first entry is seq 1",
-                    entry.seq
-                )),
-                Some(p) if entry.seq != p.seq.saturating_add(1) => findings.push(format!(
-                    "{name} follows entry {} (line {}): seq {} expected, {} found",
-                    p.seq,
-                    i,
-                    p.seq.saturating_add(1),
-                    entry.seq
-                )),
-                _ => {}
-            }
-            continue;
+            return seq_gap_finding(i, entry, before_entry, name);
         }
-        let Some(b) = before else {
-            // The first line, not linked to nothing.
-            findings.push(match by_hash.get(entry.prev.as_str()) {
-                Some(&m) => format!(
-                    "{name} is out of order: it was written right after {}, but comes first",
-                    describe(m)
-                ),
-                None if entry.seq > 1 => missing(number, 1, entry.seq),
-                None => format!(
-                    "{name} does not start the chain: its prev is not all zeros — it was \
-                     changed, or entries before it were removed"
-                ),
-            });
-            continue;
-        };
+        if before.is_none() {
+            return Some(self.first_line_finding(entry, name));
+        }
         if entry.prev == GENESIS {
-            findings.push(format!(
+            return Some(format!(
                 "{name} is marked as the first entry (its prev is all zeros) but is on line \
-                 {number}: it was inserted, or moved from line 1"
+                 {}: it was inserted, or moved from line 1",
+                i + 1
             ));
-            continue;
         }
-        if let Some(&m) = by_hash.get(entry.prev.as_str()) {
-            let backwards = before_entry.is_some_and(|p| p.seq > entry.seq);
-            if m > i || backwards {
-                findings.push(format!(
-                    "{name} is out of order: it was written right after {}, but comes after {}",
-                    describe(m),
-                    describe(b)
-                ));
-            } else {
-                findings.push(format!(
-                    "{name} does not follow {}: it was written right after {} — {} came in \
-                     between (inserted or moved there)",
-                    describe(b),
-                    describe(m),
-                    line_range(m + 2, i)
-                ));
-            }
-            continue;
+        if let Some(&m) = self.by_hash.get(entry.prev.as_str()) {
+            return Some(self.moved_finding(i, m, entry, name));
         }
-        // The line it was written after is no longer in the file.
-        findings.push(match before_entry {
+        Some(self.unlinked_finding(i, entry, name))
+    }
+
+    /// What is wrong with the entry on the first line, whose `prev` is not
+    /// all zeros.
+    fn first_line_finding(&self, entry: &Entry, name: &str) -> String {
+        match self.by_hash.get(entry.prev.as_str()) {
+            Some(&m) => format!(
+                "{name} is out of order: it was written right after {}, but comes first",
+                self.describe(m)
+            ),
+            None if entry.seq > 1 => missing(1, 1, entry.seq),
+            None => format!(
+                "{name} does not start the chain: its prev is not all zeros — it was \
+                 changed, or entries before it were removed"
+            ),
+        }
+    }
+
+    /// The entry on line index `i` was written right after line index `m`,
+    /// which is elsewhere in the file: it was moved, or lines were put
+    /// between them.
+    fn moved_finding(&self, i: usize, m: usize, entry: &Entry, name: &str) -> String {
+        let b = i - 1;
+        let backwards = self.entry_at(b).is_some_and(|p| p.seq > entry.seq);
+        if m > i || backwards {
+            format!(
+                "{name} is out of order: it was written right after {}, but comes after {}",
+                self.describe(m),
+                self.describe(b)
+            )
+        } else {
+            format!(
+                "{name} does not follow {}: it was written right after {} — {} came in \
+                 between (inserted or moved there)",
+                self.describe(b),
+                self.describe(m),
+                line_range(m + 2, i)
+            )
+        }
+    }
+
+    /// The line the entry on line index `i` was written after is no longer
+    /// in the file: why, as far as the line before it tells.
+    fn unlinked_finding(&self, i: usize, entry: &Entry, name: &str) -> String {
+        let b = i - 1;
+        match self.entry_at(b) {
             None => format!("{name} does not chain to line {i}, which is not an entry"),
-            Some(_) if !sound[b] => format!(
+            Some(_) if !self.sound[b] => format!(
                 "{name} does not chain to {}: that line was altered after entry {} was written",
-                describe(b),
+                self.describe(b),
                 entry.seq
             ),
             Some(p) if entry.seq > p.seq.saturating_add(1) => {
-                missing(number, p.seq.saturating_add(1), entry.seq)
+                missing(i + 1, p.seq.saturating_add(1), entry.seq)
             }
             Some(p) => format!(
                 "{name} does not chain to {}: its prev matches no line of the file — entry {} \
                  was replaced (its hash recomputed), or entries between them were removed",
-                describe(b),
+                self.describe(b),
                 p.seq
             ),
-        });
+        }
     }
-    Verification {
-        entries,
-        findings,
-        last,
+}
+
+/// Whether an entry is not as the ledger wrote it: its hash does not match
+/// its content, or its bytes are not those the ledger writes.
+fn content_finding(line: &RawLine<'_>, entry: &Entry, name: &str) -> Option<String> {
+    let computed = entry_hash(entry);
+    if computed != entry.hash {
+        return Some(format!(
+            "{name} was changed: its hash {}… does not match its content ({}…)",
+            short(&entry.hash),
+            short(&computed)
+        ));
+    }
+    if !to_line(entry).is_ok_and(|canonical| canonical != line.bytes) {
+        return None;
+    }
+    let how = if line.bytes.ends_with(b"\r") {
+        "the line ends with a carriage return: the file was re-saved with Windows line \
+         endings"
+    } else {
+        "spacing, escapes, field order or extra fields differ"
+    };
+    Some(format!(
+        "{name} was rewritten: same content, but not the bytes the ledger wrote — {how}"
+    ))
+}
+
+/// Whether the seq of an entry rightly linked to the line before it (line
+/// index `i - 1`, none for the first) does not follow that line's.
+fn seq_gap_finding(
+    i: usize,
+    entry: &Entry,
+    before_entry: Option<&Entry>,
+    name: &str,
+) -> Option<String> {
+    match before_entry {
+        None if i == 0 && entry.seq != 1 => Some(format!(
+            "{name} is numbered {}: the first entry is seq 1",
+            entry.seq
+        )),
+        Some(p) if entry.seq != p.seq.saturating_add(1) => Some(format!(
+            "{name} follows entry {} (line {}): seq {} expected, {} found",
+            p.seq,
+            i,
+            p.seq.saturating_add(1),
+            entry.seq
+        )),
+        _ => None,
     }
 }
 

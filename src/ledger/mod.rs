@@ -503,77 +503,15 @@ fn write_entry<F>(path: &Path, entry: Entry, check: Option<F>) -> Result<Entry, 
 where
     F: FnOnce(&[Entry]) -> Result<(), String>,
 {
-    let io_err = |action: &'static str| {
-        move |source: io::Error| LedgerError::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir).map_err(io_err("create the ledger's folder"))?;
-    }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(io_err("open the ledger for appending"))?;
-    file.lock().map_err(io_err("lock the ledger"))?;
-
+    let mut file = open_locked(path, dir)?;
     let len = file
         .seek(SeekFrom::End(0))
-        .map_err(io_err("read the ledger"))?;
-    let (seq, prev) = if let Some(check) = check {
-        let mut data = Vec::new();
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| file.read_to_end(&mut data))
-            .map_err(io_err("read the ledger"))?;
-        let (entries, last_bytes) = parse_all(path, &data)?;
-        check(&entries).map_err(|reason| LedgerError::Refused {
-            path: path.to_path_buf(),
-            reason,
-        })?;
-        match entries.last() {
-            Some(last) => (last.seq.saturating_add(1), line_hash(last_bytes)),
-            None => (1, GENESIS.to_string()),
-        }
-    } else if len == 0 {
-        (1, GENESIS.to_string())
-    } else {
-        let mut last = [0u8];
-        file.seek(SeekFrom::Start(len - 1))
-            .and_then(|_| file.read_exact(&mut last))
-            .map_err(io_err("read the ledger"))?;
-        if last[0] != b'\n' {
-            let line = count_lines(&mut file).map_err(io_err("read the ledger"))? + 1;
-            return Err(LedgerError::Torn {
-                path: path.to_path_buf(),
-                line,
-                reason: "the file ends without a newline".to_string(),
-            });
-        }
-        let bytes = last_line(&mut file, len).map_err(io_err("read the ledger"))?;
-        let parsed = RawLine {
-            number: 0,
-            bytes: &bytes,
-            terminated: true,
-            parsed: parse_line(&bytes),
-        };
-        match &parsed.parsed {
-            Parsed::Entry(last) => (last.seq.saturating_add(1), line_hash(&bytes)),
-            Parsed::Broken(_) => {
-                let line = count_lines(&mut file).map_err(io_err("read the ledger"))?;
-                return Err(LedgerError::Torn {
-                    path: path.to_path_buf(),
-                    line,
-                    reason: torn_reason(&parsed).unwrap_or_default(),
-                });
-            }
-        }
+        .map_err(io_err(path, "read the ledger"))?;
+    let (seq, prev) = match check {
+        Some(check) => next_link_checked(path, &mut file, check)?,
+        None => next_link(path, &mut file, len)?,
     };
-
     let mut stored = Entry {
         seq,
         prev,
@@ -586,8 +524,109 @@ where
         source,
     })?;
     line.push(b'\n');
+    write_line(path, &mut file, len, &line)?;
+    if len == 0 {
+        sync_folder(dir.unwrap_or(Path::new(".")));
+    }
+    // Closing the file releases the lock.
+    drop(file);
+    Ok(stored)
+}
 
-    if let Err(source) = file.write_all(&line).and_then(|()| file.sync_all()) {
+/// What turns an I/O error met while doing `action` to the ledger at
+/// `path` into a [`LedgerError::Io`].
+fn io_err(path: &Path, action: &'static str) -> impl FnOnce(io::Error) -> LedgerError {
+    move |source| LedgerError::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
+}
+
+/// Opens the ledger for appending, creating it and its folder `dir` if
+/// missing, and holds an exclusive lock on it.
+fn open_locked(path: &Path, dir: Option<&Path>) -> Result<File, LedgerError> {
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(io_err(path, "create the ledger's folder"))?;
+    }
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(io_err(path, "open the ledger for appending"))?;
+    file.lock().map_err(io_err(path, "lock the ledger"))?;
+    Ok(file)
+}
+
+/// The seq and prev of the entry to append, after `check` has accepted
+/// every entry of the ledger (read whole; any line that is not an entry
+/// is an error).
+fn next_link_checked<F>(
+    path: &Path,
+    file: &mut File,
+    check: F,
+) -> Result<(u64, String), LedgerError>
+where
+    F: FnOnce(&[Entry]) -> Result<(), String>,
+{
+    let mut data = Vec::new();
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_to_end(&mut data))
+        .map_err(io_err(path, "read the ledger"))?;
+    let (entries, last_bytes) = parse_all(path, &data)?;
+    check(&entries).map_err(|reason| LedgerError::Refused {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    Ok(match entries.last() {
+        Some(last) => (last.seq.saturating_add(1), line_hash(last_bytes)),
+        None => (1, GENESIS.to_string()),
+    })
+}
+
+/// The seq and prev of the entry to append to a ledger of `len` bytes,
+/// from its last line only; a torn last line is an error.
+fn next_link(path: &Path, file: &mut File, len: u64) -> Result<(u64, String), LedgerError> {
+    if len == 0 {
+        return Ok((1, GENESIS.to_string()));
+    }
+    let mut last = [0u8];
+    file.seek(SeekFrom::Start(len - 1))
+        .and_then(|_| file.read_exact(&mut last))
+        .map_err(io_err(path, "read the ledger"))?;
+    if last[0] != b'\n' {
+        let line = count_lines(file).map_err(io_err(path, "read the ledger"))? + 1;
+        return Err(LedgerError::Torn {
+            path: path.to_path_buf(),
+            line,
+            reason: "the file ends without a newline".to_string(),
+        });
+    }
+    let bytes = last_line(file, len).map_err(io_err(path, "read the ledger"))?;
+    let parsed = RawLine {
+        number: 0,
+        bytes: &bytes,
+        terminated: true,
+        parsed: parse_line(&bytes),
+    };
+    match &parsed.parsed {
+        Parsed::Entry(last) => Ok((last.seq.saturating_add(1), line_hash(&bytes))),
+        Parsed::Broken(_) => {
+            let line = count_lines(file).map_err(io_err(path, "read the ledger"))?;
+            Err(LedgerError::Torn {
+                path: path.to_path_buf(),
+                line,
+                reason: torn_reason(&parsed).unwrap_or_default(),
+            })
+        }
+    }
+}
+
+/// Writes `line` at the end of the ledger (of `len` bytes before it) and
+/// syncs it; if that fails, cuts the file back to `len` and says why.
+fn write_line(path: &Path, file: &mut File, len: u64, line: &[u8]) -> Result<(), LedgerError> {
+    if let Err(source) = file.write_all(line).and_then(|()| file.sync_all()) {
         // Take back what this append may have written (the lock is still
         // held, so nothing else was), and report the failure.
         let _ = file.set_len(len).and_then(|()| file.sync_all());
@@ -597,12 +636,7 @@ where
             source,
         });
     }
-    if len == 0 {
-        sync_folder(dir.unwrap_or(Path::new(".")));
-    }
-    // Closing the file releases the lock.
-    drop(file);
-    Ok(stored)
+    Ok(())
 }
 
 /// Syncs a folder so that a file just created in it survives a crash (Unix;

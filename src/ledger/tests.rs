@@ -159,6 +159,10 @@ fn a_long_last_line_is_read_back_from_the_end() {
     assert!(verify(&path).unwrap().intact());
 }
 
+/// The start of a third entry whose write was interrupted: no newline, not
+/// a complete entry.
+const INTERRUPTED_WRITE: &[u8] = br#"{"seq":3,"kind":"DESTRU"#;
+
 #[test]
 fn append_refuses_a_torn_or_broken_last_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -167,7 +171,7 @@ fn append_refuses_a_torn_or_broken_last_line_and_writes_nothing() {
     append(&path, entry("b")).unwrap();
     let good = std::fs::read(&path).unwrap();
     let cases: [(&[u8], usize, &str); 4] = [
-        (br#"{"seq":3,"kind":"DESTRU"#, 3, "without a newline"),
+        (INTERRUPTED_WRITE, 3, "without a newline"),
         (b"{}\n", 3, "not a complete entry"),
         (b"\n", 3, "is empty"),
         (b"", 2, "without a newline"),
@@ -265,13 +269,36 @@ fn an_intact_chain_has_no_findings() {
     assert!(check(b"").intact());
 }
 
+/// Checks `data` (case `name`) and asserts that its findings hold each of
+/// `expected`; with `exact`, that there are no others.
+fn assert_findings(name: &str, data: &[u8], expected: &[&str], exact: bool) {
+    let v = check(data);
+    assert!(!v.intact(), "{name}: nothing found");
+    let all = v.findings.join("\n");
+    for want in expected {
+        assert!(all.contains(want), "{name}: no «{want}» in\n{all}");
+    }
+    if exact {
+        assert_eq!(v.findings.len(), expected.len(), "{name}:\n{all}");
+    }
+}
+
 #[test]
-fn every_kind_of_tampering_is_named_by_line_and_entry() {
+fn an_edited_entry_is_named_and_so_is_the_link_it_breaks() {
     let (_, l) = five();
     let edited = {
         let text = String::from_utf8(l[1].clone()).unwrap();
         text.replace("2025-01-15", "2025-01-14").into_bytes()
     };
+    assert_findings(
+        "edit",
+        &join(&[&l[0], &edited, &l[2], &l[3], &l[4]]),
+        &[
+            "entry 2 (line 2) was changed: its hash",
+            "entry 3 (line 3) does not chain to line 2 (entry 2): that line was altered",
+        ],
+        true,
+    );
     // Entry 2 edited and its own hash recomputed: only the link shows it.
     let rehashed = {
         let mut e: Entry = serde_json::from_slice(&l[1]).unwrap();
@@ -279,106 +306,120 @@ fn every_kind_of_tampering_is_named_by_line_and_entry() {
         e.hash = entry_hash(&e);
         to_line(&e).unwrap()
     };
+    assert_findings(
+        "edit, rehashed",
+        &join(&[&l[0], &rehashed, &l[2], &l[3], &l[4]]),
+        &["entry 3 (line 3) does not chain to line 2 (entry 2): its prev matches no line"],
+        true,
+    );
+}
+
+#[test]
+fn deleted_entries_are_counted_where_they_are_missing() {
+    let (_, l) = five();
+    assert_findings(
+        "delete line 3",
+        &join(&[&l[0], &l[1], &l[3], &l[4]]),
+        &["an entry is missing before line 3: seq 3 expected, 4 found"],
+        true,
+    );
+    assert_findings(
+        "delete lines 2 and 3",
+        &join(&[&l[0], &l[3], &l[4]]),
+        &["2 entries are missing before line 2: seq 2 expected, 4 found"],
+        true,
+    );
+    assert_findings(
+        "delete line 1",
+        &join(&[&l[1], &l[2], &l[3], &l[4]]),
+        &["an entry is missing before line 1: seq 1 expected, 2 found"],
+        true,
+    );
+}
+
+#[test]
+fn swapped_entries_are_named_out_of_order() {
+    let (_, l) = five();
+    assert_findings(
+        "swap 2 and 3",
+        &join(&[&l[0], &l[2], &l[1], &l[3], &l[4]]),
+        &[
+            "entry 3 (line 2) is out of order: it was written right after line 3 (entry 2), but comes after line 1 (entry 1)",
+            "entry 2 (line 3) is out of order: it was written right after line 1 (entry 1), but comes after line 2 (entry 3)",
+            "entry 4 (line 4) does not follow line 3 (entry 2): it was written right after line 2 (entry 3) — line 3 came in between",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn a_copied_entry_is_named_as_a_repeat_wherever_it_was_put() {
+    let (_, l) = five();
+    assert_findings(
+        "copy of line 2 after line 4",
+        &join(&[&l[0], &l[1], &l[2], &l[3], &l[1], &l[4]]),
+        &[
+            "line 5 repeats line 2 (entry 2): a copied entry was inserted",
+            "entry 5 (line 6) does not follow line 5 (entry 2): it was written right after line 4 (entry 4) — line 5 came in between",
+        ],
+        true,
+    );
+    assert_findings(
+        "copy of line 2 right after it",
+        &join(&[&l[0], &l[1], &l[1], &l[2], &l[3], &l[4]]),
+        &["line 3 repeats line 2 (entry 2): a copied entry was inserted"],
+        true,
+    );
+    assert_findings(
+        "copy of line 1 at the end",
+        &join(&[&l[0], &l[1], &l[2], &l[3], &l[4], &l[0]]),
+        &["line 6 repeats line 1 (entry 1): a copied entry was inserted"],
+        true,
+    );
+}
+
+#[test]
+fn a_torn_last_line_and_a_blank_line_are_named() {
+    let (_, l) = five();
     let torn = {
         let mut d = join(&[&l[0], &l[1], &l[2], &l[3]]);
         d.extend_from_slice(&l[4][..l[4].len() / 2]);
         d
     };
-    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
-        (
-            "edit",
-            join(&[&l[0], &edited, &l[2], &l[3], &l[4]]),
-            vec![
-                "entry 2 (line 2) was changed: its hash",
-                "entry 3 (line 3) does not chain to line 2 (entry 2): that line was altered",
-            ],
-        ),
-        (
-            "edit, rehashed",
-            join(&[&l[0], &rehashed, &l[2], &l[3], &l[4]]),
-            vec!["entry 3 (line 3) does not chain to line 2 (entry 2): its prev matches no line"],
-        ),
-        (
-            "delete line 3",
-            join(&[&l[0], &l[1], &l[3], &l[4]]),
-            vec!["an entry is missing before line 3: seq 3 expected, 4 found"],
-        ),
-        (
-            "delete lines 2 and 3",
-            join(&[&l[0], &l[3], &l[4]]),
-            vec!["2 entries are missing before line 2: seq 2 expected, 4 found"],
-        ),
-        (
-            "delete line 1",
-            join(&[&l[1], &l[2], &l[3], &l[4]]),
-            vec!["an entry is missing before line 1: seq 1 expected, 2 found"],
-        ),
-        (
-            "swap 2 and 3",
-            join(&[&l[0], &l[2], &l[1], &l[3], &l[4]]),
-            vec![
-                "entry 3 (line 2) is out of order: it was written right after line 3 (entry 2), but comes after line 1 (entry 1)",
-                "entry 2 (line 3) is out of order: it was written right after line 1 (entry 1), but comes after line 2 (entry 3)",
-                "entry 4 (line 4) does not follow line 3 (entry 2): it was written right after line 2 (entry 3) — line 3 came in between",
-            ],
-        ),
-        (
-            "copy of line 2 after line 4",
-            join(&[&l[0], &l[1], &l[2], &l[3], &l[1], &l[4]]),
-            vec![
-                "line 5 repeats line 2 (entry 2): a copied entry was inserted",
-                "entry 5 (line 6) does not follow line 5 (entry 2): it was written right after line 4 (entry 4) — line 5 came in between",
-            ],
-        ),
-        (
-            "copy of line 2 right after it",
-            join(&[&l[0], &l[1], &l[1], &l[2], &l[3], &l[4]]),
-            vec!["line 3 repeats line 2 (entry 2): a copied entry was inserted"],
-        ),
-        (
-            "copy of line 1 at the end",
-            join(&[&l[0], &l[1], &l[2], &l[3], &l[4], &l[0]]),
-            vec!["line 6 repeats line 1 (entry 1): a copied entry was inserted"],
-        ),
-        (
-            "torn last line",
-            torn,
-            vec![
-                "line 5 is torn: the file ends without a newline and the line is not a complete entry",
-            ],
-        ),
-        (
-            "blank line",
-            join(&[&l[0], &l[1], &vec![], &l[2], &l[3], &l[4]]),
-            vec![
-                "line 3 is not an entry: the line is empty",
-                "entry 3 (line 4) does not follow line 3",
-            ],
-        ),
-        (
-            "windows line endings",
-            {
-                let mut d = join(&[&l[0], &l[1], &l[2], &l[3], &l[4]]);
-                d = String::from_utf8(d)
-                    .unwrap()
-                    .replace('\n', "\r\n")
-                    .into_bytes();
-                d
-            },
-            vec!["entry 1 (line 1) was rewritten", "carriage return"],
-        ),
-    ];
-    for (name, data, expected) in cases {
-        let v = check(&data);
-        assert!(!v.intact(), "{name}: nothing found");
-        let all = v.findings.join("\n");
-        for want in &expected {
-            assert!(all.contains(want), "{name}: no «{want}» in\n{all}");
-        }
-        if name != "windows line endings" && name != "blank line" {
-            assert_eq!(v.findings.len(), expected.len(), "{name}:\n{all}");
-        }
-    }
+    assert_findings(
+        "torn last line",
+        &torn,
+        &["line 5 is torn: the file ends without a newline and the line is not a complete entry"],
+        true,
+    );
+    assert_findings(
+        "blank line",
+        &join(&[&l[0], &l[1], &vec![], &l[2], &l[3], &l[4]]),
+        &[
+            "line 3 is not an entry: the line is empty",
+            "entry 3 (line 4) does not follow line 3",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn windows_line_endings_are_named_as_rewritten_entries() {
+    let (_, l) = five();
+    let data = {
+        let mut d = join(&[&l[0], &l[1], &l[2], &l[3], &l[4]]);
+        d = String::from_utf8(d)
+            .unwrap()
+            .replace('\n', "\r\n")
+            .into_bytes();
+        d
+    };
+    assert_findings(
+        "windows line endings",
+        &data,
+        &["entry 1 (line 1) was rewritten", "carriage return"],
+        false,
+    );
 }
 
 #[test]

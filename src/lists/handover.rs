@@ -100,6 +100,7 @@ pub fn read_handover(path: &Path) -> Result<HandoverList> {
     read.unwrap_or_else(|_| bail!("{}: the workbook is damaged or unreadable", path.display()))
 }
 
+/// [`read_handover`]'s work: reads the list and checks it is as issued.
 fn read_inner(path: &Path) -> Result<HandoverList> {
     let name = path.display();
     let mut wb = open(path)?;
@@ -114,31 +115,9 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     let recorded = head.get(1).cloned().unwrap_or_default();
     let mut heading = items.get(2).cloned().unwrap_or_default();
     heading.resize(LIST_HEADING_FIELDS.len(), String::new());
-    let lines: Vec<Vec<String>> = items
-        .iter()
-        .skip(ITEMS_HEAD_ROWS)
-        .filter(|r| !r.iter().all(String::is_empty))
-        .map(|r| {
-            let mut r = r.clone();
-            r.resize(LIST_LINE_FIELDS.len(), String::new());
-            r
-        })
-        .collect();
+    let lines = issued_lines(&items);
     let mut findings = Vec::new();
-    let computed = digest(&heading, &lines);
-    if computed != recorded {
-        findings.push(format!(
-            "the issued items do not match their digest {recorded} (computed {computed})"
-        ));
-    }
-    let index = index_check(path, &recorded)?;
-    match &index {
-        IndexCheck::Differs(d) => {
-            findings.push(format!("index.csv records digest {d}, the list {recorded}"))
-        }
-        IndexCheck::NotListed => findings.push("index.csv beside it does not list it".into()),
-        IndexCheck::Matches | IndexCheck::Absent => {}
-    }
+    let index = check_digest(path, &heading, &lines, &recorded, &mut findings)?;
     let Some(kind) = HandoverKind::from_code(&heading[3]) else {
         bail!(
             "{name}: not a return or transfer list (kind {:?})",
@@ -170,6 +149,48 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     })
 }
 
+/// The issued lines among the rows of the hidden items sheet: those below
+/// its head that are not blank, each with every field of a list line.
+fn issued_lines(items: &[Vec<String>]) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .skip(ITEMS_HEAD_ROWS)
+        .filter(|r| !r.iter().all(String::is_empty))
+        .map(|r| {
+            let mut r = r.clone();
+            r.resize(LIST_LINE_FIELDS.len(), String::new());
+            r
+        })
+        .collect()
+}
+
+/// Compares the `recorded` digest with the one computed from the issued
+/// heading and lines, and with what the index.csv beside the list says;
+/// each difference is a finding. Returns what the index says.
+fn check_digest(
+    path: &Path,
+    heading: &[String],
+    lines: &[Vec<String>],
+    recorded: &str,
+    findings: &mut Vec<String>,
+) -> Result<IndexCheck> {
+    let computed = digest(heading, lines);
+    if computed != recorded {
+        findings.push(format!(
+            "the issued items do not match their digest {recorded} (computed {computed})"
+        ));
+    }
+    let index = index_check(path, recorded)?;
+    match &index {
+        IndexCheck::Differs(d) => {
+            findings.push(format!("index.csv records digest {d}, the list {recorded}"))
+        }
+        IndexCheck::NotListed => findings.push("index.csv beside it does not list it".into()),
+        IndexCheck::Matches | IndexCheck::Absent => {}
+    }
+    Ok(index)
+}
+
 /// Compares the printed list, every part of it, with the issued lines: the
 /// digest above the lines of each part, and every line's number, document
 /// number, title and copies. Returns the printed titles and the language.
@@ -180,9 +201,56 @@ fn check_shown(
     key: &str,
     findings: &mut Vec<String>,
 ) -> (Vec<String>, Lang) {
-    let mut lang = Lang::Zh;
-    let mut columns = (None, None, None);
-    let mut shown: Vec<&Vec<String>> = Vec::new();
+    let Some(printed) = read_printed(parts, recorded, findings) else {
+        return (Vec::new(), Lang::Zh);
+    };
+    if printed.rows.len() != lines.len() {
+        findings.push(format!(
+            "it prints {} lines, {} were issued",
+            printed.rows.len(),
+            lines.len()
+        ));
+    }
+    let titles = compare_lines(&printed, lines, key, findings);
+    (titles, printed.lang)
+}
+
+/// Where the printed columns are, as the header row of the first part
+/// shows them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Columns {
+    /// The document number's column.
+    doc_id: Option<usize>,
+    /// The title's column.
+    title: Option<usize>,
+    /// The copies' column.
+    copies: Option<usize>,
+}
+
+/// The printed list, every part of it.
+struct Printed<'p> {
+    /// The language it was printed in.
+    lang: Lang,
+    /// Where its columns are.
+    columns: Columns,
+    /// Its printed lines, in order across the parts.
+    rows: Vec<&'p Vec<String>>,
+}
+
+/// Reads the printed lines of every part, with the language and columns of
+/// the first; a part without a header row, or whose heading shows another
+/// digest than `recorded`, is a finding. `None` when the first part has no
+/// header row.
+fn read_printed<'p>(
+    parts: &'p [(String, Vec<Vec<String>>)],
+    recorded: &str,
+    findings: &mut Vec<String>,
+) -> Option<Printed<'p>> {
+    let mut printed = Printed {
+        lang: Lang::Zh,
+        columns: Columns::default(),
+        rows: Vec::new(),
+    };
     for (k, (sheet, rows)) in parts.iter().enumerate() {
         let on = if k == 0 {
             String::new()
@@ -195,51 +263,74 @@ fn check_shown(
         }) else {
             findings.push(format!("{on}the header row of the lines is missing"));
             if k == 0 {
-                return (Vec::new(), lang);
+                return None;
             }
             continue;
         };
         if k == 0 {
-            lang = if rows[header][0] == LINE_NUMBER.0 {
-                Lang::Zh
-            } else {
-                Lang::En
-            };
-            let column = |name: &str| {
-                let label = labels::list_column(name, lang);
-                rows[header].iter().position(|h| h == label)
-            };
-            columns = (column("doc_id"), column("title"), column("copies"));
+            (printed.lang, printed.columns) = columns(&rows[header]);
         }
-        let printed_digest = rows[..header].iter().flatten().find_map(|c| {
-            c.contains("SHA-256")
-                .then(|| c.rsplit(' ').next().unwrap_or("").to_string())
-        });
-        if printed_digest.as_deref() != Some(recorded) {
-            findings.push(format!(
-                "{on}the heading shows digest {}, the issued items {recorded}",
-                printed_digest.unwrap_or_else(|| "(none)".into())
-            ));
+        if let Some(finding) = printed_digest_finding(&rows[..header], recorded) {
+            findings.push(format!("{on}{finding}"));
         }
-        shown.extend(
+        printed.rows.extend(
             rows.iter()
                 .skip(header + 1)
                 .take_while(|r| !r.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
                 .filter(|r| !r.iter().all(String::is_empty)),
         );
     }
-    let (doc_col, title_col, copies_col) = columns;
-    if shown.len() != lines.len() {
-        findings.push(format!(
-            "it prints {} lines, {} were issued",
-            shown.len(),
-            lines.len()
-        ));
-    }
+    Some(printed)
+}
+
+/// The language and the columns of a printed list, from its header row.
+fn columns(header: &[String]) -> (Lang, Columns) {
+    let lang = if header[0] == LINE_NUMBER.0 {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    let column = |name: &str| {
+        let label = labels::list_column(name, lang);
+        header.iter().position(|h| h == label)
+    };
+    let columns = Columns {
+        doc_id: column("doc_id"),
+        title: column("title"),
+        copies: column("copies"),
+    };
+    (lang, columns)
+}
+
+/// Whether the digest printed in a part's heading (the rows above its
+/// header row) differs from the `recorded` one.
+fn printed_digest_finding(heading: &[Vec<String>], recorded: &str) -> Option<String> {
+    let printed_digest = heading.iter().flatten().find_map(|c| {
+        c.contains("SHA-256")
+            .then(|| c.rsplit(' ').next().unwrap_or("").to_string())
+    });
+    (printed_digest.as_deref() != Some(recorded)).then(|| {
+        format!(
+            "the heading shows digest {}, the issued items {recorded}",
+            printed_digest.unwrap_or_else(|| "(none)".into())
+        )
+    })
+}
+
+/// Compares each printed line with the issued line of its place: its
+/// number, document number, copies and title. Returns the printed titles.
+fn compare_lines(
+    printed: &Printed<'_>,
+    lines: &[Vec<String>],
+    key: &str,
+    findings: &mut Vec<String>,
+) -> Vec<String> {
     let cell = |r: &[String], c: Option<usize>| c.and_then(|c| r.get(c)).cloned();
     let mut titles = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let Some(row) = shown.get(k) else { break };
+        let Some(row) = printed.rows.get(k) else {
+            break;
+        };
         let no = &line[0];
         if row.first() != Some(no) {
             findings.push(format!(
@@ -248,21 +339,21 @@ fn check_shown(
             ));
         }
         for (col, issued, what) in [
-            (doc_col, &line[1], "doc_id"),
-            (copies_col, &line[4], "copies"),
+            (printed.columns.doc_id, &line[1], "doc_id"),
+            (printed.columns.copies, &line[4], "copies"),
         ] {
-            let printed = cell(row, col).unwrap_or_default();
-            if &printed != issued {
+            let shown = cell(row, col).unwrap_or_default();
+            if &shown != issued {
                 findings.push(format!(
-                    "line {no}: {what} changed to {printed:?}, issued {issued:?}"
+                    "line {no}: {what} changed to {shown:?}, issued {issued:?}"
                 ));
             }
         }
-        let title = cell(row, title_col).unwrap_or_default();
+        let title = cell(row, printed.columns.title).unwrap_or_default();
         if title_hash(key, &title) != line[2] {
             findings.push(format!("line {no}: the title was changed"));
         }
         titles.push(title);
     }
-    (titles, lang)
+    titles
 }

@@ -220,25 +220,6 @@ fn write_appendix(
     lang: Lang,
 ) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let rows = left_out
-        .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let f = |i: usize| r.line.fields.get(i).cloned().unwrap_or_default();
-            vec![
-                OutCell::Number(k as f64 + 1.0),
-                OutCell::Text(f(1)),
-                OutCell::Text(r.line.title.clone()),
-                OutCell::Text(f(3)),
-                OutCell::Number(f(6).parse().unwrap_or(1.0)),
-                OutCell::Text(f(9)),
-                OutCell::Text(f(10)),
-                OutCell::Number(f(11).parse().unwrap_or(0.0)),
-                OutCell::Text(r.outcome.label(lang)),
-                OutCell::Text(r.comment.clone()),
-            ]
-        })
-        .collect();
     let printable = Printable {
         title: match lang {
             Lang::Zh => format!("{} 批次 {} 未列入正式清单的行", heading.unit, heading.batch),
@@ -260,7 +241,7 @@ fn write_appendix(
             l("审核结果", "Outcome"),
             l("意见说明", "Comment"),
         ],
-        rows,
+        rows: appendix_rows(left_out, lang),
         totals: vec![
             OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
             OutCell::Text(match lang {
@@ -276,4 +257,28 @@ fn write_appendix(
     };
     write_printable(wb, l("附录", "Appendix"), &printable)?;
     Ok(())
+}
+
+/// The appendix's rows: each line left out, numbered anew, with its outcome
+/// and comment.
+fn appendix_rows(left_out: &[&LineResult], lang: Lang) -> Vec<Vec<OutCell>> {
+    left_out
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let f = |i: usize| r.line.fields.get(i).cloned().unwrap_or_default();
+            vec![
+                OutCell::Number(k as f64 + 1.0),
+                OutCell::Text(f(1)),
+                OutCell::Text(r.line.title.clone()),
+                OutCell::Text(f(3)),
+                OutCell::Number(f(6).parse().unwrap_or(1.0)),
+                OutCell::Text(f(9)),
+                OutCell::Text(f(10)),
+                OutCell::Number(f(11).parse().unwrap_or(0.0)),
+                OutCell::Text(r.outcome.label(lang)),
+                OutCell::Text(r.comment.clone()),
+            ]
+        })
+        .collect()
 }

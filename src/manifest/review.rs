@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::batch::{FIELD_NAMES, Heading};
-use super::verify::{self, open, read_issued, read_shown};
+use super::verify::{self, Place, Shown, open, read_issued, read_shown};
 use crate::labels::{REVIEW_CHOICES, ReviewChoice};
 use crate::output::printable::BATCH_REVIEW_ROW;
 
@@ -132,23 +132,8 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
     let issued = read_issued(&mut wb, path)?;
     let shown = read_shown(&mut wb, path)?;
     let heading = Heading::from_fields(&issued.heading);
-    let review_col = FIELD_NAMES.len();
-    let cell = |row: &[String], c: usize| row.get(c).cloned().unwrap_or_default();
     let mut warnings = Vec::new();
-    // The whole-batch decision is on the first sheet of a long manifest.
-    let batch_row = shown.parts[0]
-        .rows
-        .get(BATCH_REVIEW_ROW as usize)
-        .cloned()
-        .unwrap_or_default();
-    let batch_decision = match parse_decision(&cell(&batch_row, review_col)) {
-        Ok(d) => d,
-        Err(e) => {
-            warnings.push(format!("the whole-batch decision: {e}; not used"));
-            None
-        }
-    };
-    let batch_comment = cell(&batch_row, review_col + 1);
+    let batch = BatchDecision::read(&shown, &mut warnings);
     let by_no: std::collections::BTreeMap<&str, &Vec<String>> =
         issued.lines.iter().map(|l| (l[0].as_str(), l)).collect();
     let mut lines = Vec::new();
@@ -156,6 +141,70 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
         let Some(fields) = by_no.get(row[0].as_str()) else {
             continue;
         };
+        lines.push(batch.line(place, row, fields, &mut warnings));
+    }
+    Ok(ReviewedCopy {
+        path: path.to_path_buf(),
+        digest: issued.digest,
+        heading,
+        key: issued.key,
+        lines,
+        warnings,
+        lang: shown.lang,
+        index: verified.index,
+    })
+}
+
+/// The text of cell `c` of a printed row; blank when the row is shorter.
+fn cell(row: &[String], c: usize) -> String {
+    row.get(c).cloned().unwrap_or_default()
+}
+
+/// The whole-batch review of a copy: the decision and comment for the
+/// lines left blank.
+struct BatchDecision {
+    /// The whole-batch decision, if one was written and can be read.
+    decision: Option<ReviewChoice>,
+    /// The whole-batch comment.
+    comment: String,
+}
+
+impl BatchDecision {
+    /// Reads the whole-batch decision and comment, from the first sheet of
+    /// a long manifest; a decision that cannot be read is a warning, and
+    /// not used.
+    fn read(shown: &Shown, warnings: &mut Vec<String>) -> BatchDecision {
+        let review_col = FIELD_NAMES.len();
+        let batch_row = shown.parts[0]
+            .rows
+            .get(BATCH_REVIEW_ROW as usize)
+            .cloned()
+            .unwrap_or_default();
+        let decision = match parse_decision(&cell(&batch_row, review_col)) {
+            Ok(d) => d,
+            Err(e) => {
+                warnings.push(format!("the whole-batch decision: {e}; not used"));
+                None
+            }
+        };
+        BatchDecision {
+            decision,
+            comment: cell(&batch_row, review_col + 1),
+        }
+    }
+
+    /// A printed line of the copy (`row`, at `place`) with its issued
+    /// `fields`, its own decision and comment, else the whole batch's. A
+    /// decision that cannot be read is a warning, and leaves the line not
+    /// reviewed.
+    fn line(
+        &self,
+        place: Place<'_>,
+        row: &[String],
+        fields: &[String],
+        warnings: &mut Vec<String>,
+    ) -> ReviewedLine {
+        let review_col = FIELD_NAMES.len();
         // A decision that cannot be read leaves the line not reviewed: the
         // whole-batch decision is for lines left blank, not for a line
         // whose reviewer wrote something else.
@@ -172,28 +221,18 @@ pub fn read_manifest(path: &Path) -> Result<ReviewedCopy> {
         let decision = if unreadable {
             None
         } else {
-            own.or(batch_decision)
+            own.or(self.decision)
         };
-        lines.push(ReviewedLine {
-            fields: (*fields).clone(),
+        ReviewedLine {
+            fields: fields.to_vec(),
             title: cell(row, 2),
             decision,
-            from_batch: own.is_none() && !unreadable && batch_decision.is_some(),
+            from_batch: own.is_none() && !unreadable && self.decision.is_some(),
             comment: if comment.is_empty() && own.is_none() {
-                batch_comment.clone()
+                self.comment.clone()
             } else {
                 comment
             },
-        });
+        }
     }
-    Ok(ReviewedCopy {
-        path: path.to_path_buf(),
-        digest: issued.digest,
-        heading,
-        key: issued.key,
-        lines,
-        warnings,
-        lang: shown.lang,
-        index: verified.index,
-    })
 }
