@@ -14,7 +14,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::compare::{self, Changes, Comparison, Holding, MatchedBy, Pair, Run, RunError};
+use crate::compare::{
+    self, Changes, Comparison, Counts, Holding, MatchedBy, Matrix, Pair, Run, RunError,
+};
 use crate::config::{DiffConfig, Lang};
 use crate::labels::{self, Counted};
 use crate::output::printable::{Printable, write_printable};
@@ -163,19 +165,46 @@ fn destination(h: &Holding, lang: Lang) -> String {
     }
 }
 
+/// Each part of a pair's decisions that differs (disposition, destination,
+/// destruction method, in that order): its label, its old value and its
+/// new one.
+fn differences(
+    what: Changes,
+    a: &Holding,
+    b: &Holding,
+    lang: Lang,
+) -> Vec<(&'static str, String, String)> {
+    let parts = [
+        (
+            what.disposition,
+            lang.pick("处置", "disposition"),
+            disposition(&a.disposition, lang),
+            disposition(&b.disposition, lang),
+        ),
+        (
+            what.destination,
+            lang.pick("去向", "destination"),
+            destination(a, lang),
+            destination(b, lang),
+        ),
+        (
+            what.method,
+            lang.pick("销毁方式", "destruction method"),
+            method(a, lang),
+            method(b, lang),
+        ),
+    ];
+    parts
+        .into_iter()
+        .filter(|(differs, ..)| *differs)
+        .map(|(_, label, old, new)| (label, old, new))
+        .collect()
+}
+
 /// What differs, in words.
-fn what_changed(c: Changes, lang: Lang) -> String {
-    let mut parts = Vec::new();
-    if c.disposition {
-        parts.push(lang.pick("处置", "disposition"));
-    }
-    if c.destination {
-        parts.push(lang.pick("去向", "destination"));
-    }
-    if c.method {
-        parts.push(lang.pick("销毁方式", "destruction method"));
-    }
-    parts.join(lang.pick("、", ", "))
+fn what_changed(differences: &[(&str, String, String)], lang: Lang) -> String {
+    let labels: Vec<&str> = differences.iter().map(|(label, ..)| *label).collect();
+    labels.join(lang.pick("、", ", "))
 }
 
 /// How a pair was found, in words.
@@ -307,67 +336,56 @@ fn totals(n: usize, lang: Lang) -> Vec<OutCell> {
     ]
 }
 
+/// The info lines of a sheet about both runs: each run, then `note`.
+fn runs_info(c: &Comparison, note: String, lang: Lang) -> Vec<String> {
+    vec![
+        run_line(&c.old, false, lang),
+        run_line(&c.new, true, lang),
+        note,
+    ]
+}
+
+/// The first headers of a list of holdings: line number, doc_id, title.
+fn numbered_heads(lang: Lang) -> Vec<String> {
+    vec![
+        lang.pick(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)
+            .to_string(),
+        head("doc_id", lang),
+        head("title", lang),
+    ]
+}
+
+/// The headers of a decision: disposition, rule, reason, destination,
+/// destruction method.
+fn decision_heads(lang: Lang) -> [String; 5] {
+    [
+        head("disposition", lang),
+        head("rule", lang),
+        head("reason", lang),
+        head("destination", lang),
+        lang.pick("销毁方式", "Destruction method").to_string(),
+    ]
+}
+
+/// A holding's decision as shown, in the order of [`decision_heads`].
+fn decision(h: &Holding, lang: Lang) -> [String; 5] {
+    [
+        disposition(&h.disposition, lang),
+        h.rule.clone(),
+        h.reason.clone(),
+        destination(h, lang),
+        method(h, lang),
+    ]
+}
+
 /// The summary: both runs side by side, then the counts.
 fn summary_sheet(c: &Comparison, lang: Lang) -> Sheet {
     let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
-    let n = c.counts();
-    let side = |f: &dyn Fn(&Run) -> String, label: String| {
-        vec![
-            OutCell::Text(label),
-            OutCell::Text(f(&c.old)),
-            OutCell::Text(f(&c.new)),
-        ]
-    };
-    let inputs = |r: &Run| {
-        r.info
-            .inputs
-            .iter()
-            .map(|i| format!("{} ({})", i.path, i.sha256.get(..12).unwrap_or(&i.sha256)))
-            .collect::<Vec<_>>()
-            .join(lang.pick("；", "; "))
-    };
-    let numbers =
-        |label: String, a: usize, b: usize| vec![OutCell::Text(label), count(a), count(b)];
-    let by = |k: usize| n.by[k];
-    let rows = vec![
-        side(
-            &|r| r.dir.display().to_string(),
-            l("运行文件夹", "Run folder"),
-        ),
-        side(&|r| r.info.as_of.clone(), l("基准日期", "As of")),
-        side(&|r| r.info.unit.clone(), l("单位", "Office")),
-        side(&|r| r.info.policy.clone(), l("政策", "Policy")),
-        side(
-            &|r| r.info.policy_sha256.clone(),
-            l("政策 SHA-256", "Policy SHA-256"),
-        ),
-        side(
-            &inputs,
-            l(
-                "登记簿（SHA-256 前 12 位）",
-                "Registers (SHA-256, first 12)",
-            ),
-        ),
-        numbers(l("文件（行）", "Holdings (rows)"), n.old_rows, n.new_rows),
-        numbers(l("两次都有", "In both runs"), n.matched, n.matched),
-        numbers(
-            l("其中处置、去向或销毁方式有变化", "… decided differently"),
-            n.changed,
-            n.changed,
-        ),
-        numbers(l("其中无变化", "… decided alike"), n.unchanged, n.unchanged),
-        numbers(l("仅在本运行", "Only in this run"), n.only_old, n.only_new),
-        numbers(l("按来源位置对应", "Matched by position"), by(0), by(0)),
-        numbers(l("按文件编号对应", "Matched by doc_id"), by(1), by(1)),
-        numbers(l("按文件标题对应", "Matched by title"), by(2), by(2)),
-    ];
+    let mut rows = run_rows(c, lang);
+    rows.extend(count_rows(c, lang));
     (
         l("两次运行的比较", "Comparison of two runs"),
-        vec![
-            run_line(&c.old, false, lang),
-            run_line(&c.new, true, lang),
-            matching_line(c, lang),
-        ],
+        runs_info(c, matching_line(c, lang), lang),
         vec![
             l("项目", "Item"),
             l("原运行", "Old run"),
@@ -376,6 +394,75 @@ fn summary_sheet(c: &Comparison, lang: Lang) -> Sheet {
         rows,
         Vec::new(),
     )
+}
+
+/// A row of the summary: a label, then what `f` says of each run.
+fn side_by_side(c: &Comparison, label: String, f: impl Fn(&Run) -> String) -> Vec<OutCell> {
+    vec![
+        OutCell::Text(label),
+        OutCell::Text(f(&c.old)),
+        OutCell::Text(f(&c.new)),
+    ]
+}
+
+/// A row of the summary: a label, then a count of each run.
+fn counts_row(label: String, old: usize, new: usize) -> Vec<OutCell> {
+    vec![OutCell::Text(label), count(old), count(new)]
+}
+
+/// The summary's rows about each run: folder, as-of date, office, policy
+/// and registers read.
+fn run_rows(c: &Comparison, lang: Lang) -> Vec<Vec<OutCell>> {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let inputs = |r: &Run| {
+        r.info
+            .inputs
+            .iter()
+            .map(|i| format!("{} ({})", i.path, i.sha256.get(..12).unwrap_or(&i.sha256)))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    };
+    vec![
+        side_by_side(c, l("运行文件夹", "Run folder"), |r| {
+            r.dir.display().to_string()
+        }),
+        side_by_side(c, l("基准日期", "As of"), |r| r.info.as_of.clone()),
+        side_by_side(c, l("单位", "Office"), |r| r.info.unit.clone()),
+        side_by_side(c, l("政策", "Policy"), |r| r.info.policy.clone()),
+        side_by_side(c, l("政策 SHA-256", "Policy SHA-256"), |r| {
+            r.info.policy_sha256.clone()
+        }),
+        side_by_side(
+            c,
+            l(
+                "登记簿（SHA-256 前 12 位）",
+                "Registers (SHA-256, first 12)",
+            ),
+            inputs,
+        ),
+    ]
+}
+
+/// The summary's rows of counts: holdings, paired, changed or not, only
+/// in one run, and how the pairs were found.
+fn count_rows(c: &Comparison, lang: Lang) -> Vec<Vec<OutCell>> {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let n = c.counts();
+    let by = |k: usize| n.by[k];
+    vec![
+        counts_row(l("文件（行）", "Holdings (rows)"), n.old_rows, n.new_rows),
+        counts_row(l("两次都有", "In both runs"), n.matched, n.matched),
+        counts_row(
+            l("其中处置、去向或销毁方式有变化", "… decided differently"),
+            n.changed,
+            n.changed,
+        ),
+        counts_row(l("其中无变化", "… decided alike"), n.unchanged, n.unchanged),
+        counts_row(l("仅在本运行", "Only in this run"), n.only_old, n.only_new),
+        counts_row(l("按来源位置对应", "Matched by position"), by(0), by(0)),
+        counts_row(l("按文件编号对应", "Matched by doc_id"), by(1), by(1)),
+        counts_row(l("按文件标题对应", "Matched by title"), by(2), by(2)),
+    ]
 }
 
 /// The matrix: old dispositions down, new ones across, with the holdings
@@ -419,14 +506,14 @@ fn matrix_sheet(c: &Comparison, lang: Lang) -> Sheet {
             "处置对照：原运行（行）× 新运行（列）",
             "Dispositions: old run (rows) × new run (columns)",
         ),
-        vec![
-            run_line(&c.old, false, lang),
-            run_line(&c.new, true, lang),
+        runs_info(
+            c,
             l(
                 "对角线上是处置未变的文件；行合计为原运行各处置的件数，列合计为新运行的",
                 "The diagonal holds unchanged dispositions; row totals are the old run's counts, column totals the new run's",
             ),
-        ],
+            lang,
+        ),
         headers,
         rows,
         totals,
@@ -436,23 +523,13 @@ fn matrix_sheet(c: &Comparison, lang: Lang) -> Sheet {
 /// The holdings decided differently.
 fn changed_sheet(c: &Comparison, lang: Lang) -> Sheet {
     let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
-    let method_label = l("销毁方式", "Destruction method");
-    let mut headers = vec![
-        lang.pick(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)
-            .to_string(),
-        head("doc_id", lang),
-        head("title", lang),
+    let mut headers = numbered_heads(lang);
+    headers.extend([
         l("来源", "Source"),
         l("对应依据", "Matched by"),
         l("变化", "Changed"),
-    ];
-    for label in [
-        head("disposition", lang),
-        head("rule", lang),
-        head("reason", lang),
-        head("destination", lang),
-        method_label,
-    ] {
+    ]);
+    for label in decision_heads(lang) {
         headers.push(old_new(&label, false, lang));
         headers.push(old_new(&label, true, lang));
     }
@@ -467,11 +544,7 @@ fn changed_sheet(c: &Comparison, lang: Lang) -> Sheet {
             "处置、去向或销毁方式有变化的文件",
             "Holdings decided differently (disposition, destination or destruction method)",
         ),
-        vec![
-            run_line(&c.old, false, lang),
-            run_line(&c.new, true, lang),
-            matching_line(c, lang),
-        ],
+        runs_info(c, matching_line(c, lang), lang),
         headers,
         rows,
         totals(changed.len(), lang),
@@ -482,67 +555,67 @@ fn changed_sheet(c: &Comparison, lang: Lang) -> Sheet {
 fn changed_row(no: usize, c: &Comparison, p: Pair, what: Changes, lang: Lang) -> Vec<OutCell> {
     let (a, b) = (&c.old.rows[p.old], &c.new.rows[p.new]);
     let text = |s: String| OutCell::Text(s);
-    vec![
+    let mut row = vec![
         count(no),
         text(b.doc_id.clone()),
         text(b.title.clone()),
         text(pair_source(a, b, lang)),
         text(matched_by(p.by, lang).to_string()),
-        text(what_changed(what, lang)),
-        text(disposition(&a.disposition, lang)),
-        text(disposition(&b.disposition, lang)),
-        text(a.rule.clone()),
-        text(b.rule.clone()),
-        text(a.reason.clone()),
-        text(b.reason.clone()),
-        text(destination(a, lang)),
-        text(destination(b, lang)),
-        text(method(a, lang)),
-        text(method(b, lang)),
-    ]
+        text(what_changed(&differences(what, a, b, lang), lang)),
+    ];
+    for (old, new) in decision(a, lang).into_iter().zip(decision(b, lang)) {
+        row.push(text(old));
+        row.push(text(new));
+    }
+    row
 }
 
 /// The holdings only in the old run, or only in the new one.
 fn only_sheet(c: &Comparison, new: bool, lang: Lang) -> Sheet {
-    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     let (run, only) = if new {
         (&c.new, &c.only_new)
     } else {
         (&c.old, &c.only_old)
     };
-    let headers = vec![
-        lang.pick(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)
-            .to_string(),
-        head("doc_id", lang),
-        head("title", lang),
+    let mut headers = numbered_heads(lang);
+    headers.extend([
         head("department", lang),
-        l("来源", "Source"),
-        head("disposition", lang),
-        head("rule", lang),
-        head("reason", lang),
-        head("destination", lang),
-        l("销毁方式", "Destruction method"),
-    ];
+        lang.pick("来源", "Source").to_string(),
+    ]);
+    headers.extend(decision_heads(lang));
     let rows = only
         .iter()
         .enumerate()
-        .map(|(k, i)| {
-            let h = &run.rows[*i];
-            vec![
-                count(k + 1),
-                OutCell::Text(h.doc_id.clone()),
-                OutCell::Text(h.title.clone()),
-                OutCell::Text(h.department.clone()),
-                OutCell::Text(source(h, lang)),
-                OutCell::Text(disposition(&h.disposition, lang)),
-                OutCell::Text(h.rule.clone()),
-                OutCell::Text(h.reason.clone()),
-                OutCell::Text(destination(h, lang)),
-                OutCell::Text(method(h, lang)),
-            ]
-        })
+        .map(|(k, i)| only_row(k + 1, &run.rows[*i], lang))
         .collect();
-    let (title, hint) = if new {
+    let (title, hint) = only_title(new, lang);
+    (
+        title,
+        vec![run_line(run, new, lang), hint, String::new()],
+        headers,
+        rows,
+        totals(only.len(), lang),
+    )
+}
+
+/// One line of a sheet of the holdings only in one run.
+fn only_row(no: usize, h: &Holding, lang: Lang) -> Vec<OutCell> {
+    let mut row = vec![
+        count(no),
+        OutCell::Text(h.doc_id.clone()),
+        OutCell::Text(h.title.clone()),
+        OutCell::Text(h.department.clone()),
+        OutCell::Text(source(h, lang)),
+    ];
+    row.extend(decision(h, lang).into_iter().map(OutCell::Text));
+    row
+}
+
+/// The title of a sheet of the holdings only in the old run (or the new
+/// one), and the line saying what that means.
+fn only_title(new: bool, lang: Lang) -> (String, String) {
+    let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    if new {
         (
             l("仅在新运行中的文件", "Holdings only in the new run"),
             l(
@@ -558,14 +631,7 @@ fn only_sheet(c: &Comparison, new: bool, lang: Lang) -> Sheet {
                 "No counterpart in the new run: no longer registered, or both doc_id and title changed",
             ),
         )
-    };
-    (
-        title,
-        vec![run_line(run, new, lang), hint, String::new()],
-        headers,
-        rows,
-        totals(only.len(), lang),
-    )
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -596,28 +662,39 @@ fn clip(s: &str, width: usize) -> String {
 /// matrix and the first changed holdings; then the summary.
 fn summary(c: &Comparison, out: &Path, lang: Lang) -> Summary {
     let mut summary = Summary::new(lang);
-    let n = c.counts();
     let s = summary.report();
     let _ = writeln!(s, "{}", matching_line(c, lang));
-    let _ = writeln!(
-        s,
-        "{}",
-        match lang {
-            Lang::Zh => format!(
-                "原运行 {} 件，新运行 {} 件：两次都有 {} 件（有变化 {}，无变化 {}），仅在原运行 {} 件，仅在新运行 {} 件",
-                n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
-            ),
-            Lang::En => format!(
-                "old run {} holdings, new run {}: {} in both ({} changed, {} unchanged), {} only in old, {} only in new",
-                n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
-            ),
-        }
-    );
+    let _ = writeln!(s, "{}", counts_line(&c.counts(), lang));
     write_matrix(s, c, lang);
     write_changes(s, c, lang);
     summary.read(run_line(&c.old, false, lang));
     summary.read(run_line(&c.new, true, lang));
     summary.written(out.display().to_string());
+    attention(&mut summary, c, out);
+    summary.next(commands::status(&c.new.dir), Vec::new());
+    summary
+}
+
+/// The counts in one sentence: holdings of each run, in both (changed or
+/// not), only in one.
+fn counts_line(n: &Counts, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "原运行 {} 件，新运行 {} 件：两次都有 {} 件（有变化 {}，无变化 {}），仅在原运行 {} 件，仅在新运行 {} 件",
+            n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
+        ),
+        Lang::En => format!(
+            "old run {} holdings, new run {}: {} in both ({} changed, {} unchanged), {} only in old, {} only in new",
+            n.old_rows, n.new_rows, n.matched, n.changed, n.unchanged, n.only_old, n.only_new
+        ),
+    }
+}
+
+/// What needs attention: runs given the wrong way round, holdings decided
+/// differently, holdings in one run only.
+fn attention(summary: &mut Summary, c: &Comparison, out: &Path) {
+    let lang = summary.lang();
+    let n = c.counts();
     if c.old.info.as_of > c.new.info.as_of {
         summary.attention(match lang {
             Lang::Zh => format!(
@@ -664,8 +741,6 @@ fn summary(c: &Comparison, out: &Path, lang: Lang) -> Summary {
             ),
         });
     }
-    summary.next(commands::status(&c.new.dir), Vec::new());
-    summary
 }
 
 /// The matrix of paired holdings, compactly: only the dispositions some
@@ -697,49 +772,67 @@ fn write_matrix(s: &mut String, c: &Comparison, lang: Lang) {
                 "Dispositions (rows: old run, columns: new run; only those that changed):"
             )
         );
-        let labels: Vec<String> = shown.iter().map(|d| disposition(d, lang)).collect();
-        let first = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
-        let widths: Vec<usize> = labels.iter().map(|l| display_width(l).max(4)).collect();
-        let mut line = format!("  {}", " ".repeat(first));
-        for (label, w) in labels.iter().zip(&widths) {
+        write_moved(s, &m, &shown, lang);
+        write_unchanged(s, &m, &shown, lang);
+    }
+    write_only(s, &m, lang);
+}
+
+/// The table of the dispositions `shown`: old down, new across, a dot for
+/// no holding.
+fn write_moved(s: &mut String, m: &Matrix, shown: &[&String], lang: Lang) {
+    let labels: Vec<String> = shown.iter().map(|d| disposition(d, lang)).collect();
+    let first = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+    let widths: Vec<usize> = labels.iter().map(|l| display_width(l).max(4)).collect();
+    let mut line = format!("  {}", " ".repeat(first));
+    for (label, w) in labels.iter().zip(&widths) {
+        line.push_str("  ");
+        line.push_str(&pad(label, *w));
+    }
+    let _ = writeln!(s, "{line}");
+    for (o, label) in shown.iter().zip(&labels) {
+        let mut line = format!("  {label}{}", " ".repeat(first - display_width(label)));
+        for (n, w) in shown.iter().zip(&widths) {
+            let v = m.cell(o, n);
+            let v = if v == 0 {
+                "·".to_string()
+            } else {
+                v.to_string()
+            };
             line.push_str("  ");
-            line.push_str(&pad(label, *w));
+            line.push_str(&pad(&v, *w));
         }
         let _ = writeln!(s, "{line}");
-        for (o, label) in shown.iter().zip(&labels) {
-            let mut line = format!("  {label}{}", " ".repeat(first - display_width(label)));
-            for (n, w) in shown.iter().zip(&widths) {
-                let v = m.cell(o, n);
-                let v = if v == 0 {
-                    "·".to_string()
-                } else {
-                    v.to_string()
-                };
-                line.push_str("  ");
-                line.push_str(&pad(&v, *w));
-            }
-            let _ = writeln!(s, "{line}");
-        }
-        let rest: Vec<(String, usize)> = m
-            .codes
-            .iter()
-            .filter(|d| !shown.contains(d))
-            .map(|d| (disposition(d, lang), m.cell(d, d)))
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        if !rest.is_empty() {
-            let total: usize = rest.iter().map(|(_, n)| n).sum();
-            let parts: Vec<String> = rest.iter().map(|(d, n)| format!("{d} {n}")).collect();
-            let _ = writeln!(
-                s,
-                "  {}",
-                match lang {
-                    Lang::Zh => format!("其余 {total} 件处置未变：{}", parts.join("，")),
-                    Lang::En => format!("{total} more unchanged: {}", parts.join(", ")),
-                }
-            );
-        }
     }
+}
+
+/// One line for the holdings of the dispositions not `shown`, all
+/// unchanged (nothing when there are none).
+fn write_unchanged(s: &mut String, m: &Matrix, shown: &[&String], lang: Lang) {
+    let rest: Vec<(String, usize)> = m
+        .codes
+        .iter()
+        .filter(|d| !shown.contains(d))
+        .map(|d| (disposition(d, lang), m.cell(d, d)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    if !rest.is_empty() {
+        let total: usize = rest.iter().map(|(_, n)| n).sum();
+        let parts: Vec<String> = rest.iter().map(|(d, n)| format!("{d} {n}")).collect();
+        let _ = writeln!(
+            s,
+            "  {}",
+            match lang {
+                Lang::Zh => format!("其余 {total} 件处置未变：{}", parts.join("，")),
+                Lang::En => format!("{total} more unchanged: {}", parts.join(", ")),
+            }
+        );
+    }
+}
+
+/// A line each for the holdings only in the old run and only in the new
+/// one, by disposition (none for a run with none).
+fn write_only(s: &mut String, m: &Matrix, lang: Lang) {
     for (only, label) in [
         (&m.only_old, lang.pick("仅在原运行：", "only in old: ")),
         (&m.only_new, lang.pick("仅在新运行：", "only in new: ")),
@@ -770,82 +863,10 @@ fn write_changes(s: &mut String, c: &Comparison, lang: Lang) {
         );
         return;
     }
-    let _ = writeln!(
-        s,
-        "{}",
-        match lang {
-            Lang::Zh if changed.len() > SHOWN =>
-                format!("有变化的文件（共 {} 件，前 {SHOWN} 件）：", changed.len()),
-            Lang::Zh => format!("有变化的文件（共 {} 件）：", changed.len()),
-            Lang::En if changed.len() > SHOWN => format!(
-                "Holdings decided differently ({}, the first {SHOWN}):",
-                changed.len()
-            ),
-            Lang::En => format!("Holdings decided differently ({}):", changed.len()),
-        }
-    );
-    let none = lang.pick("（无）", "(none)");
-    let or_none = |v: String| if v.is_empty() { none.to_string() } else { v };
+    let _ = writeln!(s, "{}", changes_heading(changed.len(), lang));
     for (k, (p, what)) in changed.iter().take(SHOWN).enumerate() {
         let (a, b) = (&c.old.rows[p.old], &c.new.rows[p.new]);
-        let _ = writeln!(
-            s,
-            "  {}. {} {}  {}",
-            k + 1,
-            or_none(b.doc_id.clone()),
-            clip(&b.title, 40),
-            pair_source(a, b, lang)
-        );
-        let arrow = |label: &str, x: String, y: String| {
-            format!(
-                "     {label}{}{} → {}",
-                lang.pick("：", ": "),
-                or_none(x),
-                or_none(y)
-            )
-        };
-        if what.disposition {
-            let _ = writeln!(
-                s,
-                "{}",
-                arrow(
-                    lang.pick("处置", "disposition"),
-                    disposition(&a.disposition, lang),
-                    disposition(&b.disposition, lang)
-                )
-            );
-        }
-        if what.destination {
-            let _ = writeln!(
-                s,
-                "{}",
-                arrow(
-                    lang.pick("去向", "destination"),
-                    destination(a, lang),
-                    destination(b, lang)
-                )
-            );
-        }
-        if what.method {
-            let _ = writeln!(
-                s,
-                "{}",
-                arrow(
-                    lang.pick("销毁方式", "destruction method"),
-                    method(a, lang),
-                    method(b, lang)
-                )
-            );
-        }
-        for (label, h) in [(lang.pick("原", "old"), a), (lang.pick("新", "new"), b)] {
-            let _ = writeln!(
-                s,
-                "     {label}{}{} {}",
-                lang.pick("：", ": "),
-                h.rule,
-                h.reason
-            );
-        }
+        write_change(s, k + 1, a, b, *what, lang);
     }
     if changed.len() > SHOWN {
         let _ = writeln!(
@@ -856,5 +877,50 @@ fn write_changes(s: &mut String, c: &Comparison, lang: Lang) {
                 Lang::En => format!("… {} more in the workbook", changed.len() - SHOWN),
             }
         );
+    }
+}
+
+/// The heading of the changed holdings: how many, and how many are shown.
+fn changes_heading(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if n > SHOWN => format!("有变化的文件（共 {n} 件，前 {SHOWN} 件）："),
+        Lang::Zh => format!("有变化的文件（共 {n} 件）："),
+        Lang::En if n > SHOWN => {
+            format!("Holdings decided differently ({n}, the first {SHOWN}):")
+        }
+        Lang::En => format!("Holdings decided differently ({n}):"),
+    }
+}
+
+/// A value as the terminal shows it: "(none)" when blank.
+fn or_none(v: String, lang: Lang) -> String {
+    if v.is_empty() {
+        lang.pick("（无）", "(none)").to_string()
+    } else {
+        v
+    }
+}
+
+/// Changed holding `no`: which it is and where, each part that differs
+/// (old → new), and the old and new rule and reason.
+fn write_change(s: &mut String, no: usize, a: &Holding, b: &Holding, what: Changes, lang: Lang) {
+    let _ = writeln!(
+        s,
+        "  {no}. {} {}  {}",
+        or_none(b.doc_id.clone(), lang),
+        clip(&b.title, 40),
+        pair_source(a, b, lang)
+    );
+    let colon = lang.pick("：", ": ");
+    for (label, old, new) in differences(what, a, b, lang) {
+        let _ = writeln!(
+            s,
+            "     {label}{colon}{} → {}",
+            or_none(old, lang),
+            or_none(new, lang)
+        );
+    }
+    for (label, h) in [(lang.pick("原", "old"), a), (lang.pick("新", "new"), b)] {
+        let _ = writeln!(s, "     {label}{colon}{} {}", h.rule, h.reason);
     }
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{Lang, PolicyAction, PolicyConfig};
 use crate::labels::{self, Counted, Placeholder};
-use crate::policy::{DEFAULT_POLICY, Policy};
+use crate::policy::{DEFAULT_POLICY, PlanPolicy, Policy};
 
 use super::Outcome;
 use super::summary::{Summary, path_arg};
@@ -28,28 +28,8 @@ pub fn run(config: &PolicyConfig) -> Result<Outcome> {
 /// has warnings.
 fn check(file: &Path, policy: &Policy, lang: Lang) -> Outcome {
     let plan = &policy.plan;
-    let cases: usize = plan.rules.iter().map(|r| r.cases.len()).sum();
     let mut s = Summary::new(lang);
-    let verdict = if plan.warnings.is_empty() {
-        lang.pick("可以使用", "ok")
-    } else {
-        lang.pick("有警告", "has warnings")
-    };
-    let rules = labels::count(plan.rules.len() as u64, Counted::Rule, lang);
-    s.read(match lang {
-        Lang::Zh => format!(
-            "{}：{verdict} — {} 个字段的别名，{rules}（{cases} 种情形），保管期限表 {} 项",
-            file.display(),
-            crate::fields::Field::ALL.len(),
-            plan.schedule.len()
-        ),
-        Lang::En => format!(
-            "{}: {verdict} — {} aliases' fields, {rules} ({cases} cases), {} schedule entries",
-            file.display(),
-            crate::fields::Field::ALL.len(),
-            plan.schedule.len()
-        ),
-    });
+    s.read(contents(file, plan, lang));
     for warning in &plan.warnings {
         s.attention(format!(
             "{}{warning}",
@@ -65,8 +45,48 @@ fn check(file: &Path, policy: &Policy, lang: Lang) -> Outcome {
     if plan.example_schedule {
         s.attention(example_schedule_warning(lang));
     }
+    let ok = plan.warnings.is_empty();
+    next(&mut s, file, ok);
+    s.print();
+    if ok {
+        Outcome::Success
+    } else {
+        Outcome::DataError
+    }
+}
+
+/// What the policy `file` holds: the verdict, the fields with aliases,
+/// the rules and their cases, the schedule's entries.
+fn contents(file: &Path, plan: &PlanPolicy, lang: Lang) -> String {
+    let cases: usize = plan.rules.iter().map(|r| r.cases.len()).sum();
+    let verdict = if plan.warnings.is_empty() {
+        lang.pick("可以使用", "ok")
+    } else {
+        lang.pick("有警告", "has warnings")
+    };
+    let rules = labels::count(plan.rules.len() as u64, Counted::Rule, lang);
+    match lang {
+        Lang::Zh => format!(
+            "{}：{verdict} — {} 个字段的别名，{rules}（{cases} 种情形），保管期限表 {} 项",
+            file.display(),
+            crate::fields::Field::ALL.len(),
+            plan.schedule.len()
+        ),
+        Lang::En => format!(
+            "{}: {verdict} — {} aliases' fields, {rules} ({cases} cases), {} schedule entries",
+            file.display(),
+            crate::fields::Field::ALL.len(),
+            plan.schedule.len()
+        ),
+    }
+}
+
+/// The command to run next: `clearance validate` with this policy when it
+/// is `ok`, else `clearance policy check` again once it is corrected.
+fn next(s: &mut Summary, file: &Path, ok: bool) {
+    let lang = s.lang();
     let file_arg = path_arg(file);
-    if plan.warnings.is_empty() {
+    if ok {
         s.next(
             format!(
                 "clearance validate {} --policy {file_arg}",
@@ -74,8 +94,6 @@ fn check(file: &Path, policy: &Policy, lang: Lang) -> Outcome {
             ),
             Vec::new(),
         );
-        s.print();
-        Outcome::Success
     } else {
         s.next(
             format!("clearance policy check {file_arg}"),
@@ -87,8 +105,6 @@ fn check(file: &Path, policy: &Policy, lang: Lang) -> Outcome {
                 .to_string(),
             ],
         );
-        s.print();
-        Outcome::DataError
     }
 }
 

@@ -369,65 +369,83 @@ pub fn registers_attention(files: &[FileReport], lang: Lang) -> Vec<String> {
     for file in files {
         for sheet in &file.sheets {
             let name = sheet_name(&file.path, &sheet.sheet);
-            if sheet.not_read() {
-                out.push(match lang {
-                    Lang::Zh => format!(
-                        "{name}：未找到登记簿表头，{} 行非空行未读取（如果这是登记簿，请把它的列名加入政策文件的 [aliases]）",
-                        sheet.unread_rows
-                    ),
-                    Lang::En => format!(
-                        "{name}: no register header found, {} non-empty rows not read (if it is a register, add its column names to the policy's [aliases])",
-                        sheet.unread_rows
-                    ),
-                });
-            }
-            let kept: Vec<String> = sheet
-                .columns
-                .iter()
-                .filter(|c| matches!(c.target, ColumnTarget::Kept(_)))
-                .map(|c| {
-                    let letter = crate::text::column_letters(c.index);
-                    if c.header.is_empty() {
-                        letter
-                    } else {
-                        format!("{letter} {}", c.header)
-                    }
-                })
-                .collect();
-            if !kept.is_empty() {
-                let n = labels::count(kept.len() as u64, Counted::Column, lang);
-                out.push(match lang {
-                    Lang::Zh => format!(
-                        "{name}：{n}未识别，原样保留、不参与决定（{}）",
-                        join(&kept, lang)
-                    ),
-                    Lang::En => format!(
-                        "{name}: {n} not recognised, kept as they are and not used to decide ({})",
-                        join(&kept, lang)
-                    ),
-                });
-            }
+            out.extend(sheet_not_read(&name, sheet, lang));
+            out.extend(columns_kept(&name, sheet, lang));
             for note in &sheet.notes {
                 out.push(match lang {
                     Lang::Zh => format!("{name}：{note}"),
                     Lang::En => format!("{name}: {note}"),
                 });
             }
-            if sheet.rejected_rows > 0 {
-                out.push(match lang {
-                    Lang::Zh => format!(
-                        "{name}：{} 行无法识别（既无文件编号也无标题）：在登记簿中补上后重新运行",
-                        sheet.rejected_rows
-                    ),
-                    Lang::En => format!(
-                        "{name}: {} rejected (neither doc_id nor title): complete them in the register and run again",
-                        labels::count(sheet.rejected_rows, Counted::Row, lang)
-                    ),
-                });
-            }
+            out.extend(rows_rejected(&name, sheet, lang));
         }
     }
     out
+}
+
+/// A sheet `name` without a register header, and its rows not read.
+fn sheet_not_read(name: &str, sheet: &SheetReport, lang: Lang) -> Option<String> {
+    if !sheet.not_read() {
+        return None;
+    }
+    Some(match lang {
+        Lang::Zh => format!(
+            "{name}：未找到登记簿表头，{} 行非空行未读取（如果这是登记簿，请把它的列名加入政策文件的 [aliases]）",
+            sheet.unread_rows
+        ),
+        Lang::En => format!(
+            "{name}: no register header found, {} non-empty rows not read (if it is a register, add its column names to the policy's [aliases])",
+            sheet.unread_rows
+        ),
+    })
+}
+
+/// The columns of sheet `name` kept as they are, by letter and header.
+fn columns_kept(name: &str, sheet: &SheetReport, lang: Lang) -> Option<String> {
+    let kept: Vec<String> = sheet
+        .columns
+        .iter()
+        .filter(|c| matches!(c.target, ColumnTarget::Kept(_)))
+        .map(|c| {
+            let letter = crate::text::column_letters(c.index);
+            if c.header.is_empty() {
+                letter
+            } else {
+                format!("{letter} {}", c.header)
+            }
+        })
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let n = labels::count(kept.len() as u64, Counted::Column, lang);
+    Some(match lang {
+        Lang::Zh => format!(
+            "{name}：{n}未识别，原样保留、不参与决定（{}）",
+            join(&kept, lang)
+        ),
+        Lang::En => format!(
+            "{name}: {n} not recognised, kept as they are and not used to decide ({})",
+            join(&kept, lang)
+        ),
+    })
+}
+
+/// The rows of sheet `name` rejected (neither doc_id nor title), if any.
+fn rows_rejected(name: &str, sheet: &SheetReport, lang: Lang) -> Option<String> {
+    if sheet.rejected_rows == 0 {
+        return None;
+    }
+    Some(match lang {
+        Lang::Zh => format!(
+            "{name}：{} 行无法识别（既无文件编号也无标题）：在登记簿中补上后重新运行",
+            sheet.rejected_rows
+        ),
+        Lang::En => format!(
+            "{name}: {} rejected (neither doc_id nor title): complete them in the register and run again",
+            labels::count(sheet.rejected_rows, Counted::Row, lang)
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! plan to run next.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -44,64 +45,73 @@ pub fn run(config: &ValidateConfig) -> Result<Outcome> {
     s.read(registers_read(&ingested.files, ingested.errors.len(), lang));
     let unreadable = !ingested.errors.is_empty();
     if unreadable {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "{} 个文件中有 {} 个无法读取；未写出任何文件。",
-                    input.files.len(),
-                    ingested.errors.len()
-                ),
-                Lang::En => format!(
-                    "{} of {} files could not be read; nothing was written.",
-                    ingested.errors.len(),
-                    input.files.len()
-                ),
-            }
-        );
-        for error in &ingested.errors {
-            s.attention(error.to_string());
-        }
-    } else if let Some(dir) = &config.out {
-        let path = dir.join("validation.xlsx");
-        validation::write(&path, &ingested, &rejected, lang)?;
-        let csv = dir.join("canonical.csv");
-        output::write_csv_atomically(&ingested.table, &csv)?;
-        s.written(match lang {
-            Lang::Zh => format!("{}（每个问题及其单元格）", path.display()),
-            Lang::En => format!("{} (every problem with its cell)", path.display()),
-        });
-        s.written(match lang {
-            Lang::Zh => format!("{}（读取的每一行）", csv.display()),
-            Lang::En => format!("{} (every row as read)", csv.display()),
-        });
+        refuse(&mut s, &ingested, input.files.len());
     } else {
-        s.written(lang.pick(
-            "无（加 --out 文件夹 可写出 validation.xlsx 和 canonical.csv）",
-            "nothing (--out DIR writes validation.xlsx and canonical.csv)",
-        ));
+        write(&mut s, config.out.as_deref(), &ingested, &rejected)?;
     }
     attention(&mut s, &ingested);
-    s.next(
-        next_command(config, unreadable),
-        if unreadable {
-            vec![
-                lang.pick(
-                    "改正无法读取的文件之后再核对一次",
-                    "once the unreadable files are fixed",
-                )
-                .to_string(),
-            ]
-        } else {
-            Vec::new()
-        },
-    );
+    next(&mut s, config, unreadable);
     s.print();
     Ok(if unreadable {
         Outcome::DataError
     } else {
         Outcome::Success
     })
+}
+
+/// When some of the `files` could not be read: says so on stderr, and
+/// each error needs attention.
+fn refuse(s: &mut Summary, ingested: &Ingested, files: usize) {
+    let lang = s.lang();
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "{} 个文件中有 {} 个无法读取；未写出任何文件。",
+                files,
+                ingested.errors.len()
+            ),
+            Lang::En => format!(
+                "{} of {} files could not be read; nothing was written.",
+                ingested.errors.len(),
+                files
+            ),
+        }
+    );
+    for error in &ingested.errors {
+        s.attention(error.to_string());
+    }
+}
+
+/// Writes validation.xlsx and canonical.csv into `out`, if given, and
+/// says what was written.
+fn write(
+    s: &mut Summary,
+    out: Option<&Path>,
+    ingested: &Ingested,
+    rejected: &[RejectedRow],
+) -> Result<()> {
+    let lang = s.lang();
+    let Some(dir) = out else {
+        s.written(lang.pick(
+            "无（加 --out 文件夹 可写出 validation.xlsx 和 canonical.csv）",
+            "nothing (--out DIR writes validation.xlsx and canonical.csv)",
+        ));
+        return Ok(());
+    };
+    let path = dir.join("validation.xlsx");
+    validation::write(&path, ingested, rejected, lang)?;
+    let csv = dir.join("canonical.csv");
+    output::write_csv_atomically(&ingested.table, &csv)?;
+    s.written(match lang {
+        Lang::Zh => format!("{}（每个问题及其单元格）", path.display()),
+        Lang::En => format!("{} (every problem with its cell)", path.display()),
+    });
+    s.written(match lang {
+        Lang::Zh => format!("{}（读取的每一行）", csv.display()),
+        Lang::En => format!("{} (every row as read)", csv.display()),
+    });
+    Ok(())
 }
 
 /// What needs attention: the problems found (and how many send their row
@@ -131,10 +141,24 @@ fn attention(s: &mut Summary, ingested: &Ingested) {
     }
 }
 
-/// `clearance plan` of the same registers and policy; `clearance validate`
-/// again when some could not be read.
-fn next_command(config: &ValidateConfig, again: bool) -> String {
-    registers_command(if again { "validate" } else { "plan" }, &config.input)
+/// The command to run next: `clearance plan` of the same registers and
+/// policy; `clearance validate` again, once they are fixed, when some
+/// could not be read.
+fn next(s: &mut Summary, config: &ValidateConfig, again: bool) {
+    let lang = s.lang();
+    let command = registers_command(if again { "validate" } else { "plan" }, &config.input);
+    let notes = if again {
+        vec![
+            lang.pick(
+                "改正无法读取的文件之后再核对一次",
+                "once the unreadable files are fixed",
+            )
+            .to_string(),
+        ]
+    } else {
+        Vec::new()
+    };
+    s.next(command, notes);
 }
 
 /// The text report, one block per file and sheet.

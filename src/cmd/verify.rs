@@ -15,63 +15,65 @@ use crate::run_folder::RunInfo;
 use super::Outcome;
 use super::summary::{Summary, commands, path_arg, xlsx_in};
 
+/// The manifests verified, by verdict.
+#[derive(Default)]
+struct Verdicts {
+    /// Those found as issued.
+    intact: Vec<Verified>,
+    /// Those changed since issue.
+    changed: Vec<Verified>,
+    /// How many could not be read.
+    unreadable: u64,
+}
+
 /// Runs `verify` on files and folders.
 pub fn run(config: &VerifyConfig) -> Result<Outcome> {
     let lang = config.lang;
     let files = verify::collect(&config.paths)?;
     let mut s = Summary::new(lang);
-    let mut intact = Vec::new();
-    let mut changed = Vec::new();
-    let mut unreadable = 0u64;
+    let mut verdicts = Verdicts::default();
     for file in files {
         match verify::verify_file(&file) {
             Ok(v) if v.intact() => {
                 verdict_intact(s.report(), &v, lang);
-                intact.push(v);
+                verdicts.intact.push(v);
             }
             Ok(v) => {
-                let out = s.report();
-                let _ = match lang {
-                    Lang::Zh => {
-                        writeln!(out, "{}：签发后被改动 — 批次 {}", v.path.display(), v.batch)
-                    }
-                    Lang::En => writeln!(
-                        out,
-                        "{}: CHANGED since issue — batch {}",
-                        v.path.display(),
-                        v.batch
-                    ),
-                };
-                for f in &v.findings {
-                    let _ = writeln!(out, "  {f}");
-                }
-                s.attention(match lang {
-                    Lang::Zh => format!(
-                        "{}：签发后被改动（{} 处）；review 和 confirm 都会拒收这份副本：请取得一份与签发时一致的副本",
-                        v.path.display(),
-                        v.findings.len()
-                    ),
-                    Lang::En => format!(
-                        "{}: changed since issue ({}); review and confirm will refuse this copy: get a copy as issued",
-                        v.path.display(),
-                        labels::count(v.findings.len() as u64, Counted::Problem, lang)
-                    ),
-                });
-                changed.push(v);
+                verdict_changed(&mut s, &v);
+                verdicts.changed.push(v);
             }
             Err(e) => {
-                unreadable += 1;
+                verdicts.unreadable += 1;
                 eprintln!("error: {e:#}");
             }
         }
     }
+    s.read(read_line(&verdicts, lang));
+    decided(&mut s, &verdicts);
+    let ok = verdicts.changed.is_empty() && verdicts.unreadable == 0;
+    next(&mut s, &config.paths, &verdicts.intact, ok);
+    s.print();
+    Ok(if ok {
+        Outcome::Success
+    } else {
+        Outcome::DataError
+    })
+}
+
+/// What was read: how many manifests, drafts and final ones.
+fn read_line(verdicts: &Verdicts, lang: Lang) -> String {
+    let Verdicts {
+        intact,
+        changed,
+        unreadable,
+    } = verdicts;
     let read = (intact.len() + changed.len()) as u64 + unreadable;
     let finals = intact
         .iter()
-        .chain(&changed)
+        .chain(changed)
         .filter(|v| v.heading.is_final())
         .count() as u64;
-    s.read(match lang {
+    match lang {
         Lang::Zh => format!(
             "{}（送审稿 {}，正式清单 {finals}）",
             labels::count(read, Counted::Manifest, lang),
@@ -82,11 +84,21 @@ pub fn run(config: &VerifyConfig) -> Result<Outcome> {
             labels::count(read, Counted::Manifest, lang),
             read - finals - unreadable,
         ),
-    });
+    }
+}
+
+/// What was decided: how many manifests are intact, changed and
+/// unreadable; the unreadable ones need attention.
+fn decided(s: &mut Summary, verdicts: &Verdicts) {
+    let lang = s.lang();
+    let unreadable = verdicts.unreadable;
     s.decides();
     for (label, n) in [
-        (lang.pick("完好", "intact"), intact.len() as u64),
-        (lang.pick("被改动", "CHANGED"), changed.len() as u64),
+        (lang.pick("完好", "intact"), verdicts.intact.len() as u64),
+        (
+            lang.pick("被改动", "CHANGED"),
+            verdicts.changed.len() as u64,
+        ),
         (lang.pick("无法读取", "unreadable"), unreadable),
     ] {
         if n > 0 {
@@ -99,14 +111,37 @@ pub fn run(config: &VerifyConfig) -> Result<Outcome> {
             Lang::En => format!("{unreadable} could not be read (the errors above say why)"),
         });
     }
-    let ok = changed.is_empty() && unreadable == 0;
-    next(&mut s, &config.paths, &intact, ok);
-    s.print();
-    Ok(if ok {
-        Outcome::Success
-    } else {
-        Outcome::DataError
-    })
+}
+
+/// The verdict of a manifest changed since issue: each finding, and the
+/// copy to replace.
+fn verdict_changed(s: &mut Summary, v: &Verified) {
+    let lang = s.lang();
+    let out = s.report();
+    let _ = match lang {
+        Lang::Zh => writeln!(out, "{}：签发后被改动 — 批次 {}", v.path.display(), v.batch),
+        Lang::En => writeln!(
+            out,
+            "{}: CHANGED since issue — batch {}",
+            v.path.display(),
+            v.batch
+        ),
+    };
+    for f in &v.findings {
+        let _ = writeln!(out, "  {f}");
+    }
+    s.attention(match lang {
+        Lang::Zh => format!(
+            "{}：签发后被改动（{} 处）；review 和 confirm 都会拒收这份副本：请取得一份与签发时一致的副本",
+            v.path.display(),
+            v.findings.len()
+        ),
+        Lang::En => format!(
+            "{}: changed since issue ({}); review and confirm will refuse this copy: get a copy as issued",
+            v.path.display(),
+            labels::count(v.findings.len() as u64, Counted::Problem, lang)
+        ),
+    });
 }
 
 /// The verdict of an intact manifest.

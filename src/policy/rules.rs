@@ -425,66 +425,51 @@ mod tests {
         toml::from_str::<R>(toml_text).unwrap().rules
     }
 
+    /// The text of one rule, R1 (HOLD), with one case: the condition
+    /// `when` and the Chinese reason `zh`.
+    fn one_case(when: &str, zh: &str) -> String {
+        format!(
+            "[[rules]]\nid = \"R1\"\ndisposition = \"HOLD\"\n[[rules.cases]]\nwhen = [{when}]\nreason = {{ zh = \"{zh}\", en = \"x\" }}"
+        )
+    }
+
     #[test]
     fn checks_name_the_key() {
         let cases = [
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "nonsense", is = true }]
-reason = { zh = "x", en = "x" }"#,
+                r#"{ field = "nonsense", is = true }"#,
+                "x",
                 "rules[0] (R1).cases[0].when[0].field: unknown field \"nonsense\"",
             ),
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "hold", is = true, present = true }]
-reason = { zh = "x", en = "x" }"#,
+                r#"{ field = "hold", is = true, present = true }"#,
+                "x",
                 "exactly one test",
             ),
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "status_code", equals = "FROZEN" }]
-reason = { zh = "x", en = "x" }"#,
+                r#"{ field = "status_code", equals = "FROZEN" }"#,
+                "x",
                 "\"FROZEN\" is not a value of status_code",
             ),
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "copies", equals = "3" }]
-reason = { zh = "x", en = "x" }"#,
+                r#"{ field = "copies", equals = "3" }"#,
+                "x",
                 "cannot be tested that way",
             ),
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "status_code", in_list = "nope" }]
-reason = { zh = "x", en = "x" }"#,
+                r#"{ field = "status_code", in_list = "nope" }"#,
+                "x",
                 "no such list",
             ),
             (
-                r#"[[rules]]
-id = "R1"
-disposition = "HOLD"
-[[rules.cases]]
-when = [{ field = "hold", is = true }]
-reason = { zh = "冻结 {frozen_by}", en = "x" }"#,
+                r#"{ field = "hold", is = true }"#,
+                "冻结 {frozen_by}",
                 "rules[0] (R1).cases[0].reason: unknown field {frozen_by}",
             ),
         ];
-        for (text, needle) in cases {
-            let err = check_rules(&rule(text), &BTreeMap::new(), &fields(), &codes()).unwrap_err();
+        for (when, zh, needle) in cases {
+            let text = one_case(when, zh);
+            let err = check_rules(&rule(&text), &BTreeMap::new(), &fields(), &codes()).unwrap_err();
             assert!(err.contains(needle), "{err}");
         }
     }

@@ -535,10 +535,20 @@ mod tests {
         }
     }
 
+    /// Reads each marking of `cases` and checks its level and period.
+    fn assert_markings(cases: &[(&str, Level, Option<Period>)]) {
+        let v = vocab();
+        for &(input, level, period) in cases {
+            let got = parse_marking(input, &v).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(got, Marking { level, period }, "{input}");
+        }
+    }
+
+    /// Markings in the standard forms (★, * or ☆, a period or a date to
+    /// declassify), the words for no level, and the English ones.
     #[test]
     fn markings() {
-        let v = vocab();
-        let cases = [
+        assert_markings(&[
             ("秘密", Level::Confidential, None),
             ("秘密★10年", Level::Confidential, Some(Period::Months(120))),
             ("机密★5年6个月", Level::Secret, Some(Period::Months(66))),
@@ -566,7 +576,13 @@ mod tests {
             ("Restricted", Level::Internal, None),
             ("Public", Level::Unclassified, None),
             ("SECRET*10 years", Level::Secret, Some(Period::Months(120))),
-            // The forms registers really use (issue 7, point 17).
+        ]);
+    }
+
+    /// The forms registers really use (issue 7, point 17).
+    #[test]
+    fn markings_as_registers_write_them() {
+        assert_markings(&[
             ("秘密★十年", Level::Confidential, Some(Period::Months(120))),
             ("秘密级", Level::Confidential, None),
             ("机密级★20年", Level::Secret, Some(Period::Months(240))),
@@ -581,11 +597,13 @@ mod tests {
             ),
             ("非涉密", Level::Unclassified, None),
             ("内部资料", Level::Internal, None),
-        ];
-        for (input, level, period) in cases {
-            let got = parse_marking(input, &v).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!(got, Marking { level, period }, "{input}");
-        }
+        ]);
+    }
+
+    /// What is not a marking is an error.
+    #[test]
+    fn bad_markings_are_errors() {
+        let v = vocab();
         // A lone ★ is classified at an unwritten level; 涉密 names no level.
         for input in [
             "机蜜",
