@@ -299,7 +299,7 @@ fn write_workbook(path: &Path, c: &Comparison, lang: Lang) -> Result<()> {
             title,
             info,
             headers: headers.iter().map(String::as_str).collect(),
-            rows,
+            rows: rows.into(),
             totals,
             review: false,
             batch_review: None,

@@ -33,7 +33,7 @@ use crate::manifest::draft::{ItemsHead, write_items_sheets};
 use crate::output::decisions::DecisionText;
 use crate::output::frame::MAX_DATA_ROWS;
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Printable, write_printable_split};
+use crate::output::printable::{Lines, Printable, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
 /// The decision columns lists are made from.
@@ -487,19 +487,23 @@ fn copies(source: &DecisionText, spec: &ListSpec) -> i64 {
 }
 
 /// The printed form of a list: heading, numbered lines, totals, signers.
-fn printable(source: &DecisionText, spec: &ListSpec, opts: &ListOptions) -> Printable<'static> {
+fn printable<'a>(
+    source: &'a DecisionText,
+    spec: &'a ListSpec,
+    opts: &ListOptions,
+) -> Printable<'a> {
     let lang = opts.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let rows = spec
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(k, i)| {
+    // Made line by line as the list is written, not held as cells.
+    let rows = Lines::OnDemand {
+        count: spec.rows.len(),
+        line: Box::new(move |k| {
+            let i = spec.rows[k];
             let mut line = vec![OutCell::Number(k as f64 + 1.0)];
-            line.extend(spec.columns.iter().map(|c| c.of(source, *i, lang)));
+            line.extend(spec.columns.iter().map(|c| c.of(source, i, lang)));
             line
-        })
-        .collect();
+        }),
+    };
     let mut headers = vec![l(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)];
     headers.extend(
         spec.columns

@@ -241,7 +241,7 @@ fn write_appendix(
             l("审核结果", "Outcome"),
             l("意见说明", "Comment"),
         ],
-        rows: appendix_rows(left_out, lang),
+        rows: appendix_rows(left_out, lang).into(),
         totals: vec![
             OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
             OutCell::Text(match lang {

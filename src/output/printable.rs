@@ -33,7 +33,7 @@ pub struct Printable<'a> {
     /// The column headers of the lines.
     pub headers: Vec<&'a str>,
     /// The lines.
-    pub rows: Vec<Vec<OutCell>>,
+    pub rows: Lines<'a>,
     /// The totals row.
     pub totals: Vec<OutCell>,
     /// Whether to add the review columns (decision drop-down and comment).
@@ -47,6 +47,56 @@ pub struct Printable<'a> {
     pub footer: String,
     /// Language of labels.
     pub lang: Lang,
+}
+
+/// The lines of a printable list: made beforehand, or made one at a time
+/// as they are written — a list of 300,000 holdings is then never held in
+/// memory as cells.
+pub enum Lines<'a> {
+    /// Lines made beforehand.
+    Made(Vec<Vec<OutCell>>),
+    /// `count` lines; `line(k)` makes line `k` (from 0).
+    OnDemand {
+        /// How many lines.
+        count: usize,
+        /// Makes one line.
+        line: Box<dyn Fn(usize) -> Vec<OutCell> + 'a>,
+    },
+}
+
+impl Lines<'_> {
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        match self {
+            Lines::Made(rows) => rows.len(),
+            Lines::OnDemand { count, .. } => *count,
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Line `k` (from 0).
+    fn line(&self, k: usize) -> std::borrow::Cow<'_, [OutCell]> {
+        match self {
+            Lines::Made(rows) => std::borrow::Cow::Borrowed(&rows[k]),
+            Lines::OnDemand { line, .. } => std::borrow::Cow::Owned(line(k)),
+        }
+    }
+}
+
+impl FromIterator<Vec<OutCell>> for Lines<'_> {
+    fn from_iter<I: IntoIterator<Item = Vec<OutCell>>>(rows: I) -> Self {
+        Lines::Made(rows.into_iter().collect())
+    }
+}
+
+impl From<Vec<Vec<OutCell>>> for Lines<'_> {
+    fn from(rows: Vec<Vec<OutCell>>) -> Self {
+        Lines::Made(rows)
+    }
 }
 
 /// The widest a column is made, in characters (a CJK character counts
@@ -103,10 +153,14 @@ pub(crate) fn write_printable_split(
     }
     // Every part has the same widths, from every line.
     let widths = column_widths(p, &headers);
-    let parts: Vec<&[Vec<OutCell>]> = if p.rows.is_empty() {
-        vec![&[]]
+    let total = p.rows.len();
+    let parts: Vec<std::ops::Range<usize>> = if total == 0 {
+        vec![0..0]
     } else {
-        p.rows.chunks(per_sheet).collect()
+        (0..total)
+            .step_by(per_sheet)
+            .map(|start| start..(start + per_sheet).min(total))
+            .collect()
     };
     let count = parts.len();
     for (k, lines) in parts.into_iter().enumerate() {
@@ -130,9 +184,9 @@ pub(crate) fn write_printable_split(
 }
 
 /// One sheet of a printable list.
-struct Part<'r> {
+struct Part {
     /// Its lines.
-    lines: &'r [Vec<OutCell>],
+    lines: std::ops::Range<usize>,
     /// Whether it is the first sheet (with the whole-batch decision).
     first: bool,
     /// Whether it is the last (with the totals and signatures).
@@ -148,7 +202,7 @@ fn write_part(
     p: &Printable<'_>,
     headers: &[&str],
     widths: &[usize],
-    part: &Part<'_>,
+    part: &Part,
 ) -> Result<()> {
     // Long lists (an archive transfer of 300,000 holdings) stream to disk:
     // rows are written in order and column widths are known first.
@@ -159,7 +213,7 @@ fn write_part(
     }
     let formats = Formats::new();
     write_heading(sheet, p, headers, part.first, &formats)?;
-    let last_line = write_lines(sheet, p, part.lines, widths, &formats)?;
+    let last_line = write_lines(sheet, p, part.lines.clone(), widths, &formats)?;
     if p.review && last_line > HEADER_ROW {
         let first = p.headers.len() as u16;
         let validation = DataValidation::new().allow_list_strings(&review_choices(p.lang))?;
@@ -230,8 +284,8 @@ impl Formats {
 /// columns.
 fn column_widths(p: &Printable<'_>, headers: &[&str]) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
-    for row in &p.rows {
-        for (c, v) in row.iter().enumerate() {
+    for k in 0..p.rows.len() {
+        for (c, v) in p.rows.line(k).iter().enumerate() {
             let w = match v {
                 OutCell::Text(s) => display_width(s).min(MAX_COLUMN_WIDTH),
                 OutCell::Date(_) => 10,
@@ -305,12 +359,13 @@ fn write_batch_review(
 fn write_lines(
     sheet: &mut Worksheet,
     p: &Printable<'_>,
-    lines: &[Vec<OutCell>],
+    lines: std::ops::Range<usize>,
     widths: &[usize],
     f: &Formats,
 ) -> Result<u32> {
     let mut r = HEADER_ROW;
-    for row in lines {
+    for k in lines {
+        let row = p.rows.line(k);
         r += 1;
         // Long text wraps; the row is made tall enough to show all of it
         // (no program measures rows when it opens the file).
@@ -393,7 +448,8 @@ mod tests {
                         OutCell::Number(1.0),
                     ]
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             totals: vec![OutCell::from("合计"), OutCell::Text(format!("{n} 件"))],
             review: true,
             batch_review: Some("整批意见"),
