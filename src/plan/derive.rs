@@ -544,74 +544,79 @@ mod tests {
         }
     }
 
-    #[test]
-    fn declassification_boundaries() {
+    /// `Some` date: a document date, a marked date or the date expected.
+    fn on(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        Some(d(y, m, day))
+    }
+
+    /// A level, its period in months, 长期, a marked date to declassify, the
+    /// document date, and the date it is declassified.
+    type Declass = (
+        Level,
+        Option<i32>,
+        bool,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+
+    /// Checks the date each case is declassified under the default policy.
+    fn assert_declassified(cases: &[Declass]) {
         let policy = Policy::default_policy().unwrap().plan;
-        let doc = Some(d(2014, 3, 5));
-        let cases = [
-            // Marked 10 years: declassified on the tenth anniversary.
-            (
-                Level::Confidential,
-                Some(120),
-                false,
-                None,
-                doc,
-                Some(d(2024, 3, 5)),
-            ),
-            (
-                Level::Secret,
-                Some(66),
-                false,
-                None,
-                doc,
-                Some(d(2019, 9, 5)),
-            ),
-            // No period: the level's maximum (秘密 10, 机密 20, 绝密 30).
-            (
-                Level::Confidential,
-                None,
-                false,
-                None,
-                doc,
-                Some(d(2024, 3, 5)),
-            ),
-            (Level::Secret, None, false, None, doc, Some(d(2034, 3, 5))),
-            (
-                Level::TopSecret,
-                None,
-                false,
-                None,
-                doc,
-                Some(d(2044, 3, 5)),
-            ),
-            // 长期 never; a marked date wins; no date: never.
-            (Level::TopSecret, None, true, None, doc, None),
-            (
-                Level::Secret,
-                Some(120),
-                false,
-                Some(d(2030, 1, 1)),
-                doc,
-                Some(d(2030, 1, 1)),
-            ),
-            (Level::Secret, Some(120), false, None, None, None),
-            (Level::Internal, None, false, None, doc, None),
-            // 29 February plus a year falls on 28 February.
-            (
-                Level::Confidential,
-                Some(12),
-                false,
-                None,
-                Some(d(2020, 2, 29)),
-                Some(d(2021, 2, 28)),
-            ),
-        ];
-        for (level, months, long, until, date, want) in cases {
+        for &(level, months, long, until, date, want) in cases {
             assert_eq!(
                 declassification_date(level, months, long, until, date, &policy),
                 want,
                 "{level:?} {months:?} {long} {until:?} {date:?}"
             );
         }
+    }
+
+    /// A marked period ends on its anniversary (29 February plus a year falls
+    /// on 28 February); a marked date wins over the period.
+    #[test]
+    fn declassified_at_the_marked_period_or_date() {
+        use Level::{Confidential, Secret};
+        let (doc, until) = (on(2014, 3, 5), on(2030, 1, 1));
+        assert_declassified(&[
+            // Marked 10 years: declassified on the tenth anniversary.
+            (Confidential, Some(120), false, None, doc, on(2024, 3, 5)),
+            (Secret, Some(66), false, None, doc, on(2019, 9, 5)),
+            // A marked date wins.
+            (Secret, Some(120), false, until, doc, until),
+            // 29 February plus a year falls on 28 February.
+            (
+                Confidential,
+                Some(12),
+                false,
+                None,
+                on(2020, 2, 29),
+                on(2021, 2, 28),
+            ),
+        ]);
+    }
+
+    /// No period: the level's maximum (秘密 10, 机密 20, 绝密 30 years).
+    #[test]
+    fn declassified_at_the_level_maximum_without_a_period() {
+        use Level::{Confidential, Secret, TopSecret};
+        let doc = on(2014, 3, 5);
+        assert_declassified(&[
+            (Confidential, None, false, None, doc, on(2024, 3, 5)),
+            (Secret, None, false, None, doc, on(2034, 3, 5)),
+            (TopSecret, None, false, None, doc, on(2044, 3, 5)),
+        ]);
+    }
+
+    /// Never declassified: 长期, no document date, or not classified.
+    #[test]
+    fn long_undated_and_internal_are_never_declassified() {
+        use Level::{Internal, Secret, TopSecret};
+        let doc = on(2014, 3, 5);
+        assert_declassified(&[
+            (TopSecret, None, true, None, doc, None),
+            (Secret, Some(120), false, None, None, None),
+            (Internal, None, false, None, doc, None),
+        ]);
     }
 }

@@ -83,292 +83,13 @@ fn as_of() -> NaiveDate {
     d(AS_OF.0, AS_OF.1, AS_OF.2)
 }
 
-#[test]
-fn every_rule_and_the_precedence_cases() {
-    type Edit = fn(&mut RowRecord);
-    let cases: Vec<(&str, Edit, &str, &str)> = vec![
-        (
-            "hold column",
-            |r| r.set_boolean(Field::Hold, Some(true)),
-            "HOLD",
-            "R1",
-        ),
-        (
-            "status 冻结",
-            |r| r.set_status(Some(Status::Hold)),
-            "HOLD",
-            "R1",
-        ),
-        (
-            "hold beats a bad value",
-            |r| {
-                r.set_boolean(Field::Hold, Some(true));
-                r.review_reasons
-                    .push("medium I2 \"石碑\": not a recognised medium".into());
-            },
-            "HOLD",
-            "R1",
-        ),
-        (
-            "a bad value beats destroyed",
-            |r| {
-                r.set_status(Some(Status::Destroyed));
-                r.review_reasons
-                    .push("copies J2 \"两份\": not a whole number".into());
-            },
-            "REVIEW",
-            "R2",
-        ),
-        (
-            "a bad value beats return",
-            |r| {
-                r.set_boolean(Field::ReturnRequired, Some(true));
-                r.review_reasons
-                    .push("retention O2 \"很久\": not a recognised retention".into());
-            },
-            "REVIEW",
-            "R2",
-        ),
-        (
-            "destroyed",
-            |r| r.set_status(Some(Status::Destroyed)),
-            "DONE",
-            "R3",
-        ),
-        (
-            "returned",
-            |r| r.set_status(Some(Status::Returned)),
-            "DONE",
-            "R3",
-        ),
-        (
-            "on loan",
-            |r| r.set_status(Some(Status::OnLoan)),
-            "RECALL",
-            "R4",
-        ),
-        (
-            "circulating",
-            |r| r.set_status(Some(Status::Circulating)),
-            "RECALL",
-            "R4",
-        ),
-        (
-            "archived, expired on the as-of date",
-            |r| {
-                r.set_status(Some(Status::Archived));
-                r.set_retention(Some(Retention::Years(10)));
-                r.set_date(Field::DocDate, Some(d(2014, 6, 1)), DatePrecision::Day);
-            },
-            "APPRAISE",
-            "R5",
-        ),
-        (
-            "archived, expires the day after",
-            |r| {
-                r.set_status(Some(Status::Archived));
-                r.set_retention(Some(Retention::Years(10)));
-                r.set_date(Field::DocDate, Some(d(2015, 1, 1)), DatePrecision::Day);
-            },
-            "DONE",
-            "R5",
-        ),
-        (
-            "archived without a date",
-            |r| {
-                r.set_status(Some(Status::Archived));
-                r.set_retention(Some(Retention::Years(10)));
-            },
-            "REVIEW",
-            "R5",
-        ),
-        (
-            "archived without a retention",
-            |r| {
-                r.set_status(Some(Status::Archived));
-                r.set_date(Field::DocDate, Some(d(2000, 1, 1)), DatePrecision::Day);
-            },
-            "REVIEW",
-            "R5",
-        ),
-        (
-            "archived items are never returned",
-            |r| {
-                r.set_status(Some(Status::Archived));
-                r.set_boolean(Field::ReturnRequired, Some(true));
-                r.set_retention(Some(Retention::Permanent));
-                r.set_date(Field::DocDate, Some(d(2000, 1, 1)), DatePrecision::Day);
-            },
-            "DONE",
-            "R5",
-        ),
-        (
-            "return required",
-            |r| r.set_boolean(Field::ReturnRequired, Some(true)),
-            "RETURN",
-            "R6",
-        ),
-        (
-            "return-to given",
-            |r| r.set_text(Field::ReturnTo, Some("市委办公室".into())),
-            "RETURN",
-            "R6",
-        ),
-        (
-            "return category",
-            |r| r.set_text(Field::Category, Some("领导圈阅件".into())),
-            "RETURN",
-            "R6",
-        ),
-        (
-            "return beats keep",
-            |r| {
-                r.set_boolean(Field::ReturnRequired, Some(true));
-                r.set_status(Some(Status::Kept));
-            },
-            "RETURN",
-            "R6",
-        ),
-        ("kept", |r| r.set_status(Some(Status::Kept)), "KEEP", "R7"),
-        (
-            "retention 30 years",
-            |r| r.set_retention(Some(Retention::Years(30))),
-            "ARCHIVE",
-            "R8",
-        ),
-        (
-            "retention permanent",
-            |r| r.set_retention(Some(Retention::Permanent)),
-            "ARCHIVE",
-            "R8",
-        ),
-        (
-            "schedule: 会议纪要 永久",
-            |r| r.set_text(Field::Category, Some("会议纪要".into())),
-            "ARCHIVE",
-            "R8",
-        ),
-        (
-            "has lasting value",
-            |r| r.set_boolean(Field::PreservationValue, Some(true)),
-            "ARCHIVE",
-            "R8",
-        ),
-        (
-            "not archived",
-            |r| r.set_retention(Some(Retention::NotArchived)),
-            "DESTROY",
-            "R9",
-        ),
-        (
-            "schedule: 简报 不归档",
-            |r| r.set_text(Field::Category, Some("简报".into())),
-            "DESTROY",
-            "R9",
-        ),
-        (
-            "no lasting value",
-            |r| r.set_boolean(Field::PreservationValue, Some(false)),
-            "DESTROY",
-            "R9",
-        ),
-        ("nothing decides", |_| {}, "REVIEW", "R10"),
-        (
-            "top secret from a higher authority goes back, never destroyed",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_text(Field::Issuer, Some("中央某部".into()));
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "RETURN",
-            "R6",
-        ),
-        (
-            "top secret of category 上级来文 goes back",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_text(Field::Issuer, Some("本单位".into()));
-                r.set_text(Field::Category, Some("上级来文".into()));
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "RETURN",
-            "R6",
-        ),
-        (
-            "top secret issued by the office may be destroyed",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_text(Field::Issuer, Some("本单位".into()));
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "DESTROY",
-            "R9",
-        ),
-        (
-            "top secret of unknown issuer is reviewed",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_text(Field::Issuer, None);
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "REVIEW",
-            "R9",
-        ),
-        (
-            "上级来文 acted on is archived",
-            |r| {
-                r.set_text(Field::Category, Some("上级来文".into()));
-                r.set_action(Some(crate::domain::ActionTaken::Acted));
-            },
-            "ARCHIVE",
-            "R8",
-        ),
-        (
-            "上级来文 read for information is destroyed",
-            |r| {
-                r.set_text(Field::Category, Some("上级来文".into()));
-                r.set_action(Some(crate::domain::ActionTaken::ForInformation));
-            },
-            "DESTROY",
-            "R9",
-        ),
-        (
-            "上级来文 with neither retention nor action is reviewed",
-            |r| r.set_text(Field::Category, Some("上级来文".into())),
-            "REVIEW",
-            "R10",
-        ),
-        (
-            "an unknown level is never destroyed",
-            |r| {
-                r.set_level(None);
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "REVIEW",
-            super::SAFETY_RULE,
-        ),
-        (
-            "an unknown medium is never destroyed",
-            |r| {
-                r.set_medium_class(None);
-                r.set_retention(Some(Retention::NotArchived));
-            },
-            "REVIEW",
-            super::SAFETY_RULE,
-        ),
-        (
-            "an unidentifiable row",
-            |r| {
-                r.set_text(Field::DocId, None);
-                r.set_text(Field::Title, None);
-                r.reject_reason = Some("neither doc_id nor title".into());
-                r.set_boolean(Field::Hold, Some(true));
-            },
-            "REJECTED",
-            "",
-        ),
-    ];
-    for (name, edit, disposition, rule) in cases {
+/// Changes the plain row into what a case tests.
+type Edit = fn(&mut RowRecord);
+
+/// Decides the plain row changed by each case's edit; checks the disposition
+/// and the rule (name, disposition, rule, edit), and that a reason is given.
+fn assert_rules(cases: &[(&str, &str, &str, Edit)]) {
+    for &(name, disposition, rule, edit) in cases {
         let got = decide(row(edit), as_of());
         assert_eq!(
             (got.disposition.as_str(), got.rule.as_str()),
@@ -378,6 +99,254 @@ fn every_rule_and_the_precedence_cases() {
         );
         assert!(!got.reason.is_empty(), "{name}: no reason");
     }
+}
+
+/// Precedence at the top: a hold (R1) beats a bad value, a bad value (R2)
+/// beats destroyed and return, and an unidentifiable row is rejected even
+/// on hold.
+#[test]
+fn holds_bad_values_and_rejected_rows_come_first() {
+    assert_rules(&[
+        ("hold column", "HOLD", "R1", |r| {
+            r.set_boolean(Field::Hold, Some(true))
+        }),
+        ("status 冻结", "HOLD", "R1", |r| {
+            r.set_status(Some(Status::Hold))
+        }),
+        ("hold beats a bad value", "HOLD", "R1", |r| {
+            r.set_boolean(Field::Hold, Some(true));
+            r.review_reasons
+                .push("medium I2 \"石碑\": not a recognised medium".into());
+        }),
+        ("a bad value beats destroyed", "REVIEW", "R2", |r| {
+            r.set_status(Some(Status::Destroyed));
+            r.review_reasons
+                .push("copies J2 \"两份\": not a whole number".into());
+        }),
+        ("a bad value beats return", "REVIEW", "R2", |r| {
+            r.set_boolean(Field::ReturnRequired, Some(true));
+            r.review_reasons
+                .push("retention O2 \"很久\": not a recognised retention".into());
+        }),
+        ("an unidentifiable row", "REJECTED", "", |r| {
+            r.set_text(Field::DocId, None);
+            r.set_text(Field::Title, None);
+            r.reject_reason = Some("neither doc_id nor title".into());
+            r.set_boolean(Field::Hold, Some(true));
+        }),
+    ]);
+}
+
+/// R3 and R4 by status: destroyed or returned rows are done, rows on loan or
+/// circulating are recalled.
+#[test]
+fn done_and_recall_by_status() {
+    assert_rules(&[
+        ("destroyed", "DONE", "R3", |r| {
+            r.set_status(Some(Status::Destroyed))
+        }),
+        ("returned", "DONE", "R3", |r| {
+            r.set_status(Some(Status::Returned))
+        }),
+        ("on loan", "RECALL", "R4", |r| {
+            r.set_status(Some(Status::OnLoan))
+        }),
+        ("circulating", "RECALL", "R4", |r| {
+            r.set_status(Some(Status::Circulating))
+        }),
+    ]);
+}
+
+/// R5: an archived row is appraised once its retention has expired (on the
+/// as-of date, not the day after), reviewed without a date or a retention,
+/// and never returned.
+#[test]
+fn archived_rows_by_retention_expiry() {
+    assert_rules(&[
+        (
+            "archived, expired on the as-of date",
+            "APPRAISE",
+            "R5",
+            |r| {
+                r.set_status(Some(Status::Archived));
+                r.set_retention(Some(Retention::Years(10)));
+                r.set_date(Field::DocDate, Some(d(2014, 6, 1)), DatePrecision::Day);
+            },
+        ),
+        ("archived, expires the day after", "DONE", "R5", |r| {
+            r.set_status(Some(Status::Archived));
+            r.set_retention(Some(Retention::Years(10)));
+            r.set_date(Field::DocDate, Some(d(2015, 1, 1)), DatePrecision::Day);
+        }),
+        ("archived without a date", "REVIEW", "R5", |r| {
+            r.set_status(Some(Status::Archived));
+            r.set_retention(Some(Retention::Years(10)));
+        }),
+        ("archived without a retention", "REVIEW", "R5", |r| {
+            r.set_status(Some(Status::Archived));
+            r.set_date(Field::DocDate, Some(d(2000, 1, 1)), DatePrecision::Day);
+        }),
+        ("archived items are never returned", "DONE", "R5", |r| {
+            r.set_status(Some(Status::Archived));
+            r.set_boolean(Field::ReturnRequired, Some(true));
+            r.set_retention(Some(Retention::Permanent));
+            r.set_date(Field::DocDate, Some(d(2000, 1, 1)), DatePrecision::Day);
+        }),
+    ]);
+}
+
+/// R6: a row is returned when return is required, a return-to is given or
+/// its category is returned; return beats keep.
+#[test]
+fn return_rule_and_return_beats_keep() {
+    assert_rules(&[
+        ("return required", "RETURN", "R6", |r| {
+            r.set_boolean(Field::ReturnRequired, Some(true))
+        }),
+        ("return-to given", "RETURN", "R6", |r| {
+            r.set_text(Field::ReturnTo, Some("市委办公室".into()))
+        }),
+        ("return category", "RETURN", "R6", |r| {
+            r.set_text(Field::Category, Some("领导圈阅件".into()))
+        }),
+        ("return beats keep", "RETURN", "R6", |r| {
+            r.set_boolean(Field::ReturnRequired, Some(true));
+            r.set_status(Some(Status::Kept));
+        }),
+    ]);
+}
+
+/// R7 to R10: kept; archived or destroyed by retention, retention schedule
+/// or lasting value; reviewed when nothing decides.
+#[test]
+fn keep_archive_destroy_and_undecided() {
+    assert_rules(&[
+        ("kept", "KEEP", "R7", |r| r.set_status(Some(Status::Kept))),
+        ("retention 30 years", "ARCHIVE", "R8", |r| {
+            r.set_retention(Some(Retention::Years(30)))
+        }),
+        ("retention permanent", "ARCHIVE", "R8", |r| {
+            r.set_retention(Some(Retention::Permanent))
+        }),
+        ("schedule: 会议纪要 永久", "ARCHIVE", "R8", |r| {
+            r.set_text(Field::Category, Some("会议纪要".into()))
+        }),
+        ("has lasting value", "ARCHIVE", "R8", |r| {
+            r.set_boolean(Field::PreservationValue, Some(true))
+        }),
+        ("not archived", "DESTROY", "R9", |r| {
+            r.set_retention(Some(Retention::NotArchived))
+        }),
+        ("schedule: 简报 不归档", "DESTROY", "R9", |r| {
+            r.set_text(Field::Category, Some("简报".into()))
+        }),
+        ("no lasting value", "DESTROY", "R9", |r| {
+            r.set_boolean(Field::PreservationValue, Some(false))
+        }),
+        ("nothing decides", "REVIEW", "R10", |_| {}),
+    ]);
+}
+
+/// 绝密 from a higher authority (by issuer or category) goes back, never
+/// destroyed; the office's own may be destroyed; an unknown issuer is
+/// reviewed.
+#[test]
+fn top_secret_by_issuer() {
+    assert_rules(&[
+        (
+            "top secret from a higher authority goes back, never destroyed",
+            "RETURN",
+            "R6",
+            |r| {
+                r.set_level(Some(Level::TopSecret));
+                r.set_text(Field::Issuer, Some("中央某部".into()));
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+        (
+            "top secret of category 上级来文 goes back",
+            "RETURN",
+            "R6",
+            |r| {
+                r.set_level(Some(Level::TopSecret));
+                r.set_text(Field::Issuer, Some("本单位".into()));
+                r.set_text(Field::Category, Some("上级来文".into()));
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+        (
+            "top secret issued by the office may be destroyed",
+            "DESTROY",
+            "R9",
+            |r| {
+                r.set_level(Some(Level::TopSecret));
+                r.set_text(Field::Issuer, Some("本单位".into()));
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+        (
+            "top secret of unknown issuer is reviewed",
+            "REVIEW",
+            "R9",
+            |r| {
+                r.set_level(Some(Level::TopSecret));
+                r.set_text(Field::Issuer, None);
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+    ]);
+}
+
+/// 上级来文 by the action taken: acted on is archived, read for information
+/// is destroyed, neither retention nor action is reviewed.
+#[test]
+fn incoming_documents_by_action_taken() {
+    assert_rules(&[
+        ("上级来文 acted on is archived", "ARCHIVE", "R8", |r| {
+            r.set_text(Field::Category, Some("上级来文".into()));
+            r.set_action(Some(crate::domain::ActionTaken::Acted));
+        }),
+        (
+            "上级来文 read for information is destroyed",
+            "DESTROY",
+            "R9",
+            |r| {
+                r.set_text(Field::Category, Some("上级来文".into()));
+                r.set_action(Some(crate::domain::ActionTaken::ForInformation));
+            },
+        ),
+        (
+            "上级来文 with neither retention nor action is reviewed",
+            "REVIEW",
+            "R10",
+            |r| r.set_text(Field::Category, Some("上级来文".into())),
+        ),
+    ]);
+}
+
+/// The safety rule: a row of unknown level or medium is never destroyed.
+#[test]
+fn unknown_level_or_medium_is_never_destroyed() {
+    assert_rules(&[
+        (
+            "an unknown level is never destroyed",
+            "REVIEW",
+            super::SAFETY_RULE,
+            |r| {
+                r.set_level(None);
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+        (
+            "an unknown medium is never destroyed",
+            "REVIEW",
+            super::SAFETY_RULE,
+            |r| {
+                r.set_medium_class(None);
+                r.set_retention(Some(Retention::NotArchived));
+            },
+        ),
+    ]);
 }
 
 #[test]
@@ -459,89 +428,92 @@ fn return_destination() {
     );
 }
 
+/// Decides the plain row changed by each case's edit and checks its anomaly
+/// codes (name, codes, edit).
+fn assert_anomalies(cases: &[(&str, &str, Edit)]) {
+    for &(name, want, edit) in cases {
+        assert_eq!(decide(row(edit), as_of()).anomalies, want, "{name}");
+    }
+}
+
+/// Fewer copies on hand than held is a suspected loss; all there is not.
 #[test]
-fn anomalies() {
-    type Edit = fn(&mut RowRecord);
-    let cases: Vec<(&str, Edit, &str)> = vec![
-        (
-            "copies missing",
-            |r| r.set_count(Field::CopiesOnHand, Some(0)),
-            "LOSS_SUSPECTED",
-        ),
-        (
-            "copies all there",
-            |r| r.set_count(Field::CopiesOnHand, Some(1)),
-            "",
-        ),
-        (
-            "circulating 2 days",
-            |r| {
-                r.set_status(Some(Status::Circulating));
-                r.set_date(Field::OutDate, Some(d(2024, 12, 29)), DatePrecision::Day);
-            },
-            "",
-        ),
-        (
-            "circulating 3 days",
-            |r| {
-                r.set_status(Some(Status::Circulating));
-                r.set_date(Field::OutDate, Some(d(2024, 12, 28)), DatePrecision::Day);
-            },
-            "OVERDUE",
-        ),
-        (
-            "on loan 30 days",
-            |r| {
-                r.set_status(Some(Status::OnLoan));
-                r.set_date(Field::OutDate, Some(d(2024, 12, 1)), DatePrecision::Day);
-            },
-            "",
-        ),
-        (
-            "on loan 31 days",
-            |r| {
-                r.set_status(Some(Status::OnLoan));
-                r.set_date(Field::OutDate, Some(d(2024, 11, 30)), DatePrecision::Day);
-            },
-            "OVERDUE",
-        ),
-        (
-            "classified without a date",
-            |r| r.set_level(Some(Level::Confidential)),
-            "CLASSIFIED_NO_DATE",
-        ),
-        (
-            "长期 without a date is fine",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_period(Some(Period::Long));
-            },
-            "",
-        ),
-        (
-            "internal without a date is fine",
-            |r| r.set_level(Some(Level::Internal)),
-            "",
-        ),
-        (
-            "partial date",
-            |r| r.anomalies.push(crate::domain::Anomaly::DatePartial),
-            "DATE_PARTIAL",
-        ),
+fn copies_missing_are_a_suspected_loss() {
+    assert_anomalies(&[
+        ("copies missing", "LOSS_SUSPECTED", |r| {
+            r.set_count(Field::CopiesOnHand, Some(0))
+        }),
+        ("copies all there", "", |r| {
+            r.set_count(Field::CopiesOnHand, Some(1))
+        }),
+    ]);
+}
+
+/// Out too long is overdue: circulating over 2 days, on loan over 30 days.
+#[test]
+fn rows_out_too_long_are_overdue() {
+    assert_anomalies(&[
+        ("circulating 2 days", "", |r| {
+            r.set_status(Some(Status::Circulating));
+            r.set_date(Field::OutDate, Some(d(2024, 12, 29)), DatePrecision::Day);
+        }),
+        ("circulating 3 days", "OVERDUE", |r| {
+            r.set_status(Some(Status::Circulating));
+            r.set_date(Field::OutDate, Some(d(2024, 12, 28)), DatePrecision::Day);
+        }),
+        ("on loan 30 days", "", |r| {
+            r.set_status(Some(Status::OnLoan));
+            r.set_date(Field::OutDate, Some(d(2024, 12, 1)), DatePrecision::Day);
+        }),
+        ("on loan 31 days", "OVERDUE", |r| {
+            r.set_status(Some(Status::OnLoan));
+            r.set_date(Field::OutDate, Some(d(2024, 11, 30)), DatePrecision::Day);
+        }),
+    ]);
+}
+
+/// A classified row needs a date, unless its period is 长期 or it is only
+/// internal.
+#[test]
+fn classified_rows_without_a_date() {
+    assert_anomalies(&[
+        ("classified without a date", "CLASSIFIED_NO_DATE", |r| {
+            r.set_level(Some(Level::Confidential))
+        }),
+        ("长期 without a date is fine", "", |r| {
+            r.set_level(Some(Level::TopSecret));
+            r.set_period(Some(Period::Long));
+        }),
+        ("internal without a date is fine", "", |r| {
+            r.set_level(Some(Level::Internal))
+        }),
+    ]);
+}
+
+/// Anomalies found on reading are carried over, and several are listed
+/// together in order.
+#[test]
+fn read_and_several_anomalies_are_listed() {
+    assert_anomalies(&[
+        ("partial date", "DATE_PARTIAL", |r| {
+            r.anomalies.push(crate::domain::Anomaly::DatePartial)
+        }),
         (
             "several at once",
+            "LOSS_SUSPECTED;CLASSIFIED_NO_DATE;INVALID_VALUE",
             |r| {
                 r.set_count(Field::CopiesOnHand, Some(0));
                 r.set_level(Some(Level::Secret));
                 r.anomalies.push(crate::domain::Anomaly::InvalidValue);
             },
-            "LOSS_SUSPECTED;CLASSIFIED_NO_DATE;INVALID_VALUE",
         ),
-    ];
-    for (name, edit, want) in cases {
-        assert_eq!(decide(row(edit), as_of()).anomalies, want, "{name}");
-    }
-    // Anomalies never change the disposition.
+    ]);
+}
+
+/// Anomalies never change the disposition, except that with no copy on hand
+/// there is nothing to destroy.
+#[test]
+fn anomalies_keep_the_disposition_unless_no_copy_is_on_hand() {
     let plain = decide(
         row(|r| r.set_retention(Some(Retention::NotArchived))),
         as_of(),
@@ -649,90 +621,15 @@ fn duplicate_ids_across_rows() {
     assert_eq!(codes, ["DUPLICATE_ID", "", "DUPLICATE_ID"]);
 }
 
-#[test]
-fn destruction_method_by_effective_classification_and_medium() {
-    type Edit = fn(&mut RowRecord);
-    let destroy = |r: &mut RowRecord| r.set_retention(Some(Retention::NotArchived));
-    type Method = (&'static str, &'static str, &'static str, &'static str);
-    let cases: Vec<(&str, Edit, Method)> = vec![
-        (
-            "unclassified paper",
-            |_| {},
-            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
-        ),
-        (
-            "internal paper",
-            |r| r.set_level(Some(Level::Internal)),
-            ("INTERNAL", "P-4", "IN_HOUSE", "1"),
-        ),
-        (
-            "秘密 paper",
-            |r| {
-                r.set_level(Some(Level::Confidential));
-                r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
-            },
-            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
-        ),
-        (
-            "秘密 optical disc",
-            |r| {
-                r.set_level(Some(Level::Confidential));
-                r.set_medium_class(Some(MediumClass::O));
-                r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
-            },
-            ("CONFIDENTIAL", "O-5", "FACILITY", "2"),
-        ),
-        (
-            "机密 paper",
-            |r| {
-                r.set_level(Some(Level::Secret));
-                r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
-            },
-            ("SECRET", "P-6", "FACILITY", "2"),
-        ),
-        (
-            "绝密 flash drive the office issued",
-            |r| {
-                r.set_level(Some(Level::TopSecret));
-                r.set_text(Field::Issuer, Some("本单位".into()));
-                r.set_medium_class(Some(MediumClass::E));
-                r.set_period(Some(Period::Long));
-            },
-            ("TOP_SECRET", "E-7", "FACILITY", "2"),
-        ),
-        (
-            "秘密 declassified the day before",
-            |r| {
-                r.set_level(Some(Level::Confidential));
-                r.set_date(Field::DocDate, Some(d(2014, 12, 30)), DatePrecision::Day);
-            },
-            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
-        ),
-        (
-            "秘密 declassified on the as-of date",
-            |r| {
-                r.set_level(Some(Level::Confidential));
-                r.set_date(Field::DocDate, Some(d(2014, 12, 31)), DatePrecision::Day);
-            },
-            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
-        ),
-        (
-            "秘密 declassified the day after",
-            |r| {
-                r.set_level(Some(Level::Confidential));
-                r.set_date(Field::DocDate, Some(d(2015, 1, 1)), DatePrecision::Day);
-            },
-            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
-        ),
-        (
-            "机密 without a date stays classified",
-            |r| r.set_level(Some(Level::Secret)),
-            ("SECRET", "P-6", "FACILITY", "2"),
-        ),
-    ];
-    for (name, edit, want) in cases {
+/// The effective classification and the method: level, site, witnesses.
+type Method = (&'static str, &'static str, &'static str, &'static str);
+
+/// Destroys the plain row changed by each case's edit and checks its
+/// effective classification and method (name, method, edit).
+fn assert_methods(cases: &[(&str, Method, Edit)]) {
+    for &(name, want, edit) in cases {
         let mut r = row(edit);
-        destroy(&mut r);
+        r.set_retention(Some(Retention::NotArchived));
         let got = decide(r, as_of());
         assert_eq!(got.disposition, "DESTROY", "{name}");
         assert_eq!(
@@ -746,7 +643,104 @@ fn destruction_method_by_effective_classification_and_medium() {
             "{name}"
         );
     }
-    // Only DESTROY rows carry a method.
+}
+
+/// Unclassified and internal paper is destroyed in house, one witness.
+#[test]
+fn destruction_method_of_unclassified_and_internal() {
+    assert_methods(&[
+        (
+            "unclassified paper",
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+            |_| {},
+        ),
+        (
+            "internal paper",
+            ("INTERNAL", "P-4", "IN_HOUSE", "1"),
+            |r| r.set_level(Some(Level::Internal)),
+        ),
+    ]);
+}
+
+/// Classified rows go to the facility with two witnesses, the level of
+/// destruction by classification and medium.
+#[test]
+fn destruction_method_of_classified_by_level_and_medium() {
+    assert_methods(&[
+        (
+            "秘密 paper",
+            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
+            |r| {
+                r.set_level(Some(Level::Confidential));
+                r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
+            },
+        ),
+        (
+            "秘密 optical disc",
+            ("CONFIDENTIAL", "O-5", "FACILITY", "2"),
+            |r| {
+                r.set_level(Some(Level::Confidential));
+                r.set_medium_class(Some(MediumClass::O));
+                r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
+            },
+        ),
+        ("机密 paper", ("SECRET", "P-6", "FACILITY", "2"), |r| {
+            r.set_level(Some(Level::Secret));
+            r.set_date(Field::DocDate, Some(d(2020, 1, 1)), DatePrecision::Day);
+        }),
+        (
+            "绝密 flash drive the office issued",
+            ("TOP_SECRET", "E-7", "FACILITY", "2"),
+            |r| {
+                r.set_level(Some(Level::TopSecret));
+                r.set_text(Field::Issuer, Some("本单位".into()));
+                r.set_medium_class(Some(MediumClass::E));
+                r.set_period(Some(Period::Long));
+            },
+        ),
+    ]);
+}
+
+/// The method follows the effective classification: 秘密 is declassified on
+/// the as-of date, not the day after; 机密 without a date stays classified.
+#[test]
+fn destruction_method_after_declassification() {
+    assert_methods(&[
+        (
+            "秘密 declassified the day before",
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+            |r| {
+                r.set_level(Some(Level::Confidential));
+                r.set_date(Field::DocDate, Some(d(2014, 12, 30)), DatePrecision::Day);
+            },
+        ),
+        (
+            "秘密 declassified on the as-of date",
+            ("UNCLASSIFIED", "P-3", "IN_HOUSE", "1"),
+            |r| {
+                r.set_level(Some(Level::Confidential));
+                r.set_date(Field::DocDate, Some(d(2014, 12, 31)), DatePrecision::Day);
+            },
+        ),
+        (
+            "秘密 declassified the day after",
+            ("CONFIDENTIAL", "P-5", "FACILITY", "2"),
+            |r| {
+                r.set_level(Some(Level::Confidential));
+                r.set_date(Field::DocDate, Some(d(2015, 1, 1)), DatePrecision::Day);
+            },
+        ),
+        (
+            "机密 without a date stays classified",
+            ("SECRET", "P-6", "FACILITY", "2"),
+            |r| r.set_level(Some(Level::Secret)),
+        ),
+    ]);
+}
+
+/// Only DESTROY rows carry a method.
+#[test]
+fn only_destroy_rows_carry_a_method() {
     let kept = decide(
         row(|r| r.set_retention(Some(Retention::Permanent))),
         as_of(),
