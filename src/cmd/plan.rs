@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use polars::prelude::{Column, DataFrame, ParquetWriter};
+use polars::prelude::{Column, DataFrame};
 
 use crate::config::{Lang, PlanConfig};
 use crate::domain::Anomaly;
@@ -22,8 +22,8 @@ use crate::history::LedgerIndex;
 use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
 use crate::labels::{self, Counted};
+use crate::output;
 use crate::output::plan_workbook::{self, PlanReport};
-use crate::output::{self, write_atomically};
 use crate::plan;
 use crate::policy::Disposition;
 use crate::progress::Progress;
@@ -329,35 +329,72 @@ fn write_missing(path: &Path, missing: &[PreviousHolding]) -> Result<()> {
     output::write_csv_atomically(&df, path)
 }
 
-/// Writes every file of the run folder into `dir`. The plan workbook is the
-/// slowest file; everything else is written on the other core meanwhile.
+/// Writes every file of the run folder into `dir`, on every core: the
+/// files are independent, so each is a job, and each worker takes the next
+/// job as it finishes one, the longest first. An error is the first job's
+/// in this order, whatever finished first.
 fn write_outputs(
     dir: &Path,
     report: &PlanReport<'_>,
     lists: &crate::manifest::ListOptions,
 ) -> Result<()> {
-    std::thread::scope(|scope| -> Result<()> {
-        let others = scope.spawn(|| -> Result<()> {
-            output::write_csv_atomically(report.decisions, &dir.join("decisions.csv"))?;
-            let mut decisions = crate::codes::to_text(report.decisions)?;
-            write_atomically(&dir.join("decisions.parquet"), |f| {
-                ParquetWriter::new(f).finish(&mut decisions)?;
-                Ok(())
-            })?;
+    // The longest first: plan.xlsx and the lists take most of the time.
+    let jobs: Vec<Job<'_>> = vec![
+        Box::new(|| plan_workbook::write(&dir.join("plan.xlsx"), report)),
+        Box::new(|| {
+            crate::lists::write_lists(&dir.join("lists"), report.decisions, lists).map(drop)
+        }),
+        Box::new(|| {
+            crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists)
+                .map(drop)
+        }),
+        Box::new(|| output::write_csv_atomically(report.decisions, &dir.join("decisions.csv"))),
+        Box::new(|| {
+            output::write_parquet_atomically(report.decisions, &dir.join("decisions.parquet"))
+        }),
+        Box::new(|| {
             write_skipped(&dir.join("skipped.csv"), report.skipped)?;
-            if let Some(missing) = report.missing {
-                write_missing(&dir.join("missing.csv"), missing)?;
+            match report.missing {
+                Some(missing) => write_missing(&dir.join("missing.csv"), missing),
+                None => Ok(()),
             }
-            crate::manifest::write_manifests(&dir.join("manifests"), report.decisions, lists)?;
-            crate::lists::write_lists(&dir.join("lists"), report.decisions, lists)?;
-            Ok(())
-        });
-        let workbook = plan_workbook::write(&dir.join("plan.xlsx"), report);
-        let others = others
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        workbook.and(others)
-    })
+        }),
+    ];
+    run_on_every_core(&jobs)
+}
+
+/// A file (or folder) of the run folder to write.
+type Job<'j> = Box<dyn Fn() -> Result<()> + Send + Sync + 'j>;
+
+/// Runs independent `jobs` on every core (at least two threads): each
+/// worker takes the next job in order as it finishes one. Returns the
+/// first error in job order, so the same failure is reported whatever
+/// finished first.
+fn run_on_every_core(jobs: &[Job<'_>]) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, PoisonError};
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<()>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    // A panicking job panics the scope once every worker has stopped.
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(k) else {
+                        break;
+                    };
+                    let result = job();
+                    *results[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|r| r.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect()
 }
 
 /// What is printed after a plan: holdings gone missing since last year

@@ -329,6 +329,31 @@ pub fn write_csv_atomically(table: &polars::prelude::DataFrame, path: &Path) -> 
     })
 }
 
+/// Rows per row group of a Parquet file (polars' own default).
+const PARQUET_ROW_GROUP: usize = 512 * 512;
+
+/// Writes a table as Parquet, atomically, its coded columns as text
+/// ([`crate::codes::to_text`]). The table goes out one row group at a
+/// time: neither the codes as text nor a rechunked copy of a table stacked
+/// from several registers is ever held whole (polars' own writer first
+/// aligns every column's chunks, which copies a five-register table).
+pub fn write_parquet_atomically(table: &polars::prelude::DataFrame, path: &Path) -> Result<()> {
+    use polars::prelude::ParquetWriter;
+    let schema = crate::codes::to_text(&table.slice(0, 0))?.schema().clone();
+    write_atomically(path, |file| {
+        let mut writer = ParquetWriter::new(file).batched(&schema)?;
+        let mut offset = 0;
+        while offset < table.height() {
+            let mut part = crate::codes::to_text(&table.slice(offset as i64, PARQUET_ROW_GROUP))?;
+            part.rechunk_mut();
+            writer.write_batch(&part)?;
+            offset += PARQUET_ROW_GROUP;
+        }
+        writer.finish()?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,8 +154,9 @@ pub(crate) fn write_printable_split(
     // Every part has the same widths, from every line.
     let widths = column_widths(p, &headers);
     let total = p.rows.len();
+    // An empty list still prints its heading, totals and signatures.
     let parts: Vec<std::ops::Range<usize>> = if total == 0 {
-        vec![0..0]
+        std::iter::once(0..0).collect()
     } else {
         (0..total)
             .step_by(per_sheet)

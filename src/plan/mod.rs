@@ -407,15 +407,24 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
             ),
             (no_date.get(i) == Some(true), Anomaly::ClassifiedNoDate),
         ];
-        let mut codes: Vec<&str> = found
+        let read = read.get(i).filter(|r| !r.is_empty());
+        let codes = found
             .iter()
             .filter(|(hit, _)| *hit)
             .map(|(_, a)| a.code())
-            .collect();
-        if let Some(r) = read.get(i).filter(|r| !r.is_empty()) {
-            codes.push(r);
+            .chain(read);
+        // Most rows have none: nothing is allocated for them.
+        let mut joined: Option<String> = None;
+        for code in codes {
+            match &mut joined {
+                None => joined = Some(code.to_string()),
+                Some(j) => {
+                    j.push(';');
+                    j.push_str(code);
+                }
+            }
         }
-        all.push((!codes.is_empty()).then(|| codes.join(";")));
+        all.push(joined);
     }
     let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
     df.with_column(column.into_column())?;
