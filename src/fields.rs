@@ -113,8 +113,27 @@ pub enum CodeSet {
 }
 
 impl CodeSet {
-    /// Every code of the set.
-    pub fn codes(self) -> Vec<&'static str> {
+    /// Every set.
+    pub const ALL: [CodeSet; 8] = [
+        CodeSet::Level,
+        CodeSet::MediumClass,
+        CodeSet::RetentionKind,
+        CodeSet::Status,
+        CodeSet::Action,
+        CodeSet::DatePrecision,
+        CodeSet::Disposition,
+        CodeSet::Site,
+    ];
+
+    /// Every code of the set, in order (made once: a coded cell of every
+    /// row is looked up in it).
+    pub fn codes(self) -> &'static [&'static str] {
+        static CODES: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+        &CODES.get_or_init(|| CodeSet::ALL.iter().map(|s| s.list()).collect())[self as usize]
+    }
+
+    /// Every code of the set, in order.
+    fn list(self) -> Vec<&'static str> {
         use crate::domain::{
             ActionTaken, DatePrecision, Disposition, Level, MediumClass, Retention, Site, Status,
         };

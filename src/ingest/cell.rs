@@ -23,6 +23,17 @@ pub enum Cell<'a> {
     Error(String),
 }
 
+/// A date as `YYYY-MM-DD`, as `%Y-%m-%d` writes it (without parsing a
+/// format for every cell of a million-row register).
+fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
 impl Cell<'_> {
     /// The cell as text, the way the clerk sees it: whole numbers without a
     /// decimal point, dates as `YYYY-MM-DD` (with the time when it is not
@@ -40,7 +51,7 @@ impl Cell<'_> {
             Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
             Cell::DateTime(dt) => {
                 if dt.time() == chrono::NaiveTime::MIN {
-                    Cow::Owned(dt.date().format("%Y-%m-%d").to_string())
+                    Cow::Owned(iso_date(dt.date()))
                 } else {
                     Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string())
                 }

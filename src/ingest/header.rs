@@ -220,24 +220,23 @@ pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
     if row.cells.len() < vocab.header_min_matches as usize {
         return false;
     }
-    let fields: Vec<Field> = row
-        .cells
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Cell::Text(text) => vocab.field_for_short_header(text),
-            _ => None,
-        })
-        .collect();
-    names_a_register(&fields, vocab)
+    // Not collected: this runs on every data row.
+    let fields = row.cells.iter().filter_map(|(_, c)| match c {
+        Cell::Text(text) => vocab.field_for_short_header(text),
+        _ => None,
+    });
+    names_a_register(fields, vocab)
 }
 
 /// Whether the fields a row names make a register header: enough of them,
 /// one doc_id or title.
-fn names_a_register(fields: &[Field], vocab: &Vocabulary) -> bool {
-    fields.len() >= vocab.header_min_matches as usize
-        && fields
-            .iter()
-            .any(|f| matches!(f, Field::DocId | Field::Title))
+fn names_a_register(fields: impl IntoIterator<Item = Field>, vocab: &Vocabulary) -> bool {
+    let (mut named, mut identifying) = (0, false);
+    for f in fields {
+        named += 1;
+        identifying |= matches!(f, Field::DocId | Field::Title);
+    }
+    named >= vocab.header_min_matches as usize && identifying
 }
 
 /// Whether a row and the sub-header row below it name a register together
@@ -273,7 +272,7 @@ fn is_header_with_sub_row(
         };
         fields.extend(field_with_group(text, Some(group), vocab));
     }
-    names_a_register(&fields, vocab)
+    names_a_register(fields, vocab)
 }
 
 /// A group cell: first column, last column, label.

@@ -145,7 +145,7 @@ pub fn rule_fields() -> (
             ColumnType::Code(set) => {
                 codes.insert(
                     name.clone(),
-                    set.codes().into_iter().map(str::to_string).collect(),
+                    set.codes().iter().map(|c| c.to_string()).collect(),
                 );
                 FieldType::Text
             }
