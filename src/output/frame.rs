@@ -49,17 +49,32 @@ pub fn part_name(name: &str, part: usize) -> String {
 /// A column of a table, typed for writing.
 enum Reader {
     Text(StringChunked),
+    /// A coded column (a polars Enum), read as its codes.
+    Code(Categorical8Chunked),
     Date(Int32Chunked),
     Number(Float64Chunked),
     Bool(BooleanChunked),
 }
 
 impl Reader {
+    /// Row `i` of a text or coded column; `None` for other columns.
+    fn text(&self, i: usize) -> Option<&str> {
+        match self {
+            Reader::Text(ca) => ca.get(i),
+            Reader::Code(ca) => ca
+                .physical()
+                .get(i)
+                .and_then(|id| ca.get_mapping().cat_to_str(CatSize::from(id))),
+            _ => None,
+        }
+    }
+
     fn new(column: &Column) -> PolarsResult<Reader> {
         Ok(match column.dtype() {
             DataType::Date => Reader::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
             DataType::Boolean => Reader::Bool(column.bool()?.clone()),
             DataType::String => Reader::Text(column.str()?.clone()),
+            DataType::Enum(..) => Reader::Code(column.cat8()?.clone()),
             dt if dt.is_primitive_numeric() => {
                 Reader::Number(column.cast(&DataType::Float64)?.f64()?.clone())
             }
@@ -88,7 +103,9 @@ pub struct Shown<'a> {
     pub lang: Lang,
 }
 
-/// Writes `columns` of `df` (name, header label) to one or more sheets named
+/// Writes `columns` of `df` (name, header label), for the table rows
+/// `rows` in that order (indexes, so that no copy of the rows is made), to
+/// one or more sheets named
 /// `name`, `name (2)`, …, with a frozen bold header and autofilter, each
 /// printing one page wide with its header on every page. Values are shown
 /// as `shown` says.
@@ -96,10 +113,11 @@ pub fn write_frame(
     workbook: &mut Workbook,
     name: &str,
     df: &DataFrame,
+    rows: &[usize],
     columns: &[(&str, &str)],
     shown: &Shown<'_>,
 ) -> Result<()> {
-    write_frame_split(workbook, name, df, columns, shown, MAX_DATA_ROWS)
+    write_frame_split(workbook, name, df, rows, columns, shown, MAX_DATA_ROWS)
 }
 
 /// How a text value is shown: `display(column, value)` may replace it
@@ -111,6 +129,7 @@ fn write_frame_split(
     workbook: &mut Workbook,
     name: &str,
     df: &DataFrame,
+    rows: &[usize],
     columns: &[(&str, &str)],
     shown: &Shown<'_>,
     max_rows: usize,
@@ -123,13 +142,14 @@ fn write_frame_split(
         display,
         dates: &dates,
     };
-    let height = df.height();
-    let parts = height.div_ceil(max_rows).max(1);
-    for part in 0..parts {
+    // An empty table still gets its sheet, with the header.
+    let parts: Vec<&[usize]> = if rows.is_empty() {
+        std::iter::once(rows).collect()
+    } else {
+        rows.chunks(max_rows).collect()
+    };
+    for (part, rows) in parts.into_iter().enumerate() {
         let sheet_name = part_name(name, part);
-        let start = part * max_rows;
-        let end = (start + max_rows).min(height);
-        let rows = start..end;
         write_part(
             workbook,
             &sheet_name,
@@ -150,7 +170,7 @@ fn write_part(
     sheet_name: &str,
     readers: &[(&str, Reader)],
     headers: &[&str],
-    rows: std::ops::Range<usize>,
+    rows: &[usize],
     cells: &Cells<'_>,
     shown: &Shown<'_>,
 ) -> Result<()> {
@@ -158,7 +178,7 @@ fn write_part(
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(sheet_name)?;
     // Widths must be known before rows stream out: measure this part first.
-    let widths = column_widths(readers, headers, rows.start, rows.end, shown.display);
+    let widths = column_widths(readers, headers, rows, shown.display);
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
     }
@@ -166,8 +186,8 @@ fn write_part(
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     let count = rows.len();
-    for (r, i) in rows.enumerate() {
-        cells.write_row(sheet, r as u32 + 1, i, readers)?;
+    for (r, i) in rows.iter().enumerate() {
+        cells.write_row(sheet, r as u32 + 1, *i, readers)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     if !headers.is_empty() {
@@ -202,16 +222,18 @@ fn readers_of<'c>(
 fn column_widths(
     readers: &[(&str, Reader)],
     headers: &[&str],
-    start: usize,
-    end: usize,
+    rows: &[usize],
     display: Display<'_>,
 ) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, (column, reader)) in readers.iter().enumerate() {
         let w = match reader {
-            Reader::Text(ca) => (start..end.min(start + 2000))
+            Reader::Text(_) | Reader::Code(_) => rows
+                .iter()
+                .take(2000)
                 .filter_map(|i| {
-                    ca.get(i)
+                    reader
+                        .text(*i)
                         .map(|v| display(column, v).map_or(display_width(v), |s| display_width(&s)))
                 })
                 .max()
@@ -244,8 +266,8 @@ impl Cells<'_> {
         for (c, (column, reader)) in readers.iter().enumerate() {
             let c = c as u16;
             match reader {
-                Reader::Text(ca) => {
-                    if let Some(v) = ca.get(i) {
+                Reader::Text(_) | Reader::Code(_) => {
+                    if let Some(v) = reader.text(i) {
                         match (self.display)(column, v) {
                             Some(shown) => sheet.write_string(row, c, &shown)?,
                             None => sheet.write_string(row, c, v)?,
@@ -311,6 +333,7 @@ mod tests {
             &mut wb,
             "表",
             &df,
+            &(0..7).collect::<Vec<_>>(),
             &[("id", "编号"), ("n", "数"), ("ok", "是否")],
             &shown,
             3,

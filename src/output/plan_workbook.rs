@@ -451,7 +451,6 @@ fn reconciliation_row(sheet: &mut Worksheet, r: u32, rec: &Reconciled, lang: Lan
 
 /// One sheet per disposition, every disposition in report order.
 fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Result<()> {
-    let disposition = df.column("disposition")?.as_materialized_series();
     let words = BoolWords {
         yes: lang.pick("是", "yes"),
         no: lang.pick("否", "no"),
@@ -463,17 +462,16 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
         lang,
     };
     let columns = labels::detail_columns(lang);
-    // Only the columns shown are copied into each disposition's part.
-    let shown_columns = df.select(
-        columns
-            .iter()
-            .map(|(name, _)| *name)
-            .filter(|name| df.column(name).is_ok()),
-    )?;
-    for d in Disposition::ALL {
-        let part = shown_columns.filter(&disposition.equal(d.code())?)?;
+    // Each disposition's rows by index, in table order: no copy of them.
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); Disposition::ALL.len()];
+    for (i, code) in Codes::of(df, "disposition")?.iter().enumerate() {
+        if let Some(k) = code.and_then(|c| Disposition::ALL.iter().position(|d| d.code() == c)) {
+            rows[k].push(i);
+        }
+    }
+    for (d, rows) in Disposition::ALL.into_iter().zip(&rows) {
         let name = labels::disposition(d, lang);
-        write_frame(wb, name, &part, &columns, &shown)?;
+        write_frame(wb, name, df, rows, &columns, &shown)?;
     }
     Ok(())
 }
