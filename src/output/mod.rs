@@ -338,16 +338,26 @@ const PARQUET_ROW_GROUP: usize = 512 * 512;
 /// from several registers is ever held whole (polars' own writer first
 /// aligns every column's chunks, which copies a five-register table).
 pub fn write_parquet_atomically(table: &polars::prelude::DataFrame, path: &Path) -> Result<()> {
+    write_parquet_split(table, path, PARQUET_ROW_GROUP)
+}
+
+/// [`write_parquet_atomically`] with `group` rows per row group.
+fn write_parquet_split(
+    table: &polars::prelude::DataFrame,
+    path: &Path,
+    group: usize,
+) -> Result<()> {
     use polars::prelude::ParquetWriter;
     let schema = crate::codes::to_text(&table.slice(0, 0))?.schema().clone();
     write_atomically(path, |file| {
         let mut writer = ParquetWriter::new(file).batched(&schema)?;
         let mut offset = 0;
         while offset < table.height() {
-            let mut part = crate::codes::to_text(&table.slice(offset as i64, PARQUET_ROW_GROUP))?;
+            let mut part = crate::codes::to_text(&table.slice(offset as i64, group))?;
+            // A part may span the tables of two registers: one chunk each.
             part.rechunk_mut();
             writer.write_batch(&part)?;
-            offset += PARQUET_ROW_GROUP;
+            offset += group;
         }
         writer.finish()?;
         Ok(())
@@ -358,6 +368,64 @@ pub fn write_parquet_atomically(table: &polars::prelude::DataFrame, path: &Path)
 mod tests {
     use super::*;
     use calamine::{Reader, Xlsx};
+
+    /// A table stacked from three registers (a chunk each) with a coded
+    /// column of one chunk, written a few rows per row group, reads back
+    /// whole, in order, its codes as text.
+    #[test]
+    fn parquet_of_stacked_registers_reads_back_every_row_codes_as_text() {
+        use polars::prelude::*;
+        let part = |first: i64, n: i64| {
+            DataFrame::new(
+                n as usize,
+                vec![Column::new(
+                    "doc_id".into(),
+                    (first..first + n)
+                        .map(|k| format!("D-{k}"))
+                        .collect::<Vec<_>>(),
+                )],
+            )
+            .unwrap()
+        };
+        let mut table = part(0, 5);
+        table.vstack_mut(&part(5, 3)).unwrap();
+        table.vstack_mut(&part(8, 6)).unwrap();
+        let codes: Vec<Option<&str>> = (0..14).map(|k| Some(["DESTROY", "KEEP"][k % 2])).collect();
+        table
+            .with_column(
+                crate::codes::column(
+                    "disposition",
+                    crate::fields::CodeSet::Disposition,
+                    codes.clone(),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("decisions.parquet");
+        write_parquet_split(&table, &path, 4).unwrap();
+        let back = ParquetReader::new(std::fs::File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        let ids: Vec<String> = (0..14).map(|k| format!("D-{k}")).collect();
+        let read: Vec<Option<&str>> = back
+            .column("doc_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        let ids: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        assert_eq!(read, ids);
+        let read: Vec<Option<&str>> = back
+            .column("disposition")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(read, codes);
+    }
 
     /// Every sheet of a workbook, by name, as rows of text, in order.
     fn sheets_of(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
