@@ -413,22 +413,27 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
             .filter(|(hit, _)| *hit)
             .map(|(_, a)| a.code())
             .chain(read);
-        // Most rows have none: nothing is allocated for them.
-        let mut joined: Option<String> = None;
-        for code in codes {
-            match &mut joined {
-                None => joined = Some(code.to_string()),
-                Some(j) => {
-                    j.push(';');
-                    j.push_str(code);
-                }
-            }
-        }
-        all.push(joined);
+        all.push(join_codes(codes));
     }
     let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
     df.with_column(column.into_column())?;
     Ok(df)
+}
+
+/// Codes joined with `;`, or `None` when there are none — most rows have
+/// none, and nothing is allocated for them.
+fn join_codes<'c>(codes: impl Iterator<Item = &'c str>) -> Option<String> {
+    let mut joined: Option<String> = None;
+    for code in codes {
+        match &mut joined {
+            None => joined = Some(code.to_string()),
+            Some(j) => {
+                j.push(';');
+                j.push_str(code);
+            }
+        }
+    }
+    joined
 }
 
 /// Per row, whether it is OVERDUE: out (circulating or on loan) longer
