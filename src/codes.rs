@@ -75,36 +75,73 @@ pub fn column<'a>(
 }
 
 /// The codes of one coded column, read row by row.
-pub struct Codes<'a> {
-    indexes: &'a UInt8Chunked,
-    mapping: &'a CategoricalMapping,
+#[derive(Clone)]
+pub struct Codes {
+    /// The column (a polars Enum; cloning it shares its buffers).
+    ca: Categorical8Chunked,
 }
 
-impl<'a> Codes<'a> {
+impl Codes {
     /// The codes of column `name` of `df`; an error if it is not a coded
     /// column.
-    pub fn of(df: &'a DataFrame, name: &str) -> PolarsResult<Codes<'a>> {
-        let ca = df.column(name)?.cat8()?;
+    pub fn of(df: &DataFrame, name: &str) -> PolarsResult<Codes> {
+        Codes::new(df.column(name)?)
+    }
+
+    /// The codes of `column`; an error if it is not a coded column.
+    pub fn new(column: &Column) -> PolarsResult<Codes> {
         Ok(Codes {
-            indexes: ca.physical(),
-            mapping: ca.get_mapping(),
+            ca: column.cat8()?.clone(),
         })
     }
 
     /// Row `i`'s code, or `None` when it has none.
-    pub fn get(&self, i: usize) -> Option<&'a str> {
-        let mapping = self.mapping;
-        self.indexes
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let mapping = self.ca.get_mapping();
+        self.ca
+            .physical()
             .get(i)
-            .and_then(move |id| mapping.cat_to_str(CatSize::from(id)))
+            .and_then(|id| mapping.cat_to_str(CatSize::from(id)))
     }
 
     /// Every row's code, in order.
-    pub fn iter(&self) -> impl Iterator<Item = Option<&'a str>> + '_ {
-        let mapping = self.mapping;
-        self.indexes
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let mapping = self.ca.get_mapping();
+        self.ca
+            .physical()
             .iter()
             .map(move |id| id.and_then(|id| mapping.cat_to_str(CatSize::from(id))))
+    }
+}
+
+/// A column read as text, row by row: text as it is, a coded column as its
+/// codes (not copied into text), anything else cast to text. What the
+/// workbooks' tables and the printed lists are written from.
+pub enum TextColumn {
+    /// A text column, or another cast to text.
+    Text(StringChunked),
+    /// A coded column.
+    Codes(Codes),
+}
+
+impl TextColumn {
+    /// Reads `column` as text.
+    pub fn new(column: &Column) -> PolarsResult<TextColumn> {
+        if column.dtype().is_enum() {
+            Ok(TextColumn::Codes(Codes::new(column)?))
+        } else {
+            Ok(TextColumn::Text(
+                column.cast(&DataType::String)?.str()?.clone(),
+            ))
+        }
+    }
+
+    /// Row `i` as text, or `None` when it is null.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            TextColumn::Text(ca) => ca.get(i),
+            TextColumn::Codes(codes) => codes.get(i),
+        }
     }
 }
 
@@ -146,6 +183,9 @@ mod tests {
             let read = Codes::of(&df, "c").unwrap();
             assert_eq!(read.iter().collect::<Vec<_>>(), codes, "{set:?}");
             assert_eq!(read.get(0), codes[0]);
+            let as_text = TextColumn::new(c).unwrap();
+            let as_text: Vec<Option<&str>> = (0..codes.len()).map(|i| as_text.get(i)).collect();
+            assert_eq!(as_text, codes, "{set:?} read as text");
             let text = to_text(&df).unwrap();
             let text: Vec<Option<&str>> = text.column("c").unwrap().str().unwrap().iter().collect();
             assert_eq!(text, codes);

@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-/// Columns of a decision table, each cast to text, looked up by name.
+use crate::codes::TextColumn;
+
+/// Columns of a decision table, each read as text
+/// ([`crate::codes::TextColumn`]), looked up by name.
 pub struct DecisionText {
-    columns: BTreeMap<&'static str, StringChunked>,
+    columns: BTreeMap<&'static str, TextColumn>,
     height: usize,
 }
 
@@ -16,8 +19,7 @@ impl DecisionText {
     pub fn new(decisions: &DataFrame, names: &[&'static str]) -> PolarsResult<DecisionText> {
         let mut columns = BTreeMap::new();
         for name in names {
-            let text = decisions.column(name)?.cast(&DataType::String)?;
-            columns.insert(*name, text.str()?.clone());
+            columns.insert(*name, TextColumn::new(decisions.column(name)?)?);
         }
         Ok(DecisionText {
             columns,

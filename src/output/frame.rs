@@ -17,6 +17,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
+use crate::codes::TextColumn;
 use crate::config::Lang;
 
 /// Data rows per sheet: Excel's 1,048,576 less the header row. Also the
@@ -48,37 +49,22 @@ pub fn part_name(name: &str, part: usize) -> String {
 
 /// A column of a table, typed for writing.
 enum Reader {
-    Text(StringChunked),
-    /// A coded column (a polars Enum), read as its codes.
-    Code(Categorical8Chunked),
+    /// Text, and codes as their text.
+    Text(TextColumn),
     Date(Int32Chunked),
     Number(Float64Chunked),
     Bool(BooleanChunked),
 }
 
 impl Reader {
-    /// Row `i` of a text or coded column; `None` for other columns.
-    fn text(&self, i: usize) -> Option<&str> {
-        match self {
-            Reader::Text(ca) => ca.get(i),
-            Reader::Code(ca) => ca
-                .physical()
-                .get(i)
-                .and_then(|id| ca.get_mapping().cat_to_str(CatSize::from(id))),
-            _ => None,
-        }
-    }
-
     fn new(column: &Column) -> PolarsResult<Reader> {
         Ok(match column.dtype() {
             DataType::Date => Reader::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
             DataType::Boolean => Reader::Bool(column.bool()?.clone()),
-            DataType::String => Reader::Text(column.str()?.clone()),
-            DataType::Enum(..) => Reader::Code(column.cat8()?.clone()),
             dt if dt.is_primitive_numeric() => {
                 Reader::Number(column.cast(&DataType::Float64)?.f64()?.clone())
             }
-            _ => Reader::Text(column.cast(&DataType::String)?.str()?.clone()),
+            _ => Reader::Text(TextColumn::new(column)?),
         })
     }
 }
@@ -228,12 +214,11 @@ fn column_widths(
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, (column, reader)) in readers.iter().enumerate() {
         let w = match reader {
-            Reader::Text(_) | Reader::Code(_) => rows
+            Reader::Text(text) => rows
                 .iter()
                 .take(2000)
                 .filter_map(|i| {
-                    reader
-                        .text(*i)
+                    text.get(*i)
                         .map(|v| display(column, v).map_or(display_width(v), |s| display_width(&s)))
                 })
                 .max()
@@ -266,8 +251,8 @@ impl Cells<'_> {
         for (c, (column, reader)) in readers.iter().enumerate() {
             let c = c as u16;
             match reader {
-                Reader::Text(_) | Reader::Code(_) => {
-                    if let Some(v) = reader.text(i) {
+                Reader::Text(text) => {
+                    if let Some(v) = text.get(i) {
                         match (self.display)(column, v) {
                             Some(shown) => sheet.write_string(row, c, &shown)?,
                             None => sheet.write_string(row, c, v)?,

@@ -175,10 +175,10 @@ fn date_col(df: &DataFrame, name: &str) -> PolarsResult<Int32Chunked> {
 
 /// The register columns the derived columns are computed from.
 struct Inputs<'a> {
-    kind: Codes<'a>,
+    kind: Codes,
     years: &'a Int32Chunked,
     category: &'a StringChunked,
-    level: Codes<'a>,
+    level: Codes,
     months: &'a Int32Chunked,
     long: &'a BooleanChunked,
     until: Int32Chunked,
@@ -187,9 +187,9 @@ struct Inputs<'a> {
     out_date: Int32Chunked,
     return_to: &'a StringChunked,
     issuer: &'a StringChunked,
-    action: Codes<'a>,
-    doc_precision: Codes<'a>,
-    received_precision: Codes<'a>,
+    action: Codes,
+    doc_precision: Codes,
+    received_precision: Codes,
 }
 
 impl<'a> Inputs<'a> {

@@ -105,7 +105,7 @@ pub(super) fn apply_ledger(
 struct LedgerRows<'a> {
     doc_id: &'a StringChunked,
     department: &'a StringChunked,
-    status: crate::codes::Codes<'a>,
+    status: crate::codes::Codes,
     ledger: &'a LedgerIndex,
 }
 
