@@ -17,22 +17,10 @@ const HEADER: usize = clearance::output::printable::HEADER_ROW as usize;
 
 type Row = BTreeMap<String, String>;
 
-fn ok(w: &Workdir, args: &[&str]) -> String {
-    let out = w.run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "clearance {args:?}\n{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    stdout(&out)
-}
-
 fn plan(w: &Workdir, register: &str, as_of: &str, out: &str, extra: &[&str]) {
     let mut args = vec!["plan", register, "--as-of", as_of, "--out", out];
     args.extend_from_slice(extra);
-    ok(w, &args);
+    w.run_ok(&args);
 }
 
 /// The sample planned with the shipped policy (`old`) and with one whose
@@ -40,7 +28,7 @@ fn plan(w: &Workdir, register: &str, as_of: &str, out: &str, extra: &[&str]) {
 fn two_policies(w: &Workdir) {
     w.copy_sample();
     plan(w, "sample.xlsx", "2024-12-31", "old", &[]);
-    ok(w, &["policy", "init", "p.toml"]);
+    w.run_ok(&["policy", "init", "p.toml"]);
     let text = std::fs::read_to_string(w.path("p.toml")).unwrap();
     let line = "\"内部刊物\" = \"不归档\"";
     assert!(
@@ -227,7 +215,7 @@ fn check_matrix(sheet: &[Vec<String>], old: &[Row], new: &[Row], paired: usize) 
 fn diff_of_two_policies_lists_exactly_the_changed_holdings() {
     let w = Workdir::new();
     two_policies(&w);
-    let text = ok(&w, &["diff", "old", "new", "--out", "diff.xlsx"]);
+    let text = stdout(&w.run_ok(&["diff", "old", "new", "--out", "diff.xlsx"]));
 
     // The join, done here: one set of registers, so the position is the
     // holding.
@@ -313,19 +301,16 @@ fn diff_of_two_policies_lists_exactly_the_changed_holdings() {
     assert!(text.contains("写出：diff.xlsx"), "{text}");
 
     // The same runs give the same bytes; the default name is beside NEW_RUN.
-    ok(&w, &["diff", "old", "new", "--out", "again.xlsx"]);
+    w.run_ok(&["diff", "old", "new", "--out", "again.xlsx"]);
     assert_eq!(
         std::fs::read(w.path("diff.xlsx")).unwrap(),
         std::fs::read(w.path("again.xlsx")).unwrap()
     );
-    ok(&w, &["diff", "old", "new"]);
+    w.run_ok(&["diff", "old", "new"]);
     assert!(w.path("diff-old-new.xlsx").exists());
 
     // In English.
-    let text = ok(
-        &w,
-        &["--lang", "en", "diff", "old", "new", "--out", "en.xlsx"],
-    );
+    let text = stdout(&w.run_ok(&["--lang", "en", "diff", "old", "new", "--out", "en.xlsx"]));
     assert!(
         text.contains(&format!("({} changed,", expected.len())),
         "{text}"
@@ -340,7 +325,7 @@ fn diff_of_a_run_with_itself_reports_no_change() {
     let w = Workdir::new();
     w.copy_sample();
     plan(&w, "sample.xlsx", "2024-12-31", "run", &[]);
-    let text = ok(&w, &["diff", "run", "run", "--out", "same.xlsx"]);
+    let text = stdout(&w.run_ok(&["diff", "run", "run", "--out", "same.xlsx"]));
     assert!(text.contains("没有变化"), "{text}");
     assert!(text.contains("有变化 0"), "{text}");
     let rows = read_csv(&w.path("run/decisions.csv")).len();
@@ -398,7 +383,7 @@ fn diff_across_years_pairs_by_doc_id_and_lists_the_rest() {
     );
     plan(&w, "2023.csv", "2023-12-31", "r2023", &[]);
     plan(&w, "2024.csv", "2024-12-31", "r2024", &[]);
-    let text = ok(&w, &["diff", "r2023", "r2024", "--out", "years.xlsx"]);
+    let text = stdout(&w.run_ok(&["diff", "r2023", "r2024", "--out", "years.xlsx"]));
     assert!(text.contains("按文件编号对应"), "{text}");
     let old = read_csv(&w.path("r2023/decisions.csv"));
     let new = read_csv(&w.path("r2024/decisions.csv"));
@@ -475,10 +460,7 @@ fn diff_refuses_a_folder_that_is_not_a_run_folder() {
 fn the_diff_workbook_prints_one_page_wide() {
     let w = Workdir::new();
     two_policies(&w);
-    ok(
-        &w,
-        &["--lang", "en", "diff", "old", "new", "--out", "diff.xlsx"],
-    );
+    w.run_ok(&["--lang", "en", "diff", "old", "new", "--out", "diff.xlsx"]);
     let xml = {
         use std::io::Read;
         let mut z =

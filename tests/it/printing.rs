@@ -18,46 +18,29 @@ use std::process::Command;
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-use super::util::{Workdir, libreoffice_convert, repo, stderr, stdout};
+use super::util::{Workdir, libreoffice_convert, pdf_text};
 
 /// The plan folder, in Chinese and in English.
 const RUN: &str = "run";
 const RUN_EN: &str = "run-en";
 
-fn ok(w: &Workdir, args: &[&str]) {
-    let out = w.run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "clearance {args:?}\n{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-}
-
 /// Writes every kind of workbook into the folder; returns their paths.
 fn every_workbook(w: &Workdir) -> Vec<PathBuf> {
     w.copy_sample();
-    ok(
-        w,
-        &["plan", "sample.xlsx", "--as-of", "2024-12-31", "--out", RUN],
-    );
-    ok(
-        w,
-        &[
-            "--lang",
-            "en",
-            "plan",
-            "sample.xlsx",
-            "--as-of",
-            "2024-12-31",
-            "--out",
-            RUN_EN,
-        ],
-    );
-    ok(w, &["validate", "sample.xlsx", "--out", "validation"]);
+    w.run_ok(&["plan", "sample.xlsx", "--as-of", "2024-12-31", "--out", RUN]);
+    w.run_ok(&[
+        "--lang",
+        "en",
+        "plan",
+        "sample.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        RUN_EN,
+    ]);
+    w.run_ok(&["validate", "sample.xlsx", "--out", "validation"]);
     // A plan under a policy that keeps 内部刊物, to compare with.
-    ok(w, &["policy", "init", "p.toml"]);
+    w.run_ok(&["policy", "init", "p.toml"]);
     let policy = std::fs::read_to_string(w.path("p.toml")).unwrap();
     let line = "\"内部刊物\" = \"不归档\"";
     assert!(policy.contains(line), "the shipped [schedule] changed");
@@ -65,20 +48,17 @@ fn every_workbook(w: &Workdir) -> Vec<PathBuf> {
         "p.toml",
         policy.replace(line, "\"内部刊物\" = \"永久\"").as_bytes(),
     );
-    ok(
-        w,
-        &[
-            "plan",
-            "sample.xlsx",
-            "--as-of",
-            "2024-12-31",
-            "--out",
-            "other",
-            "--policy",
-            "p.toml",
-        ],
-    );
-    ok(w, &["diff", RUN, "other", "--out", "diff.xlsx"]);
+    w.run_ok(&[
+        "plan",
+        "sample.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "other",
+        "--policy",
+        "p.toml",
+    ]);
+    w.run_ok(&["diff", RUN, "other", "--out", "diff.xlsx"]);
     // The committee approves one batch and rejects another.
     let reviewed = w.path("reviewed");
     std::fs::create_dir_all(&reviewed).unwrap();
@@ -89,66 +69,45 @@ fn every_workbook(w: &Workdir) -> Vec<PathBuf> {
     ] {
         let copy = reviewed.join(format!("{batch}.xlsx"));
         std::fs::copy(w.path(&format!("{RUN}/manifests/{batch}.xlsx")), &copy).unwrap();
-        python(w, "review_manifests.py", &[copy.to_str().unwrap(), edit]);
+        w.python("review_manifests.py", &[copy.to_str().unwrap(), edit]);
         review.push(copy.to_str().unwrap().to_string());
     }
     review.extend(["--run", RUN, "--out", "review", "--ledger", "ledger.jsonl"].map(String::from));
-    ok(w, &review.iter().map(String::as_str).collect::<Vec<_>>());
-    ok(
-        w,
-        &[
-            "confirm",
-            "review/final/2024-D-003-final.xlsx",
-            "--date",
-            "2025-01-15",
-            "--site",
-            "市保密局销毁中心",
-            "--witness",
-            "张三",
-            "--witness",
-            "李四",
-            "--ledger",
-            "ledger.jsonl",
-            "--out",
-            "records",
-        ],
-    );
-    ok(
-        w,
-        &[
-            "confirm",
-            &format!("{RUN}/lists/清退清单-市委办公室.xlsx"),
-            "--date",
-            "2025-01-10",
-            "--receiver",
-            "王五",
-            "--ledger",
-            "ledger.jsonl",
-            "--out",
-            "records",
-        ],
-    );
+    w.run_ok(&review.iter().map(String::as_str).collect::<Vec<_>>());
+    w.run_ok(&[
+        "confirm",
+        "review/final/2024-D-003-final.xlsx",
+        "--date",
+        "2025-01-15",
+        "--site",
+        "市保密局销毁中心",
+        "--witness",
+        "张三",
+        "--witness",
+        "李四",
+        "--ledger",
+        "ledger.jsonl",
+        "--out",
+        "records",
+    ]);
+    w.run_ok(&[
+        "confirm",
+        &format!("{RUN}/lists/清退清单-市委办公室.xlsx"),
+        "--date",
+        "2025-01-10",
+        "--receiver",
+        "王五",
+        "--ledger",
+        "ledger.jsonl",
+        "--out",
+        "records",
+    ]);
     let mut books = Vec::new();
     for folder in [RUN, RUN_EN, "validation", "review", "records"] {
         books.extend(xlsx_under(&w.path(folder)));
     }
     books.push(w.path("diff.xlsx"));
     books
-}
-
-/// Runs a helper script of tests/fixtures with python3, in the folder.
-fn python(w: &Workdir, script: &str, args: &[&str]) {
-    let out = Command::new("python3")
-        .current_dir(w.dir.path())
-        .arg(repo().join("tests/fixtures").join(script))
-        .args(args)
-        .output()
-        .expect("python3 (with openpyxl) is installed by scripts/test");
-    assert!(
-        out.status.success(),
-        "{script} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The .xlsx files in a folder and its sub-folders, sorted.
@@ -350,21 +309,6 @@ fn page_sizes(pdf: &Path) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The text of page `page`, laid out, without white space.
-fn page_text(pdf: &Path, page: usize) -> String {
-    let p = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-f", &p, "-l", &p, "-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler) is installed by scripts/test");
-    String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -453,7 +397,7 @@ fn check_printed(sheet: &Sheet, pdf: &Path) -> Vec<String> {
         }
     }
     for p in 1..=pages {
-        let text = page_text(pdf, p);
+        let text = squeezed(&pdf_text(pdf, p));
         let number = if sheet.english {
             format!("Page{p}of{pages}")
         } else {
@@ -482,7 +426,7 @@ fn check_printed(sheet: &Sheet, pdf: &Path) -> Vec<String> {
                 "{what}: the overview prints on {pages} pages, not one"
             ));
         }
-        let text = page_text(pdf, 1);
+        let text = squeezed(&pdf_text(pdf, 1));
         let wanted: &[&str] = if sheet.english {
             &[
                 "clearance plan",

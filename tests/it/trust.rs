@@ -62,20 +62,6 @@ fn with(names: &[&str]) -> Workdir {
     w
 }
 
-/// Runs clearance and asserts exit code 0.
-fn run_ok(w: &Workdir, args: &[&str]) -> Output {
-    let out = w.run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "clearance {}\nstdout:\n{}\nstderr:\n{}",
-        args.join(" "),
-        stdout(&out),
-        stderr(&out)
-    );
-    out
-}
-
 /// `clearance plan FILES --as-of AS_OF --out OUT EXTRA…`, exit 0; returns
 /// the output and decisions.csv.
 fn plan_as_of(
@@ -89,7 +75,7 @@ fn plan_as_of(
     args.extend_from_slice(files);
     args.extend_from_slice(&["--as-of", as_of, "--out", out_dir]);
     args.extend_from_slice(extra);
-    let out = run_ok(w, &args);
+    let out = w.run_ok(&args);
     let rows = read_csv(&w.path(out_dir).join("decisions.csv"));
     (out, rows)
 }
@@ -227,7 +213,7 @@ fn p02_a_missing_classification_column_is_not_unclassified() {
     assert!(reason.contains("密级"), "P2-1's reason: {reason:?}");
     check(&rows, "P2-2", &[("disposition", "ARCHIVE")]);
 
-    run_ok(&w, &["policy", "init", "p.toml"]);
+    w.run_ok(&["policy", "init", "p.toml"]);
     let mut policy = std::fs::read_to_string(w.path("p.toml")).unwrap();
     policy.push_str("\n[assume.sheets.\"无密级栏\"]\nclassification = \"INTERNAL\"\n");
     w.write("p.toml", policy.as_bytes());
@@ -292,7 +278,7 @@ fn p04_a_sheet_without_a_header_is_reported() {
         reported(&text),
         "plan names the sheet 填表说明, \"未找到登记簿表头\" and its 3 rows:\n{text}"
     );
-    let out = run_ok(&w, &["validate", "p04.xlsx"]);
+    let out = w.run_ok(&["validate", "p04.xlsx"]);
     let text = stdout(&out);
     assert!(
         reported(&text),
@@ -465,7 +451,7 @@ fn p10_formula_like_text_is_neutralised_in_csv_and_raw_in_parquet() {
     );
     assert_csv_neutralised(&w.path("run/skipped.csv"));
 
-    run_ok(&w, &["validate", "p10.xlsx", "--out", "v"]);
+    w.run_ok(&["validate", "p10.xlsx", "--out", "v"]);
     let canonical = read_csv(&w.path("v/canonical.csv"));
     for (id, title) in TITLES {
         let r = row(&canonical, id);
@@ -651,7 +637,7 @@ fn p15_a_merged_cell_belongs_to_every_row_it_spans() {
                 ],
             );
         }
-        let out = run_ok(&w, &["validate", file, "--lang", "en"]);
+        let out = w.run_ok(&["validate", file, "--lang", "en"]);
         let text = stdout(&out);
         assert!(
             text.contains("merged"),

@@ -66,6 +66,37 @@ impl Workdir {
             .expect("run clearance")
     }
 
+    /// Runs `clearance ARGS` in the folder and asserts exit code 0, showing
+    /// its output when not.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "clearance {}\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            stdout(&out),
+            stderr(&out)
+        );
+        out
+    }
+
+    /// Runs a helper script of tests/fixtures with python3 in the folder,
+    /// and asserts that it succeeded.
+    pub fn python(&self, script: &str, args: &[&str]) {
+        let out = Command::new("python3")
+            .current_dir(self.dir.path())
+            .arg(repo().join("tests/fixtures").join(script))
+            .args(args)
+            .output()
+            .expect("python3 (with openpyxl) is installed by scripts/test");
+        assert!(
+            out.status.success(),
+            "{script} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Names of everything in the folder, sorted.
     pub fn listing(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path())

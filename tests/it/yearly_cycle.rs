@@ -42,21 +42,6 @@ fn ok(out: &Output, what: &str) {
     );
 }
 
-/// Runs a helper script of tests/fixtures with python3, in the folder.
-fn python(w: &Workdir, script: &str, args: &[&str]) {
-    let out = Command::new("python3")
-        .current_dir(w.dir.path())
-        .arg(repo().join("tests/fixtures").join(script))
-        .args(args)
-        .output()
-        .expect("python3 (with openpyxl) is installed by scripts/test");
-    assert!(
-        out.status.success(),
-        "{script} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Starts `clearance ARGS` in the folder without waiting for it.
 fn spawn(w: &Workdir, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_clearance"))
@@ -247,7 +232,7 @@ fn reviewed_copy(w: &Workdir, file: &str, edits: &[String]) -> PathBuf {
     std::fs::copy(w.path(&format!("{RUN}/manifests/{file}")), &copy).unwrap();
     let mut args = vec![copy.to_str().unwrap()];
     args.extend(edits.iter().map(String::as_str));
-    python(w, "review_manifests.py", &args);
+    w.python("review_manifests.py", &args);
     copy
 }
 
@@ -946,8 +931,7 @@ fn confirm_what_left_and_refuse_the_rest(c: &Cycle) {
     let header = printed_lines(&read_workbook(&tampered)["清单"]).0;
     // Excel rows count from 1: the header is row header + 1.
     let third = (header + 1 + 3).to_string();
-    python(
-        w,
+    w.python(
         "edit_manifest.py",
         &[tampered.to_str().unwrap(), "delete", &third],
     );
@@ -1121,7 +1105,7 @@ fn plan_next_year_from_the_ledger_and_last_years_run(c: &Cycle) {
     edits.push(format!("-{kept_row}"));
     let mut args = vec![REGISTER, "register-2025.xlsx", MAIN_SHEET];
     args.extend(edits.iter().map(String::as_str));
-    python(w, "next_year_register.py", &args);
+    w.python("next_year_register.py", &args);
 
     let out = w.run(&[
         "plan",
@@ -1581,7 +1565,7 @@ fn a_holding_sharing_its_number_with_one_transferred_has_not_reappeared() {
     ];
     args.extend(items.iter().map(|i| format!("{}=已归档", i.source_row)));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    python(&w, "next_year_register.py", &args);
+    w.python("next_year_register.py", &args);
     ok(
         &w.run(&[
             "plan",
