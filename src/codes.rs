@@ -114,33 +114,81 @@ impl Codes {
     }
 }
 
+/// A column of whole numbers read in its own type (no copy of an `i64`,
+/// `i32` or `u32` column), each value as an `i64`.
+pub enum WholeNumbers {
+    /// 64-bit.
+    I64(Int64Chunked),
+    /// 32-bit.
+    I32(Int32Chunked),
+    /// Unsigned 32-bit (a source row).
+    U32(UInt32Chunked),
+}
+
+impl WholeNumbers {
+    /// Reads `column` when it holds whole numbers of 32 or 64 bits.
+    pub fn of(column: &Column) -> Option<WholeNumbers> {
+        Some(match column.dtype() {
+            DataType::Int64 => WholeNumbers::I64(column.i64().ok()?.clone()),
+            DataType::Int32 => WholeNumbers::I32(column.i32().ok()?.clone()),
+            DataType::UInt32 => WholeNumbers::U32(column.u32().ok()?.clone()),
+            _ => return None,
+        })
+    }
+
+    /// Row `i`, or `None` when it is null.
+    pub fn get(&self, i: usize) -> Option<i64> {
+        match self {
+            WholeNumbers::I64(ca) => ca.get(i),
+            WholeNumbers::I32(ca) => ca.get(i).map(i64::from),
+            WholeNumbers::U32(ca) => ca.get(i).map(i64::from),
+        }
+    }
+}
+
 /// A column read as text, row by row: text as it is, a coded column as its
-/// codes (not copied into text), anything else cast to text. What the
+/// codes, whole numbers and dates written out as each row is read (none is
+/// copied into a text column), anything else cast to text. What the
 /// workbooks' tables and the printed lists are written from.
 pub enum TextColumn {
     /// A text column, or another cast to text.
     Text(StringChunked),
     /// A coded column.
     Codes(Codes),
+    /// Whole numbers, as decimal digits.
+    Whole(WholeNumbers),
+    /// Dates (days since 1970-01-01), as `YYYY-MM-DD`.
+    Date(Int32Chunked),
 }
 
 impl TextColumn {
     /// Reads `column` as text.
     pub fn new(column: &Column) -> PolarsResult<TextColumn> {
         if column.dtype().is_enum() {
-            Ok(TextColumn::Codes(Codes::new(column)?))
-        } else {
-            Ok(TextColumn::Text(
-                column.cast(&DataType::String)?.str()?.clone(),
-            ))
+            return Ok(TextColumn::Codes(Codes::new(column)?));
         }
+        if let Some(whole) = WholeNumbers::of(column) {
+            return Ok(TextColumn::Whole(whole));
+        }
+        if column.dtype() == &DataType::Date {
+            return Ok(TextColumn::Date(column.date()?.physical().clone()));
+        }
+        Ok(TextColumn::Text(
+            column.cast(&DataType::String)?.str()?.clone(),
+        ))
     }
 
-    /// Row `i` as text, or `None` when it is null.
-    pub fn get(&self, i: usize) -> Option<&str> {
+    /// Row `i` as text, or `None` when it is null: borrowed from the column
+    /// where it is held as text, made when it is a number or a date.
+    pub fn get(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         match self {
-            TextColumn::Text(ca) => ca.get(i),
-            TextColumn::Codes(codes) => codes.get(i),
+            TextColumn::Text(ca) => ca.get(i).map(Cow::Borrowed),
+            TextColumn::Codes(codes) => codes.get(i).map(Cow::Borrowed),
+            TextColumn::Whole(n) => n.get(i).map(|n| Cow::Owned(n.to_string())),
+            TextColumn::Date(ca) => ca
+                .get(i)
+                .map(|days| Cow::Owned(crate::domain::from_epoch_days(days).to_string())),
         }
     }
 }
@@ -184,11 +232,71 @@ mod tests {
             assert_eq!(read.iter().collect::<Vec<_>>(), codes, "{set:?}");
             assert_eq!(read.get(0), codes[0]);
             let as_text = TextColumn::new(c).unwrap();
-            let as_text: Vec<Option<&str>> = (0..codes.len()).map(|i| as_text.get(i)).collect();
-            assert_eq!(as_text, codes, "{set:?} read as text");
+            let as_text: Vec<Option<String>> = (0..codes.len())
+                .map(|i| as_text.get(i).map(|s| s.into_owned()))
+                .collect();
+            let owned: Vec<Option<String>> = codes.iter().map(|c| c.map(str::to_string)).collect();
+            assert_eq!(as_text, owned, "{set:?} read as text");
             let text = to_text(&df).unwrap();
             let text: Vec<Option<&str>> = text.column("c").unwrap().str().unwrap().iter().collect();
             assert_eq!(text, codes);
+        }
+    }
+
+    /// Whole numbers and dates read as text are what polars' own cast to
+    /// text makes of them, nulls included.
+    #[test]
+    fn numbers_and_dates_read_as_text_as_polars_casts_them() {
+        let days = [
+            Some(0),
+            Some(-719_162),
+            Some(2_932_896),
+            Some(19_723),
+            None,
+            Some(-1),
+        ];
+        let whole = [
+            Some(0),
+            Some(-7),
+            Some(i64::MAX),
+            Some(i64::MIN),
+            None,
+            Some(1_000_000),
+        ];
+        let columns = [
+            Int32Chunked::from_iter_options("d".into(), days.into_iter())
+                .into_date()
+                .into_column(),
+            Int64Chunked::from_iter_options("n".into(), whole.into_iter()).into_column(),
+            Int32Chunked::from_iter_options(
+                "n32".into(),
+                whole.iter().map(|n| n.and_then(|n| i32::try_from(n).ok())),
+            )
+            .into_column(),
+            UInt32Chunked::from_iter_options(
+                "u32".into(),
+                whole.iter().map(|n| n.and_then(|n| u32::try_from(n).ok())),
+            )
+            .into_column(),
+        ];
+        for column in columns {
+            let read = TextColumn::new(&column).unwrap();
+            assert!(
+                !matches!(read, TextColumn::Text(_)),
+                "{} is read in its own type",
+                column.name()
+            );
+            let cast = column.cast(&DataType::String).unwrap();
+            let cast: Vec<Option<String>> = cast
+                .str()
+                .unwrap()
+                .iter()
+                .map(|s| s.map(str::to_string))
+                .collect();
+            let ours: Vec<Option<String>> = (0..column.len())
+                .map(|i| read.get(i).map(|s| s.into_owned()))
+                .collect();
+            assert_eq!(ours, cast, "{}", column.name());
         }
     }
 

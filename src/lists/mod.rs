@@ -92,7 +92,7 @@ impl ListCell {
                 .parse::<f64>()
                 .map_or(OutCell::Blank, OutCell::Number),
             ListCell::Level => OutCell::Text(labels::level_code(
-                source.text("effective_classification", i),
+                &source.text("effective_classification", i),
                 lang,
             )),
             ListCell::Overdue => OutCell::from(if overdue(source, i) {
@@ -408,9 +408,11 @@ fn write_list(
         .handover
         .as_ref()
         .map(|h| handover_items(source, spec, h, opts));
+    // The lines are made twice, for the digest and as written, rather
+    // than held: 300,000 lines of nine fields would take 100 MB.
     let digest = items
         .as_ref()
-        .map(|(heading, lines, _)| crate::manifest::digest(heading, lines));
+        .map(|(heading, lines, _)| crate::manifest::digest_of(heading, lines.iter()));
     let mut printable = printable(source, spec, opts);
     if let Some(d) = &digest {
         let l = |zh: &'static str, en: &'static str| opts.lang.pick(zh, en);
@@ -437,13 +439,13 @@ fn write_list(
 }
 
 /// A handover list's heading fields, canonical lines (titles as keyed
-/// hashes) and title key.
-fn handover_items(
-    source: &DecisionText,
-    spec: &ListSpec,
+/// hashes, each line made when it is asked for) and title key.
+fn handover_items<'a>(
+    source: &'a DecisionText,
+    spec: &'a ListSpec,
     h: &Handover,
     opts: &ListOptions,
-) -> (Vec<String>, Vec<Vec<String>>, String) {
+) -> (Vec<String>, Lines<'a, String>, String) {
     let key = crate::manifest::batch_key(&opts.title_key, &h.id);
     let heading = vec![
         opts.unit.clone(),
@@ -452,19 +454,19 @@ fn handover_items(
         h.kind.code().to_string(),
         h.destination.clone(),
     ];
-    let lines = spec
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(k, i)| {
-            let t = |c: &str| source.text(c, *i).to_string();
+    let title_key = key.clone();
+    let lines = Lines::OnDemand {
+        count: spec.rows.len(),
+        line: Box::new(move |k| {
+            let i = spec.rows[k];
+            let t = |c: &str| source.text(c, i).to_string();
             vec![
                 (k + 1).to_string(),
                 t("doc_id"),
-                crate::manifest::title_hash(&key, source.text("title", *i)),
+                crate::manifest::title_hash(&title_key, &source.text("title", i)),
                 t("classification"),
                 source
-                    .text("copies", *i)
+                    .text("copies", i)
                     .parse::<i64>()
                     .unwrap_or(1)
                     .to_string(),
@@ -473,8 +475,8 @@ fn handover_items(
                 t("source_sheet"),
                 t("source_row"),
             ]
-        })
-        .collect();
+        }),
+    };
     (heading, lines, key)
 }
 

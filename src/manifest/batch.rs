@@ -284,22 +284,38 @@ pub fn title_hash(key: &str, title: &str) -> String {
 /// assert_ne!(a, digest(&heading, &[vec!["1".to_string(), "D-2".to_string()]]));
 /// let other = vec!["单位".to_string(), "2024-D-002".to_string()];
 /// assert_ne!(a, digest(&other, &[vec!["1".to_string(), "D-1".to_string()]]));
+/// // A tab or line break inside a field counts as a space.
+/// let tab = digest(&heading, &[vec!["1".to_string(), "D\t1".to_string()]]);
+/// assert_eq!(tab, digest(&heading, &[vec!["1".to_string(), "D 1".to_string()]]));
 /// ```
 pub fn digest(heading: &[String], lines: &[Vec<String>]) -> String {
+    digest_of(heading, lines)
+}
+
+/// [`digest`] over lines as they are made: a list of 300,000 holdings is
+/// digested without holding its lines.
+pub fn digest_of<L: AsRef<[String]>>(
+    heading: &[String],
+    lines: impl IntoIterator<Item = L>,
+) -> String {
     let mut h = Sha256::new();
     h.update(ITEMS_MAGIC.as_bytes());
-    let clean = |fields: &[String]| -> String {
-        fields
-            .iter()
-            .map(|f| f.replace(['\t', '\n', '\r'], " "))
-            .collect::<Vec<_>>()
-            .join("\t")
-    };
-    h.update(b"\n");
-    h.update(clean(heading).as_bytes());
-    for line in lines {
+    let mut add = |fields: &[String]| {
         h.update(b"\n");
-        h.update(clean(line).as_bytes());
+        for (k, f) in fields.iter().enumerate() {
+            if k > 0 {
+                h.update(b"\t");
+            }
+            if f.contains(['\t', '\n', '\r']) {
+                h.update(f.replace(['\t', '\n', '\r'], " ").as_bytes());
+            } else {
+                h.update(f.as_bytes());
+            }
+        }
+    };
+    add(heading);
+    for line in lines {
+        add(line.as_ref());
     }
     hex(&h.finalize())
 }
@@ -389,7 +405,7 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
         // A site not written is the facility: never weaker than it could be.
         let site = rows
             .get("destruction_site", i)
-            .and_then(Site::from_code)
+            .and_then(|s| Site::from_code(&s))
             .unwrap_or(Site::Facility);
         let facility = site == Site::Facility;
         let level = rows.text("destruction_level", i).to_string();
@@ -418,7 +434,7 @@ pub fn batches(decisions: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Batc
 /// least two for a classified holding.
 fn witnesses_needed(rows: &DecisionText, i: usize) -> u32 {
     let needed = parsed(rows, "witnesses", i).unwrap_or(2);
-    let floor = if classified(rows.text("effective_classification", i)) {
+    let floor = if classified(&rows.text("effective_classification", i)) {
         2
     } else {
         1

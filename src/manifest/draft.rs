@@ -23,7 +23,7 @@ use crate::domain::Site;
 use crate::labels::{self, Signer};
 use crate::output::frame::{MAX_DATA_ROWS, part_name};
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Printable, write_printable_split};
+use crate::output::printable::{Lines, Printable, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically, write_atomically};
 
 /// The sheet that keeps what was issued.
@@ -223,7 +223,8 @@ fn write_document_split(
             heading: &doc.heading.fields(),
             field_names: &FIELD_NAMES,
         };
-        write_items_sheets(wb, &head, &doc.batch.canonical(doc.key), max_rows)
+        let lines = Lines::Made(doc.batch.canonical(doc.key));
+        write_items_sheets(wb, &head, &lines, max_rows)
     };
     sheets(&mut wb).with_context(|| crate::output::writing(path))?;
     save_atomically(&mut wb, path)?;
@@ -342,28 +343,27 @@ pub(crate) struct ItemsHead<'a> {
 pub(crate) fn write_items_sheets(
     wb: &mut Workbook,
     head: &ItemsHead<'_>,
-    lines: &[Vec<String>],
+    lines: &Lines<'_, String>,
     max_rows: usize,
 ) -> Result<()> {
     let per_sheet = (max_rows + 1).saturating_sub(ITEMS_HEAD_ROWS).max(1);
-    let parts: Vec<&[Vec<String>]> = if lines.is_empty() {
-        vec![&[]]
-    } else {
-        lines.chunks(per_sheet).collect()
-    };
-    for (k, part) in parts.into_iter().enumerate() {
+    let parts = lines.len().div_ceil(per_sheet).max(1);
+    for k in 0..parts {
         let name = part_name(ITEMS_SHEET, k);
-        write_items_part(wb, &name, head, part).with_context(|| format!("sheet {name}"))?;
+        let part = k * per_sheet..((k + 1) * per_sheet).min(lines.len());
+        write_items_part(wb, &name, head, lines, part).with_context(|| format!("sheet {name}"))?;
     }
     Ok(())
 }
 
-/// One items sheet: the rows of `head`, then `lines`, in constant memory.
+/// One items sheet: the rows of `head`, then lines `part` of `lines`, in
+/// constant memory.
 fn write_items_part(
     wb: &mut Workbook,
     name: &str,
     head: &ItemsHead<'_>,
-    lines: &[Vec<String>],
+    lines: &Lines<'_, String>,
+    part: std::ops::Range<usize>,
 ) -> Result<()> {
     let items = wb.add_worksheet_with_constant_memory()?;
     items.set_name(name)?;
@@ -379,8 +379,9 @@ fn write_items_part(
     for (c, name) in head.field_names.iter().enumerate() {
         items.write_string(3, c as u16, *name)?;
     }
-    for (r, line) in lines.iter().enumerate() {
+    for (r, k) in part.enumerate() {
         let r = (r + ITEMS_HEAD_ROWS) as u32;
+        let line = lines.line(k);
         for (c, v) in line.iter().enumerate() {
             items.write_string(r, c as u16, v)?;
         }

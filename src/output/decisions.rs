@@ -1,6 +1,7 @@
 //! The decision table read back by column name, as text: what the printed
 //! lists and the destruction manifests are made from.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
@@ -29,19 +30,19 @@ impl DecisionText {
 
     /// The value of column `name` in row `i`; `None` when it is null or
     /// the column was not read.
-    pub fn get(&self, name: &str, i: usize) -> Option<&str> {
+    pub fn get(&self, name: &str, i: usize) -> Option<Cow<'_, str>> {
         self.columns.get(name).and_then(|c| c.get(i))
     }
 
     /// The value of column `name` in row `i`, blank when there is none.
-    pub fn text(&self, name: &str, i: usize) -> &str {
-        self.get(name, i).unwrap_or("")
+    pub fn text(&self, name: &str, i: usize) -> Cow<'_, str> {
+        self.get(name, i).unwrap_or(Cow::Borrowed(""))
     }
 
     /// The rows whose column `name` holds `value`, in table order.
     pub fn rows_where(&self, name: &str, value: &str) -> Vec<usize> {
         (0..self.height)
-            .filter(|i| self.get(name, *i) == Some(value))
+            .filter(|i| self.get(name, *i).as_deref() == Some(value))
             .collect()
     }
 }

@@ -17,7 +17,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
-use crate::codes::TextColumn;
+use crate::codes::{TextColumn, WholeNumbers};
 use crate::config::Lang;
 
 /// Data rows per sheet: Excel's 1,048,576 less the header row. Also the
@@ -52,12 +52,18 @@ enum Reader {
     /// Text, and codes as their text.
     Text(TextColumn),
     Date(Int32Chunked),
+    /// Whole numbers, read in their own type.
+    Whole(WholeNumbers),
+    /// Other numbers, as `f64`.
     Number(Float64Chunked),
     Bool(BooleanChunked),
 }
 
 impl Reader {
     fn new(column: &Column) -> PolarsResult<Reader> {
+        if let Some(whole) = WholeNumbers::of(column) {
+            return Ok(Reader::Whole(whole));
+        }
         Ok(match column.dtype() {
             DataType::Date => Reader::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
             DataType::Boolean => Reader::Bool(column.bool()?.clone()),
@@ -218,13 +224,14 @@ fn column_widths(
                 .iter()
                 .take(2000)
                 .filter_map(|i| {
-                    text.get(*i)
-                        .map(|v| display(column, v).map_or(display_width(v), |s| display_width(&s)))
+                    text.get(*i).map(|v| {
+                        display(column, &v).map_or(display_width(&v), |s| display_width(&s))
+                    })
                 })
                 .max()
                 .unwrap_or(0),
             Reader::Date(_) => 10,
-            Reader::Number(_) | Reader::Bool(_) => 6,
+            Reader::Whole(_) | Reader::Number(_) | Reader::Bool(_) => 6,
         };
         widths[c] = widths[c].max(w);
     }
@@ -253,9 +260,9 @@ impl Cells<'_> {
             match reader {
                 Reader::Text(text) => {
                     if let Some(v) = text.get(i) {
-                        match (self.display)(column, v) {
+                        match (self.display)(column, &v) {
                             Some(shown) => sheet.write_string(row, c, &shown)?,
-                            None => sheet.write_string(row, c, v)?,
+                            None => sheet.write_string(row, c, &*v)?,
                         };
                     }
                 }
@@ -263,6 +270,11 @@ impl Cells<'_> {
                     if let Some(days) = ca.get(i) {
                         let d = crate::domain::from_epoch_days(days);
                         super::write_date(sheet, row, c, d, self.dates)?;
+                    }
+                }
+                Reader::Whole(n) => {
+                    if let Some(v) = n.get(i) {
+                        sheet.write_number(row, c, v as f64)?;
                     }
                 }
                 Reader::Number(ca) => {

@@ -40,6 +40,12 @@ impl From<&str> for OutCell {
     }
 }
 
+impl From<std::borrow::Cow<'_, str>> for OutCell {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        OutCell::Text(s.into_owned())
+    }
+}
+
 impl From<String> for OutCell {
     fn from(s: String) -> Self {
         OutCell::Text(s)

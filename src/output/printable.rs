@@ -49,22 +49,22 @@ pub struct Printable<'a> {
     pub lang: Lang,
 }
 
-/// The lines of a printable list: made beforehand, or made one at a time
-/// as they are written — a list of 300,000 holdings is then never held in
-/// memory as cells.
-pub enum Lines<'a> {
+/// The lines of a printable list (or of an items sheet, `T = String`):
+/// made beforehand, or made one at a time as they are written — a list of
+/// 300,000 holdings is then never held in memory as cells.
+pub enum Lines<'a, T = OutCell> {
     /// Lines made beforehand.
-    Made(Vec<Vec<OutCell>>),
+    Made(Vec<Vec<T>>),
     /// `count` lines; `line(k)` makes line `k` (from 0).
     OnDemand {
         /// How many lines.
         count: usize,
         /// Makes one line.
-        line: Box<dyn Fn(usize) -> Vec<OutCell> + 'a>,
+        line: Box<dyn Fn(usize) -> Vec<T> + 'a>,
     },
 }
 
-impl Lines<'_> {
+impl<T: Clone> Lines<'_, T> {
     /// How many lines.
     pub fn len(&self) -> usize {
         match self {
@@ -79,11 +79,16 @@ impl Lines<'_> {
     }
 
     /// Line `k` (from 0).
-    fn line(&self, k: usize) -> std::borrow::Cow<'_, [OutCell]> {
+    pub fn line(&self, k: usize) -> std::borrow::Cow<'_, [T]> {
         match self {
             Lines::Made(rows) => std::borrow::Cow::Borrowed(&rows[k]),
             Lines::OnDemand { line, .. } => std::borrow::Cow::Owned(line(k)),
         }
+    }
+
+    /// Every line in order, each made as it is reached.
+    pub fn iter(&self) -> impl Iterator<Item = std::borrow::Cow<'_, [T]>> {
+        (0..self.len()).map(|k| self.line(k))
     }
 }
 

@@ -286,9 +286,8 @@ impl ReasonWriter {
         })
     }
 
-    /// The reason of case `case` for row `row`.
-    pub fn render(&self, case: usize, row: usize) -> String {
-        let mut out = String::new();
+    /// The reason of case `case` for row `row`, appended to `out`.
+    pub fn render_into(&self, case: usize, row: usize, out: &mut String) {
         if let Some(t) = self.templates.get(case) {
             for (text, field) in t.parts() {
                 out.push_str(text);
@@ -304,6 +303,5 @@ impl ReasonWriter {
                 }
             }
         }
-        out
     }
 }

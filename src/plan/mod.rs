@@ -49,7 +49,7 @@ fn unknown_method_reason(level_unknown: bool, lang: Lang) -> String {
 struct Decided<'c> {
     disposition: Vec<Disposition>,
     rule: Vec<Option<&'c str>>,
-    reason: Vec<String>,
+    reason: Reasons,
 }
 
 impl Decided<'_> {
@@ -57,7 +57,61 @@ impl Decided<'_> {
     fn overrule(&mut self, i: usize, reason: String) {
         self.disposition[i] = Disposition::Review;
         self.rule[i] = Some(SAFETY_RULE);
-        self.reason[i] = reason;
+        self.reason.set(i, reason);
+    }
+}
+
+/// Every row's reason, each distinct text held once. A million rows have
+/// a few dozen reasons (a rule's text with the row's values put in): held
+/// as a `String` each they took about 100 MB while the plan was made.
+#[derive(Default)]
+struct Reasons {
+    /// The distinct texts, in the order first met.
+    texts: Vec<String>,
+    /// Each text's place in `texts`.
+    index: std::collections::HashMap<String, u32>,
+    /// Each row's text, by its place in `texts`.
+    of_row: Vec<u32>,
+}
+
+impl Reasons {
+    /// The place of `text` in `texts`, added when new.
+    fn place(&mut self, text: &str) -> u32 {
+        if let Some(&k) = self.index.get(text) {
+            return k;
+        }
+        let k = u32::try_from(self.texts.len()).expect("fewer than 2^32 distinct reasons");
+        self.texts.push(text.to_string());
+        self.index.insert(text.to_string(), k);
+        k
+    }
+
+    /// Adds the next row's reason.
+    fn push(&mut self, text: &str) {
+        let k = self.place(text);
+        self.of_row.push(k);
+    }
+
+    /// Row `i`'s reason.
+    fn get(&self, i: usize) -> &str {
+        &self.texts[self.of_row[i] as usize]
+    }
+
+    /// Replaces row `i`'s reason.
+    fn set(&mut self, i: usize, text: String) {
+        self.of_row[i] = self.place(&text);
+    }
+
+    /// The reasons as a text column named `name`: one copy of each text,
+    /// every row's value a view of it.
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        let texts =
+            StringChunked::from_iter_values(name.into(), self.texts.iter().map(String::as_str));
+        let places = IdxCa::from_vec(
+            name.into(),
+            self.of_row.into_iter().map(|k| k as IdxSize).collect(),
+        );
+        Ok(texts.take(&places)?.into_column())
     }
 }
 
@@ -79,26 +133,27 @@ fn first_decisions<'c>(
     let mut out = Decided {
         disposition: Vec::with_capacity(n),
         rule: Vec::with_capacity(n),
-        reason: Vec::with_capacity(n),
+        reason: Reasons::default(),
     };
+    let mut why = String::new();
     for i in 0..n {
-        let (d, r, why) = if let Some(reject) = reject.get(i) {
-            (Disposition::Rejected, None, reject.to_string())
+        why.clear();
+        let (d, r) = if let Some(reject) = reject.get(i) {
+            why.push_str(reject);
+            (Disposition::Rejected, None)
         } else if let Some((k, case)) = case_index
             .get(i)
             .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
         {
-            (
-                case.disposition,
-                Some(case.rule.as_str()),
-                reasons.render(k, i),
-            )
+            reasons.render_into(k, i, &mut why);
+            (case.disposition, Some(case.rule.as_str()))
         } else {
-            (Disposition::Review, None, no_rule.to_string())
+            why.push_str(no_rule);
+            (Disposition::Review, None)
         };
         out.disposition.push(d);
         out.rule.push(r);
-        out.reason.push(why);
+        out.reason.push(&why);
     }
     Ok(out)
 }
@@ -349,8 +404,7 @@ fn add_decision_columns(
             disposition.iter().map(|d| Some(d.code())),
         )?,
         StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
-        StringChunked::from_iter_values("reason".into(), reason.iter().map(String::as_str))
-            .into_column(),
+        reason.into_column("reason")?,
         StringChunked::from_iter_options("destination_out".into(), m.destination.into_iter())
             .into_column(),
         StringChunked::from_iter_options("destruction_level".into(), m.level_code.into_iter())

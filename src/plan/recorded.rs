@@ -79,10 +79,13 @@ pub(super) fn apply_ledger(
             if rows.agrees(i, r.kind) {
                 if decided.disposition[i] == Disposition::Done {
                     decided.rule[i] = Some(LEDGER_RULE);
-                    decided.reason[i] = match lang {
-                        Lang::Zh => format!("已办结：{}", what_happened(r, lang)),
-                        Lang::En => format!("done: {}", what_happened(r, lang)),
-                    };
+                    decided.reason.set(
+                        i,
+                        match lang {
+                            Lang::Zh => format!("已办结：{}", what_happened(r, lang)),
+                            Lang::En => format!("done: {}", what_happened(r, lang)),
+                        },
+                    );
                 }
                 continue;
             }
@@ -95,7 +98,9 @@ pub(super) fn apply_ledger(
                 review_reappeared(decided, i, r, lang);
             }
         } else if let Some(r) = ledger.decided(id, dept) {
-            note_decision(&mut decided.reason[i], r, lang);
+            let mut reason = decided.reason.get(i).to_string();
+            note_decision(&mut reason, r, lang);
+            decided.reason.set(i, reason);
         }
     }
     Ok(reappeared)
@@ -154,14 +159,17 @@ fn review_reappeared(decided: &mut Decided<'_>, i: usize, r: &Recorded, lang: La
     let happened = what_happened(r, lang);
     decided.disposition[i] = Disposition::Review;
     decided.rule[i] = Some(LEDGER_RULE);
-    decided.reason[i] = match lang {
-        Lang::Zh => {
-            format!("需人工审核：{happened}，但登记簿仍显示在册——核实实物，不得再次处置")
-        }
-        Lang::En => format!(
-            "needs review: {happened}, yet the register still shows it held — check the holding; it is not disposed of twice"
-        ),
-    };
+    decided.reason.set(
+        i,
+        match lang {
+            Lang::Zh => {
+                format!("需人工审核：{happened}，但登记簿仍显示在册——核实实物，不得再次处置")
+            }
+            Lang::En => format!(
+                "needs review: {happened}, yet the register still shows it held — check the holding; it is not disposed of twice"
+            ),
+        },
+    );
 }
 
 /// Adds to a reason what the committee decided of the holding (`r`), and

@@ -879,3 +879,29 @@ fn every_column_the_plan_adds_is_reserved() {
         }
     }
 }
+
+/// Reasons are held once each: a row's reason replaced by another's
+/// shares its text, and the column reads back every row's own.
+#[test]
+fn reasons_are_held_once_and_read_back_per_row() {
+    let mut reasons = Reasons::default();
+    for text in ["a", "b", "a", "a long reason past twelve bytes", "b"] {
+        reasons.push(text);
+    }
+    reasons.set(1, "a".to_string());
+    reasons.set(4, "c".to_string());
+    assert_eq!(reasons.get(3), "a long reason past twelve bytes");
+    assert_eq!(reasons.texts.len(), 4, "a, b, the long one and c");
+    let column = reasons.into_column("reason").unwrap();
+    let read: Vec<Option<&str>> = column.str().unwrap().iter().collect();
+    assert_eq!(
+        read,
+        [
+            Some("a"),
+            Some("a"),
+            Some("a"),
+            Some("a long reason past twelve bytes"),
+            Some("c")
+        ]
+    );
+}

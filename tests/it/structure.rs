@@ -83,7 +83,7 @@ fn the_leaves_stay_leaves() {
         ("text", &[]),
         ("files", &[]),
         ("fields", &["domain"]),
-        ("codes", &["fields"]),
+        ("codes", &["domain", "fields"]),
         ("vocabulary", &["domain", "fields", "text"]),
         (
             "ingest",
