@@ -159,11 +159,16 @@ pub enum TextColumn {
     Whole(WholeNumbers),
     /// Dates (days since 1970-01-01), as `YYYY-MM-DD`.
     Date(Int32Chunked),
+    /// A column without a value, not read at all (not made a null per row).
+    Blank,
 }
 
 impl TextColumn {
     /// Reads `column` as text.
     pub fn new(column: &Column) -> PolarsResult<TextColumn> {
+        if column.null_count() == column.len() {
+            return Ok(TextColumn::Blank);
+        }
         if column.dtype().is_enum() {
             return Ok(TextColumn::Codes(Codes::new(column)?));
         }
@@ -189,6 +194,7 @@ impl TextColumn {
             TextColumn::Date(ca) => ca
                 .get(i)
                 .map(|days| Cow::Owned(crate::domain::from_epoch_days(days).to_string())),
+            TextColumn::Blank => None,
         }
     }
 }

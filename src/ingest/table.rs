@@ -495,7 +495,7 @@ impl TableBuilder {
         let mut columns = self
             .builders
             .into_iter()
-            .map(Builder::finish)
+            .map(|b| b.finish().map(blank_if_empty))
             .collect::<PolarsResult<Vec<Column>>>()?;
         for (name, values) in self.kept {
             // A kept header that happens to spell a canonical column's name
@@ -512,26 +512,51 @@ impl TableBuilder {
         DataFrame::new(self.len, columns)
     }
 }
+/// A column without a single value as one null repeated, which takes no
+/// room per row: a register without a 保密期限 or 备注 column would
+/// otherwise hold a 16-byte text view of nothing on every row (16 MB a
+/// million rows, for each such column). It reads as any column does.
+fn blank_if_empty(column: Column) -> Column {
+    if !column.is_empty() && column.null_count() == column.len() {
+        Column::full_null(column.name().clone(), column.len(), column.dtype())
+    } else {
+        column
+    }
+}
+
 /// Stacks per-file tables into one, in order, adding every kept column that
-/// some file lacks as an all-null text column.
+/// some file lacks as an all-null text column. A column empty in every file
+/// stays one null repeated ([`blank_if_empty`]).
 pub fn concat_tables(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     let mut names: Vec<PlSmallStr> = Vec::new();
+    let mut empty: Vec<(PlSmallStr, DataType)> = Vec::new();
     for t in &tables {
-        for name in t.get_column_names() {
-            if !names.contains(name) {
-                names.push(name.clone());
+        for column in t.columns() {
+            if !names.contains(column.name()) {
+                names.push(column.name().clone());
+                empty.push((column.name().clone(), column.dtype().clone()));
             }
         }
     }
+    empty.retain(|(name, _)| {
+        tables
+            .iter()
+            .all(|t| t.column(name).map_or(true, |c| c.null_count() == c.len()))
+    });
+    let stacked: Vec<PlSmallStr> = names
+        .iter()
+        .filter(|n| !empty.iter().any(|(e, _)| e == *n))
+        .cloned()
+        .collect();
     let mut out: Option<DataFrame> = None;
     for mut t in tables {
         let height = t.height();
-        for name in &names {
+        for name in &stacked {
             if t.column(name).is_err() {
                 t.with_column(Column::full_null(name.clone(), height, &DataType::String))?;
             }
         }
-        let t = t.select(names.iter().cloned())?;
+        let t = t.select(stacked.iter().cloned())?;
         match out.as_mut() {
             None => out = Some(t),
             Some(acc) => {
@@ -542,10 +567,14 @@ pub fn concat_tables(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     // Not rechunked: a chunk per file costs nothing to read by row, while
     // copying five million rows into one chunk would double the table in
     // memory for a moment (issue 10: 5 × 1M rows within 4 GiB).
-    match out {
-        Some(df) => Ok(df),
-        None => TableBuilder::new().finish(),
+    let Some(mut df) = out else {
+        return TableBuilder::new().finish();
+    };
+    let height = df.height();
+    for (name, dtype) in empty {
+        df.with_column(Column::full_null(name, height, &dtype))?;
     }
+    df.select(names)
 }
 
 #[cfg(test)]
@@ -586,5 +615,42 @@ mod tests {
             let filled = FieldValue::empty(spec.kind).append(&mut builders);
             assert_eq!(filled, columns.len(), "{:?}", spec.field);
         }
+    }
+
+    /// A column empty in every register is one null repeated, in the
+    /// stacked table too, and reads as nulls; a column empty in one
+    /// register only is stacked as usual; every row and the column order
+    /// survive.
+    #[test]
+    fn a_column_empty_in_every_register_takes_no_room_and_reads_as_nulls() {
+        let table = |file: &str, ids: &[&str], notes: Option<&str>| {
+            let mut t = TableBuilder::new();
+            for (k, id) in ids.iter().enumerate() {
+                let mut r = RowRecord::new(k as u32 + 2);
+                r.set_text(Field::DocId, Some(id.to_string()));
+                r.set_text(Field::Notes, notes.map(str::to_string));
+                t.push(file, "s", r);
+            }
+            t.finish().unwrap()
+        };
+        let one = table("a.xlsx", &["D-1", "D-2"], None);
+        let names: Vec<String> = one.get_column_names().iter().map(|n| n.to_string()).collect();
+        assert!(matches!(one.column("notes").unwrap(), Column::Scalar(_)));
+        assert!(matches!(one.column("doc_id").unwrap(), Column::Series(_)));
+        let two = table("b.xlsx", &["D-3"], Some("x"));
+        let three = table("c.xlsx", &["D-4", "D-5", "D-6"], None);
+        let stacked = concat_tables(vec![one, two, three]).unwrap();
+        assert_eq!(stacked.height(), 6);
+        let stacked_names: Vec<String> =
+            stacked.get_column_names().iter().map(|n| n.to_string()).collect();
+        assert_eq!(stacked_names, names);
+        let ids: Vec<Option<&str>> = stacked.column("doc_id").unwrap().str().unwrap().iter().collect();
+        assert_eq!(ids, ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6"].map(Some));
+        let notes: Vec<Option<&str>> = stacked.column("notes").unwrap().str().unwrap().iter().collect();
+        assert_eq!(notes, [None, None, Some("x"), None, None, None]);
+        let title = stacked.column("title").unwrap();
+        assert!(matches!(title, Column::Scalar(_)), "empty in every register");
+        assert_eq!((title.len(), title.null_count()), (6, 6));
+        assert_eq!(title.dtype(), &DataType::String);
     }
 }

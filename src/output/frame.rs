@@ -61,6 +61,10 @@ enum Reader {
 
 impl Reader {
     fn new(column: &Column) -> PolarsResult<Reader> {
+        // A column without a value writes nothing, whatever its type.
+        if column.null_count() == column.len() {
+            return Ok(Reader::Text(TextColumn::Blank));
+        }
         if let Some(whole) = WholeNumbers::of(column) {
             return Ok(Reader::Whole(whole));
         }
