@@ -45,18 +45,28 @@ impl Cell<'_> {
     /// assert_eq!(Cell::Number(2.5).to_text(), "2.5");
     /// ```
     pub fn to_text(&self) -> Cow<'_, str> {
+        if let Some(text) = self.held_text() {
+            return Cow::Borrowed(text);
+        }
         match self {
-            Cell::Text(s) => Cow::Borrowed(s.as_ref()),
             Cell::Number(n) => Cow::Owned(format_number(*n)),
-            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
-            Cell::DateTime(dt) => {
-                if dt.time() == chrono::NaiveTime::MIN {
-                    Cow::Owned(iso_date(dt.date()))
-                } else {
-                    Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string())
-                }
+            Cell::DateTime(dt) if dt.time() == chrono::NaiveTime::MIN => {
+                Cow::Owned(iso_date(dt.date()))
             }
-            Cell::Error(e) => Cow::Borrowed(e.as_str()),
+            Cell::DateTime(dt) => Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string()),
+            Cell::Text(_) | Cell::Bool(_) | Cell::Error(_) => Cow::Borrowed(""),
+        }
+    }
+
+    /// [`Cell::to_text`] when the cell holds it as text (text, a boolean,
+    /// an error), borrowed; `None` for a number or a date, which are
+    /// written out.
+    pub fn held_text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s.as_ref()),
+            Cell::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }),
+            Cell::Error(e) => Some(e.as_str()),
+            Cell::Number(_) | Cell::DateTime(_) => None,
         }
     }
 

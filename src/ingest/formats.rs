@@ -182,19 +182,19 @@ fn read_ods(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 /// A cell of a streaming reader, `None` when empty.
-fn from_dataref<'a>(value: &DataRef<'a>) -> Option<Cell<'a>> {
+fn from_dataref(value: DataRef<'_>) -> Option<Cell<'_>> {
     Some(match value {
         DataRef::Empty => return None,
-        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(*s)),
-        DataRef::String(s) => Cell::Text(Cow::Owned(s.clone())),
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
-        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
+        DataRef::String(s) => Cell::Text(Cow::Owned(s)),
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Bool(b) => Cell::Bool(b),
         DataRef::DateTime(dt) => match dt.as_datetime() {
             Some(d) => Cell::DateTime(d),
             None => Cell::Number(dt.as_f64()),
         },
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s)),
         DataRef::Error(e) => Cell::Error(e.to_string()),
     })
 }
@@ -300,7 +300,7 @@ macro_rules! stream_cells {
         stream_cells!($sink, $wb, $err, $merges, |reader| {
             while let Some(cell) = reader.next_cell()? {
                 let (r, c) = cell.get_position();
-                if let Some(value) = from_dataref(cell.get_value()) {
+                if let Some(value) = from_dataref(cell.get_value().clone()) {
                     return Ok(Some((r, c, value)));
                 }
             }
@@ -339,7 +339,7 @@ fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
 ) -> Result<Option<(u32, u32, Cell<'a>)>, XlsxError> {
     while let Some(cell) = reader.next_cell_with_formula_metadata()? {
         let (r, c) = cell.pos;
-        let value = match from_dataref(&cell.value) {
+        let value = match from_dataref(cell.value) {
             Some(v) => v,
             None if cell.formula.is_some() => Cell::Error(UNSAVED_FORMULA.into()),
             None => continue,

@@ -44,8 +44,26 @@ enum Value {
 struct FieldCell<'r> {
     field: Field,
     col: u32,
-    raw: String,
+    /// A number or date cell written out, trimmed; `None` for a cell held
+    /// as text, whose text is not copied ([`FieldCell::raw`]).
+    written: Option<String>,
     cell: Cell<'r>,
+}
+
+impl FieldCell<'_> {
+    /// The cell as written, trimmed.
+    fn raw(&self) -> &str {
+        raw_text(&self.written, &self.cell)
+    }
+}
+
+/// A cell as written, trimmed: `written` when it was written out, else its
+/// own text.
+fn raw_text<'a>(written: &'a Option<String>, cell: &'a Cell<'_>) -> &'a str {
+    match written {
+        Some(text) => text,
+        None => cell.held_text().unwrap_or("").trim(),
+    }
 }
 
 /// Reads the data rows of one sheet.
@@ -243,10 +261,10 @@ impl RecordReader {
             read_text_field(field, cells, rec, findings);
             return true;
         }
-        let first_raw = cells[0].raw.clone();
+        let first_raw = cells[0].raw().to_string();
         let mut values: Vec<(u32, &str, Value)> = Vec::new();
         for c in cells {
-            match parse(field, &c.cell, &c.raw, findings.ctx) {
+            match parse(field, &c.cell, c.raw(), findings.ctx) {
                 Ok(v) => {
                     if let Value::Date(d) = v
                         && d.is_partial()
@@ -254,19 +272,19 @@ impl RecordReader {
                         findings.problem(
                             rec,
                             field,
-                            &[(c.col, &c.raw)],
+                            &[(c.col, c.raw())],
                             format!("partial date, read as {}", d.date),
                             ProblemKind::PartialDate,
                             Severity::Anomaly,
                         );
                     }
-                    values.push((c.col, &c.raw, v));
+                    values.push((c.col, c.raw(), v));
                 }
                 Err(e) => {
                     findings.problem(
                         rec,
                         field,
-                        &[(c.col, &c.raw)],
+                        &[(c.col, c.raw())],
                         e,
                         ProblemKind::NotUnderstood,
                         severity_of(field),
@@ -357,32 +375,36 @@ fn gather_cells<'r>(
         if cell.is_blank() {
             continue;
         }
-        let raw = cell.to_text().trim().to_string();
+        let written = match cell.held_text() {
+            Some(_) => None,
+            None => Some(cell.to_text().trim().to_string()),
+        };
+        let raw = raw_text(&written, &cell);
         let plan = header.column(col);
         let field = match &plan.target {
             ColumnTarget::Kept(name) => {
-                rec.kept.push((name.clone(), raw));
+                rec.kept.push((name.clone(), raw.to_string()));
                 continue;
             }
             ColumnTarget::Field(f) => *f,
         };
         if let Some(name) = &plan.kept_as {
-            rec.kept.push((name.clone(), raw.clone()));
+            rec.kept.push((name.clone(), raw.to_string()));
         }
-        if ctx.vocab.may_be_none_word(&raw) {
-            let norm = normalize_cow(&raw);
+        if ctx.vocab.may_be_none_word(raw) {
+            let norm = normalize_cow(raw);
             if ctx.vocab.is_none_word(&norm) && !has_meaning(field, &norm, ctx.vocab) {
                 continue;
             }
             if ctx.vocab.is_ditto(&norm) {
-                dittos.push((field, col, raw));
+                dittos.push((field, col, raw.to_string()));
                 continue;
             }
         }
         cells.push(FieldCell {
             field,
             col,
-            raw,
+            written,
             cell,
         });
     }
@@ -506,11 +528,11 @@ fn read_text_field(
     findings: &mut RowFindings<'_, '_>,
 ) {
     if let [only] = cells {
-        set_raw(rec, field, &only.raw);
+        set_raw(rec, field, only.raw());
         return;
     }
     let vocab = findings.ctx.vocab;
-    let norms: Vec<String> = cells.iter().map(|c| normalize(&c.raw)).collect();
+    let norms: Vec<String> = cells.iter().map(|c| normalize(c.raw())).collect();
     let mut distinct = norms.clone();
     distinct.sort();
     distinct.dedup();
@@ -523,17 +545,17 @@ fn read_text_field(
         _ => 0,
     };
     if distinct.len() > 1 && matches!(field, Field::Issuer | Field::ReturnTo) {
-        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
+        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw())).collect();
         findings.problem(
             rec,
             field,
             &at,
-            format!("two columns disagree; \"{}\" is used", cells[chosen].raw),
+            format!("two columns disagree; \"{}\" is used", cells[chosen].raw()),
             ProblemKind::Conflict,
             Severity::Anomaly,
         );
     }
-    set_raw(rec, field, &cells[chosen].raw);
+    set_raw(rec, field, cells[chosen].raw());
 }
 
 /// Which of a category's columns is used: the first that names an outside
@@ -554,7 +576,7 @@ fn chosen_category(
     known_values.sort();
     known_values.dedup();
     if known_values.len() > 1 {
-        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw.as_str())).collect();
+        let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw())).collect();
         findings.problem(
             rec,
             field,
@@ -583,7 +605,7 @@ fn check_periods(rec: &mut RowRecord, cells: &[FieldCell<'_>], findings: &mut Ro
         cells
             .iter()
             .filter(|c| c.field == f)
-            .map(|c| (c.col, c.raw.as_str()))
+            .map(|c| (c.col, c.raw()))
             .collect()
     };
     let mut at = cells_of(Field::Classification);

@@ -634,22 +634,44 @@ mod tests {
             t.finish().unwrap()
         };
         let one = table("a.xlsx", &["D-1", "D-2"], None);
-        let names: Vec<String> = one.get_column_names().iter().map(|n| n.to_string()).collect();
+        let names: Vec<String> = one
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         assert!(matches!(one.column("notes").unwrap(), Column::Scalar(_)));
         assert!(matches!(one.column("doc_id").unwrap(), Column::Series(_)));
         let two = table("b.xlsx", &["D-3"], Some("x"));
         let three = table("c.xlsx", &["D-4", "D-5", "D-6"], None);
         let stacked = concat_tables(vec![one, two, three]).unwrap();
         assert_eq!(stacked.height(), 6);
-        let stacked_names: Vec<String> =
-            stacked.get_column_names().iter().map(|n| n.to_string()).collect();
+        let stacked_names: Vec<String> = stacked
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         assert_eq!(stacked_names, names);
-        let ids: Vec<Option<&str>> = stacked.column("doc_id").unwrap().str().unwrap().iter().collect();
+        let ids: Vec<Option<&str>> = stacked
+            .column("doc_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(ids, ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6"].map(Some));
-        let notes: Vec<Option<&str>> = stacked.column("notes").unwrap().str().unwrap().iter().collect();
+        let notes: Vec<Option<&str>> = stacked
+            .column("notes")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(notes, [None, None, Some("x"), None, None, None]);
         let title = stacked.column("title").unwrap();
-        assert!(matches!(title, Column::Scalar(_)), "empty in every register");
+        assert!(
+            matches!(title, Column::Scalar(_)),
+            "empty in every register"
+        );
         assert_eq!((title.len(), title.null_count()), (6, 6));
         assert_eq!(title.dtype(), &DataType::String);
     }
