@@ -268,7 +268,13 @@ fn produce_rows<'a, E>(
     while let Some((r, c, cell)) = next()? {
         if started && r != row.index {
             counter.count(&row.cells);
-            batch.push(std::mem::take(&mut row));
+            // The next row is most likely as wide: room for its cells at
+            // once, not grown cell by cell.
+            let next_row = Row {
+                cells: Vec::with_capacity(row.cells.len()),
+                ..Row::default()
+            };
+            batch.push(std::mem::replace(&mut row, next_row));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 super::ROWS_READ.fetch_add(BATCH as u64, std::sync::atomic::Ordering::Relaxed);
