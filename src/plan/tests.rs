@@ -905,3 +905,36 @@ fn reasons_are_held_once_and_read_back_per_row() {
         ]
     );
 }
+
+/// Duplicate ids found by sorting hashes agree with counting each id in a
+/// map, over ids made to repeat (some many times), differ only in case or
+/// spacing, or be missing.
+#[test]
+fn duplicate_ids_are_the_ids_more_than_one_row_has() {
+    let mut seed: u64 = 7;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize
+    };
+    let words = ["D-1", "d-1", "D-1 ", "无", "", "2024-A-0001"];
+    let ids: Vec<Option<String>> = (0..5_000)
+        .map(|k| match next() % 10 {
+            0 => None,
+            1 | 2 => Some(words[next() % words.len()].to_string()),
+            3 => Some(format!("R-{}", next() % 300)),
+            _ => Some(format!("U-{k}")),
+        })
+        .collect();
+    let column =
+        StringChunked::from_iter_options("doc_id".into(), ids.iter().map(|s| s.as_deref()));
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for id in ids.iter().flatten() {
+        *count.entry(id).or_default() += 1;
+    }
+    let want: Vec<bool> = ids
+        .iter()
+        .map(|id| id.as_deref().is_some_and(|id| count[id] > 1))
+        .collect();
+    assert_eq!(duplicated(&column), want);
+    assert!(want.iter().any(|d| *d) && !want.iter().all(|d| *d));
+}
