@@ -195,34 +195,110 @@ struct WrittenList {
 /// return list per destination, the archive transfer list, the recall
 /// list (overdue first) and the appraisal list.
 pub fn write_lists(dir: &Path, decisions: &DataFrame, opts: &ListOptions) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let lang = opts.lang;
-    let year = chrono::Datelike::year(&opts.as_of);
-    let source = DecisionText::new(decisions, &SOURCE_COLUMNS)?;
-    let mut specs = return_lists(&source, lang, year);
-    specs.push(archive_list(&source, lang, year));
-    specs.push(recall_list(&source, lang));
-    specs.push(appraisal_list(&source, lang));
-    let mut names = UniqueNames::default();
-    let mut paths = Vec::new();
-    let mut handed = Vec::new();
-    for spec in &specs {
-        let file = names.file(&spec.file, ".xlsx");
-        let path = dir.join(&file);
-        let digest = write_list(&source, &path, spec, opts, MAX_DATA_ROWS)?;
+    let lists = PlannedLists::new(dir, decisions, opts)?;
+    for k in 0..lists.len() {
+        lists.write(k)?;
+    }
+    lists.finish()
+}
+
+/// The lists of a plan, each ready to be written on its own (on any
+/// thread, in any order), then their index once all are.
+pub struct PlannedLists<'a> {
+    dir: PathBuf,
+    opts: &'a ListOptions,
+    source: DecisionText,
+    /// Each list with its file name.
+    specs: Vec<(String, ListSpec)>,
+    /// What each list written recorded for the index (handover lists).
+    written: Vec<std::sync::Mutex<Option<WrittenList>>>,
+}
+
+impl<'a> PlannedLists<'a> {
+    /// Makes `dir` and works out which lists `decisions` makes, in order:
+    /// the return lists by destination, the archive transfer list, the
+    /// recall list and the appraisal list.
+    pub fn new(
+        dir: &Path,
+        decisions: &DataFrame,
+        opts: &'a ListOptions,
+    ) -> Result<PlannedLists<'a>> {
+        std::fs::create_dir_all(dir)?;
+        let lang = opts.lang;
+        let year = chrono::Datelike::year(&opts.as_of);
+        let source = DecisionText::new(decisions, &SOURCE_COLUMNS)?;
+        let mut specs = return_lists(&source, lang, year);
+        specs.push(archive_list(&source, lang, year));
+        specs.push(recall_list(&source, lang));
+        specs.push(appraisal_list(&source, lang));
+        let mut names = UniqueNames::default();
+        let specs: Vec<(String, ListSpec)> = specs
+            .into_iter()
+            .map(|spec| (names.file(&spec.file, ".xlsx"), spec))
+            .collect();
+        let written = specs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        Ok(PlannedLists {
+            dir: dir.to_path_buf(),
+            opts,
+            source,
+            specs,
+            written,
+        })
+    }
+
+    /// How many lists.
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    /// The lines of list `k`: what writing it costs.
+    pub fn lines(&self, k: usize) -> usize {
+        self.specs[k].1.rows.len()
+    }
+
+    /// Writes list `k`.
+    pub fn write(&self, k: usize) -> Result<()> {
+        let (file, spec) = &self.specs[k];
+        let path = self.dir.join(file);
+        let digest = write_list(&self.source, &path, spec, self.opts, MAX_DATA_ROWS)?;
         if let (Some(h), Some(digest)) = (&spec.handover, digest) {
-            handed.push(WrittenList {
-                file,
+            let list = WrittenList {
+                file: file.clone(),
                 handover: h.clone(),
                 lines: spec.rows.len(),
-                copies: copies(&source, spec),
+                copies: copies(&self.source, spec),
                 digest,
-            });
+            };
+            *self.written[k]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(list);
         }
-        paths.push(path);
+        Ok(())
     }
-    write_list_index(&dir.join(crate::manifest::draft::INDEX_FILE), &handed)?;
-    Ok(paths)
+
+    /// Writes `lists/index.csv` once every list is written; returns the
+    /// lists' paths, in order.
+    pub fn finish(self) -> Result<Vec<PathBuf>> {
+        let handed: Vec<WrittenList> = self
+            .written
+            .into_iter()
+            .filter_map(|w| {
+                w.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
+            .collect();
+        write_list_index(&self.dir.join(crate::manifest::draft::INDEX_FILE), &handed)?;
+        Ok(self
+            .specs
+            .iter()
+            .map(|(file, _)| self.dir.join(file))
+            .collect())
+    }
 }
 
 /// Writes `lists/index.csv`: every handover list with its id, kind,
