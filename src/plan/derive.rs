@@ -299,6 +299,15 @@ impl RetentionColumns {
         }
     }
 
+    /// Appends `more`'s rows.
+    fn append(&mut self, more: RetentionColumns) {
+        self.resolved.extend(more.resolved);
+        self.text.extend(more.text);
+        self.source.extend(more.source);
+        self.expires.extend(more.expires);
+        self.expired.extend(more.expired);
+    }
+
     /// Adds one row: its resolved retention and the date it counts from.
     fn push(
         &mut self,
@@ -355,6 +364,13 @@ impl ClassificationColumns {
             declassified: Vec::with_capacity(n),
             no_date: Vec::with_capacity(n),
         }
+    }
+
+    /// Appends `more`'s rows.
+    fn append(&mut self, more: ClassificationColumns) {
+        self.effective.extend(more.effective);
+        self.declassified.extend(more.declassified);
+        self.no_date.extend(more.no_date);
     }
 
     /// Adds row `i`; `date` is the date its retention counts from.
@@ -420,6 +436,30 @@ impl<'a> Derived<'a> {
             destination: Vec::with_capacity(n),
             issued_here: Vec::with_capacity(n),
         }
+    }
+
+    /// Derives rows `rows`.
+    fn of_rows(
+        inputs: &Inputs<'a>,
+        rows: std::ops::Range<usize>,
+        policy: &PlanPolicy,
+        as_of: NaiveDate,
+        lang: Lang,
+    ) -> Self {
+        let mut derived = Derived::with_capacity(rows.len());
+        for i in rows {
+            derived.push(inputs, i, policy, as_of, lang);
+        }
+        derived
+    }
+
+    /// Appends `more`'s rows.
+    fn append(&mut self, more: Derived<'a>) {
+        self.retention.append(more.retention);
+        self.classification.append(more.classification);
+        self.days_out.extend(more.days_out);
+        self.destination.extend(more.destination);
+        self.issued_here.extend(more.issued_here);
     }
 
     /// Derives row `i`.
@@ -495,9 +535,17 @@ pub fn derive(
     let columns = {
         let inputs = Inputs::read(df)?;
         let n = df.height();
-        let mut derived = Derived::with_capacity(n);
-        for i in 0..n {
-            derived.push(&inputs, i, policy, as_of, lang);
+        // The two halves of the table on two cores: each row is derived
+        // from its own values only.
+        let half = n / 2;
+        let (mut derived, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| Derived::of_rows(&inputs, half..n, policy, as_of, lang));
+            let first = Derived::of_rows(&inputs, 0..half, policy, as_of, lang);
+            (first, second.join())
+        });
+        match second {
+            Ok(second) => derived.append(second),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
         let review = df.column("review_reasons")?.is_not_null();
         derived.into_columns(review.with_name("has_decision_error".into()).into_column())?
