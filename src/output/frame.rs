@@ -57,13 +57,21 @@ enum Reader {
     /// Other numbers, as `f64`.
     Number(Float64Chunked),
     Bool(BooleanChunked),
+    /// A column without a value, not read (see [`TextColumn::Blank`]),
+    /// with the width its type would have had.
+    Blank(usize),
 }
 
 impl Reader {
     fn new(column: &Column) -> PolarsResult<Reader> {
-        // A column without a value writes nothing, whatever its type.
+        // A column without a value writes nothing, whatever its type; it
+        // is as wide as its type makes a column.
         if column.null_count() == column.len() {
-            return Ok(Reader::Text(TextColumn::Blank));
+            return Ok(Reader::Blank(match column.dtype() {
+                DataType::Date => DATE_WIDTH,
+                dt if dt.is_primitive_numeric() || dt == &DataType::Boolean => NUMBER_WIDTH,
+                _ => 0,
+            }));
         }
         if let Some(whole) = WholeNumbers::of(column) {
             return Ok(Reader::Whole(whole));
@@ -213,6 +221,12 @@ fn readers_of<'c>(
     Ok((readers, headers))
 }
 
+/// The width of a date column, in characters.
+const DATE_WIDTH: usize = 10;
+
+/// The width of a column of numbers or yes/no, in characters.
+const NUMBER_WIDTH: usize = 6;
+
 /// Column widths for rows `start..end`: the header's, or the widest of the
 /// first 2,000 values as shown.
 fn column_widths(
@@ -234,8 +248,9 @@ fn column_widths(
                 })
                 .max()
                 .unwrap_or(0),
-            Reader::Date(_) => 10,
-            Reader::Whole(_) | Reader::Number(_) | Reader::Bool(_) => 6,
+            Reader::Date(_) => DATE_WIDTH,
+            Reader::Whole(_) | Reader::Number(_) | Reader::Bool(_) => NUMBER_WIDTH,
+            Reader::Blank(width) => *width,
         };
         widths[c] = widths[c].max(w);
     }
@@ -295,6 +310,7 @@ impl Cells<'_> {
                         )?;
                     }
                 }
+                Reader::Blank(_) => {}
             }
         }
         Ok(())

@@ -528,3 +528,74 @@ fn no_progress_or_escape_codes_through_a_pipe() {
         }
     }
 }
+
+/// Every sheet's column widths (its `<cols>` element) of a run's
+/// plan.xlsx, and whether the sheet holds only a header row.
+fn column_widths(plan: &std::path::Path) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(plan).unwrap()).unwrap();
+    let mut sheets: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    sheets.sort();
+    sheets
+        .iter()
+        .map(|name| {
+            let mut xml = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+            let cols = xml.find("<cols>").map_or(String::new(), |start| {
+                let end = xml[start..].find("</cols>").unwrap() + start;
+                xml[start..end].to_string()
+            });
+            // A sheet of one row is a table's header alone: its widths
+            // come from the columns' types, not from values.
+            let header_only = !xml.contains("<row r=\"2\"");
+            format!("{name} (header only: {header_only}): {cols}")
+        })
+        .collect()
+}
+
+/// A date or number column the register lacks (held as one null
+/// repeated, not read) is as wide in plan.xlsx as it is with values: its
+/// type's width, not its header's (it was narrower for a while).
+#[test]
+fn a_column_without_values_keeps_its_types_width_in_the_plan() {
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("a")).unwrap();
+    std::fs::create_dir_all(w.path("b")).unwrap();
+    w.write(
+        "a/reg.csv",
+        "文件编号,文件标题,密级\nA-1,标题,秘密\n".as_bytes(),
+    );
+    w.write(
+        "b/reg.csv",
+        "文件编号,文件标题,密级,收文日期,页数\nA-1,标题,秘密,2020-01-02,3\n".as_bytes(),
+    );
+    for (file, out) in [("a/reg.csv", "a/run"), ("b/reg.csv", "b/run")] {
+        w.run_ok(&[
+            "plan",
+            file,
+            "--as-of",
+            "2024-12-31",
+            "--out",
+            out,
+            "--quiet",
+        ]);
+    }
+    let (without, with) = (
+        column_widths(&w.path("a/run/plan.xlsx")),
+        column_widths(&w.path("b/run/plan.xlsx")),
+    );
+    assert_eq!(without.len(), with.len());
+    let empty_tables: Vec<(&String, &String)> = without
+        .iter()
+        .zip(&with)
+        .filter(|(a, b)| a.contains("header only: true") && b.contains("header only: true"))
+        .collect();
+    assert!(empty_tables.len() >= 5, "{without:#?}");
+    for (a, b) in empty_tables {
+        assert_eq!(a, b);
+    }
+}
