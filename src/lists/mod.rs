@@ -488,7 +488,7 @@ fn write_list(
     // than held: 300,000 lines of nine fields would take 100 MB.
     let digest = items
         .as_ref()
-        .map(|(heading, lines, _)| crate::manifest::digest_of(heading, lines.iter()));
+        .map(|(heading, lines, _)| crate::manifest::digest(heading, lines.iter()));
     let mut printable = printable(source, spec, opts);
     if let Some(d) = &digest {
         let l = |zh: &'static str, en: &'static str| opts.lang.pick(zh, en);

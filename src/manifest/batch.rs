@@ -275,6 +275,8 @@ pub fn title_hash(key: &str, title: &str) -> String {
 
 /// The digest over a heading and canonical lines (fields joined by tabs,
 /// lines by newlines, tabs and newlines inside fields replaced by spaces).
+/// The lines may be made as they are digested: a list of 300,000 holdings
+/// is digested without holding its lines.
 ///
 /// ```
 /// use clearance::manifest::digest;
@@ -288,13 +290,7 @@ pub fn title_hash(key: &str, title: &str) -> String {
 /// let tab = digest(&heading, &[vec!["1".to_string(), "D\t1".to_string()]]);
 /// assert_eq!(tab, digest(&heading, &[vec!["1".to_string(), "D 1".to_string()]]));
 /// ```
-pub fn digest(heading: &[String], lines: &[Vec<String>]) -> String {
-    digest_of(heading, lines)
-}
-
-/// [`digest`] over lines as they are made: a list of 300,000 holdings is
-/// digested without holding its lines.
-pub fn digest_of<L: AsRef<[String]>>(
+pub fn digest<L: AsRef<[String]>>(
     heading: &[String],
     lines: impl IntoIterator<Item = L>,
 ) -> String {
@@ -356,11 +352,6 @@ impl Batch {
             .iter()
             .map(|l| l.canonical_fields(&title_hash(key, &l.title)).to_vec())
             .collect()
-    }
-
-    /// The batch digest.
-    pub fn digest(&self, heading: &Heading, key: &str) -> String {
-        digest(&heading.fields(), &self.canonical(key))
     }
 
     /// Copies to destroy, over all lines.

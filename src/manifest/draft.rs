@@ -209,7 +209,9 @@ fn write_document_split(
     max_rows: usize,
 ) -> Result<String> {
     let lang = doc.lang;
-    let digest = doc.batch.digest(doc.heading, doc.key);
+    // The canonical lines, made once: digested, then written.
+    let lines = Lines::Made(doc.batch.canonical(doc.key));
+    let digest = super::batch::digest(&doc.heading.fields(), lines.iter());
     let mut wb = new_workbook()?;
     let sheets = |wb: &mut Workbook| -> Result<()> {
         let printable = printable(doc.batch, doc.heading, &digest, doc.redact, lang);
@@ -223,7 +225,6 @@ fn write_document_split(
             heading: &doc.heading.fields(),
             field_names: &FIELD_NAMES,
         };
-        let lines = Lines::Made(doc.batch.canonical(doc.key));
         write_items_sheets(wb, &head, &lines, max_rows)
     };
     sheets(&mut wb).with_context(|| crate::output::writing(path))?;
