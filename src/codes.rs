@@ -114,6 +114,14 @@ impl Codes {
     }
 }
 
+/// Whether `column` has no value in any row (as a register's column that
+/// is not there): such a column is held as one null repeated
+/// (`ingest::table`), and writers skip it without reading it, since
+/// reading would make it a null per row.
+pub fn is_blank(column: &Column) -> bool {
+    column.null_count() == column.len()
+}
+
 /// A column of whole numbers read in its own type (no copy of an `i64`,
 /// `i32` or `u32` column), each value as an `i64`.
 pub enum WholeNumbers {
@@ -166,7 +174,7 @@ pub enum TextColumn {
 impl TextColumn {
     /// Reads `column` as text.
     pub fn new(column: &Column) -> PolarsResult<TextColumn> {
-        if column.null_count() == column.len() {
+        if is_blank(column) {
             return Ok(TextColumn::Blank);
         }
         if column.dtype().is_enum() {

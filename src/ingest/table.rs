@@ -517,7 +517,7 @@ impl TableBuilder {
 /// otherwise hold a 16-byte text view of nothing on every row (16 MB a
 /// million rows, for each such column). It reads as any column does.
 fn blank_if_empty(column: Column) -> Column {
-    if !column.is_empty() && column.null_count() == column.len() {
+    if !column.is_empty() && codes::is_blank(&column) {
         Column::full_null(column.name().clone(), column.len(), column.dtype())
     } else {
         column
@@ -541,7 +541,7 @@ pub fn concat_tables(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     empty.retain(|(name, _)| {
         tables
             .iter()
-            .all(|t| t.column(name).map_or(true, |c| c.null_count() == c.len()))
+            .all(|t| t.column(name).map_or(true, codes::is_blank))
     });
     let stacked: Vec<PlSmallStr> = names
         .iter()

@@ -66,7 +66,7 @@ impl Reader {
     fn new(column: &Column) -> PolarsResult<Reader> {
         // A column without a value writes nothing, whatever its type; it
         // is as wide as its type makes a column.
-        if column.null_count() == column.len() {
+        if crate::codes::is_blank(column) {
             return Ok(Reader::Blank(match column.dtype() {
                 DataType::Date => DATE_WIDTH,
                 dt if dt.is_primitive_numeric() || dt == &DataType::Boolean => NUMBER_WIDTH,
@@ -77,7 +77,7 @@ impl Reader {
             return Ok(Reader::Whole(whole));
         }
         Ok(match column.dtype() {
-            DataType::Date => Reader::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
+            DataType::Date => Reader::Date(column.date()?.physical().clone()),
             DataType::Boolean => Reader::Bool(column.bool()?.clone()),
             dt if dt.is_primitive_numeric() => {
                 Reader::Number(column.cast(&DataType::Float64)?.f64()?.clone())

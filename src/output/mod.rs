@@ -284,7 +284,7 @@ pub fn neutralised(
     for column in table.columns() {
         // A column with no value needs nothing, and is not read: reading
         // would make its one repeated null a value per row.
-        if column.null_count() == column.len() {
+        if crate::codes::is_blank(column) {
             continue;
         }
         let Ok(ca) = column.str() else {

@@ -69,18 +69,18 @@ struct Reasons {
     /// The distinct texts, in the order first met.
     texts: Vec<String>,
     /// Each text's place in `texts`.
-    index: std::collections::HashMap<String, u32>,
+    index: std::collections::HashMap<String, IdxSize>,
     /// Each row's text, by its place in `texts`.
-    of_row: Vec<u32>,
+    of_row: Vec<IdxSize>,
 }
 
 impl Reasons {
     /// The place of `text` in `texts`, added when new.
-    fn place(&mut self, text: &str) -> u32 {
+    fn place(&mut self, text: &str) -> IdxSize {
         if let Some(&k) = self.index.get(text) {
             return k;
         }
-        let k = u32::try_from(self.texts.len()).expect("fewer than 2^32 distinct reasons");
+        let k = IdxSize::try_from(self.texts.len()).expect("fewer distinct reasons than rows");
         self.texts.push(text.to_string());
         self.index.insert(text.to_string(), k);
         k
@@ -107,10 +107,7 @@ impl Reasons {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
         let texts =
             StringChunked::from_iter_values(name.into(), self.texts.iter().map(String::as_str));
-        let places = IdxCa::from_vec(
-            name.into(),
-            self.of_row.into_iter().map(|k| k as IdxSize).collect(),
-        );
+        let places = IdxCa::from_vec(name.into(), self.of_row);
         Ok(texts.take(&places)?.into_column())
     }
 }
