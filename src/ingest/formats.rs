@@ -217,85 +217,148 @@ fn from_data(value: &Data) -> Option<Cell<'_>> {
     })
 }
 
-/// Groups a stream of cells into rows and feeds them to `parser` on a
-/// second thread, so that decoding the sheet (this thread) and typing its
-/// cells (the other) overlap. Cells must come in row order, as the
-/// streaming readers give them.
+/// Feeds a stream of cells to `parser` on a second thread, so that
+/// decoding the sheet (this thread) and typing its cells (the other)
+/// overlap. Cells must come in row order, as the streaming readers give
+/// them. This thread only moves cells into batches (their buffers come
+/// back to be filled again); grouping them into rows, counting the
+/// non-empty rows and everything after happen on the other thread, where
+/// each row's cells are also freed.
 fn pump<'a, 'v, E>(
     out: &mut WorkbookRead,
     mut parser: SheetParser<'v>,
     merges: impl FnOnce() -> Vec<MergedRange> + Send,
     next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(SheetParser<'v>, u64), E> {
-    // Rows queue up while the merged ranges are still being found (a few
+    // Cells queue up while the merged ranges are still being found (a few
     // hundred thousand rows at most), so that decoding never waits.
     const QUEUE: usize = 64;
     let parser_ref = &mut parser;
-    let mut counter = RowCounter::default();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'a>>>(QUEUE);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
+        let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
         let worker = scope.spawn(move || {
             parser_ref.set_merges(merges());
             let mut outputs = out.outputs();
-            for batch in rx {
-                for row in batch {
-                    parser_ref.push(row, &mut outputs);
+            let mut rows = RowGrouper::default();
+            for mut batch in rx {
+                for (r, c, cell) in batch.drain(..) {
+                    if let Some(row) = rows.add(r, c, cell) {
+                        parser_ref.push(row, &mut outputs);
+                    }
                 }
+                // Full means this thread is behind: the batch is dropped.
+                let _ = back_tx.try_send(batch);
             }
+            if let Some(row) = rows.finish() {
+                parser_ref.push(row, &mut outputs);
+            }
+            rows.counter.nonempty
         });
-        let produced = produce_rows(&tx, &mut counter, next);
+        let produced = produce_cells(&tx, &back_rx, next);
         drop(tx);
-        if let Err(panic) = worker.join() {
-            std::panic::resume_unwind(panic);
+        match worker.join() {
+            Ok(nonempty) => produced.map(|()| nonempty),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-        produced
-    })?;
-    Ok((parser, counter.nonempty))
+    })
+    .map(|nonempty| (parser, nonempty))
 }
 
-/// Groups the cells `next` gives into rows, counting the non-empty ones,
-/// and sends them to `tx` in batches. Stops early when the receiver is
-/// gone (the worker panicked; joining it reports that).
-fn produce_rows<'a, E>(
-    tx: &std::sync::mpsc::SyncSender<Vec<Row<'a>>>,
-    counter: &mut RowCounter,
+/// Cells on their way from the decoding thread: row, column, value.
+type CellBatch<'a> = Vec<(u32, u32, Cell<'a>)>;
+
+/// Cells a batch holds.
+const CELL_BATCH: usize = 8192;
+
+/// Sends the cells `next` gives to `tx` in batches, refilling the buffers
+/// that come back on `back`. Stops early when the receiver is gone (the
+/// worker panicked; joining it reports that).
+fn produce_cells<'a, E>(
+    tx: &std::sync::mpsc::SyncSender<CellBatch<'a>>,
+    back: &std::sync::mpsc::Receiver<CellBatch<'a>>,
     mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(), E> {
-    const BATCH: usize = 512;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut row = Row::default();
-    let mut started = false;
-    while let Some((r, c, cell)) = next()? {
-        if started && r != row.index {
-            counter.count(&row.cells);
-            // The next row is most likely as wide: room for its cells at
-            // once, not grown cell by cell.
-            let next_row = Row {
-                cells: Vec::with_capacity(row.cells.len()),
-                ..Row::default()
-            };
-            batch.push(std::mem::replace(&mut row, next_row));
-            if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                super::ROWS_READ.fetch_add(BATCH as u64, std::sync::atomic::Ordering::Relaxed);
-                if tx.send(full).is_err() {
-                    break;
-                }
+    let fresh = || {
+        back.try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CELL_BATCH))
+    };
+    let mut batch = fresh();
+    while let Some(cell) = next()? {
+        batch.push(cell);
+        if batch.len() == CELL_BATCH {
+            let full = std::mem::replace(&mut batch, fresh());
+            if tx.send(full).is_err() {
+                return Ok(());
             }
         }
-        started = true;
-        row.index = r;
-        row.cells.push((c, cell));
-    }
-    if started {
-        counter.count(&row.cells);
-        batch.push(row);
     }
     if !batch.is_empty() {
         // A closed channel means the worker panicked; join reports it.
         let _ = tx.send(batch);
     }
     Ok(())
+}
+
+/// Groups cells that come in row order into rows, counting the non-empty
+/// ones on its own ([`RowCounter`]).
+#[derive(Default)]
+struct RowGrouper<'a> {
+    row: Option<Row<'a>>,
+    counter: RowCounter,
+    /// Rows given out since the progress count was last raised.
+    unreported: u64,
+}
+
+impl<'a> RowGrouper<'a> {
+    /// Adds a cell; returns the row before it once the cell starts a new one.
+    fn add(&mut self, r: u32, c: u32, cell: Cell<'a>) -> Option<Row<'a>> {
+        let done = match &mut self.row {
+            Some(row) if row.index == r => {
+                row.cells.push((c, cell));
+                return None;
+            }
+            Some(row) => {
+                // The next row is most likely as wide: room for its cells
+                // at once, not grown cell by cell.
+                let mut next = Row {
+                    index: r,
+                    cells: Vec::with_capacity(row.cells.len()),
+                    ..Row::default()
+                };
+                next.cells.push((c, cell));
+                self.row.replace(next)
+            }
+            None => {
+                let mut first = Row {
+                    index: r,
+                    ..Row::default()
+                };
+                first.cells.push((c, cell));
+                self.row = Some(first);
+                None
+            }
+        };
+        done.map(|row| self.give(row))
+    }
+
+    /// The last row, once the cells have ended.
+    fn finish(&mut self) -> Option<Row<'a>> {
+        let row = self.row.take()?;
+        Some(self.give(row))
+    }
+
+    /// Counts a row that is given out.
+    fn give(&mut self, row: Row<'a>) -> Row<'a> {
+        const REPORT_EVERY: u64 = 512;
+        self.counter.count(&row.cells);
+        self.unreported += 1;
+        if self.unreported == REPORT_EVERY {
+            super::ROWS_READ.fetch_add(REPORT_EVERY, std::sync::atomic::Ordering::Relaxed);
+            self.unreported = 0;
+        }
+        row
+    }
 }
 
 /// Reads every worksheet of a workbook with a streaming cell reader;

@@ -261,8 +261,9 @@ impl RecordReader {
             read_text_field(field, cells, rec, findings);
             return true;
         }
-        let first_raw = cells[0].raw().to_string();
-        let mut values: Vec<(u32, &str, Value)> = Vec::new();
+        let first_raw = cells[0].raw();
+        // Most fields have one cell: room for it without growing.
+        let mut values: Vec<(u32, &str, Value)> = Vec::with_capacity(cells.len());
         for c in cells {
             match parse(field, &c.cell, c.raw(), findings.ctx) {
                 Ok(v) => {
@@ -300,7 +301,7 @@ impl RecordReader {
                 }
             }
         }
-        set_raw(rec, field, &first_raw);
+        set_raw(rec, field, first_raw);
         let Some(value) = self.combine(field, &values, rec, findings) else {
             return false;
         };
@@ -318,6 +319,10 @@ impl RecordReader {
         findings: &mut RowFindings<'_, '_>,
     ) -> Option<Value> {
         let (_, _, first) = *values.first()?;
+        // The common case, one cell or cells that agree, without a list.
+        if values.iter().all(|(_, _, v)| *v == first) {
+            return Some(first);
+        }
         let mut distinct: Vec<Value> = Vec::new();
         for (_, _, v) in values {
             if !distinct.contains(v) {
