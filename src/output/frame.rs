@@ -186,6 +186,14 @@ fn write_part(
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
     }
+    // A date column's format is the column's: each date cell is written
+    // without one and takes it (a format given per cell is looked up by
+    // hashing it, for every cell).
+    for (c, (_, reader)) in readers.iter().enumerate() {
+        if matches!(reader, Reader::Date(_)) {
+            sheet.set_column_format(c as u16, cells.dates)?;
+        }
+    }
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
@@ -288,7 +296,7 @@ impl Cells<'_> {
                 Reader::Date(ca) => {
                     if let Some(days) = ca.get(i) {
                         let d = crate::domain::from_epoch_days(days);
-                        super::write_date(sheet, row, c, d, self.dates)?;
+                        super::write_date_in_dated_column(sheet, row, c, d)?;
                     }
                 }
                 Reader::Whole(n) => {

@@ -66,12 +66,13 @@ impl From<u32> for OutCell {
 
 /// A new workbook whose document properties are pinned, so saving the same
 /// content twice gives the same bytes. Its parts are compressed at zip
-/// level 2, not the default 6: a million-row plan.xlsx spends most of its
-/// writing time compressing, and level 2 takes a little over half that
-/// time for a file about a tenth larger (measured in bench/RESULTS.md).
+/// level 1, not the default 6: a million-row plan.xlsx spends much of its
+/// writing time compressing. Level 1 made `plan` at 1M rows about 7 %
+/// faster than level 2 for files about a third larger (plan.xlsx 124 →
+/// 170 MB; bench/RESULTS.md).
 pub fn new_workbook() -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
-    workbook.set_zip_compression_level(2);
+    workbook.set_zip_compression_level(1);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     Ok(workbook)
@@ -254,6 +255,21 @@ pub fn write_date(
     match date_cell(d) {
         Ok(cell) => sheet.write_date_with_format(row, col, cell, format)?,
         Err(_) => sheet.write_string_with_format(row, col, d.to_string(), format)?,
+    };
+    Ok(())
+}
+
+/// [`write_date`] in a column whose format is [`date_format`]: the cell
+/// takes the column's format instead of being given one.
+pub fn write_date_in_dated_column(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: chrono::NaiveDate,
+) -> Result<(), XlsxError> {
+    match date_cell(d) {
+        Ok(cell) => sheet.write_datetime(row, col, cell)?,
+        Err(_) => sheet.write_string(row, col, d.to_string())?,
     };
     Ok(())
 }

@@ -388,9 +388,7 @@ fn write_lines(
         if lines > 1 {
             sheet.set_row_height(r, LINE_HEIGHT * lines as f64)?;
         }
-        for (c, v) in row.iter().enumerate() {
-            write_cell(sheet, r, c as u16, v, f)?;
-        }
+        write_line(sheet, r, &row, f)?;
         if p.review {
             let first = p.headers.len() as u16;
             sheet.write_blank(r, first, &f.editable)?;
@@ -400,7 +398,44 @@ fn write_lines(
     Ok(r)
 }
 
-/// One cell of a line.
+/// The cells of a line. The line's format is given once for the whole
+/// line ([`Worksheet::set_range_format`], which also puts it on the blank
+/// cells) rather than cell by cell: a format given with a cell is looked
+/// up by hashing all of it, and that was a tenth of the work of a large
+/// plan. Date cells keep their own format. The line must start with a
+/// cell that has a value (its number), so that the row is the sheet's
+/// current one when the range is formatted (constant-memory sheets write
+/// a row out when the next one starts); otherwise each cell gets its
+/// format as it is written.
+fn write_line(sheet: &mut Worksheet, r: u32, line: &[OutCell], f: &Formats) -> Result<()> {
+    if line.is_empty() || matches!(line[0], OutCell::Blank) {
+        for (c, v) in line.iter().enumerate() {
+            write_cell(sheet, r, c as u16, v, f)?;
+        }
+        return Ok(());
+    }
+    for (c, v) in line.iter().enumerate() {
+        let c = c as u16;
+        match v {
+            OutCell::Text(s) => {
+                sheet.write_string(r, c, s)?;
+            }
+            OutCell::Number(n) => {
+                sheet.write_number(r, c, *n)?;
+            }
+            OutCell::Date(_) | OutCell::Blank => {}
+        }
+    }
+    sheet.set_range_format(r, 0, r, line.len() as u16 - 1, &f.cell)?;
+    for (c, v) in line.iter().enumerate() {
+        if let OutCell::Date(d) = v {
+            super::write_date(sheet, r, c as u16, *d, &f.dates)?;
+        }
+    }
+    Ok(())
+}
+
+/// One cell of a line, with its format.
 fn write_cell(sheet: &mut Worksheet, r: u32, c: u16, v: &OutCell, f: &Formats) -> Result<()> {
     match v {
         OutCell::Text(s) => {

@@ -547,7 +547,7 @@ fn column_widths(plan: &std::path::Path) -> Vec<String> {
             zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
             let cols = xml.find("<cols>").map_or(String::new(), |start| {
                 let end = xml[start..].find("</cols>").unwrap() + start;
-                xml[start..end].to_string()
+                col_widths(&xml[start..end])
             });
             // A sheet of one row is a table's header alone: its widths
             // come from the columns' types, not from values.
@@ -555,6 +555,28 @@ fn column_widths(plan: &std::path::Path) -> Vec<String> {
             format!("{name} (header only: {header_only}): {cols}")
         })
         .collect()
+}
+
+/// The width of each column a `<cols>` element declares, one per column
+/// (a `<col>` may span several; a date column also carries its format as
+/// its style, which is not a width).
+fn col_widths(cols: &str) -> String {
+    let attr = |col: &str, name: &str| -> String {
+        let at = col.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        col[at..at + col[at..].find('"').unwrap()].to_string()
+    };
+    let mut widths = Vec::new();
+    for col in cols.split("<col ").skip(1) {
+        let col = &format!(" {col}");
+        let (min, max): (u32, u32) = (
+            attr(col, "min").parse().unwrap(),
+            attr(col, "max").parse().unwrap(),
+        );
+        for _ in min..=max {
+            widths.push(attr(col, "width"));
+        }
+    }
+    widths.join(" ")
 }
 
 /// A date or number column the register lacks (held as one null
