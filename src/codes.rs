@@ -199,9 +199,9 @@ impl TextColumn {
             TextColumn::Text(ca) => ca.get(i).map(Cow::Borrowed),
             TextColumn::Codes(codes) => codes.get(i).map(Cow::Borrowed),
             TextColumn::Whole(n) => n.get(i).map(|n| Cow::Owned(n.to_string())),
-            TextColumn::Date(ca) => ca
-                .get(i)
-                .map(|days| Cow::Owned(crate::domain::from_epoch_days(days).to_string())),
+            TextColumn::Date(ca) => ca.get(i).map(|days| {
+                Cow::Owned(crate::text::iso_date(crate::domain::from_epoch_days(days)))
+            }),
             TextColumn::Blank => None,
         }
     }

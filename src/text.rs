@@ -113,6 +113,60 @@ pub fn column_letters(index: u32) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// Lower-case hex of bytes (digests, keyed title hashes): a table look-up
+/// per byte, not a formatter (a plan writes hundreds of thousands).
+///
+/// ```
+/// assert_eq!(clearance::text::hex(&[0x00, 0x9f, 0xff]), "009fff");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// A date as `YYYY-MM-DD`, as chrono writes it (`%Y-%m-%d`, its `Display`),
+/// with the digits put down one by one for the years 0000–9999 instead of
+/// through a formatter: a large register has a million date cells.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// for d in [
+///     NaiveDate::from_ymd_opt(2019, 3, 5).unwrap(),
+///     NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+///     NaiveDate::from_ymd_opt(0, 12, 31).unwrap(),
+///     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+///     NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+///     NaiveDate::from_ymd_opt(-5, 6, 7).unwrap(),
+/// ] {
+///     assert_eq!(clearance::text::iso_date(d), d.to_string());
+///     assert_eq!(clearance::text::iso_date(d), d.format("%Y-%m-%d").to_string());
+/// }
+/// ```
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
+        return d.format("%Y-%m-%d").to_string();
+    };
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let mut out = String::with_capacity(10);
+    out.extend([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]);
+    out.push('-');
+    out.extend([digit(d.month() / 10), digit(d.month())]);
+    out.push('-');
+    out.extend([digit(d.day() / 10), digit(d.day())]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

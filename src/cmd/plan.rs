@@ -182,7 +182,7 @@ fn run_info(config: &PlanConfig, files: &[ingest::FileReport]) -> RunInfo {
         as_of: config.as_of.to_string(),
         unit: policy.plan.unit_name.clone(),
         policy: policy.origin.clone(),
-        policy_sha256: ingest::hex(&sha),
+        policy_sha256: crate::text::hex(&sha),
         inputs: files
             .iter()
             .map(|f| RunInput {

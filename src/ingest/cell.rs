@@ -23,17 +23,6 @@ pub enum Cell<'a> {
     Error(String),
 }
 
-/// A date as `YYYY-MM-DD`, as `%Y-%m-%d` writes it (without parsing a
-/// format for every cell of a million-row register).
-fn iso_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    if (0..=9999).contains(&d.year()) {
-        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-    } else {
-        d.format("%Y-%m-%d").to_string()
-    }
-}
-
 impl Cell<'_> {
     /// The cell as text, the way the clerk sees it: whole numbers without a
     /// decimal point, dates as `YYYY-MM-DD` (with the time when it is not
@@ -51,7 +40,7 @@ impl Cell<'_> {
         match self {
             Cell::Number(n) => Cow::Owned(format_number(*n)),
             Cell::DateTime(dt) if dt.time() == chrono::NaiveTime::MIN => {
-                Cow::Owned(iso_date(dt.date()))
+                Cow::Owned(crate::text::iso_date(dt.date()))
             }
             Cell::DateTime(dt) => Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string()),
             Cell::Text(_) | Cell::Bool(_) | Cell::Error(_) => Cow::Borrowed(""),

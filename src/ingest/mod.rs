@@ -352,7 +352,7 @@ pub fn read_file(
     let name = path.display().to_string();
     let bytes = guard::read_bytes(path, &name, limits)?;
     let format = guard::check(&name, path, &bytes, limits)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = crate::text::hex(&Sha256::digest(&bytes));
     let size = bytes.len() as u64;
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         formats::read(&name, format, &bytes, vocab)
@@ -393,15 +393,4 @@ pub fn read_file(
         problems: read.problems,
         skipped: read.skipped,
     })
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

@@ -34,6 +34,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::text::hex;
 use thiserror::Error;
 
 pub use check::{Verification, verify};
@@ -219,16 +221,6 @@ pub enum LedgerError {
         /// The cause.
         source: serde_json::Error,
     },
-}
-
-/// Lower-case hex of bytes.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 /// SHA-256 (hex) of a line's bytes, without its "\n": what the next

@@ -10,9 +10,10 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Lang;
 use crate::domain::{Disposition, Level, Site};
-use crate::ingest::{FileReport, hex};
+use crate::ingest::FileReport;
 use crate::labels;
 use crate::output::decisions::DecisionText;
+use crate::text::hex;
 
 /// The first cell of the items sheet, naming the format; it also opens the
 /// text the digest is computed over.

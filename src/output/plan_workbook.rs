@@ -700,7 +700,7 @@ fn write_run_info(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
         ],
         vec![
             OutCell::from(l("策略 SHA-256", "Policy SHA-256")),
-            OutCell::Text(crate::ingest::hex(&policy_sha)),
+            OutCell::Text(crate::text::hex(&policy_sha)),
         ],
     ];
     info.extend(report.files.iter().map(|f| {

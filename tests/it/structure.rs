@@ -83,7 +83,7 @@ fn the_leaves_stay_leaves() {
         ("text", &[]),
         ("files", &[]),
         ("fields", &["domain"]),
-        ("codes", &["domain", "fields"]),
+        ("codes", &["domain", "fields", "text"]),
         ("vocabulary", &["domain", "fields", "text"]),
         (
             "ingest",
