@@ -402,13 +402,18 @@ fn write_lines(
 /// line ([`Worksheet::set_range_format`], which also puts it on the blank
 /// cells) rather than cell by cell: a format given with a cell is looked
 /// up by hashing all of it, and that was a tenth of the work of a large
-/// plan. Date cells keep their own format. The line must start with a
-/// cell that has a value (its number), so that the row is the sheet's
-/// current one when the range is formatted (constant-memory sheets write
-/// a row out when the next one starts); otherwise each cell gets its
-/// format as it is written.
+/// plan. Date cells keep their own format. The range is formatted only
+/// once a number or a non-empty text of the line has made its row the
+/// sheet's current one: a constant-memory sheet formats the cells of its
+/// current row, and drops what is put in any other row when it writes
+/// one out. A line without such a cell gets its formats cell by cell.
 fn write_line(sheet: &mut Worksheet, r: u32, line: &[OutCell], f: &Formats) -> Result<()> {
-    if line.is_empty() || matches!(line[0], OutCell::Blank) {
+    let makes_current = |v: &OutCell| match v {
+        OutCell::Number(_) => true,
+        OutCell::Text(s) => !s.is_empty(),
+        OutCell::Date(_) | OutCell::Blank => false,
+    };
+    if !line.iter().any(makes_current) {
         for (c, v) in line.iter().enumerate() {
             write_cell(sheet, r, c as u16, v, f)?;
         }
@@ -497,6 +502,68 @@ mod tests {
             signatures: vec!["移交人：____".into(), "接收人：____".into()],
             footer: "SHA-256 abc".into(),
             lang: Lang::Zh,
+        }
+    }
+
+    /// The cells of sheet row `row` (1-based) in a sheet's XML: each
+    /// `<c …>` element, as written.
+    fn cells_of_row(bytes: &[u8], row: u32) -> Vec<String> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        let start = xml.find(&format!("<row r=\"{row}\"")).unwrap();
+        let end = start + xml[start..].find("</row>").unwrap();
+        xml[start..end]
+            .split("<c ")
+            .skip(1)
+            .map(|c| c.split('>').next().unwrap().to_string())
+            .collect()
+    }
+
+    /// A line is formatted once as a whole only when one of its cells has
+    /// made its row the current one; a line of blanks, empty texts and
+    /// dates (none of which does) would otherwise lose its blank cells and
+    /// their borders when the next row is written.
+    #[test]
+    fn a_line_without_a_number_or_text_keeps_every_cell_formatted() {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
+        let mut p = list(0);
+        p.rows = vec![
+            vec![
+                OutCell::Number(1.0),
+                OutCell::Blank,
+                OutCell::Text(String::new()),
+            ],
+            vec![
+                OutCell::Text(String::new()),
+                OutCell::Blank,
+                OutCell::Date(date),
+            ],
+            vec![OutCell::Blank, OutCell::Blank, OutCell::Blank],
+            vec![
+                OutCell::Number(4.0),
+                OutCell::from("R-4"),
+                OutCell::Date(date),
+            ],
+        ]
+        .into();
+        p.review = false;
+        p.batch_review = None;
+        let mut wb = crate::output::new_workbook().unwrap();
+        write_printable(&mut wb, "清单", &p).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        // The heading takes rows 1–4 and the header row 5: lines from 6.
+        for row in 6..=9 {
+            let cells = cells_of_row(&bytes, row);
+            assert_eq!(cells.len(), 3, "row {row}: {cells:?}");
+            assert!(
+                cells.iter().all(|c| c.contains(" s=\"")),
+                "row {row}, every cell has a style: {cells:?}"
+            );
         }
     }
 
