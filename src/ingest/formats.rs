@@ -313,33 +313,23 @@ struct RowGrouper<'a> {
 impl<'a> RowGrouper<'a> {
     /// Adds a cell; returns the row before it once the cell starts a new one.
     fn add(&mut self, r: u32, c: u32, cell: Cell<'a>) -> Option<Row<'a>> {
-        let done = match &mut self.row {
-            Some(row) if row.index == r => {
-                row.cells.push((c, cell));
-                return None;
-            }
-            Some(row) => {
-                // The next row is most likely as wide: room for its cells
-                // at once, not grown cell by cell.
-                let mut next = Row {
-                    index: r,
-                    cells: Vec::with_capacity(row.cells.len()),
-                    ..Row::default()
-                };
-                next.cells.push((c, cell));
-                self.row.replace(next)
-            }
-            None => {
-                let mut first = Row {
-                    index: r,
-                    ..Row::default()
-                };
-                first.cells.push((c, cell));
-                self.row = Some(first);
-                None
-            }
+        if let Some(row) = &mut self.row
+            && row.index == r
+        {
+            row.cells.push((c, cell));
+            return None;
+        }
+        // The next row is most likely as wide as the last: room for its
+        // cells at once, not grown cell by cell.
+        let width = self.row.as_ref().map_or(0, |row| row.cells.len());
+        let mut next = Row {
+            index: r,
+            cells: Vec::with_capacity(width),
+            ..Row::default()
         };
-        done.map(|row| self.give(row))
+        next.cells.push((c, cell));
+        let done = self.row.replace(next)?;
+        Some(self.give(done))
     }
 
     /// The last row, once the cells have ended.

@@ -34,9 +34,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use thiserror::Error;
 
 use crate::text::hex;
-use thiserror::Error;
 
 pub use check::{Verification, verify};
 

@@ -296,7 +296,7 @@ impl Cells<'_> {
                 Reader::Date(ca) => {
                     if let Some(days) = ca.get(i) {
                         let d = crate::domain::from_epoch_days(days);
-                        super::write_date_in_dated_column(sheet, row, c, d)?;
+                        super::write_date(sheet, row, c, d, None)?;
                     }
                 }
                 Reader::Whole(n) => {

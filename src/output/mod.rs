@@ -170,7 +170,7 @@ impl<'a> Table<'a> {
                         0
                     }
                     OutCell::Date(d) => {
-                        write_date(sheet, r, c16, *d, &self.dates)?;
+                        write_date(sheet, r, c16, *d, Some(&self.dates))?;
                         10
                     }
                     OutCell::Blank => 0,
@@ -244,32 +244,22 @@ pub fn date_cell(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 /// Writes a date as a real date cell, or as text when Excel cannot hold it
-/// (before 1900 or after 9999): a date never stops a run.
+/// (before 1900 or after 9999): a date never stops a run. With `format`
+/// `None` the cell is given no format and takes its column's (a column
+/// formatted with [`date_format`]): a format given per cell is looked up
+/// by hashing all of it, for every cell.
 pub fn write_date(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
     d: chrono::NaiveDate,
-    format: &Format,
+    format: Option<&Format>,
 ) -> Result<(), XlsxError> {
-    match date_cell(d) {
-        Ok(cell) => sheet.write_date_with_format(row, col, cell, format)?,
-        Err(_) => sheet.write_string_with_format(row, col, d.to_string(), format)?,
-    };
-    Ok(())
-}
-
-/// [`write_date`] in a column whose format is [`date_format`]: the cell
-/// takes the column's format instead of being given one.
-pub fn write_date_in_dated_column(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: chrono::NaiveDate,
-) -> Result<(), XlsxError> {
-    match date_cell(d) {
-        Ok(cell) => sheet.write_datetime(row, col, cell)?,
-        Err(_) => sheet.write_string(row, col, d.to_string())?,
+    match (date_cell(d), format) {
+        (Ok(cell), Some(f)) => sheet.write_date_with_format(row, col, cell, f)?,
+        (Ok(cell), None) => sheet.write_datetime(row, col, cell)?,
+        (Err(_), Some(f)) => sheet.write_string_with_format(row, col, d.to_string(), f)?,
+        (Err(_), None) => sheet.write_string(row, col, d.to_string())?,
     };
     Ok(())
 }

@@ -434,7 +434,7 @@ fn write_line(sheet: &mut Worksheet, r: u32, line: &[OutCell], f: &Formats) -> R
     sheet.set_range_format(r, 0, r, line.len() as u16 - 1, &f.cell)?;
     for (c, v) in line.iter().enumerate() {
         if let OutCell::Date(d) = v {
-            super::write_date(sheet, r, c as u16, *d, &f.dates)?;
+            super::write_date(sheet, r, c as u16, *d, Some(&f.dates))?;
         }
     }
     Ok(())
@@ -450,7 +450,7 @@ fn write_cell(sheet: &mut Worksheet, r: u32, c: u16, v: &OutCell, f: &Formats) -
             sheet.write_number_with_format(r, c, *n, &f.cell)?;
         }
         OutCell::Date(d) => {
-            super::write_date(sheet, r, c, *d, &f.dates)?;
+            super::write_date(sheet, r, c, *d, Some(&f.dates))?;
         }
         OutCell::Blank => {
             sheet.write_blank(r, c, &f.cell)?;
