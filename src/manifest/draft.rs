@@ -338,7 +338,10 @@ pub(crate) struct ItemsHead<'a> {
 
 /// Writes what was issued, hidden and protected, for `verify` and
 /// `confirm`: the rows of `head`, then the canonical `lines` (titles as
-/// keyed hashes). Past `max_rows` (the last row of a sheet, 0-based) the
+/// keyed hashes), each line one cell holding its fields as a JSON array
+/// of strings — a ninth of the cells a cell per field takes — or, for a
+/// line too long for a cell, its fields in cells, as every line was in
+/// workbooks written before ([`super::verify::items_rows`] reads both). Past `max_rows` (the last row of a sheet, 0-based) the
 /// lines continue on next sheets, `_items (2)` …, each repeating the rows
 /// above the lines. An error names the sheet.
 pub(crate) fn write_items_sheets(
@@ -380,16 +383,34 @@ fn write_items_part(
     for (c, name) in head.field_names.iter().enumerate() {
         items.write_string(3, c as u16, *name)?;
     }
+    let mut json = Vec::new();
     for (r, k) in part.enumerate() {
         let r = (r + ITEMS_HEAD_ROWS) as u32;
         let line = lines.line(k);
-        for (c, v) in line.iter().enumerate() {
-            items.write_string(r, c as u16, v)?;
+        json.clear();
+        serde_json::to_writer(&mut json, &*line)?;
+        match std::str::from_utf8(&json) {
+            Ok(text) if fits_a_cell(text) => {
+                items.write_string(r, 0, text)?;
+            }
+            _ => {
+                for (c, v) in line.iter().enumerate() {
+                    items.write_string(r, c as u16, v)?;
+                }
+            }
         }
     }
     items.set_hidden(true);
     items.protect();
     Ok(())
+}
+
+/// Whether `text` fits one cell: Excel holds at most 32,767 UTF-16 code
+/// units (a character outside the BMP takes two), never more than the
+/// text's UTF-8 bytes.
+fn fits_a_cell(text: &str) -> bool {
+    const MAX_CELL_UNITS: usize = 32_767;
+    text.len() <= MAX_CELL_UNITS || text.encode_utf16().count() <= MAX_CELL_UNITS
 }
 
 /// Writes a manifests folder's index: file, batch, site, level, lines, copies
@@ -521,12 +542,69 @@ mod tests {
             ["line 8 (D-008): doc_id changed to \"X-008\", issued \"D-008\""]
         );
         // And so is a line left out of the issued items' continuation.
-        edit(&path, "xl/worksheets/sheet6.xml", ">D-010<", ">D-011<");
+        edit(&path, "xl/worksheets/sheet6.xml", "\"D-010\"", "\"D-011\"");
         let verified = crate::manifest::verify::verify_file(&path).unwrap();
         assert!(
             verified.findings[0].starts_with("the issued items do not match their digest"),
             "{:?}",
             verified.findings
         );
+    }
+
+    /// Writes `b` as a draft manifest at `path`, in Chinese.
+    fn write_batch(path: &Path, b: &Batch) -> String {
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let heading = b.heading("保密办公室", as_of);
+        let doc = Document {
+            batch: b,
+            heading: &heading,
+            key: "k",
+            redact: false,
+            lang: Lang::Zh,
+        };
+        write_document(path, &doc, |_| Ok(())).unwrap()
+    }
+
+    #[test]
+    fn a_line_too_long_for_one_cell_is_issued_a_field_a_cell_and_still_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        let mut b = batch(3);
+        // Each field fits a cell; the line as one JSON text would not (a
+        // character outside the BMP counts two towards Excel's limit).
+        b.lines[1].doc_id = "长".repeat(30_000);
+        b.lines[1].reason = "𠀀".repeat(1_400);
+        let digest = write_batch(&path, &b);
+        let mut book = crate::manifest::verify::open(&path).unwrap();
+        let items = book.worksheet_range(ITEMS_SHEET).unwrap();
+        let cell = |r: usize, c: usize| items.get((r, c)).map(|d| d.to_string());
+        assert!(cell(4, 0).unwrap().starts_with("[\"1\",\"D-001\""));
+        assert_eq!(cell(5, 0).as_deref(), Some("2"));
+        assert_eq!(cell(5, 1), Some("长".repeat(30_000)));
+        assert!(cell(6, 0).unwrap().starts_with("[\"3\","));
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(verified.intact(), "{:?}", verified.findings);
+        assert_eq!(verified.lines, 3);
+        let read = crate::manifest::review::read_manifest(&path).unwrap();
+        assert_eq!(read.lines[1].doc_id(), "长".repeat(30_000));
+        assert_eq!(read.digest, digest);
+    }
+
+    #[test]
+    fn a_damaged_issued_line_is_an_error_naming_its_sheet_and_row_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        write_batch(&path, &batch(3));
+        // The printed sheet is sheet1, the items sheet2.
+        edit(&path, "xl/worksheets/sheet2.xml", "[\"2\",", "[\"2\",,");
+        let err = crate::manifest::verify::verify_file(&path).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!(
+                "{}: the issued items are damaged (sheet _items, row 6: not a line)",
+                path.display()
+            )
+        );
+        assert!(crate::manifest::review::read_manifest(&path).is_err());
     }
 }

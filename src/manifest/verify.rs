@@ -201,16 +201,40 @@ pub(crate) fn parts_of(names: &[String], first: &str) -> Vec<String> {
 }
 
 /// The rows of the items sheet, the lines of every sheet it continues on
-/// appended after its own (the rows above their lines left out).
+/// appended after its own (the rows above their lines left out). A line
+/// is one cell holding its fields as a JSON array of strings, or its
+/// fields in cells (a line too long for one cell, and every line of a
+/// workbook written before lines were one cell); either way it is
+/// returned as its fields. A line cell that is not such an array is an
+/// error naming its sheet and row: the items were damaged.
 pub(crate) fn items_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Vec<Vec<String>>> {
     let parts = parts_of(&wb.sheet_names(), ITEMS_SHEET);
     let mut rows = Vec::new();
     for (k, sheet) in parts.iter().enumerate() {
-        let part = rows_of(wb, sheet, path)?;
+        let mut part = rows_of(wb, sheet, path)?;
+        for (r, row) in part.iter_mut().enumerate().skip(ITEMS_HEAD_ROWS) {
+            if let Some(fields) = line_cell(row) {
+                *row = serde_json::from_str(fields).map_err(|_| {
+                    anyhow::anyhow!(
+                        "{}: the issued items are damaged (sheet {sheet}, row {}: not a line)",
+                        path.display(),
+                        r + 1
+                    )
+                })?;
+            }
+        }
         let skip = if k == 0 { 0 } else { ITEMS_HEAD_ROWS };
         rows.extend(part.into_iter().skip(skip));
     }
     Ok(rows)
+}
+
+/// The text of a line written as one cell (a JSON array): the row's only
+/// non-empty cell, its first, starting with `[`. A line in cells starts
+/// with its number, never with `[`.
+fn line_cell(row: &[String]) -> Option<&str> {
+    let (first, rest) = row.split_first()?;
+    (first.starts_with('[') && rest.iter().all(String::is_empty)).then_some(first.as_str())
 }
 
 /// The printed sheet (the first that holds no issued items) and the sheets

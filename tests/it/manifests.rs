@@ -560,3 +560,66 @@ fn a_redacted_copy_holds_nothing_to_confirm_a_guessed_title() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(book["_items"][0][1], rbook["_items"][0][1]);
 }
+
+/// A manifest and a return list issued before each issued line was one
+/// cell (every field in its own cell, `tests/fixtures/issued-in-cells`,
+/// written from the sample as of 2024-12-31) are still verified and
+/// confirmed, and carry the digest a run of today writes for the same
+/// holdings: the digest is of the lines, not of how the hidden sheet lays
+/// them out.
+#[test]
+fn a_manifest_and_a_list_issued_with_a_cell_per_field_are_still_verified_and_confirmed() {
+    let w = Workdir::new();
+    w.plan_sample("run", &[]);
+    let fixtures = repo().join("tests/fixtures/issued-in-cells");
+    for (folder, file) in [
+        ("manifests", "2024-D-005.xlsx"),
+        ("lists", "清退清单-市财政局.xlsx"),
+    ] {
+        std::fs::create_dir_all(w.path(&format!("old/{folder}"))).unwrap();
+        for name in [file, "index.csv"] {
+            w.copy(
+                &fixtures.join(folder).join(name),
+                &format!("old/{folder}/{name}"),
+            );
+        }
+        let old = format!("old/{folder}/{file}");
+        // A manifest is verified; a list is confirmed, which checks it.
+        let (code, text) = match folder {
+            "manifests" => verify(&w, &old),
+            _ => {
+                let args = [
+                    "confirm",
+                    &old,
+                    "--date",
+                    "2025-01-10",
+                    "--receiver",
+                    "王五",
+                ];
+                let out = w.run(&[&args[..], &["--lang", "en"]].concat());
+                (
+                    out.status.code().unwrap_or(-1),
+                    stdout(&out) + &stderr(&out),
+                )
+            }
+        };
+        assert_eq!(code, 0, "{old}: {text}");
+        let checked = if folder == "manifests" {
+            "intact"
+        } else {
+            "RETURN (2025-01-10, 市财政局)  5 holdings"
+        };
+        assert!(text.contains(checked), "{old}: {text}");
+        // The old file's items are in cells, today's in one cell a line.
+        let old_items = &read_workbook(&w.path(&old))["_items"];
+        let new_items = &read_workbook(&w.path(&format!("run/{folder}/{file}")))["_items"];
+        assert!(old_items[4][1].len() > 1, "{old}: a field per cell");
+        assert!(
+            new_items[4][0].starts_with("[\"1\",")
+                && new_items[4][1..].iter().all(String::is_empty),
+            "{file}: a line per cell: {:?}",
+            new_items[4]
+        );
+        assert_eq!(old_items[0][1], new_items[0][1], "{file}: the digest");
+    }
+}
