@@ -163,8 +163,13 @@ impl HandoverKind {
     }
 }
 
-/// The first cell of a handover list's items sheet.
-pub const LIST_MAGIC: &str = "clearance-list v1";
+/// The first cell of a handover list's items sheet, naming the format: each
+/// issued line one cell, as in a manifest ([`crate::manifest::ITEMS_MAGIC`]).
+pub const LIST_MAGIC: &str = "clearance-list v2";
+
+/// The first cell of a handover list's items sheet written before
+/// [`LIST_MAGIC`]: a cell per field of every line. Still read.
+pub const LIST_MAGIC_CELLS: &str = "clearance-list v1";
 
 /// Names of a handover list's heading fields.
 pub const LIST_HEADING_FIELDS: [&str; 5] = ["unit", "list", "as_of", "kind", "destination"];

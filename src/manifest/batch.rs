@@ -15,9 +15,21 @@ use crate::labels;
 use crate::output::decisions::DecisionText;
 use crate::text::hex;
 
-/// The first cell of the items sheet, naming the format; it also opens the
-/// text the digest is computed over.
-pub const ITEMS_MAGIC: &str = "clearance-manifest v2";
+/// The first cell of a manifest's items sheet, naming the format: each
+/// issued line one cell, a JSON array of its fields (a cell per field only
+/// for a line too long for one cell).
+pub const ITEMS_MAGIC: &str = "clearance-manifest v3";
+
+/// The first cell of a manifest's items sheet written before
+/// [`ITEMS_MAGIC`]: a cell per field of every line. Still read. An older
+/// clearance, which knows only this one, refuses a newer manifest as made
+/// by another version instead of reading its lines wrongly.
+pub const ITEMS_MAGIC_CELLS: &str = "clearance-manifest v2";
+
+/// What opens the text every digest (of a manifest or a handover list) is
+/// computed over: the same whatever the layout of the items sheet, so that
+/// the same lines have the same digest in every version.
+const DIGEST_OPENING: &str = "clearance-manifest v2";
 
 /// A manifest sent out for review, or the final one the committee approved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,7 +308,7 @@ pub fn digest<L: AsRef<[String]>>(
     lines: impl IntoIterator<Item = L>,
 ) -> String {
     let mut h = Sha256::new();
-    h.update(ITEMS_MAGIC.as_bytes());
+    h.update(DIGEST_OPENING.as_bytes());
     let mut add = |fields: &[String]| {
         h.update(b"\n");
         for (k, f) in fields.iter().enumerate() {

@@ -541,7 +541,7 @@ mod tests {
             verified.findings,
             ["line 8 (D-008): doc_id changed to \"X-008\", issued \"D-008\""]
         );
-        // And so is a line left out of the issued items' continuation.
+        // And so is a line of the issued items' continuation changed.
         edit(&path, "xl/worksheets/sheet6.xml", "\"D-010\"", "\"D-011\"");
         let verified = crate::manifest::verify::verify_file(&path).unwrap();
         assert!(
@@ -606,5 +606,70 @@ mod tests {
             )
         );
         assert!(crate::manifest::review::read_manifest(&path).is_err());
+    }
+
+    #[test]
+    fn issued_lines_with_quotes_backslashes_escapes_and_wide_characters_verify_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        let mut b = batch(3);
+        b.lines[0].doc_id = "\"引\" \\ [x] _x0041_ &amp; <t> 𠀀".into();
+        b.lines[1].department = "_x005F_x0041_".into();
+        b.lines[2].reason = "]\",\"[".into();
+        let digest = write_batch(&path, &b);
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(verified.intact(), "{:?}", verified.findings);
+        let read = crate::manifest::review::read_manifest(&path).unwrap();
+        assert_eq!(read.lines[0].doc_id(), b.lines[0].doc_id);
+        assert_eq!(read.digest, digest);
+    }
+
+    #[test]
+    fn a_cell_added_beside_an_issued_line_is_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        write_batch(&path, &batch(3));
+        // Line 2's row (Excel row 6) gets a second cell.
+        edit(
+            &path,
+            "xl/worksheets/sheet2.xml",
+            "</c></row><row r=\"7\"",
+            "</c><c r=\"B6\" t=\"inlineStr\"><is><t>x</t></is></c></row><row r=\"7\"",
+        );
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(
+            verified.findings[0].starts_with("the issued items do not match their digest"),
+            "{:?}",
+            verified.findings
+        );
+    }
+
+    #[test]
+    fn a_manifest_names_the_one_cell_format_and_an_older_one_is_read_in_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2024-D-001.xlsx");
+        let digest = write_batch(&path, &batch(2));
+        let mut book = crate::manifest::verify::open(&path).unwrap();
+        let items = book.worksheet_range(ITEMS_SHEET).unwrap();
+        assert_eq!(
+            items.get((0, 0)).map(|c| c.to_string()).as_deref(),
+            Some(ITEMS_MAGIC)
+        );
+        // Under the earlier format's name, the one-cell lines are not
+        // lines: the digest no longer matches.
+        edit(
+            &path,
+            "xl/worksheets/sheet2.xml",
+            ITEMS_MAGIC,
+            super::super::ITEMS_MAGIC_CELLS,
+        );
+        let verified = crate::manifest::verify::verify_file(&path).unwrap();
+        assert!(
+            verified.findings[0].starts_with(&format!(
+                "the issued items do not match their digest {digest}"
+            )),
+            "{:?}",
+            verified.findings
+        );
     }
 }

@@ -31,8 +31,8 @@ pub mod review;
 pub mod verify;
 
 pub use batch::{
-    Batch, EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, LineItem,
-    SEGMENT_SEPARATOR, TITLE_FIELD, batch_key, batches, digest, title_hash, title_key,
+    Batch, EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, ITEMS_MAGIC_CELLS,
+    LineItem, SEGMENT_SEPARATOR, TITLE_FIELD, batch_key, batches, digest, title_hash, title_key,
 };
 pub use draft::{
     INDEX_FILE, ITEMS_SHEET, ListOptions, REDACTED, Written, write_manifest, write_manifests,

@@ -27,8 +27,8 @@ use anyhow::{Context, Result, bail};
 use calamine::{Data, Reader, Xlsx};
 
 use super::batch::{
-    EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, SEGMENT_SEPARATOR,
-    TITLE_FIELD, digest, title_hash,
+    EFFECTIVE_FIELD, FIELD_NAMES, HEADING_FIELDS, Heading, ITEMS_MAGIC, ITEMS_MAGIC_CELLS,
+    SEGMENT_SEPARATOR, TITLE_FIELD, digest, title_hash,
 };
 use super::draft::{INDEX_FILE, ITEMS_HEAD_ROWS, ITEMS_SHEET, REDACTED};
 use crate::config::Lang;
@@ -201,19 +201,32 @@ pub(crate) fn parts_of(names: &[String], first: &str) -> Vec<String> {
 }
 
 /// The rows of the items sheet, the lines of every sheet it continues on
-/// appended after its own (the rows above their lines left out). A line
-/// is one cell holding its fields as a JSON array of strings, or its
-/// fields in cells (a line too long for one cell, and every line of a
-/// workbook written before lines were one cell); either way it is
-/// returned as its fields. A line cell that is not such an array is an
-/// error naming its sheet and row: the items were damaged.
-pub(crate) fn items_rows(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result<Vec<Vec<String>>> {
+/// appended after its own (the rows above their lines left out), each
+/// line as its fields. When the sheet's first cell is `one_cell_tag` (the
+/// format that writes lines as one cell), a line is one cell holding its
+/// fields as a JSON array of strings, or its fields in cells (a line too
+/// long for one cell); a line cell that is not such an array is an error
+/// naming its sheet and row: the items were damaged. Under any other
+/// first cell (a workbook written before lines were one cell), every line
+/// is its fields in cells.
+pub(crate) fn items_rows(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    path: &Path,
+    one_cell_tag: &str,
+) -> Result<Vec<Vec<String>>> {
     let parts = parts_of(&wb.sheet_names(), ITEMS_SHEET);
     let mut rows = Vec::new();
+    let mut one_cell = false;
     for (k, sheet) in parts.iter().enumerate() {
         let mut part = rows_of(wb, sheet, path)?;
+        if k == 0 {
+            one_cell = part
+                .first()
+                .and_then(|r| r.first())
+                .is_some_and(|c| c == one_cell_tag);
+        }
         for (r, row) in part.iter_mut().enumerate().skip(ITEMS_HEAD_ROWS) {
-            if let Some(fields) = line_cell(row) {
+            if let Some(fields) = line_cell(row).filter(|_| one_cell) {
                 *row = serde_json::from_str(fields).map_err(|_| {
                     anyhow::anyhow!(
                         "{}: the issued items are damaged (sheet {sheet}, row {}: not a line)",
@@ -347,9 +360,12 @@ pub(super) fn read_issued(wb: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path) -> Result
             path.display()
         );
     }
-    let rows = items_rows(wb, path)?;
+    let rows = items_rows(wb, path, ITEMS_MAGIC)?;
     let head = rows.first().cloned().unwrap_or_default();
-    if head.first().map(String::as_str) != Some(ITEMS_MAGIC) {
+    if !head
+        .first()
+        .is_some_and(|tag| tag == ITEMS_MAGIC || tag == ITEMS_MAGIC_CELLS)
+    {
         bail!(
             "{}: the issued items are not in a known format (made by another version of clearance?)",
             path.display()

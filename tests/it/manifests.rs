@@ -621,5 +621,16 @@ fn a_manifest_and_a_list_issued_with_a_cell_per_field_are_still_verified_and_con
             new_items[4]
         );
         assert_eq!(old_items[0][1], new_items[0][1], "{file}: the digest");
+        // Each names its format: an older clearance refuses today's as
+        // made by another version rather than misreading its lines.
+        let tags = (old_items[0][0].as_str(), new_items[0][0].as_str());
+        assert!(
+            [
+                ("clearance-manifest v2", "clearance-manifest v3"),
+                ("clearance-list v1", "clearance-list v2")
+            ]
+            .contains(&tags),
+            "{tags:?}"
+        );
     }
 }
