@@ -73,11 +73,23 @@ impl Verified {
     }
 }
 
+/// A printed cell as text: numbers as written, text without the white
+/// space around it (a reviewer's program may add some).
 pub(crate) fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.trim().to_string(),
+        other => exact_text(other),
+    }
+}
+
+/// A cell of an items sheet as text, exactly as written: an issued field
+/// may begin or end with white space (a sheet named " 收文 "), and the
+/// digest is of the field as it was.
+fn exact_text(d: &Data) -> String {
     match d {
         Data::Float(f) => crate::ingest::cell::format_number(*f),
         Data::Int(i) => i.to_string(),
-        other => other.to_string().trim().to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -165,19 +177,26 @@ pub(crate) fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     Ok(IndexCheck::NotListed)
 }
 
-/// The rows of sheet `sheet`, as text.
+/// The rows of the printed sheet `sheet`, as text ([`cell_text`]).
 pub(crate) fn rows_of(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     sheet: &str,
     path: &Path,
 ) -> Result<Vec<Vec<String>>> {
+    rows_as(wb, sheet, path, cell_text)
+}
+
+/// The rows of sheet `sheet`, each cell made text by `text`.
+fn rows_as(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    sheet: &str,
+    path: &Path,
+    text: fn(&Data) -> String,
+) -> Result<Vec<Vec<String>>> {
     let range = wb
         .worksheet_range(sheet)
         .with_context(|| format!("{}: reading {sheet}", path.display()))?;
-    Ok(range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect())
+    Ok(range.rows().map(|r| r.iter().map(text).collect()).collect())
 }
 
 /// Whether `name` is the items sheet or one it continues on (`_items (2)`
@@ -218,7 +237,7 @@ pub(crate) fn items_rows(
     let mut rows = Vec::new();
     let mut one_cell = false;
     for (k, sheet) in parts.iter().enumerate() {
-        let mut part = rows_of(wb, sheet, path)?;
+        let mut part = rows_as(wb, sheet, path, exact_text)?;
         if k == 0 {
             one_cell = part
                 .first()
@@ -595,7 +614,8 @@ fn check_line(row: &[String], original: &[String], key: &str, findings: &mut Vec
     };
     fields[EFFECTIVE_FIELD] = level_code(&fields[EFFECTIVE_FIELD]);
     for (f, name) in FIELD_NAMES.iter().enumerate() {
-        if fields[f] == original[f] {
+        // A printed cell is read without the white space around it.
+        if fields[f] == original[f] || (f != TITLE_FIELD && fields[f] == original[f].trim()) {
             continue;
         }
         let (shown, was) = match f {

@@ -634,3 +634,61 @@ fn a_manifest_and_a_list_issued_with_a_cell_per_field_are_still_verified_and_con
         );
     }
 }
+
+/// A register whose sheets are named with spaces around them (" 收文 ")
+/// gives manifests that verify and return lists that confirm as soon as
+/// they are written: the issued source sheet keeps its spaces, and a
+/// printed cell is read without the spaces around it. Both used to be
+/// reported as changed since issue.
+#[test]
+fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_look_changed() {
+    let w = Workdir::new();
+    let sample = w.copy_sample();
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, openpyxl\n\
+             wb = openpyxl.load_workbook(sys.argv[1])\n\
+             for ws in wb.worksheets: ws.title = ' ' + ws.title + ' '\n\
+             wb.save(sys.argv[1])",
+        )
+        .arg(&sample)
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    let args = [
+        "plan",
+        "sample.xlsx",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run",
+    ];
+    let out = w.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (code, text) = verify(&w, "run/manifests");
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("CHANGED"), "{text}");
+    let items = &read_workbook(&w.path("run/manifests/2024-D-001.xlsx"))["_items"];
+    assert!(
+        items[4][0].contains(",\" "),
+        "the sheet's spaces are issued: {:?}",
+        items[4]
+    );
+    let list = "run/lists/清退清单-市财政局.xlsx";
+    let out = w.run(&[
+        "confirm",
+        list,
+        "--date",
+        "2025-01-10",
+        "--receiver",
+        "王五",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
