@@ -205,6 +205,16 @@ impl TextColumn {
             TextColumn::Blank => None,
         }
     }
+
+    /// Row `i` as a number: a whole number as it is, text that reads as
+    /// one, else `None` (null, a date, other text).
+    pub fn number(&self, i: usize) -> Option<f64> {
+        match self {
+            TextColumn::Whole(n) => n.get(i).map(|n| n as f64),
+            TextColumn::Date(_) | TextColumn::Blank => None,
+            other => other.get(i)?.parse().ok(),
+        }
+    }
 }
 
 /// `df` with every coded column turned back to text: what Parquet files

@@ -87,10 +87,7 @@ impl ListCell {
     fn of(self, source: &DecisionText, i: usize, lang: Lang) -> OutCell {
         match self {
             ListCell::Text(c) => OutCell::from(source.text(c, i)),
-            ListCell::Number(c) => source
-                .text(c, i)
-                .parse::<f64>()
-                .map_or(OutCell::Blank, OutCell::Number),
+            ListCell::Number(c) => source.number(c, i).map_or(OutCell::Blank, OutCell::Number),
             ListCell::Level => OutCell::Text(labels::level_code(
                 &source.text("effective_classification", i),
                 lang,

@@ -34,6 +34,12 @@ impl DecisionText {
         self.columns.get(name).and_then(|c| c.get(i))
     }
 
+    /// The value of column `name` in row `i` as a number, `None` when it is
+    /// not one ([`TextColumn::number`]) or the column was not read.
+    pub fn number(&self, name: &str, i: usize) -> Option<f64> {
+        self.columns.get(name).and_then(|c| c.number(i))
+    }
+
     /// The value of column `name` in row `i`, blank when there is none.
     pub fn text(&self, name: &str, i: usize) -> Cow<'_, str> {
         self.get(name, i).unwrap_or(Cow::Borrowed(""))

@@ -14,7 +14,7 @@ use polars::prelude::*;
 use crate::config::Lang;
 use crate::domain::Disposition;
 use crate::policy::rules::{CheckedCase, CheckedRule, Template, Test};
-use crate::text::normalize;
+use crate::text::{normalize, normalize_cow};
 
 /// One case, flattened out of its rule, in policy order.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ pub fn add_normalized_columns(df: &mut DataFrame, fields: &BTreeSet<String>) -> 
         let text = text.str()?;
         let norm = StringChunked::from_iter_options(
             format!("{field}{NORMALIZED}").into(),
-            text.iter().map(|v| v.map(normalize)),
+            text.iter().map(|v| v.map(normalize_cow)),
         );
         df.with_column(norm.into_column())?;
     }
