@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::util::{
-    Workdir, pdf_pages, pdf_text, read_csv, read_workbook, repo, stderr, stdout, to_pdf,
+    Workdir, ok, pdf_pages, pdf_text, read_csv, read_workbook, repo, stderr, stdout, to_pdf,
 };
 
 /// A register of `n` briefings (destroyed in-house, one batch) and three
@@ -42,14 +42,7 @@ fn plan(w: &Workdir, extra: &[&str]) {
         "en",
     ];
     args.extend_from_slice(extra);
-    let out = w.run(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    ok(&w.run(&args), "plan");
 }
 
 fn edit(path: &Path, args: &[&str]) {
@@ -684,11 +677,5 @@ fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_loo
         "--receiver",
         "王五",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    ok(&out, "confirm the list");
 }

@@ -111,6 +111,18 @@ impl Workdir {
 /// The as-of date the tests plan the sample on.
 pub const SAMPLE_AS_OF: &str = "2024-12-31";
 
+/// Fails the test, saying `what` and showing both outputs, unless the
+/// run exited 0.
+pub fn ok(out: &Output, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}\nstdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

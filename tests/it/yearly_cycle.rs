@@ -15,7 +15,9 @@ use std::process::{Child, Command, Output, Stdio};
 
 use clearance::ledger::{self, Entry, EntryKind, LedgerItem};
 
-use super::util::{Workdir, libreoffice_convert, read_csv, read_workbook, repo, stderr, stdout};
+use super::util::{
+    Workdir, libreoffice_convert, ok, read_csv, read_workbook, repo, stderr, stdout,
+};
 
 const REGISTER: &str = "sample-register.xlsx";
 const MAIN_SHEET: &str = "2024年收文登记";
@@ -31,16 +33,6 @@ const RETURNED_TO: &str = "市政府办公室";
 const TAMPERED_LIST: &str = "市委办公室";
 
 // ---------------------------------------------------------------- helpers
-
-fn ok(out: &Output, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{what}\nstdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
 
 /// Starts `clearance ARGS` in the folder without waiting for it.
 fn spawn(w: &Workdir, args: &[&str]) -> Child {
