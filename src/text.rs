@@ -38,17 +38,29 @@ pub fn normalize(s: &str) -> String {
 /// ```
 pub fn normalize_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let normal = s.chars().all(|c| match c as u32 {
-        0..=0x7F => !c.is_ascii_whitespace() && !c.is_ascii_uppercase(),
-        // CJK and most punctuation: neither case nor white space, but the
-        // ideographic space and full-width ASCII.
-        0x3001..=0xFF00 | 0xFF5F.. => true,
-        _ => !c.is_whitespace() && !c.is_uppercase() && half_width(c) == c,
+        // Vertical tab (0x0B) is white space too.
+        0..=0x7F => !c.is_whitespace() && !c.is_ascii_uppercase(),
+        // CJK punctuation (the ideographic space, 0x3000, left out), kana,
+        // ideographs, Hangul: neither case nor white space nor full width.
+        0x3001..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF => {
+            true
+        }
+        0x20000..=0x3FFFF => true,
+        // Anything else exactly as `normalize` treats it: a title-case
+        // letter (ǅ) is not upper case, but lower-casing changes it.
+        _ => half_width(c) == c && !c.is_whitespace() && lowercase_is_itself(c),
     });
     if normal {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(normalize(s))
     }
+}
+
+/// Whether lower-casing `c` gives `c` itself.
+fn lowercase_is_itself(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// Turns a full-width ASCII character (U+FF01–U+FF5E) or the ideographic
@@ -183,6 +195,22 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(normalize(input), want, "input {input:?}");
         }
+    }
+
+    /// Every Unicode character: `normalize_cow` keeps exactly the
+    /// characters `normalize` leaves as they are. Both work character by
+    /// character, so this holds for every text. (It once kept the vertical
+    /// tab and title-case letters, so that a cell could fail to match the
+    /// rule word or office name it matched through `normalize`.)
+    #[test]
+    fn normalize_cow_agrees_with_normalize_on_every_character() {
+        let mut text = String::new();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            text.clear();
+            text.push(c);
+            assert_eq!(normalize_cow(&text), normalize(&text), "U+{:04X}", c as u32);
+        }
+        assert_eq!(normalize_cow("机\u{b}密ǅ"), "机密ǆ");
     }
 
     #[test]

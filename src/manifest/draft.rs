@@ -339,7 +339,8 @@ pub(crate) struct ItemsHead<'a> {
 /// Writes what was issued, hidden and protected, for `verify` and
 /// `confirm`: the rows of `head`, then the canonical `lines` (titles as
 /// keyed hashes), each line one cell holding its fields as a JSON array
-/// of strings — a ninth of the cells a cell per field takes — or, for a
+/// of strings — one cell where a cell per field takes nine (a list's
+/// line) or fourteen (a manifest's) — or, for a
 /// line too long for a cell, its fields in cells, as every line was in
 /// workbooks written before ([`super::verify::items_rows`] reads both). Past `max_rows` (the last row of a sheet, 0-based) the
 /// lines continue on next sheets, `_items (2)` …, each repeating the rows

@@ -177,7 +177,8 @@ pub(crate) fn index_check(path: &Path, recorded: &str) -> Result<IndexCheck> {
     Ok(IndexCheck::NotListed)
 }
 
-/// The rows of the printed sheet `sheet`, as text ([`cell_text`]).
+/// The rows of sheet `sheet` as [`cell_text`] reads them (text trimmed):
+/// a printed sheet's, or an items sheet's first row for its tag.
 pub(crate) fn rows_of(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     sheet: &str,
@@ -224,8 +225,10 @@ pub(crate) fn parts_of(names: &[String], first: &str) -> Vec<String> {
 /// line as its fields. When the sheet's first cell is `one_cell_tag` (the
 /// format that writes lines as one cell), a line is one cell holding its
 /// fields as a JSON array of strings, or its fields in cells (a line too
-/// long for one cell); a line cell that is not such an array is an error
-/// naming its sheet and row: the items were damaged. Under any other
+/// long for one cell). A row whose only cell starts with `[` but is not
+/// such an array is an error naming its sheet and row: the items were
+/// damaged; any other row is taken as fields in cells, and an edit shows
+/// in the digest. Under any other
 /// first cell (a workbook written before lines were one cell), every line
 /// is its fields in cells.
 pub(crate) fn items_rows(
@@ -529,7 +532,8 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
             .unwrap_or_default()
     };
     let title = cell(0);
-    if title != issued.title(lang) {
+    // Read trimmed; a unit's name issued untrimmed by an earlier version.
+    if title != issued.title(lang).trim() {
         findings.push(format!(
             "heading: unit changed — the title reads {title:?}, issued {:?}",
             issued.title(lang)

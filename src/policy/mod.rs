@@ -169,7 +169,8 @@ impl PlanPolicy {
         let (fields, codes) = rules::rule_fields();
         let (rules, warnings) = rules::check_rules(&file.rules, &file.lists, &fields, &codes)?;
         Ok(PlanPolicy {
-            unit_name: file.unit.name.clone(),
+            // Spaces around the name would be printed, but read back trimmed.
+            unit_name: file.unit.name.trim().to_string(),
             unit_lang: file.unit.lang.clone(),
             own_names: vocab.own_names.clone(),
             outside_categories: vocab.outside_categories.clone(),

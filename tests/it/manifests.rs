@@ -628,15 +628,24 @@ fn a_manifest_and_a_list_issued_with_a_cell_per_field_are_still_verified_and_con
     }
 }
 
-/// A register whose sheets are named with spaces around them (" 收文 ")
-/// gives manifests that verify and return lists that confirm as soon as
-/// they are written: the issued source sheet keeps its spaces, and a
-/// printed cell is read without the spaces around it. Both used to be
-/// reported as changed since issue.
+/// A register whose sheets are named with spaces around them (" 收文 "),
+/// under a policy whose unit name has spaces around it, gives manifests
+/// that verify and return lists that confirm as soon as they are written:
+/// the issued source sheet keeps its spaces, a printed cell is read
+/// without the spaces around it, and the unit's name is used trimmed.
+/// Each used to be reported as changed since issue.
 #[test]
 fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_look_changed() {
     let w = Workdir::new();
     let sample = w.copy_sample();
+    let policy = std::fs::read_to_string(repo().join("data/policy.toml")).unwrap();
+    assert!(policy.contains("name = \"保密办公室\""));
+    w.write(
+        "p.toml",
+        policy
+            .replace("name = \"保密办公室\"", "name = \" 保密办公室 \"")
+            .as_bytes(),
+    );
     let status = Command::new("python3")
         .arg("-c")
         .arg(
@@ -656,6 +665,8 @@ fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_loo
         "2024-12-31",
         "--out",
         "run",
+        "--policy",
+        "p.toml",
     ];
     let out = w.run(&args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
