@@ -633,7 +633,9 @@ fn a_manifest_and_a_list_issued_with_a_cell_per_field_are_still_verified_and_con
 /// that verify and return lists that confirm as soon as they are written:
 /// the issued source sheet keeps its spaces, a printed cell is read
 /// without the spaces around it, and the unit's name is used trimmed.
-/// Each used to be reported as changed since issue.
+/// Each used to be reported as changed since issue. A batch then goes
+/// through review, its final manifest and its confirmation into the
+/// ledger.
 #[test]
 fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_look_changed() {
     let w = Workdir::new();
@@ -689,4 +691,47 @@ fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_loo
         "王五",
     ]);
     ok(&out, "confirm the list");
+    // A batch reviewed, approved, made final and confirmed as destroyed:
+    // the ledger records the holding's sheet as it was named.
+    std::fs::create_dir_all(w.path("reviewed")).unwrap();
+    std::fs::copy(
+        w.path("run/manifests/2024-D-003.xlsx"),
+        w.path("reviewed/2024-D-003.xlsx"),
+    )
+    .unwrap();
+    w.python(
+        "review_manifests.py",
+        &["reviewed/2024-D-003.xlsx", "6=同意"],
+    );
+    w.run_ok(&[
+        "review",
+        "reviewed/2024-D-003.xlsx",
+        "--run",
+        "run",
+        "--out",
+        "review",
+        "--ledger",
+        "ledger.jsonl",
+    ]);
+    w.run_ok(&[
+        "confirm",
+        "review/final/2024-D-003-final.xlsx",
+        "--date",
+        "2025-01-15",
+        "--site",
+        "市保密局销毁中心",
+        "--witness",
+        "张三",
+        "--witness",
+        "李四",
+        "--ledger",
+        "ledger.jsonl",
+        "--out",
+        "records",
+    ]);
+    let ledger = std::fs::read_to_string(w.path("ledger.jsonl")).unwrap();
+    assert!(
+        ledger.contains("\"source_sheet\":\" 2024年收文登记 \""),
+        "{ledger}"
+    );
 }
