@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use calamine::Reader;
 
-use super::{HandoverKind, LIST_HEADING_FIELDS, LIST_LINE_FIELDS, LIST_MAGIC, LIST_MAGIC_CELLS};
+use super::{HandoverKind, LIST_HEADING_FIELDS, LIST_LINE_FIELDS, LIST_MAGIC, is_list_tag};
 use crate::config::Lang;
 use crate::labels::{self, LINE_NUMBER, TOTAL};
 use crate::manifest::draft::ITEMS_HEAD_ROWS;
@@ -84,7 +84,7 @@ pub fn issued_kind(path: &Path) -> Result<IssuedKind> {
     let list = rows
         .first()
         .and_then(|r| r.first())
-        .is_some_and(|c| c == LIST_MAGIC || c == LIST_MAGIC_CELLS);
+        .is_some_and(|c| is_list_tag(c));
     Ok(if list {
         IssuedKind::HandoverList
     } else {
@@ -109,10 +109,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     }
     let items = items_rows(&mut wb, path, LIST_MAGIC)?;
     let head = items.first().cloned().unwrap_or_default();
-    if !head
-        .first()
-        .is_some_and(|tag| tag == LIST_MAGIC || tag == LIST_MAGIC_CELLS)
-    {
+    if !head.first().is_some_and(|tag| is_list_tag(tag)) {
         bail!("{name}: not a return or transfer list made by clearance");
     }
     let recorded = head.get(1).cloned().unwrap_or_default();

@@ -168,6 +168,12 @@ pub const LIST_MAGIC: &str = "clearance-list v2";
 /// [`LIST_MAGIC`]: a cell per field of every line. Still read.
 pub const LIST_MAGIC_CELLS: &str = "clearance-list v1";
 
+/// Whether `tag`, an items sheet's first cell, names a handover list in
+/// either layout.
+pub fn is_list_tag(tag: &str) -> bool {
+    tag == LIST_MAGIC || tag == LIST_MAGIC_CELLS
+}
+
 /// Names of a handover list's heading fields.
 pub const LIST_HEADING_FIELDS: [&str; 5] = ["unit", "list", "as_of", "kind", "destination"];
 

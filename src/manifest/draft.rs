@@ -340,10 +340,10 @@ pub(crate) struct ItemsHead<'a> {
 /// `confirm`: the rows of `head`, then the canonical `lines` (titles as
 /// keyed hashes), each line one cell holding its fields as a JSON array
 /// of strings — one cell where a cell per field takes nine (a list's
-/// line) or fourteen (a manifest's) — or, for a
-/// line too long for a cell, its fields in cells, as every line was in
-/// workbooks written before ([`super::verify::items_rows`] reads both). Past `max_rows` (the last row of a sheet, 0-based) the
-/// lines continue on next sheets, `_items (2)` …, each repeating the rows
+/// line) or fourteen (a manifest's) — or, for a line too long for a
+/// cell, its fields in cells, as every line was in workbooks written
+/// before ([`super::verify::items_rows`] reads both). Past `max_rows`
+/// (the last row of a sheet, 0-based) the lines continue on next sheets, `_items (2)` …, each repeating the rows
 /// above the lines. An error names the sheet.
 pub(crate) fn write_items_sheets(
     wb: &mut Workbook,
@@ -384,20 +384,15 @@ fn write_items_part(
     for (c, name) in head.field_names.iter().enumerate() {
         items.write_string(3, c as u16, *name)?;
     }
-    let mut json = Vec::new();
     for (r, k) in part.enumerate() {
         let r = (r + ITEMS_HEAD_ROWS) as u32;
         let line = lines.line(k);
-        json.clear();
-        serde_json::to_writer(&mut json, &*line)?;
-        match std::str::from_utf8(&json) {
-            Ok(text) if fits_a_cell(text) => {
-                items.write_string(r, 0, text)?;
-            }
-            _ => {
-                for (c, v) in line.iter().enumerate() {
-                    items.write_string(r, c as u16, v)?;
-                }
+        let json = serde_json::to_string(&*line)?;
+        if fits_a_cell(&json) {
+            items.write_string(r, 0, json)?;
+        } else {
+            for (c, v) in line.iter().enumerate() {
+                items.write_string(r, c as u16, v)?;
             }
         }
     }
