@@ -534,19 +534,11 @@ pub fn derive(
 ) -> PolarsResult<()> {
     let columns = {
         let inputs = Inputs::read(df)?;
-        let n = df.height();
-        // The two halves of the table on two cores: each row is derived
-        // from its own values only.
-        let half = n / 2;
-        let (mut derived, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| Derived::of_rows(&inputs, half..n, policy, as_of, lang));
-            let first = Derived::of_rows(&inputs, 0..half, policy, as_of, lang);
-            (first, second.join())
+        // Each row is derived from its own values only.
+        let (mut derived, second) = super::on_two_cores(df.height(), |rows| {
+            Derived::of_rows(&inputs, rows, policy, as_of, lang)
         });
-        match second {
-            Ok(second) => derived.append(second),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        derived.append(second);
         let review = df.column("review_reasons")?.is_not_null();
         derived.into_columns(review.with_name("has_decision_error".into()).into_column())?
     };

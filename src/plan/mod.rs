@@ -69,7 +69,7 @@ struct Reasons {
     /// The distinct texts, in the order first met.
     texts: Vec<String>,
     /// Each text's place in `texts`.
-    index: std::collections::HashMap<String, IdxSize>,
+    index: std::collections::HashMap<String, IdxSize, foldhash::fast::FixedState>,
     /// Each row's text, by its place in `texts`.
     of_row: Vec<IdxSize>,
 }
@@ -90,6 +90,14 @@ impl Reasons {
     fn push(&mut self, text: &str) {
         let k = self.place(text);
         self.of_row.push(k);
+    }
+
+    /// Adds the rows of `next`, which come after these: the distinct texts
+    /// stay in the order first met, as if every row had been pushed here.
+    fn append(&mut self, next: Reasons) {
+        let places: Vec<IdxSize> = next.texts.iter().map(|t| self.place(t)).collect();
+        self.of_row
+            .extend(next.of_row.iter().map(|&k| places[k as usize]));
     }
 
     /// Row `i`'s reason.
@@ -126,33 +134,60 @@ fn first_decisions<'c>(
         Lang::Zh => "需人工审核：没有规则作出决定",
         Lang::En => "needs review: no rule decided",
     };
-    let n = df.height();
-    let mut out = Decided {
-        disposition: Vec::with_capacity(n),
-        rule: Vec::with_capacity(n),
-        reason: Reasons::default(),
-    };
-    let mut why = String::new();
-    for i in 0..n {
-        why.clear();
-        let (d, r) = if let Some(reject) = reject.get(i) {
-            why.push_str(reject);
-            (Disposition::Rejected, None)
-        } else if let Some((k, case)) = case_index
-            .get(i)
-            .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
-        {
-            reasons.render_into(k, i, &mut why);
-            (case.disposition, Some(case.rule.as_str()))
-        } else {
-            why.push_str(no_rule);
-            (Disposition::Review, None)
+    // Each row is decided from its own values: the two halves of the table
+    // on two cores.
+    let decide_rows = |rows: std::ops::Range<usize>| {
+        let mut out = Decided {
+            disposition: Vec::with_capacity(rows.len()),
+            rule: Vec::with_capacity(rows.len()),
+            reason: Reasons::default(),
         };
-        out.disposition.push(d);
-        out.rule.push(r);
-        out.reason.push(&why);
-    }
+        let mut why = String::new();
+        for i in rows {
+            why.clear();
+            let (d, r) = if let Some(reject) = reject.get(i) {
+                why.push_str(reject);
+                (Disposition::Rejected, None)
+            } else if let Some((k, case)) = case_index
+                .get(i)
+                .and_then(|k| cases.get(k as usize).map(|c| (k as usize, c)))
+            {
+                reasons.render_into(k, i, &mut why);
+                (case.disposition, Some(case.rule.as_str()))
+            } else {
+                why.push_str(no_rule);
+                (Disposition::Review, None)
+            };
+            out.disposition.push(d);
+            out.rule.push(r);
+            out.reason.push(&why);
+        }
+        out
+    };
+    let (mut out, second) = on_two_cores(df.height(), decide_rows);
+    out.disposition.extend(second.disposition);
+    out.rule.extend(second.rule);
+    out.reason.append(second.reason);
     Ok(out)
+}
+
+/// `work` done on the two halves of rows `0..n` at once, on two cores:
+/// the first half's result, then the second's. For work where each row
+/// depends on its own values only, so that the halves joined are what one
+/// pass would give.
+pub(crate) fn on_two_cores<T: Send>(
+    n: usize,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> (T, T) {
+    let half = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| work(half..n));
+        let first = work(0..half);
+        match second.join() {
+            Ok(second) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// Whatever the rules say, nothing is destroyed when a person must look
@@ -348,36 +383,45 @@ fn methods<'d>(
     let destination = df.column("destination")?.str()?;
     let effective = Codes::of(df, "effective_classification")?;
     let medium = Codes::of(df, "medium_class")?;
-    let n = df.height();
-    let mut out = Methods {
-        destination: Vec::with_capacity(n),
-        level_code: Vec::with_capacity(n),
-        site: Vec::with_capacity(n),
-        witnesses: Vec::with_capacity(n),
-    };
-    for (i, d) in disposition.iter().enumerate() {
-        out.destination.push(if *d == Disposition::Return {
-            destination.get(i)
-        } else {
-            None
-        });
-        let method = (*d == Disposition::Destroy)
-            .then(|| {
-                let level = effective.get(i).and_then(Level::from_code)?;
-                let medium = medium.get(i).and_then(MediumClass::from_code)?;
-                Some(destruction_method(level, medium, policy))
-            })
-            .flatten();
-        let (level_code, site, witnesses) = match method {
-            Some((code, site, witnesses)) => {
-                (Some(code), Some(site.code()), Some(u32::from(witnesses)))
-            }
-            None => (None, None, None),
+    // Each row's method depends on its own values only.
+    let rows_methods = |rows: std::ops::Range<usize>| {
+        let mut out = Methods {
+            destination: Vec::with_capacity(rows.len()),
+            level_code: Vec::with_capacity(rows.len()),
+            site: Vec::with_capacity(rows.len()),
+            witnesses: Vec::with_capacity(rows.len()),
         };
-        out.level_code.push(level_code);
-        out.site.push(site);
-        out.witnesses.push(witnesses);
-    }
+        for (i, d) in disposition[rows.clone()].iter().enumerate() {
+            let i = rows.start + i;
+            out.destination.push(if *d == Disposition::Return {
+                destination.get(i)
+            } else {
+                None
+            });
+            let method = (*d == Disposition::Destroy)
+                .then(|| {
+                    let level = effective.get(i).and_then(Level::from_code)?;
+                    let medium = medium.get(i).and_then(MediumClass::from_code)?;
+                    Some(destruction_method(level, medium, policy))
+                })
+                .flatten();
+            let (level_code, site, witnesses) = match method {
+                Some((code, site, witnesses)) => {
+                    (Some(code), Some(site.code()), Some(u32::from(witnesses)))
+                }
+                None => (None, None, None),
+            };
+            out.level_code.push(level_code);
+            out.site.push(site);
+            out.witnesses.push(witnesses);
+        }
+        out
+    };
+    let (mut out, second) = on_two_cores(disposition.len(), rows_methods);
+    out.destination.extend(second.destination);
+    out.level_code.extend(second.level_code);
+    out.site.extend(second.site);
+    out.witnesses.extend(second.witnesses);
     Ok(out)
 }
 
@@ -426,37 +470,52 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     let copies = df.column("copies")?.cast(&DataType::Int64)?;
     let copies = copies.i64()?;
     let reappeared = df.column("reappeared")?.bool()?;
-    let overdue = overdue(&df, policy)?;
+    // Finding the duplicated ids (a sort of every id) on another core
+    // meanwhile.
+    let (overdue, duplicated) = std::thread::scope(|scope| {
+        let duplicated = scope.spawn(|| duplicated(doc_id));
+        let overdue = overdue(&df, policy);
+        match duplicated.join() {
+            Ok(duplicated) => (overdue, duplicated),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let overdue = overdue?;
     let disposition = Codes::of(&df, "disposition")?;
     let destination = df.column("destination")?.str()?;
     let no_date = df.column("classified_no_date")?.bool()?;
     let read = df.column("anomalies")?.str()?;
-    let duplicated = duplicated(doc_id);
-    let mut all: Vec<Option<String>> = Vec::with_capacity(df.height());
-    for (i, overdue) in overdue.into_iter().enumerate() {
-        let found = [
-            (duplicated[i], Anomaly::DuplicateId),
-            (
-                matches!((on_hand.get(i), copies.get(i)), (Some(h), Some(c)) if h < c),
-                Anomaly::LossSuspected,
-            ),
-            (reappeared.get(i) == Some(true), Anomaly::Reappeared),
-            (overdue, Anomaly::Overdue),
-            (
-                disposition.get(i) == Some(Disposition::Return.code())
-                    && destination.get(i) == Some(derive::UNKNOWN_DESTINATION),
-                Anomaly::ReturnDestinationMissing,
-            ),
-            (no_date.get(i) == Some(true), Anomaly::ClassifiedNoDate),
-        ];
-        let read = read.get(i).filter(|r| !r.is_empty());
-        let codes = found
-            .iter()
-            .filter(|(hit, _)| *hit)
-            .map(|(_, a)| a.code())
-            .chain(read);
-        all.push(join_codes(codes));
-    }
+    // Each row's anomalies from its own values, the two halves on two cores.
+    let anomalies_of = |rows: std::ops::Range<usize>| {
+        let mut all: Vec<Option<String>> = Vec::with_capacity(rows.len());
+        for i in rows {
+            let found = [
+                (duplicated[i], Anomaly::DuplicateId),
+                (
+                    matches!((on_hand.get(i), copies.get(i)), (Some(h), Some(c)) if h < c),
+                    Anomaly::LossSuspected,
+                ),
+                (reappeared.get(i) == Some(true), Anomaly::Reappeared),
+                (overdue[i], Anomaly::Overdue),
+                (
+                    disposition.get(i) == Some(Disposition::Return.code())
+                        && destination.get(i) == Some(derive::UNKNOWN_DESTINATION),
+                    Anomaly::ReturnDestinationMissing,
+                ),
+                (no_date.get(i) == Some(true), Anomaly::ClassifiedNoDate),
+            ];
+            let read = read.get(i).filter(|r| !r.is_empty());
+            let codes = found
+                .iter()
+                .filter(|(hit, _)| *hit)
+                .map(|(_, a)| a.code())
+                .chain(read);
+            all.push(join_codes(codes));
+        }
+        all
+    };
+    let (mut all, second) = on_two_cores(df.height(), anomalies_of);
+    all.extend(second);
     let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
     df.with_column(column.into_column())?;
     Ok(df)

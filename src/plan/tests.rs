@@ -938,3 +938,47 @@ fn duplicate_ids_are_the_ids_more_than_one_row_has() {
     assert_eq!(duplicated(&column), want);
     assert!(want.iter().any(|d| *d) && !want.iter().all(|d| *d));
 }
+
+/// Reasons gathered in two halves and appended are what one pass over
+/// every row gives, wherever the rows are split: the same column and the
+/// distinct texts in the order first met.
+#[test]
+fn reasons_appended_in_halves_equal_one_pass() {
+    let rows = ["甲", "乙", "甲", "丙", "乙", "丁", "丁", "甲"];
+    let mut one = Reasons::default();
+    for r in rows {
+        one.push(r);
+    }
+    let texts = one.texts.clone();
+    let column = one.into_column("reason").unwrap();
+    for split in 0..=rows.len() {
+        let (mut first, mut second) = (Reasons::default(), Reasons::default());
+        for r in &rows[..split] {
+            first.push(r);
+        }
+        for r in &rows[split..] {
+            second.push(r);
+        }
+        first.append(second);
+        assert_eq!(first.texts, texts, "split at {split}");
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(first.get(i), *r, "split at {split}, row {i}");
+        }
+        assert_eq!(
+            first.into_column("reason").unwrap(),
+            column,
+            "split at {split}"
+        );
+    }
+}
+
+/// Work split over two cores covers every row once, in order, for any
+/// number of rows (none and one included).
+#[test]
+fn two_cores_cover_every_row_once_in_order() {
+    for n in 0..6 {
+        let (first, second) = on_two_cores(n, |rows| rows.collect::<Vec<_>>());
+        let all: Vec<usize> = first.into_iter().chain(second).collect();
+        assert_eq!(all, (0..n).collect::<Vec<_>>(), "n = {n}");
+    }
+}
