@@ -401,23 +401,29 @@ type Job<'j> = Box<dyn Fn() -> Result<()> + Send + Sync + 'j>;
 /// Runs independent `jobs` on every core (at least two threads): each
 /// worker takes the next job in order as it finishes one. Returns the
 /// first error in job order, so the same failure is reported whatever
-/// finished first.
+/// finished first. A job that stops because the temporary folder could not
+/// take a sheet fails with an error saying so ([`output::guard_temp_folder`]),
+/// and no further job is started: every one would fail the same way.
 fn run_on_every_core(jobs: &[Job<'_>]) -> Result<()> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
     let next = AtomicUsize::new(0);
+    let temp_folder_failed = AtomicBool::new(false);
     let results: Vec<Mutex<Option<Result<()>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
     // A panicking job panics the scope once every worker has stopped.
     std::thread::scope(|scope| {
         for _ in 0..workers.min(jobs.len()) {
             scope.spawn(|| {
-                loop {
+                while !temp_folder_failed.load(Ordering::Relaxed) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(k) else {
                         break;
                     };
-                    let result = job();
+                    let result = output::guard_temp_folder(job).unwrap_or_else(|failed| {
+                        temp_folder_failed.store(true, Ordering::Relaxed);
+                        Err(failed)
+                    });
                     *results[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
                 }
             });

@@ -370,7 +370,7 @@ fn write_items_part(
     lines: &Lines<'_, String>,
     part: std::ops::Range<usize>,
 ) -> Result<()> {
-    let items = wb.add_worksheet_with_constant_memory()?;
+    let items = crate::output::add_streamed_sheet(wb)?;
     items.set_name(name)?;
     for (c, v) in head.first.iter().enumerate() {
         items.write_string(0, c as u16, *v)?;

@@ -179,7 +179,7 @@ fn write_part(
     shown: &Shown<'_>,
 ) -> Result<()> {
     let bold = Format::new().set_bold();
-    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    let sheet = super::add_streamed_sheet(workbook)?;
     sheet.set_name(sheet_name)?;
     // Widths must be known before rows stream out: measure this part first.
     let widths = column_widths(readers, headers, rows, shown.display);

@@ -78,6 +78,100 @@ pub fn new_workbook() -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
+/// A new sheet of `workbook` in constant memory: its rows go to a
+/// temporary file in the system's temporary folder until the workbook is
+/// saved and compressed. When that file cannot be made, the error says
+/// which folder it was and what to do ([`temp_folder_advice`]), rather
+/// than only rust_xlsxwriter's "Temporary file error".
+pub fn add_streamed_sheet(workbook: &mut Workbook) -> Result<&mut Worksheet> {
+    workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(|e| match e {
+            XlsxError::TempFileError(dir, io) => anyhow::anyhow!(
+                "cannot make a temporary file in {} ({io}); {}",
+                dir.display(),
+                temp_folder_advice()
+            ),
+            e => e.into(),
+        })
+}
+
+/// What to do when the temporary folder cannot take the sheets.
+pub fn temp_folder_advice() -> &'static str {
+    "each sheet is written there before it is compressed (at most about \
+     1.2 GB at once for a million rows): set TMPDIR (TMP on Windows) to a \
+     folder that exists, can be written and has room"
+}
+
+/// Runs `work`, which writes workbooks. `Err` when it stopped because a
+/// temporary file of a sheet could not be written (a full or failing
+/// temporary folder): rust_xlsxwriter writes a sheet's rows to that file
+/// without returning an error, and panics when a write fails. The error
+/// names the folder and says what to do, and the writer's panic message is
+/// not printed. Any other panic goes on as a panic (an internal fault).
+pub fn guard_temp_folder<T>(work: impl FnOnce() -> T) -> Result<T> {
+    quiet_temp_folder_panics();
+    GUARDED.set(true);
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    GUARDED.set(false);
+    done.or_else(|panic| match temp_folder_failure(&*panic) {
+        Some(error) => Err(error),
+        None => std::panic::resume_unwind(panic),
+    })
+}
+
+thread_local! {
+    /// Whether this thread runs [`guard_temp_folder`]'s work.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The text of a panic's payload, when it is text.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> Option<&str> {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+}
+
+/// Whether a panic's text is rust_xlsxwriter failing to write or rewind
+/// a sheet's temporary file.
+fn is_temp_write_failure(text: &str) -> bool {
+    text.contains("Couldn't write to xml file")
+        || text.contains("StorageFull")
+        || text.contains("No space left on device")
+}
+
+/// Installs (once) a panic hook that prints nothing for a temporary-file
+/// failure inside [`guard_temp_folder`], which reports it as an error, and
+/// prints every other panic as before.
+fn quiet_temp_folder_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let reported =
+                GUARDED.get() && panic_text(info.payload()).is_some_and(is_temp_write_failure);
+            if !reported {
+                print(info);
+            }
+        }));
+    });
+}
+
+/// The error to report for a workbook writer that stopped with `panic`,
+/// if it stopped because a sheet's temporary file could not be written;
+/// `None` for any other panic.
+fn temp_folder_failure(panic: &(dyn std::any::Any + Send)) -> Option<anyhow::Error> {
+    let text = panic_text(panic)?;
+    is_temp_write_failure(text).then(|| {
+        anyhow::anyhow!(
+            "a temporary file in {} could not be written ({text}); {}",
+            std::env::temp_dir().display(),
+            temp_folder_advice()
+        )
+    })
+}
+
 /// Writes a table as new sheets of `workbook`, in constant memory (rows go
 /// to disk as they are written): a bold frozen header row, then the rows;
 /// autofilter and widths fitted to the rows written (capped). Past
@@ -108,9 +202,7 @@ fn write_table_parts(
     let mut part = 0;
     loop {
         let sheet_name = frame::part_name(name, part);
-        let written = workbook
-            .add_worksheet_with_constant_memory()
-            .map_err(anyhow::Error::from)
+        let written = add_streamed_sheet(workbook)
             .and_then(|sheet| table.write_part(sheet, &sheet_name, &mut rows, max_rows));
         written.with_context(|| format!("sheet {sheet_name}"))?;
         part += 1;
@@ -392,6 +484,67 @@ mod tests {
     /// A table stacked from three registers (a chunk each) with a coded
     /// column of one chunk, written a few rows per row group, reads back
     /// whole, in order, its codes as text.
+    /// Work that fails to write a temporary file ends in an error naming
+    /// the folder; work that returns is untouched; any other panic stays a
+    /// panic.
+    #[test]
+    fn guarded_work_reports_only_temporary_file_failures() {
+        assert_eq!(guard_temp_folder(|| 7).unwrap(), 7);
+        let full = guard_temp_folder(|| -> () {
+            panic!("Couldn't write to xml file: Os {{ code: 28, kind: StorageFull }}")
+        });
+        let text = full.unwrap_err().to_string();
+        assert!(
+            text.contains(&std::env::temp_dir().display().to_string())
+                && text.contains("set TMPDIR"),
+            "{text}"
+        );
+        let other = std::panic::catch_unwind(|| guard_temp_folder(|| -> () { panic!("a bug") }));
+        let payload = other.expect_err("a panic that is not a temporary-file failure stays one");
+        assert_eq!(panic_text(&*payload), Some("a bug"));
+    }
+
+    /// A writer's panic is a temporary-folder failure only when it is
+    /// rust_xlsxwriter failing to write or rewind its temporary file.
+    #[test]
+    fn temp_folder_failures_are_told_from_other_panics() {
+        let full = "Os { code: 28, kind: StorageFull, message: \"No space left on device\" }";
+        let cases: [(Box<dyn std::any::Any + Send>, bool); 5] = [
+            (
+                Box::new(format!("Couldn't write to xml file: {full}")),
+                true,
+            ),
+            (
+                Box::new(format!(
+                    "called `Result::unwrap()` on an `Err` value: {full}"
+                )),
+                true,
+            ),
+            (Box::new("Couldn't write to xml file"), true),
+            (
+                Box::new("index out of bounds: the len is 3 but the index is 7"),
+                false,
+            ),
+            (Box::new(28_i32), false),
+        ];
+        for (payload, expected) in cases {
+            let found = temp_folder_failure(&*payload);
+            assert_eq!(
+                found.is_some(),
+                expected,
+                "{:?}",
+                found.map(|e| e.to_string())
+            );
+            if let Some(error) = found {
+                let text = error.to_string();
+                assert!(
+                    text.contains("set TMPDIR") && text.contains("could not be written"),
+                    "{text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn parquet_of_stacked_registers_reads_back_every_row_codes_as_text() {
         use polars::prelude::*;

@@ -212,7 +212,7 @@ fn write_part(
 ) -> Result<()> {
     // Long lists (an archive transfer of 300,000 holdings) stream to disk:
     // rows are written in order and column widths are known first.
-    let sheet = wb.add_worksheet_with_constant_memory()?;
+    let sheet = super::add_streamed_sheet(wb)?;
     sheet.set_name(sheet_name)?;
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w as f64 + 2.0)?;

@@ -69,7 +69,7 @@ struct Reasons {
     /// The distinct texts, in the order first met.
     texts: Vec<String>,
     /// Each text's place in `texts`.
-    index: std::collections::HashMap<String, IdxSize, foldhash::fast::FixedState>,
+    index: std::collections::HashMap<String, IdxSize, foldhash::fast::RandomState>,
     /// Each row's text, by its place in `texts`.
     of_row: Vec<IdxSize>,
 }

@@ -321,6 +321,32 @@ fn an_existing_run_folder_is_replaced_only_with_force() {
     assert_eq!(w.listing(), ["run", "sample.xlsx"]);
 }
 
+/// A temporary folder that cannot be used (TMPDIR missing, full, read-only)
+/// used to give rust_xlsxwriter's bare "Temporary file error": the error
+/// now names the folder and says to set TMPDIR, and nothing is written.
+#[test]
+fn an_unusable_temporary_folder_is_named_and_nothing_is_written() {
+    let w = Workdir::new();
+    w.copy_sample();
+    let missing = w.path("no-such-folder");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(w.dir.path())
+        .env("TMPDIR", &missing)
+        .args(["plan", "sample.xlsx", "--out", "run", "--lang", "en"])
+        .output()
+        .expect("run clearance");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot make a temporary file in")
+            && err.contains(&missing.display().to_string())
+            && err.contains("set TMPDIR"),
+        "{err}"
+    );
+    assert!(!w.path("run").exists());
+    assert_eq!(w.listing(), ["sample.xlsx"]);
+}
+
 #[test]
 fn an_unreadable_input_stops_the_plan_and_writes_nothing() {
     let w = Workdir::new();
