@@ -37,7 +37,9 @@ fn run(cli: Cli) -> Result<Outcome> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // A temporary folder that cannot take a workbook's sheets makes the
+    // workbook writer panic: that is an input error to report, not a fault.
+    match clearance::output::guard_temp_folder(|| run(cli)).and_then(|done| done) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(error) => {
             eprintln!("error: {error:#}");
