@@ -115,16 +115,16 @@ pub fn guard_temp_folder<T>(work: impl FnOnce() -> T) -> Result<T> {
     TEMP_FILE_FAILED.set(false);
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     GUARDED.set(outer);
-    done.or_else(|panic| {
+    done.map_err(|panic| {
         if !TEMP_FILE_FAILED.take() {
             std::panic::resume_unwind(panic);
         }
-        Err(anyhow::anyhow!(
+        anyhow::anyhow!(
             "a temporary file in {} could not be written ({}); {}",
             std::env::temp_dir().display(),
             panic_text(&*panic).unwrap_or("a write failed"),
             temp_folder_advice()
-        ))
+        )
     })
 }
 
