@@ -45,6 +45,11 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     if let Some(reason) = recorded_already(&ledger::read(&config.ledger)?, &entry) {
         return Ok(not_recorded(config, &reason));
     }
+    // The record is written after the ledger entry, whose number and hash
+    // it carries: make sure first that its sheets can be written at all.
+    if let Err(e) = crate::output::check_temp_folder() {
+        return Ok(not_recorded(config, &format!("{e:#}")));
+    }
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("creating {}", config.out.display()))?;
     let path = config.out.join(record.file_name());
@@ -63,7 +68,9 @@ pub fn run(config: &ConfirmConfig) -> Result<Outcome> {
     };
     record.ledger_seq = appended.seq;
     record.ledger_hash = appended.hash.clone();
-    write_record(&path, &record).with_context(|| {
+    // A temporary folder that fills up now is reported with the entry.
+    let written = crate::output::guard_temp_folder(|| write_record(&path, &record));
+    written.and_then(|done| done).with_context(|| {
         format!(
             "the ledger records it (entry {}), but its record could not be written",
             appended.seq

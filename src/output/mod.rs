@@ -96,6 +96,21 @@ pub fn add_streamed_sheet(workbook: &mut Workbook) -> Result<&mut Worksheet> {
         })
 }
 
+/// Whether a temporary file can be made in the system's temporary folder,
+/// where the sheets of a workbook go before it is saved: for a command
+/// that must know before it records anything (`confirm`). A full folder
+/// is still found only while writing ([`guard_temp_folder`]).
+pub fn check_temp_folder() -> Result<()> {
+    let dir = std::env::temp_dir();
+    tempfile::tempfile_in(&dir).map(drop).map_err(|io| {
+        anyhow::anyhow!(
+            "cannot make a temporary file in {} ({io}); {}",
+            dir.display(),
+            temp_folder_advice()
+        )
+    })
+}
+
 /// What to do when the temporary folder cannot take the sheets.
 pub fn temp_folder_advice() -> &'static str {
     "each sheet is written there before it is compressed (at most about \
@@ -116,13 +131,15 @@ pub fn guard_temp_folder<T>(work: impl FnOnce() -> T) -> Result<T> {
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     GUARDED.set(outer);
     done.map_err(|panic| {
-        if !TEMP_FILE_FAILED.take() {
+        // The hook saw where the panic began; its text must say so too.
+        let text = panic_text(&*panic).unwrap_or("");
+        if !(TEMP_FILE_FAILED.take() && says_write_failed(text)) {
             std::panic::resume_unwind(panic);
         }
         anyhow::anyhow!(
             "a temporary file in {} could not be written ({}); {}",
             std::env::temp_dir().display(),
-            panic_text(&*panic).unwrap_or("a write failed"),
+            text,
             temp_folder_advice()
         )
     })
@@ -149,10 +166,15 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> Option<&str> {
 /// rust_xlsxwriter failing to write or rewind a sheet's temporary file.
 /// A panic anywhere else, whatever its text, is not.
 fn is_temp_write_failure(file: &str, text: &str) -> bool {
-    file.contains("rust_xlsxwriter")
-        && (text.contains("Couldn't write to xml file")
-            || text.contains("StorageFull")
-            || text.contains("No space left on device"))
+    file.contains("rust_xlsxwriter") && says_write_failed(text)
+}
+
+/// Whether a panic's text is that of rust_xlsxwriter's failed write of a
+/// sheet's rows (its `expect`) or of an operating-system error unwrapped
+/// (the rewind that flushes them: a full disk, a quota, an I/O error).
+fn says_write_failed(text: &str) -> bool {
+    text.contains("Couldn't write to xml file")
+        || text.starts_with("called `Result::unwrap()` on an `Err` value: Os {")
 }
 
 /// Installs (once) a panic hook that notes a temporary-file failure inside
@@ -484,9 +506,6 @@ mod tests {
     use super::*;
     use calamine::{Reader, Xlsx};
 
-    /// A table stacked from three registers (a chunk each) with a coded
-    /// column of one chunk, written a few rows per row group, reads back
-    /// whole, in order, its codes as text.
     /// A writer's panic is a temporary-file failure only when it began in
     /// rust_xlsxwriter and says a write failed (its `expect` on a sheet's
     /// rows, or its `unwrap` of the rewind that flushes them).
@@ -500,6 +519,11 @@ mod tests {
             (
                 packager,
                 format!("called `Result::unwrap()` on an `Err` value: {full}"),
+                true,
+            ),
+            (
+                packager,
+                "called `Result::unwrap()` on an `Err` value: Os { code: 122, kind: QuotaExceeded, message: \"Disk quota exceeded\" }".into(),
                 true,
             ),
             (
@@ -546,6 +570,9 @@ mod tests {
         }
     }
 
+    /// A table stacked from three registers (a chunk each) with a coded
+    /// column of one chunk, written a few rows per row group, reads back
+    /// whole, in order, its codes as text.
     #[test]
     fn parquet_of_stacked_registers_reads_back_every_row_codes_as_text() {
         use polars::prelude::*;

@@ -347,6 +347,54 @@ fn an_unusable_temporary_folder_is_named_and_nothing_is_written() {
     assert_eq!(w.listing(), ["sample.xlsx"]);
 }
 
+/// `confirm` writes its record after the ledger entry (the record carries
+/// the entry's number): with a temporary folder it cannot use, it must
+/// stop before the entry, not leave the batch recorded without a record.
+#[test]
+fn confirm_with_an_unusable_temporary_folder_records_nothing() {
+    let w = Workdir::new();
+    w.plan_sample("run", &[]);
+    let list = std::fs::read_dir(w.path("run/lists"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("清退清单") && !n.contains("去向不明"))
+        .min()
+        .expect("the sample has a return list");
+    let missing = w.path("no-such-folder");
+    let list = format!("run/lists/{list}");
+    let args = [
+        "confirm",
+        list.as_str(),
+        "--date",
+        "2025-01-10",
+        "--receiver",
+        "王五",
+        "--ledger",
+        "ledger.jsonl",
+        "--out",
+        "records",
+    ];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(w.dir.path())
+        .env("TMPDIR", &missing)
+        .args(args)
+        .output()
+        .expect("run clearance");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot make a temporary file in")
+            && err.contains("set TMPDIR")
+            && err.contains("nothing was recorded"),
+        "{err}"
+    );
+    assert!(!w.path("ledger.jsonl").exists(), "no ledger entry");
+    assert!(!w.path("records").exists(), "no record");
+    // With a usable temporary folder the same confirmation goes through.
+    w.run_ok(&args);
+    assert!(w.path("ledger.jsonl").exists());
+}
+
 #[test]
 fn an_unreadable_input_stops_the_plan_and_writes_nothing() {
     let w = Workdir::new();
