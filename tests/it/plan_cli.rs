@@ -329,12 +329,10 @@ fn an_unusable_temporary_folder_is_named_and_nothing_is_written() {
     let w = Workdir::new();
     w.copy_sample();
     let missing = w.path("no-such-folder");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .current_dir(w.dir.path())
-        .env("TMPDIR", &missing)
-        .args(["plan", "sample.xlsx", "--out", "run", "--lang", "en"])
-        .output()
-        .expect("run clearance");
+    let out = w.run_with_env(
+        &["plan", "sample.xlsx", "--out", "run", "--lang", "en"],
+        &[("TMPDIR", &missing)],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -374,12 +372,7 @@ fn confirm_with_an_unusable_temporary_folder_records_nothing() {
         "--out",
         "records",
     ];
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .current_dir(w.dir.path())
-        .env("TMPDIR", &missing)
-        .args(args)
-        .output()
-        .expect("run clearance");
+    let out = w.run_with_env(&args, &[("TMPDIR", &missing)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(

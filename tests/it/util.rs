@@ -59,8 +59,14 @@ impl Workdir {
 
     /// Runs `clearance ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `clearance ARGS` in the folder with environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_clearance"))
             .current_dir(self.dir.path())
+            .envs(env.iter().copied())
             .args(args)
             .output()
             .expect("run clearance")
