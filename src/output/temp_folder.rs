@@ -19,11 +19,7 @@ pub fn add_streamed_sheet(workbook: &mut Workbook) -> Result<&mut Worksheet> {
     workbook
         .add_worksheet_with_constant_memory()
         .map_err(|e| match e {
-            XlsxError::TempFileError(dir, io) => anyhow::anyhow!(
-                "cannot make a temporary file in {} ({io}); {}",
-                dir.display(),
-                temp_folder_advice()
-            ),
+            XlsxError::TempFileError(dir, io) => cannot_make_a_file(&dir, &io),
             e => e.into(),
         })
 }
@@ -34,17 +30,22 @@ pub fn add_streamed_sheet(workbook: &mut Workbook) -> Result<&mut Worksheet> {
 /// is still found only while writing ([`guard_temp_folder`]).
 pub fn check_temp_folder() -> Result<()> {
     let dir = std::env::temp_dir();
-    tempfile::tempfile_in(&dir).map(drop).map_err(|io| {
-        anyhow::anyhow!(
-            "cannot make a temporary file in {} ({io}); {}",
-            dir.display(),
-            temp_folder_advice()
-        )
-    })
+    tempfile::tempfile_in(&dir)
+        .map(drop)
+        .map_err(|io| cannot_make_a_file(&dir, &io))
+}
+
+/// The error for a temporary file that cannot be made in `dir`.
+fn cannot_make_a_file(dir: &std::path::Path, io: &std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot make a temporary file in {} ({io}); {}",
+        dir.display(),
+        temp_folder_advice()
+    )
 }
 
 /// What to do when the temporary folder cannot take the sheets.
-pub fn temp_folder_advice() -> &'static str {
+fn temp_folder_advice() -> &'static str {
     "each sheet is written there before it is compressed (at most about \
      1.2 GB at once for a million rows): set TMPDIR (TMP on Windows) to a \
      folder that exists, can be written and has room"

@@ -180,9 +180,15 @@ pub(crate) fn on_two_cores<T: Send>(
     work: impl Fn(std::ops::Range<usize>) -> T + Sync,
 ) -> (T, T) {
     let half = n / 2;
+    both(|| work(0..half), || work(half..n))
+}
+
+/// `first` on this thread and `second` on another, at once; a panic in
+/// either goes on as that panic.
+fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
     std::thread::scope(|scope| {
-        let second = scope.spawn(|| work(half..n));
-        let first = work(0..half);
+        let second = scope.spawn(second);
+        let first = first();
         match second.join() {
             Ok(second) => (first, second),
             Err(panic) => std::panic::resume_unwind(panic),
@@ -391,8 +397,8 @@ fn methods<'d>(
             site: Vec::with_capacity(rows.len()),
             witnesses: Vec::with_capacity(rows.len()),
         };
-        for (i, d) in disposition[rows.clone()].iter().enumerate() {
-            let i = rows.start + i;
+        for i in rows {
+            let d = &disposition[i];
             out.destination.push(if *d == Disposition::Return {
                 destination.get(i)
             } else {
@@ -472,14 +478,7 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     let reappeared = df.column("reappeared")?.bool()?;
     // Finding the duplicated ids (a sort of every id) on another core
     // meanwhile.
-    let (overdue, duplicated) = std::thread::scope(|scope| {
-        let duplicated = scope.spawn(|| duplicated(doc_id));
-        let overdue = overdue(&df, policy);
-        match duplicated.join() {
-            Ok(duplicated) => (overdue, duplicated),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+    let (overdue, duplicated) = both(|| overdue(&df, policy), || duplicated(doc_id));
     let overdue = overdue?;
     let disposition = Codes::of(&df, "disposition")?;
     let destination = df.column("destination")?.str()?;
