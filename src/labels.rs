@@ -239,14 +239,27 @@ pub fn severity(s: Severity, lang: Lang) -> &'static str {
 }
 
 /// Shows a code of the decision table as its label: dispositions,
-/// effective classifications and sites; `None` for other columns.
-pub fn display(column: &str, value: &str, lang: Lang) -> Option<String> {
+/// effective classifications and sites; `None` for other columns. Nothing
+/// is allocated: it runs for every cell of the plan's sheets.
+///
+/// ```
+/// use clearance::config::Lang;
+/// use clearance::labels::display;
+/// assert_eq!(display("disposition", "DESTROY", Lang::Zh), Some("销毁"));
+/// assert_eq!(display("title", "DESTROY", Lang::Zh), None);
+/// ```
+pub fn display<'v>(column: &str, value: &'v str, lang: Lang) -> Option<&'v str> {
     match column {
-        "disposition" => Disposition::from_code(value).map(|d| disposition(d, lang).to_string()),
-        "effective_classification" => Level::from_code(value).map(|l| level(l, lang).to_string()),
-        "destruction_site" => Some(site(value, lang).to_string()),
+        "disposition" => Disposition::from_code(value).map(|d| disposition(d, lang)),
+        "effective_classification" => Level::from_code(value).map(|l| level(l, lang)),
+        "destruction_site" => Some(site(value, lang)),
         _ => None,
     }
+}
+
+/// The label of a disposition code, or the code itself when it is not one.
+pub fn disposition_code(code: &str, lang: Lang) -> &str {
+    Disposition::from_code(code).map_or(code, |d| disposition(d, lang))
 }
 
 // ---------------------------------------------------------------------------

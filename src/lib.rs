@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod codes;
 pub mod compare;
 pub mod config;
+pub mod cores;
 pub mod domain;
 pub mod fields;
 pub mod files;

@@ -115,7 +115,7 @@ fn refuse_output_inside(out: &Path, run: &Path, lang: Lang) -> Result<()> {
 
 /// A disposition code's label (the code itself when it is not one).
 fn disposition(code: &str, lang: Lang) -> String {
-    labels::display("disposition", code, lang).unwrap_or_else(|| code.to_string())
+    labels::disposition_code(code, lang).to_string()
 }
 
 /// Where a holding is: file, sheet (a CSV file has none) and row.

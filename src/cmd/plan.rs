@@ -838,8 +838,7 @@ fn report_missing(
         ),
     };
     for h in missing.iter().take(20) {
-        let was = labels::display("disposition", &h.disposition, lang)
-            .unwrap_or_else(|| h.disposition.clone());
+        let was = labels::disposition_code(&h.disposition, lang);
         let source = sheet_name(&h.source_file, &h.source_sheet);
         let _ = match lang {
             Lang::Zh => writeln!(

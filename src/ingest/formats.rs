@@ -234,10 +234,12 @@ fn pump<'a, 'v, E>(
     // hundred thousand rows at most), so that decoding never waits.
     const QUEUE: usize = 64;
     let parser_ref = &mut parser;
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
-        let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
-        let worker = scope.spawn(move || {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
+    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
+    // The channel closes when the decoding side returns: its sender goes.
+    let (produced, nonempty) = crate::cores::both(
+        move || produce_cells(&tx, &back_rx, next),
+        move || {
             parser_ref.set_merges(merges());
             let mut outputs = out.outputs();
             let mut rows = RowGrouper::default();
@@ -254,15 +256,9 @@ fn pump<'a, 'v, E>(
                 parser_ref.push(row, &mut outputs);
             }
             rows.counter.nonempty
-        });
-        let produced = produce_cells(&tx, &back_rx, next);
-        drop(tx);
-        match worker.join() {
-            Ok(nonempty) => produced.map(|()| nonempty),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
-    .map(|nonempty| (parser, nonempty))
+        },
+    );
+    produced.map(|()| (parser, nonempty))
 }
 
 /// Cells on their way from the decoding thread: row, column, value.

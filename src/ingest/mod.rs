@@ -352,12 +352,17 @@ pub fn read_file(
     let name = path.display().to_string();
     let bytes = guard::read_bytes(path, &name, limits)?;
     let format = guard::check(&name, path, &bytes, limits)?;
-    let sha256 = crate::text::hex(&Sha256::digest(&bytes));
     let size = bytes.len() as u64;
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        formats::read(&name, format, &bytes, vocab)
-    }))
-    .unwrap_or_else(|_| {
+    // The file's digest is taken on another core while the workbook opens.
+    let (read, sha256) = crate::cores::both(
+        || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                formats::read(&name, format, &bytes, vocab)
+            }))
+        },
+        || crate::text::hex(&Sha256::digest(&bytes)),
+    );
+    let read = read.unwrap_or_else(|_| {
         Err(IngestError::Corrupt {
             path: name.clone(),
             detail: "the reader failed on malformed content".into(),

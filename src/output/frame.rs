@@ -96,13 +96,13 @@ pub struct BoolWords {
 }
 
 /// How a table is labelled: the booleans' words, the replacement of a text
-/// value for display (`display(column, value)`, e.g. a code by its label)
+/// value for display (`display(column, value, lang)`, e.g. a code by its label)
 /// and the language of the page footer.
 pub struct Shown<'a> {
     /// How booleans read.
     pub words: &'a BoolWords,
     /// How a text value is shown.
-    pub display: Display<'a>,
+    pub display: Display,
     /// The language of the labels, and of the page footer.
     pub lang: Lang,
 }
@@ -124,9 +124,9 @@ pub fn write_frame(
     write_frame_split(workbook, name, df, rows, columns, shown, MAX_DATA_ROWS)
 }
 
-/// How a text value is shown: `display(column, value)` may replace it
-/// (e.g. a code by its label).
-pub type Display<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+/// How a text value is shown: `display(column, value, lang)` may replace
+/// it (e.g. a code by its label, [`crate::labels::display`]).
+pub type Display = for<'v> fn(&str, &'v str, Lang) -> Option<&'v str>;
 
 /// [`write_frame`] with `max_rows` data rows per sheet.
 fn write_frame_split(
@@ -140,10 +140,10 @@ fn write_frame_split(
 ) -> Result<()> {
     let (readers, headers) = readers_of(df, columns).with_context(|| format!("sheet {name}"))?;
     let dates = date_format();
-    let display = shown.display;
     let cells = Cells {
         words: shown.words,
-        display,
+        display: shown.display,
+        lang: shown.lang,
         dates: &dates,
     };
     // An empty table still gets its sheet, with the header.
@@ -182,7 +182,7 @@ fn write_part(
     let sheet = super::add_streamed_sheet(workbook)?;
     sheet.set_name(sheet_name)?;
     // Widths must be known before rows stream out: measure this part first.
-    let widths = column_widths(readers, headers, rows, shown.display);
+    let widths = column_widths(readers, headers, rows, shown);
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
     }
@@ -241,7 +241,7 @@ fn column_widths(
     readers: &[(&str, Reader)],
     headers: &[&str],
     rows: &[usize],
-    display: Display<'_>,
+    shown: &Shown<'_>,
 ) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, (column, reader)) in readers.iter().enumerate() {
@@ -251,7 +251,7 @@ fn column_widths(
                 .take(2000)
                 .filter_map(|i| {
                     text.get(*i).map(|v| {
-                        display(column, &v).map_or(display_width(&v), |s| display_width(&s))
+                        display_width((shown.display)(column, &v, shown.lang).unwrap_or(&v))
                     })
                 })
                 .max()
@@ -269,7 +269,8 @@ fn column_widths(
 /// the date format.
 struct Cells<'a> {
     words: &'a BoolWords,
-    display: Display<'a>,
+    display: Display,
+    lang: Lang,
     dates: &'a Format,
 }
 
@@ -287,10 +288,8 @@ impl Cells<'_> {
             match reader {
                 Reader::Text(text) => {
                     if let Some(v) = text.get(i) {
-                        match (self.display)(column, &v) {
-                            Some(shown) => sheet.write_string(row, c, &shown)?,
-                            None => sheet.write_string(row, c, &*v)?,
-                        };
+                        let shown = (self.display)(column, &v, self.lang).unwrap_or(&v);
+                        sheet.write_string(row, c, shown)?;
                     }
                 }
                 Reader::Date(ca) => {
@@ -351,7 +350,7 @@ mod tests {
         };
         let shown = Shown {
             words: &words,
-            display: &|_, _| None,
+            display: |_, _, _| None,
             lang: Lang::Zh,
         };
         write_frame_split(

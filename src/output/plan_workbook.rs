@@ -455,10 +455,9 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
         yes: lang.pick("是", "yes"),
         no: lang.pick("否", "no"),
     };
-    let display = |column: &str, value: &str| labels::display(column, value, lang);
     let shown = Shown {
         words: &words,
-        display: &display,
+        display: labels::display,
         lang,
     };
     let columns = labels::detail_columns(lang);
@@ -510,10 +509,7 @@ fn write_missing(wb: &mut Workbook, missing: &[PreviousHolding], lang: Lang) -> 
                 OutCell::from(h.department.as_str()),
                 OutCell::from(h.holder.as_str()),
                 OutCell::from(h.copies.as_str()),
-                OutCell::Text(
-                    labels::display("disposition", &h.disposition, lang)
-                        .unwrap_or_else(|| h.disposition.clone()),
-                ),
+                OutCell::from(labels::disposition_code(&h.disposition, lang)),
                 OutCell::from(h.reason.as_str()),
                 OutCell::from(h.source_file.as_str()),
                 OutCell::from(h.source_sheet.as_str()),
@@ -591,9 +587,7 @@ fn anomaly_lines(df: &DataFrame, lang: Lang) -> Result<Vec<(String, Vec<OutCell>
         };
         for code in codes.split(';') {
             let shown = disposition.get(i).map_or(OutCell::Blank, |v| {
-                OutCell::Text(
-                    labels::display("disposition", v, lang).unwrap_or_else(|| v.to_string()),
-                )
+                OutCell::from(labels::disposition_code(v, lang))
             });
             let line = vec![
                 OutCell::from(code),

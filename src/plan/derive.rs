@@ -535,7 +535,7 @@ pub fn derive(
     let columns = {
         let inputs = Inputs::read(df)?;
         // Each row is derived from its own values only.
-        let (mut derived, second) = super::on_two_cores(df.height(), |rows| {
+        let (mut derived, second) = crate::cores::on_two_cores(df.height(), |rows| {
             Derived::of_rows(&inputs, rows, policy, as_of, lang)
         });
         derived.append(second);

@@ -18,6 +18,7 @@ use polars::prelude::*;
 
 use crate::codes::{self, Codes};
 use crate::config::Lang;
+use crate::cores::{both, on_two_cores};
 use crate::domain::{Anomaly, Level, MediumClass, Status};
 use crate::fields::CodeSet;
 use crate::history::LedgerIndex;
@@ -169,31 +170,6 @@ fn first_decisions<'c>(
     out.rule.extend(second.rule);
     out.reason.append(second.reason);
     Ok(out)
-}
-
-/// `work` done on the two halves of rows `0..n` at once, on two cores:
-/// the first half's result, then the second's. For work where each row
-/// depends on its own values only, so that the halves joined are what one
-/// pass would give.
-pub(crate) fn on_two_cores<T: Send>(
-    n: usize,
-    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
-) -> (T, T) {
-    let half = n / 2;
-    both(|| work(0..half), || work(half..n))
-}
-
-/// `first` on this thread and `second` on another, at once; a panic in
-/// either goes on as that panic.
-fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
-    std::thread::scope(|scope| {
-        let second = scope.spawn(second);
-        let first = first();
-        match second.join() {
-            Ok(second) => (first, second),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
 }
 
 /// Whatever the rules say, nothing is destroyed when a person must look

@@ -971,14 +971,3 @@ fn reasons_appended_in_halves_equal_one_pass() {
         );
     }
 }
-
-/// Work split over two cores covers every row once, in order, for any
-/// number of rows (none and one included).
-#[test]
-fn two_cores_cover_every_row_once_in_order() {
-    for n in 0..6 {
-        let (first, second) = on_two_cores(n, |rows| rows.collect::<Vec<_>>());
-        let all: Vec<usize> = first.into_iter().chain(second).collect();
-        assert_eq!(all, (0..n).collect::<Vec<_>>(), "n = {n}");
-    }
-}

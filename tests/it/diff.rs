@@ -59,7 +59,7 @@ fn position(r: &Row) -> (String, String, String) {
 const METHOD: [&str; 3] = ["destruction_level", "destruction_site", "witnesses"];
 
 fn label(code: &str) -> String {
-    labels::display("disposition", code, Lang::Zh).unwrap_or_else(|| code.to_string())
+    labels::disposition_code(code, Lang::Zh).to_string()
 }
 
 fn method(r: &Row) -> String {
