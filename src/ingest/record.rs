@@ -131,8 +131,13 @@ fn severity_of(field: Field) -> Severity {
 }
 
 /// Whether a field's own words give a "none" word a meaning (无 is a "no",
-/// an unclassified 密级, a 不归档 retention).
+/// an unclassified 密级, a 不归档 retention). In 现存份数 every one means
+/// that none is on hand: read as blank, the holding would be destroyed
+/// with nothing there to destroy (a loss to report instead).
 fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
+    if field == Field::CopiesOnHand {
+        return true;
+    }
     match field.kind() {
         FieldKind::Classification => vocab.level(norm).is_some(),
         FieldKind::Medium => vocab.medium(norm).is_some(),
@@ -155,6 +160,13 @@ fn parse(
     Ok(match field.kind() {
         FieldKind::Text => Value::Text,
         FieldKind::Date => Value::Date(parse_date(cell, ctx.date1904)?),
+        FieldKind::Count
+            if field == Field::CopiesOnHand
+                && vocab.may_be_none_word(raw)
+                && vocab.is_none_word(&normalize_cow(raw)) =>
+        {
+            Value::Count(0)
+        }
         FieldKind::Count => Value::Count(parse_count(
             cell,
             if field == Field::Copies { 1 } else { 0 },

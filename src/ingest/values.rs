@@ -24,6 +24,16 @@ pub fn parse_date(cell: &Cell<'_>, date1904: bool) -> Result<DateValue, String> 
                 // Excel's "1900-01-00" (a formula pointing at a blank cell).
                 return Err(format!("not a valid date ({d}, before {FIRST_YEAR})"));
             }
+            // A number typed into a date-formatted cell: a day or a month (5
+            // shows as 1900-01-05), a year (2019 as 1905-07-11) or a year
+            // and month (2019.3). Read as dates they would declassify the
+            // document; they are read as the number they are.
+            let serial = (*dt - first_day(date1904).and_time(chrono::NaiveTime::MIN))
+                .num_milliseconds() as f64
+                / 86_400_000.0;
+            if serial < LAST_YEAR_SERIAL {
+                return date_from_number(serial, date1904);
+            }
             Ok(DateValue::full(d))
         }
         Cell::Number(n) => date_from_number(*n, date1904),
@@ -31,6 +41,21 @@ pub fn parse_date(cell: &Cell<'_>, date1904: bool) -> Result<DateValue, String> 
         Cell::Bool(_) => Err("a TRUE/FALSE cell is not a date".into()),
         Cell::Error(e) => Err(format!("formula error {e}")),
     }
+}
+
+/// Below this serial day (1908-03-18 in Excel's 1900 date system), a date
+/// cell holds a number that reads as a year (1000–2999) or less, not a
+/// date a register could hold.
+const LAST_YEAR_SERIAL: f64 = 3000.0;
+
+/// Day 0 of the workbook's date system.
+fn first_day(date1904: bool) -> chrono::NaiveDate {
+    let (y, m, d) = if date1904 {
+        (1904, 1, 1)
+    } else {
+        (1899, 12, 30)
+    };
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
 /// Reads a count (份数, 页数): a whole number of at least `min`, as a number
@@ -42,8 +67,13 @@ pub fn parse_count(cell: &Cell<'_>, min: i64) -> Result<i64, String> {
         Cell::Text(s) => {
             let t: String = s.trim().chars().map(half_width).collect();
             let t = t.trim_end_matches(['份', '页', '张', '册', '件']).trim();
-            t.parse::<i64>()
-                .map_err(|_| "not a whole number".to_string())?
+            match t {
+                // Zero written as a numeral.
+                "零" | "〇" => 0,
+                _ => t
+                    .parse::<i64>()
+                    .map_err(|_| "not a whole number".to_string())?,
+            }
         }
         _ => return Err("not a whole number".into()),
     };
@@ -105,6 +135,55 @@ mod tests {
         }
     }
 
+    /// 2019.3 typed into a cell that Excel keeps as a number was read as
+    /// serial day 2019 (1905-07-11): a 绝密 document then counted as long
+    /// declassified and was destroyed in-house instead of returned.
+    #[test]
+    fn a_year_and_month_typed_as_a_number_is_not_a_day_of_1905() {
+        let cases = [
+            (2019.3, d(2019, 3, 1)),
+            (2019.03, d(2019, 3, 1)),
+            (2021.11, d(2021, 11, 1)),
+            (2019.12, d(2019, 12, 1)),
+            // 2019.1 cannot be told from 2019.10: the later month.
+            (2019.1, d(2019, 10, 1)),
+        ];
+        for (n, want) in cases {
+            let got = parse_date(&Cell::Number(n), false).unwrap();
+            assert_eq!((got.date, got.is_partial()), (want, true), "{n}");
+        }
+        for n in [2019.13, 2019.305, 2019.0001] {
+            assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");
+        }
+    }
+
+    /// A number typed into a date-formatted cell reaches us as a date of
+    /// 1900–1908: 5 as 1900-01-05, 2019.3 as 1905-07-11 07:12. Read as
+    /// such, the document counted as declassified.
+    #[test]
+    fn a_number_in_a_date_formatted_cell_is_read_as_the_number() {
+        let at = |y, m, day, h, min| Cell::DateTime(d(y, m, day).and_hms_opt(h, min, 0).unwrap());
+        let got = parse_date(&at(1905, 7, 11, 7, 12), false).unwrap();
+        assert_eq!((got.date, got.is_partial()), (d(2019, 3, 1), true));
+        let got = parse_date(&at(1905, 7, 11, 0, 0), false).unwrap();
+        assert_eq!(
+            (got.date, got.is_partial()),
+            (d(2019, 1, 1), true),
+            "2019, a year"
+        );
+        assert!(
+            parse_date(&at(1900, 1, 5, 0, 0), false).is_err(),
+            "5, a day"
+        );
+        // In the 1904 date system, 5 is 1904-01-06.
+        assert!(parse_date(&at(1904, 1, 6, 0, 0), true).is_err());
+        // Real dates are dates.
+        let got = parse_date(&at(2019, 3, 5, 0, 0), false).unwrap();
+        assert_eq!((got.date, got.is_partial()), (d(2019, 3, 5), false));
+        let got = parse_date(&at(1949, 10, 1, 0, 0), true).unwrap();
+        assert_eq!(got.date, d(1949, 10, 1));
+    }
+
     #[test]
     fn booleans_in_cells() {
         let v = Policy::default_policy().unwrap().vocabulary;
@@ -122,6 +201,8 @@ mod tests {
         assert!(parse_count(&text("0"), 1).is_err());
         assert!(parse_count(&Cell::Number(2.5), 1).is_err());
         assert!(parse_count(&text("两份"), 1).is_err());
+        assert_eq!(parse_count(&text("零"), 0), Ok(0));
+        assert_eq!(parse_count(&text("〇份"), 0), Ok(0));
         assert!(parse_count(&text("-1"), 0).is_err());
     }
 }

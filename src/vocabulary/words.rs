@@ -103,14 +103,21 @@ fn partial(date: NaiveDate, precision: DatePrecision) -> DateValue {
     DateValue { date, precision }
 }
 
-/// Reads a number written in a date column: a bare year (2019), a compact
+/// Reads a number written in a date column: a bare year (2019), a year
+/// and month (2019.3, typed into a cell Excel keeps as a number), a compact
 /// date (20190305), or an Excel serial day number.
 pub fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
+    let year = n.trunc() as i64;
+    if (1000..=2999).contains(&year) {
+        if n.fract() == 0.0 {
+            return ymd(year, 1, 1).map(|d| partial(d, DatePrecision::Year));
+        }
+        // Read as a serial number it would be a day of 1902–1908, and the
+        // document long declassified.
+        return year_month_number(n, year);
+    }
     if n.fract() == 0.0 {
         let i = n as i64;
-        if (1000..=2999).contains(&i) {
-            return ymd(i, 1, 1).map(|d| partial(d, DatePrecision::Year));
-        }
         if (10_000_101..=29_991_231).contains(&i) {
             return ymd(i / 10_000, i / 100 % 100, i % 100).map(DateValue::full);
         }
@@ -127,6 +134,26 @@ pub fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
     excel_serial_to_date(n, date1904)
         .map(DateValue::full)
         .ok_or_else(|| "number is not a date".to_string())
+}
+
+/// A year and month typed as a number: 2019.3 is March 2019, 2019.12
+/// December. The number cannot tell 2019.1 from 2019.10 (Excel drops the
+/// 0), so 2019.1 is read as October, the later month: a confidentiality
+/// period never ends earlier than it could.
+fn year_month_number(n: f64, year: i64) -> Result<DateValue, String> {
+    let shown = crate::text::format_number(n);
+    let digits = shown.split_once('.').map_or("", |(_, d)| d);
+    let month = match digits {
+        "1" => 10,
+        d if d.len() <= 2 => d.parse::<i64>().unwrap_or(0),
+        _ => 0,
+    };
+    if !(1..=12).contains(&month) {
+        return Err(format!(
+            "{shown} is not a date (a year and a month as 2019.3?)"
+        ));
+    }
+    ymd(year, month, 1).map(|d| partial(d, DatePrecision::Month))
 }
 
 /// Reads a date written as text.

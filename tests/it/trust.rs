@@ -1048,3 +1048,78 @@ fn r16_copies_on_hand_unclosed_quotes_and_cr_line_ends() {
     check(&rows, "CR-1", &[("source_row", "3")]);
     check(&rows, "CR-2", &[("source_row", "4")]);
 }
+
+// Found by a hunt over the resolved trust work: 2019.3 typed into a date
+// cell (Excel keeps it as the number 2019.3, or shows 1905-07-11 when the
+// cell has a date format) was read as a day of 1905, and a 绝密 document
+// from another office was destroyed in-house instead of returned; 无, -,
+// 零 in 现存份数 read as blank, so a holding with no copy on hand was
+// destroyed instead of reported as a suspected loss.
+#[test]
+fn r17_a_year_month_number_and_none_on_hand_never_destroy() {
+    let w = Workdir::new();
+    w.write(
+        "make_dates.py",
+        r#"
+import openpyxl
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "收文"
+ws.append(["文件编号", "标题", "来文单位", "类别", "密级", "载体", "成文日期", "办理情况"])
+ws.append(["N1", "绝密通报", "省委办公厅", "上级来文", "绝密", "纸质", 2019.3, "阅知"])
+ws.append(["N2", "绝密通报", "省委办公厅", "上级来文", "绝密", "纸质", 2019.3, "阅知"])
+ws.cell(row=3, column=7).number_format = "yyyy-mm-dd"
+ws.append(["N3", "绝密通报", "省委办公厅", "上级来文", "绝密", "纸质", 5, "阅知"])
+ws.cell(row=4, column=7).number_format = "yyyy-mm-dd"
+wb.save("numbers.xlsx")
+"#
+        .as_bytes(),
+    );
+    let made = std::process::Command::new("python3")
+        .current_dir(w.path(""))
+        .arg("make_dates.py")
+        .output()
+        .expect("python3 (with openpyxl) is installed by scripts/test");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (_, rows) = plan(&w, &["numbers.xlsx"]);
+    for id in ["N1", "N2"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "RETURN"),
+                ("doc_date", "2019-03-01"),
+                ("effective_classification", "TOP_SECRET"),
+            ],
+        );
+        has_anomaly(&rows, id, "DATE_PARTIAL");
+    }
+    check(&rows, "N3", &[("disposition", "RETURN"), ("doc_date", "")]);
+    has_anomaly(&rows, "N3", "INVALID_VALUE");
+
+    w.write(
+        "on-hand.csv",
+        "文件编号,标题,密级,载体,份数,现存份数,保管期限\n\
+         H1,文件一,秘密,纸质,2,无,不归档\n\
+         H2,文件二,秘密,纸质,2,-,不归档\n\
+         H3,文件三,秘密,纸质,2,零,不归档\n\
+         H4,文件四,秘密,纸质,2,2,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(&w, &["on-hand.csv"], "2024-12-31", "hand", &[]);
+    for id in ["H1", "H2", "H3"] {
+        check(
+            &rows,
+            id,
+            &[
+                ("disposition", "REVIEW"),
+                ("rule", "SAFETY"),
+                ("copies_on_hand", "0"),
+            ],
+        );
+        has_anomaly(&rows, id, "LOSS_SUSPECTED");
+    }
+    check(&rows, "H4", &[("disposition", "DESTROY")]);
+}
