@@ -420,7 +420,21 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
         });
         let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
         let merges = |name: &str| found.wait().get(name).cloned().unwrap_or_default();
-        stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)
+        stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)?;
+        // A sheet read without its merged ranges reads a merged 密级 as
+        // blank below its first row: say so rather than pass in silence.
+        let found = found.wait();
+        for sheet in sink
+            .out
+            .sheets
+            .iter_mut()
+            .filter(|s| s.header_rows.is_some() && !found.contains_key(&s.sheet))
+        {
+            sheet.notes.push(
+                "the merged cells of this sheet could not be read: if a column (密级, 部门 …) is merged down over several rows, open the file in Excel or WPS, save it again as .xlsx and plan again".into(),
+            );
+        }
+        Ok(())
     })
 }
 

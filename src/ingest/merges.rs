@@ -27,12 +27,55 @@ use super::sheet::MergedRange;
 
 type Archive<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 
-/// The text of a small archive member.
-fn member(archive: &mut Archive<'_>, name: &str) -> Option<Vec<u8>> {
-    let mut file = archive.by_name(name).ok()?;
-    let mut out = Vec::new();
-    file.read_to_end(&mut out).ok()?;
-    Some(out)
+/// An archive whose members are found as calamine finds them: whatever
+/// the case of their names, with `\` or `/` between folders (as some
+/// Windows writers save them). Looked up exactly, a sheet saved as
+/// `xl/worksheets/Sheet1.xml` had its rows read and its merges missed.
+struct Members<'b> {
+    archive: Archive<'b>,
+    /// Archive names by their [`normal_name`].
+    names: HashMap<String, String>,
+}
+
+/// A member name as compared: `/` between folders, lower case.
+fn normal_name(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
+impl<'b> Members<'b> {
+    fn new(bytes: &'b [u8]) -> Option<Members<'b>> {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+        let names = archive
+            .file_names()
+            .flatten()
+            .map(|name| (normal_name(&name), name.into_owned()))
+            .collect();
+        Some(Members { archive, names })
+    }
+
+    /// A member, by its name in any case and with either separator.
+    fn by_name(&mut self, name: &str) -> Option<zip::read::ZipFile<'_, Cursor<&'b [u8]>>> {
+        let stored = self.names.get(&normal_name(name))?;
+        self.archive.by_name(stored).ok()
+    }
+
+    /// The text of a small member.
+    fn read(&mut self, name: &str) -> Option<Vec<u8>> {
+        let mut file = self.by_name(name)?;
+        let mut out = Vec::new();
+        file.read_to_end(&mut out).ok()?;
+        Some(out)
+    }
+}
+
+/// The archive path of a relationship's `target`, relative to the folder
+/// `dir` (`xl/`, with its slash) unless it starts with `/`.
+fn part_path(dir: &str, target: &str) -> String {
+    let target = target.replace('\\', "/");
+    match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("{dir}{}", target.trim_start_matches("./")),
+    }
 }
 
 /// An attribute's value, with or without a namespace prefix on its name.
@@ -68,25 +111,44 @@ fn each_element(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) {
     }
 }
 
+/// The workbook part's path: the package's officeDocument relationship
+/// (`xl/workbook.xml` in nearly every file).
+fn workbook_path(archive: &mut Members<'_>) -> String {
+    let mut found = None;
+    if let Some(rels) = archive.read("_rels/.rels") {
+        each_element(&rels, |e| {
+            if local_name(e) == "Relationship"
+                && found.is_none()
+                && attribute(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
+                && let Some(target) = attribute(e, "Target")
+            {
+                found = Some(part_path("", &target));
+            }
+        });
+    }
+    found.unwrap_or_else(|| "xl/workbook.xml".to_string())
+}
+
 /// Each worksheet's archive path, by sheet name, from the workbook and its
 /// relationships.
-fn sheet_paths(archive: &mut Archive<'_>) -> Vec<(String, String)> {
+fn sheet_paths(archive: &mut Members<'_>) -> Vec<(String, String)> {
+    let workbook_path = workbook_path(archive);
+    let (dir, file) = match workbook_path.rsplit_once('/') {
+        Some((dir, file)) => (format!("{dir}/"), file.to_string()),
+        None => (String::new(), workbook_path.clone()),
+    };
     let mut targets = HashMap::new();
-    if let Some(rels) = member(archive, "xl/_rels/workbook.xml.rels") {
+    if let Some(rels) = archive.read(&format!("{dir}_rels/{file}.rels")) {
         each_element(&rels, |e| {
             if local_name(e) == "Relationship"
                 && let (Some(id), Some(target)) = (attribute(e, "Id"), attribute(e, "Target"))
             {
-                let path = match target.strip_prefix('/') {
-                    Some(absolute) => absolute.to_string(),
-                    None => format!("xl/{target}"),
-                };
-                targets.insert(id, path);
+                targets.insert(id, part_path(&dir, &target));
             }
         });
     }
     let mut out = Vec::new();
-    if let Some(workbook) = member(archive, "xl/workbook.xml") {
+    if let Some(workbook) = archive.read(&workbook_path) {
         each_element(&workbook, |e| {
             if local_name(e) == "sheet"
                 && let (Some(name), Some(id)) = (attribute(e, "name"), attribute(e, "id"))
@@ -175,20 +237,18 @@ fn sheet_ranges(reader: impl Read) -> Vec<MergedRange> {
     out
 }
 
-/// Every sheet's merged ranges in an .xlsx workbook, by sheet name.
+/// Every sheet's merged ranges in an .xlsx workbook, by sheet name; a
+/// sheet whose part was found and read is there even without ranges.
 pub fn xlsx_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
     let mut out = HashMap::new();
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Some(mut archive) = Members::new(bytes) else {
         return out;
     };
     for (name, path) in sheet_paths(&mut archive) {
-        let Ok(file) = archive.by_name(&path) else {
+        let Some(file) = archive.by_name(&path) else {
             continue;
         };
-        let ranges = sheet_ranges(file);
-        if !ranges.is_empty() {
-            out.insert(name, ranges);
-        }
+        out.insert(name, sheet_ranges(file));
     }
     out
 }
@@ -343,6 +403,27 @@ mod tests {
             })
         );
         assert_eq!(range_ref("C2"), None);
+    }
+
+    #[test]
+    fn parts_are_found_as_calamine_finds_them() {
+        for (dir, target, want) in [
+            ("xl/", "worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+            (
+                "xl/",
+                "/xl/worksheets/sheet1.xml",
+                "xl/worksheets/sheet1.xml",
+            ),
+            ("xl/", "./worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+            ("xl/", "worksheets\\sheet1.xml", "xl/worksheets/sheet1.xml"),
+            ("", "xl/workbook.xml", "xl/workbook.xml"),
+        ] {
+            assert_eq!(part_path(dir, target), want, "{dir} {target}");
+        }
+        assert_eq!(
+            normal_name("xl\\Worksheets\\Sheet1.XML"),
+            normal_name("xl/worksheets/sheet1.xml")
+        );
     }
 
     #[test]

@@ -1123,3 +1123,55 @@ wb.save("numbers.xlsx")
     }
     check(&rows, "H4", &[("disposition", "DESTROY")]);
 }
+
+// Found by the same hunt: a workbook whose sheet part is named in another
+// case (`xl/worksheets/Sheet1.xml`) or with `\` between folders, as some
+// Windows writers save it, had its rows read (calamine finds the part in
+// any case) but its merged ranges missed, so the rows under a merged 机密
+// read as unclassified and were shredded in-house.
+#[test]
+fn r18_merged_cells_are_read_whatever_the_case_of_the_sheet_part() {
+    let w = Workdir::new();
+    w.write(
+        "make_parts.py",
+        r#"
+import zipfile, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "登记"
+ws.append(["文件编号", "标题", "密级", "载体", "保管期限"])
+for i in range(1, 5):
+    ws.append([f"M{i}", f"文{i}", None, "纸质", "不归档"])
+ws["C2"] = "机密"; ws.merge_cells("C2:C5")
+wb.save("plain.xlsx")
+for out, rename in [("case.xlsx", "xl/worksheets/Sheet1.xml"), ("bslash.xlsx", "xl\\worksheets\\sheet1.xml")]:
+    with zipfile.ZipFile("plain.xlsx") as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            name = rename if item.filename == "xl/worksheets/sheet1.xml" else item.filename
+            dst.writestr(name, src.read(item.filename))
+"#
+        .as_bytes(),
+    );
+    let made = std::process::Command::new("python3")
+        .current_dir(w.path(""))
+        .arg("make_parts.py")
+        .output()
+        .expect("python3 (with openpyxl) is installed by scripts/test");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for file in ["plain.xlsx", "case.xlsx", "bslash.xlsx"] {
+        let out = format!("run-{file}");
+        let (_, rows) = plan_as_of(&w, &[file], "2024-12-31", &out, &[]);
+        for id in ["M1", "M2", "M3", "M4"] {
+            check(
+                &rows,
+                id,
+                &[
+                    ("effective_classification", "SECRET"),
+                    ("destruction_site", "FACILITY"),
+                ],
+            );
+        }
+    }
+}
