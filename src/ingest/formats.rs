@@ -555,13 +555,21 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
     let mut counter = RowCounter::default();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(text.as_bytes());
+    // The most fields a record has had: a swallowed record of a narrow
+    // register has fewer separators than SWALLOWED_SEPARATORS.
+    let mut width = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let start = record.position().map_or(0, |p| p.byte());
                 let index = lines.line_at(start);
-                if swallowed_records(&record, delimiter) {
+                let has_breaks = record.iter().any(|f| f.contains(['\n', '\r']));
+                if !has_breaks {
+                    width = width.max(record.len());
+                }
+                let separators = SWALLOWED_SEPARATORS.min(width.saturating_sub(1)).max(1);
+                if has_breaks && swallowed_records(&record, delimiter, separators) {
                     return Err(IngestError::Corrupt {
                         path: sink.file.to_string(),
                         detail: format!(
@@ -667,19 +675,20 @@ fn line_breaks(text: &[u8], after: Option<&u8>) -> u32 {
 }
 
 /// Whether a record's field looks like a quote that was never closed where
-/// it should have been: a line inside the field that holds several field
-/// separators, as the records it swallowed did.
-fn swallowed_records(record: &csv::StringRecord, delimiter: u8) -> bool {
+/// it should have been: a line inside the field that holds `separators`
+/// field separators or more, as the records it swallowed did.
+fn swallowed_records(record: &csv::StringRecord, delimiter: u8, separators: usize) -> bool {
     record.iter().any(|field| {
         field
             .split(['\n', '\r'])
             .skip(1)
-            .any(|line| line.bytes().filter(|b| *b == delimiter).count() >= SWALLOWED_SEPARATORS)
+            .any(|line| line.bytes().filter(|b| *b == delimiter).count() >= separators)
     })
 }
 
 /// Separators on one line inside a quoted field from which the field is
-/// taken for records swallowed by an unclosed quote.
+/// taken for records swallowed by an unclosed quote; fewer in a register
+/// with fewer columns (a whole record of a three-column register has two).
 const SWALLOWED_SEPARATORS: usize = 3;
 
 #[cfg(test)]

@@ -1175,3 +1175,33 @@ for out, rename in [("case.xlsx", "xl/worksheets/Sheet1.xml"), ("bslash.xlsx", "
         }
     }
 }
+
+// Found by the same hunt: in a register of three columns, an unclosed quote
+// swallowed the next records into one title without a word, because a
+// swallowed record was recognised only by three separators or more.
+#[test]
+fn r19_an_unclosed_quote_in_a_narrow_register_is_refused() {
+    let w = Workdir::new();
+    w.write(
+        "narrow.csv",
+        "文件编号,标题,保管期限\n\
+         E1,\"十四五规划纲要,不归档\n\
+         E2,普通文件二,不归档\n\
+         E3,普通文件三,永久\n\
+         E4,\"新文件\"四,不归档\n\
+         E5,文件五,永久\n"
+            .as_bytes(),
+    );
+    let out = w.run(&["plan", "narrow.csv", "--out", "q"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
+    assert!(!w.path("q").exists());
+    // A quoted title over two lines, with no record in it, is read.
+    w.write(
+        "wrapped.csv",
+        "文件编号,标题,保管期限\nE1,\"关于年度工作\n的通知\",不归档\nE2,文件二,永久\n".as_bytes(),
+    );
+    let (_, rows) = plan_as_of(&w, &["wrapped.csv"], "2024-12-31", "w", &[]);
+    check(&rows, "E1", &[("title", "关于年度工作\n的通知")]);
+    check(&rows, "E2", &[("source_row", "4")]);
+}
