@@ -410,15 +410,18 @@ fn is_group_row(
     shaped && gains()
 }
 
-/// Finds the header in the first rows of a sheet; see the module
+/// Finds the header in the first rows of a sheet (rows before sheet row
+/// `window`: the policy's `header_search_rows` for a sheet's first header,
+/// any row for a different header met among the data); see the module
 /// documentation. Returns the header and the position in `rows` of the
 /// first row after it.
 pub fn detect_header(
     rows: &[Row<'_>],
     vocab: &Vocabulary,
     merges: &[MergedRange],
+    window: u32,
 ) -> Option<(Header, usize)> {
-    let pos = find_main_row(rows, vocab, merges)?;
+    let pos = find_main_row(rows, vocab, merges, window)?;
     let main_index = rows[pos].index;
     let main = row_texts(&rows[pos]);
     let next = next_row_texts(rows, pos);
@@ -456,11 +459,15 @@ pub fn detect_header(
     Some((header, first_data))
 }
 
-/// The position in `rows` of the header's main row: the first row within
-/// the search window that names a register alone or with the sub-header
+/// The position in `rows` of the header's main row: the first row before
+/// sheet row `window` that names a register alone or with the sub-header
 /// row below it.
-fn find_main_row(rows: &[Row<'_>], vocab: &Vocabulary, merges: &[MergedRange]) -> Option<usize> {
-    let window = vocab.header_search_rows;
+fn find_main_row(
+    rows: &[Row<'_>],
+    vocab: &Vocabulary,
+    merges: &[MergedRange],
+    window: u32,
+) -> Option<usize> {
     (0..rows.len()).find(|&i| {
         rows[i].index < window
             && (is_header_row(&rows[i], vocab)

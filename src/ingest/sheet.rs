@@ -257,7 +257,9 @@ impl<'a> SheetParser<'a> {
     /// above it, and reads the rows after it; gives up on a sheet without one.
     fn resolve_header(&mut self, out: &mut Outputs<'_>) {
         let buffer = std::mem::take(&mut self.buffer);
-        let Some((header, first_data)) = detect_header(&buffer, self.ctx.vocab, &self.ctx.merges)
+        let window = self.ctx.vocab.header_search_rows;
+        let Some((header, first_data)) =
+            detect_header(&buffer, self.ctx.vocab, &self.ctx.merges, window)
         else {
             self.gave_up = true;
             self.report.unread_rows = buffer.iter().filter(|r| !row_is_blank(r)).count() as u64;
@@ -334,7 +336,8 @@ impl<'a> SheetParser<'a> {
         if let Some(n) = next {
             rows.push(into_owned(n));
         }
-        match detect_header(&rows, self.ctx.vocab, &self.ctx.merges) {
+        // Wherever it is in the sheet: the search window is for the first.
+        match detect_header(&rows, self.ctx.vocab, &self.ctx.merges, u32::MAX) {
             Some((header, first_data)) => {
                 self.report.notes.push(format!(
                     "a different header at row {}: the rows below it are read with its columns",
@@ -345,10 +348,16 @@ impl<'a> SheetParser<'a> {
                     self.data_row(row, out);
                 }
             }
-            // Not a header after all: every row is data.
+            // Not a header after all: a data row, and the row after it
+            // goes the way of every row (a blank, a merge starting, a
+            // footer).
             None => {
+                let mut rows = rows.into_iter();
+                if let Some(first) = rows.next() {
+                    self.read_data(first, out);
+                }
                 for row in rows {
-                    self.read_data(row, out);
+                    self.data_row(row, out);
                 }
             }
         }

@@ -1205,3 +1205,31 @@ fn r19_an_unclosed_quote_in_a_narrow_register_is_refused() {
     check(&rows, "E1", &[("title", "关于年度工作\n的通知")]);
     check(&rows, "E2", &[("source_row", "4")]);
 }
+
+// Found by the same hunt: a different header further down than the first
+// header's search window (30 rows) was not recognised: the rows below it
+// were read with the old columns (冻结 read as 备注, so a frozen holding
+// was destroyed), the header itself was planned as a holding, and a blank
+// line after it failed the reconciliation.
+#[test]
+fn r20_a_different_header_far_down_is_a_new_header() {
+    let w = Workdir::new();
+    let mut text = String::from("文件编号,标题,密级,载体,保管期限,冻结,备注\n");
+    for i in 1..=35 {
+        text.push_str(&format!("A{i},甲文件{i},秘密,纸质,永久,,\n"));
+    }
+    text.push_str("\n文件编号,标题,密级,载体,保管期限,备注,冻结\n");
+    text.push_str(",,,,,,\n");
+    text.push_str("B1,乙文件冻结,秘密,纸质,不归档,,是\n");
+    text.push_str("B2,乙文件普通,秘密,纸质,不归档,,\n");
+    w.write("two-registers.csv", text.as_bytes());
+    let (out, rows) = plan(&w, &["two-registers.csv"]);
+    assert_eq!(rows.len(), 37, "35 + 2 holdings, not the header");
+    check(&rows, "B1", &[("disposition", "HOLD")]);
+    check(&rows, "B2", &[("disposition", "DESTROY")]);
+    assert!(
+        stdout(&out).contains("different header") || stderr(&out).contains("different header"),
+        "the new header is noted: {}",
+        stdout(&out)
+    );
+}
