@@ -73,6 +73,31 @@ pub fn half_width(c: char) -> char {
     }
 }
 
+/// A document number as compared with another (文件编号 `京办发〔2019〕5号`
+/// in one register, `京办发[2019]5号` in the next): full-width letters and
+/// digits as half-width, no white space, lower case, and every kind of
+/// bracket (〔〕, 【】, [], ()) alike. Two rows whose numbers give the same
+/// characters hold the same document.
+///
+/// ```
+/// use clearance::text::document_number_key;
+/// let key = |s| document_number_key(s).collect::<String>();
+/// assert_eq!(key("京办发〔2019〕5号"), key("京办发[2019] 5号"));
+/// assert_eq!(key("Ａ-7"), key("a-7"));
+/// assert_ne!(key("A-7"), key("A-8"));
+/// ```
+pub fn document_number_key(id: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    id.chars()
+        .map(half_width)
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '〔' | '【' | '(' | '[' | '〖' => '[',
+            '〕' | '】' | ')' | ']' | '〗' => ']',
+            c => c,
+        })
+}
+
 /// Puts a header cell written over several lines on one line: the lines
 /// are trimmed and joined, with a space only between two Latin words
 /// (`文件\n编号` → `文件编号`, `Doc\nNo` → `Doc No`).

@@ -23,6 +23,7 @@ use crate::domain::{Anomaly, Level, MediumClass, Status};
 use crate::fields::CodeSet;
 use crate::history::LedgerIndex;
 use crate::policy::{Disposition, PlanPolicy};
+use crate::text::document_number_key;
 
 pub use crate::fields::LEADING_COLUMNS;
 
@@ -184,14 +185,23 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let files = df.column("source_file")?.str()?;
     let sheets = df.column("source_sheet")?.str()?;
     let rows = df.column("source_row")?.u32()?;
-    let mut held: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // Held documents by their numbers as compared (`京办发〔2019〕5号` held
+    // in one register holds `京办发[2019]5号` in another).
+    let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, d) in decided.disposition.iter().enumerate() {
         if *d == Disposition::Hold
             && let Some(id) = doc_id.get(i)
         {
-            held.entry(id).or_insert(i);
+            held.entry(document_number_key(id).collect()).or_insert(i);
         }
     }
+    let held_as = |i: usize| -> Option<usize> {
+        if held.is_empty() {
+            return None;
+        }
+        let key: String = document_number_key(doc_id.get(i)?).collect();
+        held.get(&key).copied()
+    };
     for i in 0..df.height() {
         if decided.disposition[i] != Disposition::Destroy {
             continue;
@@ -208,7 +218,7 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
                 )
                 .to_string(),
             );
-        } else if let Some(&h) = doc_id.get(i).and_then(|id| held.get(id)) {
+        } else if let Some(h) = held_as(i) {
             let (file, sheet, row) = (
                 files.get(h).unwrap_or(""),
                 sheets.get(h).unwrap_or(""),
@@ -502,12 +512,27 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
 /// made deciding slower than five times one. Ids of equal hash are then
 /// compared themselves, so a collision is never a duplicate.
 fn duplicated(ids: &StringChunked) -> Vec<bool> {
-    use std::hash::BuildHasher;
+    use std::hash::{BuildHasher, Hasher};
     let hasher = foldhash::fast::RandomState::default();
+    // Numbers are compared as one document's (`document_number_key`),
+    // hashed a character at a time: nothing is allocated per row.
+    let hash = |id: &str| {
+        let mut h = hasher.build_hasher();
+        for c in document_number_key(id) {
+            h.write_u32(c as u32);
+        }
+        h.finish()
+    };
+    // Only numbered rows are keyed: a row's key is its number's.
+    let key = |i: IdxSize| {
+        ids.get(i as usize)
+            .into_iter()
+            .flat_map(document_number_key)
+    };
     let mut keyed: Vec<(u64, IdxSize)> = ids
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| id.map(|id| (hasher.hash_one(id), i as IdxSize)))
+        .filter_map(|(i, id)| id.map(|id| (hash(id), i as IdxSize)))
         .collect();
     keyed.sort_unstable();
     let mut duplicated = vec![false; ids.len()];
@@ -515,8 +540,8 @@ fn duplicated(ids: &StringChunked) -> Vec<bool> {
         if run.len() < 2 {
             continue;
         }
-        run.sort_by_key(|(_, i)| ids.get(*i as usize));
-        for same in run.chunk_by(|(_, a), (_, b)| ids.get(*a as usize) == ids.get(*b as usize)) {
+        run.sort_by(|(_, a), (_, b)| key(*a).cmp(key(*b)));
+        for same in run.chunk_by(|(_, a), (_, b)| key(*a).eq(key(*b))) {
             if same.len() > 1 {
                 for (_, i) in same {
                     duplicated[*i as usize] = true;

@@ -1233,3 +1233,36 @@ fn r20_a_different_header_far_down_is_a_new_header() {
         stdout(&out)
     );
 }
+
+// Found by the same hunt: a document held (冻结) in one register was
+// destroyed from another that wrote its number differently: full-width
+// letters, another case, a space, 〔〕 for [].
+#[test]
+fn r21_a_hold_covers_the_same_number_written_differently() {
+    let w = Workdir::new();
+    w.write(
+        "held.csv",
+        "文件编号,标题,密级,载体,保管期限,冻结\n\
+         京办发〔2019〕5号,文件,秘密,纸质,不归档,是\n\
+         Ａ-7,文件,秘密,纸质,不归档,是\n\
+         b-8,文件,秘密,纸质,不归档,是\n\
+         C 9,文件,秘密,纸质,不归档,是\n"
+            .as_bytes(),
+    );
+    w.write(
+        "other.csv",
+        "文件编号,标题,密级,载体,保管期限\n\
+         京办发[2019]5号,文件,秘密,纸质,不归档\n\
+         A-7,文件,秘密,纸质,不归档\n\
+         B-8,文件,秘密,纸质,不归档\n\
+         C9,文件,秘密,纸质,不归档\n\
+         C10,文件,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["held.csv", "other.csv"]);
+    for id in ["京办发[2019]5号", "A-7", "B-8", "C9"] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "SAFETY")]);
+        has_anomaly(&rows, id, "DUPLICATE_ID");
+    }
+    check(&rows, "C10", &[("disposition", "DESTROY")]);
+}
