@@ -186,9 +186,15 @@ impl Header {
 }
 
 /// Whether normalised text is a count, as a subtotal row writes one (57,
-/// 57件, 共57份).
+/// 57件, 共57份, 本页共3件, 合计：12份).
 fn is_count(text: &str) -> bool {
-    let t = text.trim_start_matches(['共', '计']);
+    const LEADS: [&str; 9] = [
+        "本页", "本表", "本册", "合计", "小计", "总计", "共", "计", ":",
+    ];
+    let mut t = text.trim_start_matches('：');
+    while let Some(rest) = LEADS.iter().find_map(|lead| t.strip_prefix(lead)) {
+        t = rest.trim_start_matches('：');
+    }
     let t = t.trim_end_matches(['件', '份', '页', '个', '项', '册', '张']);
     !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
 }
@@ -567,4 +573,26 @@ fn normalized_texts(texts: &[BTreeMap<u32, String>]) -> Vec<BTreeMap<u32, String
         .iter()
         .map(|t| t.iter().map(|(c, s)| (*c, normalize(s))).collect())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_count;
+
+    #[test]
+    fn counts_as_subtotal_rows_write_them() {
+        for text in [
+            "57",
+            "57件",
+            "共57份",
+            "本页共3件",
+            "合计：12份",
+            "本表合计共8件",
+        ] {
+            assert!(is_count(text), "{text}");
+        }
+        for text in ["", "共", "本页", "京办发5号", "3号文件", "共3件文件"] {
+            assert!(!is_count(text), "{text}");
+        }
+    }
 }

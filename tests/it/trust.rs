@@ -1266,3 +1266,26 @@ fn r21_a_hold_covers_the_same_number_written_differently() {
     }
     check(&rows, "C10", &[("disposition", "DESTROY")]);
 }
+
+// Found by the same hunt: a subtotal row that wrote its count as 本页共3件
+// in the title column was planned as a holding.
+#[test]
+fn r22_a_subtotal_counted_in_words_is_skipped() {
+    let w = Workdir::new();
+    w.write(
+        "pages.csv",
+        "序号,文件编号,标题,密级,载体,保管期限\n\
+         1,F1,普通,秘密,纸质,不归档\n\
+         小计,,本页共1件,,,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["pages.csv"]);
+    assert_eq!(rows.len(), 1, "only F1 is a holding");
+    let skipped = read_csv(&w.path("run/skipped.csv"));
+    assert!(
+        skipped
+            .iter()
+            .any(|r| r["source_row"] == "3" && r["reason"].contains("小计")),
+        "{skipped:?}"
+    );
+}
