@@ -205,16 +205,19 @@ fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Resu
     let ids = t.column("doc_id")?.str()?;
     let hold = t.column("hold")?.bool()?;
     let status = crate::codes::Codes::of(t, "status_code")?;
-    let mut held: BTreeMap<&str, bool> = BTreeMap::new();
+    // By number as one document's: a hold on 京办发[2019]5号 holds the
+    // line of 京办发〔2019〕5号.
+    let key = |id: &str| -> String { crate::text::document_number_key(id).collect() };
+    let mut held: BTreeMap<String, bool> = BTreeMap::new();
     for i in 0..t.height() {
         if let Some(id) = ids.get(i) {
             let on_hold = hold.get(i) == Some(true) || status.get(i) == Some(Status::Hold.code());
-            *held.entry(id).or_default() |= on_hold;
+            *held.entry(key(id)).or_default() |= on_hold;
         }
     }
     for batch in batches {
         for r in &mut batch.results {
-            let why = match held.get(r.line.doc_id()) {
+            let why = match held.get(&key(r.line.doc_id())) {
                 _ if r.line.doc_id().is_empty() => {
                     Some("no doc_id to find it in the current registers")
                 }

@@ -555,8 +555,9 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
     let mut counter = RowCounter::default();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(text.as_bytes());
-    // The most fields a record has had: a swallowed record of a narrow
-    // register has fewer separators than SWALLOWED_SEPARATORS.
+    // The most fields a record has had (this one's too): a swallowed
+    // record of a narrow register has fewer separators than
+    // SWALLOWED_SEPARATORS.
     let mut width = 0;
     loop {
         match reader.read_record(&mut record) {
@@ -565,9 +566,7 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
                 let start = record.position().map_or(0, |p| p.byte());
                 let index = lines.line_at(start);
                 let has_breaks = record.iter().any(|f| f.contains(['\n', '\r']));
-                if !has_breaks {
-                    width = width.max(record.len());
-                }
+                width = width.max(record.len());
                 let separators = SWALLOWED_SEPARATORS.min(width.saturating_sub(1)).max(1);
                 if has_breaks && swallowed_records(&record, delimiter, separators) {
                     return Err(IngestError::Corrupt {

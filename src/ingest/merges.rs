@@ -112,13 +112,13 @@ fn each_element(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) {
 }
 
 /// The workbook part's path: the package's officeDocument relationship
-/// (`xl/workbook.xml` in nearly every file).
+/// (`xl/workbook.xml` in nearly every file); the last of several, as
+/// calamine takes it.
 fn workbook_path(archive: &mut Members<'_>) -> String {
     let mut found = None;
     if let Some(rels) = archive.read("_rels/.rels") {
         each_element(&rels, |e| {
             if local_name(e) == "Relationship"
-                && found.is_none()
                 && attribute(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
                 && let Some(target) = attribute(e, "Target")
             {

@@ -155,6 +155,11 @@ mod tests {
         for n in [2019.13, 2019.305, 2019.0001] {
             assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");
         }
+        // As text too: a CSV that Excel saved writes 2019.10 as 2019.1.
+        for (t, month) in [("2019.1", 10), ("2019.01", 1), ("2019/1", 1), ("2019.3", 3)] {
+            let got = parse_date(&text(t), false).unwrap();
+            assert_eq!(got.date, d(2019, month, 1), "{t}");
+        }
     }
 
     /// A number typed into a date-formatted cell reaches us as a date of

@@ -461,6 +461,14 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
     let on_hand = on_hand.i64()?;
     let copies = df.column("copies")?.cast(&DataType::Int64)?;
     let copies = copies.i64()?;
+    // A copy is missing only where one should be: not once destroyed,
+    // returned or archived (无 in 现存份数 says so there).
+    let status = Codes::of(&df, "status_code")?;
+    let gone = [
+        Status::Destroyed.code(),
+        Status::Returned.code(),
+        Status::Archived.code(),
+    ];
     let reappeared = df.column("reappeared")?.bool()?;
     // Finding the duplicated ids (a sort of every id) on another core
     // meanwhile.
@@ -477,7 +485,8 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
             let found = [
                 (duplicated[i], Anomaly::DuplicateId),
                 (
-                    matches!((on_hand.get(i), copies.get(i)), (Some(h), Some(c)) if h < c),
+                    matches!((on_hand.get(i), copies.get(i)), (Some(h), Some(c)) if h < c)
+                        && !status.get(i).is_some_and(|s| gone.contains(&s)),
                     Anomaly::LossSuspected,
                 ),
                 (reappeared.get(i) == Some(true), Anomaly::Reappeared),

@@ -244,8 +244,13 @@ fn year_month(numbers: &[&str], separators: &[char]) -> Result<DateValue, String
     if !ok {
         return Err(not_a_date());
     }
-    ymd(date_number(numbers[0]), date_number(numbers[1]), 1)
-        .map(|d| partial(d, DatePrecision::Month))
+    // 2019.1 may be 2019.10 saved from a number (Excel drops the 0, in a
+    // cell and in a CSV it saves): October, the later, as for the number.
+    let month = match (separators, numbers[1]) {
+        (['.'], "1") => 10,
+        _ => date_number(numbers[1]),
+    };
+    ymd(date_number(numbers[0]), month, 1).map(|d| partial(d, DatePrecision::Month))
 }
 
 /// A full date (2019-03-05, 2019/3/5, 2019.3.5, 2019年3月5日).

@@ -272,7 +272,7 @@ fn every_command_ends_with_the_summary_in_both_languages() {
         "决定（基准日期 2024-12-31）：\n  销毁      11 件\n",
         "  待审核    17 件\n",
         "写出：\n  reports/2024-12-31（plan.xlsx、",
-        "  ! 11 件疑似丢失",
+        "  ! 9 件疑似丢失",
         "  ! 17 件待审核：",
         "  ! sample.xlsx [填表说明]：未找到登记簿表头",
         "下一步：clearance review reviewed/*.xlsx --run reports/2024-12-31\n",
@@ -293,7 +293,7 @@ fn every_command_ends_with_the_summary_in_both_languages() {
     );
     for part in [
         "decided (as of 2024-12-31):\n  DESTROY   11 holdings\n",
-        "  ! 11 holdings LOSS_SUSPECTED",
+        "  ! 9 holdings LOSS_SUSPECTED",
         "other anomalies: OVERDUE 37",
         "next: clearance review reviewed/*.xlsx --run en-run\n",
     ] {

@@ -1058,7 +1058,7 @@ fn r16_copies_on_hand_unclosed_quotes_and_cr_line_ends() {
 #[test]
 fn r17_a_year_month_number_and_none_on_hand_never_destroy() {
     let w = Workdir::new();
-    w.write(
+    w.python_script(
         "make_dates.py",
         r#"
 import openpyxl
@@ -1070,18 +1070,7 @@ ws.cell(row=3, column=7).number_format = "yyyy-mm-dd"
 ws.append(["N3", "绝密通报", "省委办公厅", "上级来文", "绝密", "纸质", 5, "阅知"])
 ws.cell(row=4, column=7).number_format = "yyyy-mm-dd"
 wb.save("numbers.xlsx")
-"#
-        .as_bytes(),
-    );
-    let made = std::process::Command::new("python3")
-        .current_dir(w.path(""))
-        .arg("make_dates.py")
-        .output()
-        .expect("python3 (with openpyxl) is installed by scripts/test");
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
+"#,
     );
     let (_, rows) = plan(&w, &["numbers.xlsx"]);
     for id in ["N1", "N2"] {
@@ -1101,11 +1090,12 @@ wb.save("numbers.xlsx")
 
     w.write(
         "on-hand.csv",
-        "文件编号,标题,密级,载体,份数,现存份数,保管期限\n\
-         H1,文件一,秘密,纸质,2,无,不归档\n\
-         H2,文件二,秘密,纸质,2,-,不归档\n\
-         H3,文件三,秘密,纸质,2,零,不归档\n\
-         H4,文件四,秘密,纸质,2,2,不归档\n"
+        "文件编号,标题,密级,载体,份数,现存份数,保管期限,状态\n\
+         H1,文件一,秘密,纸质,2,无,不归档,\n\
+         H2,文件二,秘密,纸质,2,-,不归档,\n\
+         H3,文件三,秘密,纸质,2,零,不归档,\n\
+         H4,文件四,秘密,纸质,2,2,不归档,\n\
+         H5,文件五,秘密,纸质,2,无,不归档,已销毁\n"
             .as_bytes(),
     );
     let (_, rows) = plan_as_of(&w, &["on-hand.csv"], "2024-12-31", "hand", &[]);
@@ -1122,6 +1112,9 @@ wb.save("numbers.xlsx")
         has_anomaly(&rows, id, "LOSS_SUSPECTED");
     }
     check(&rows, "H4", &[("disposition", "DESTROY")]);
+    // Once destroyed, none on hand is no loss.
+    let h5 = row(&rows, "H5");
+    assert!(!h5["anomalies"].contains("LOSS_SUSPECTED"), "{h5:?}");
 }
 
 // Found by the same hunt: a workbook whose sheet part is named in another
@@ -1132,7 +1125,7 @@ wb.save("numbers.xlsx")
 #[test]
 fn r18_merged_cells_are_read_whatever_the_case_of_the_sheet_part() {
     let w = Workdir::new();
-    w.write(
+    w.python_script(
         "make_parts.py",
         r#"
 import zipfile, openpyxl
@@ -1147,18 +1140,7 @@ for out, rename in [("case.xlsx", "xl/worksheets/Sheet1.xml"), ("bslash.xlsx", "
         for item in src.infolist():
             name = rename if item.filename == "xl/worksheets/sheet1.xml" else item.filename
             dst.writestr(name, src.read(item.filename))
-"#
-        .as_bytes(),
-    );
-    let made = std::process::Command::new("python3")
-        .current_dir(w.path(""))
-        .arg("make_parts.py")
-        .output()
-        .expect("python3 (with openpyxl) is installed by scripts/test");
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
+"#,
     );
     for file in ["plain.xlsx", "case.xlsx", "bslash.xlsx"] {
         let out = format!("run-{file}");

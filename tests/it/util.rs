@@ -90,15 +90,26 @@ impl Workdir {
     /// Runs a helper script of tests/fixtures with python3 in the folder,
     /// and asserts that it succeeded.
     pub fn python(&self, script: &str, args: &[&str]) {
+        self.run_python(&repo().join("tests/fixtures").join(script), args);
+    }
+
+    /// Saves `script` in the folder as `name` and runs it there with
+    /// python3, asserting that it succeeded: a register a test makes.
+    pub fn python_script(&self, name: &str, script: &str) {
+        self.run_python(&self.write(name, script.as_bytes()), &[]);
+    }
+
+    fn run_python(&self, script: &Path, args: &[&str]) {
         let out = Command::new("python3")
             .current_dir(self.dir.path())
-            .arg(repo().join("tests/fixtures").join(script))
+            .arg(script)
             .args(args)
             .output()
             .expect("python3 (with openpyxl) is installed by scripts/test");
         assert!(
             out.status.success(),
-            "{script} {args:?}: {}",
+            "{} {args:?}: {}",
+            script.display(),
             String::from_utf8_lossy(&out.stderr)
         );
     }
