@@ -98,6 +98,11 @@ pub fn document_number_key(id: &str) -> impl Iterator<Item = char> + Clone + '_ 
         })
 }
 
+/// [`document_number_key`] as a string, for a map of documents.
+pub fn document_key(id: &str) -> String {
+    document_number_key(id).collect()
+}
+
 /// Puts a header cell written over several lines on one line: the lines
 /// are trimmed and joined, with a space only between two Latin words
 /// (`文件\n编号` → `文件编号`, `Doc\nNo` → `Doc No`).

@@ -207,7 +207,7 @@ fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Resu
     let status = crate::codes::Codes::of(t, "status_code")?;
     // By number as one document's: a hold on 京办发[2019]5号 holds the
     // line of 京办发〔2019〕5号.
-    let key = |id: &str| -> String { crate::text::document_number_key(id).collect() };
+    let key = crate::text::document_key;
     let mut held: BTreeMap<String, bool> = BTreeMap::new();
     for i in 0..t.height() {
         if let Some(id) = ids.get(i) {

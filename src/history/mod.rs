@@ -21,6 +21,7 @@ pub mod previous;
 use std::collections::HashMap;
 
 use crate::ledger::{Entry, EntryKind};
+use crate::text::document_key;
 
 /// Reads the ledger for a plan: its index, and its verification (entries,
 /// last hash) for the summary. A ledger whose chain is broken is refused:
@@ -59,7 +60,8 @@ pub struct Recorded {
     pub copies: i64,
 }
 
-/// The ledger, indexed by document number.
+/// The ledger, indexed by document number, compared as one document's
+/// (last year's `京办发〔2019〕5号` is this year's `京办发[2019] 5号`).
 #[derive(Debug, Clone, Default)]
 pub struct LedgerIndex {
     /// Holdings that left: destroyed, returned, transferred.
@@ -93,12 +95,12 @@ impl LedgerIndex {
                 &mut index.decided
             };
             for item in &e.items {
-                let id = item.doc_id.trim();
+                let id = document_key(&item.doc_id);
                 if id.is_empty() {
                     index.unmatchable += 1;
                     continue;
                 }
-                map.entry(id.to_string()).or_default().push(Recorded {
+                map.entry(id).or_default().push(Recorded {
                     seq: e.seq,
                     kind: e.kind,
                     batch: e.batch.clone(),
@@ -120,13 +122,13 @@ impl LedgerIndex {
     /// The latest entry recording that the holding (`doc_id`, held by
     /// `department`) left the office.
     pub fn left(&self, doc_id: &str, department: &str) -> Option<&Recorded> {
-        latest(self.left.get(doc_id.trim())?, department)
+        latest(self.left.get(&document_key(doc_id))?, department)
     }
 
     /// How many holdings of `doc_id` (held by `department`) the ledger
     /// records as having left, one per item.
     pub fn left_count(&self, doc_id: &str, department: &str) -> usize {
-        self.left.get(doc_id.trim()).map_or(0, |r| {
+        self.left.get(&document_key(doc_id)).map_or(0, |r| {
             r.iter()
                 .filter(|r| same_department(&r.department, department))
                 .count()
@@ -136,14 +138,14 @@ impl LedgerIndex {
     /// The committee's latest decision on the holding (a rejection or
     /// deferral).
     pub fn decided(&self, doc_id: &str, department: &str) -> Option<&Recorded> {
-        latest(self.decided.get(doc_id.trim())?, department)
+        latest(self.decided.get(&document_key(doc_id))?, department)
     }
 
     /// Copies of `doc_id` recorded as having left on or after `since`
     /// (YYYY-MM-DD), as items (one per holding).
     pub fn left_since(&self, doc_id: &str, since: &str) -> usize {
         self.left
-            .get(doc_id.trim())
+            .get(&document_key(doc_id))
             .map_or(0, |r| r.iter().filter(|r| r.date.as_str() >= since).count())
     }
 }
@@ -209,5 +211,23 @@ mod tests {
         assert_eq!(index.left("C", ""), None);
         assert_eq!(index.left_since("A", "2025-01-02"), 1);
         assert_eq!(index.left_since("A", "2025-01-03"), 0);
+    }
+
+    /// Last year's number written another way this year was a new
+    /// document: a rejected destruction was planned again, a destroyed
+    /// holding that reappeared was not noticed.
+    #[test]
+    fn a_number_written_another_way_is_the_same_document() {
+        let index = LedgerIndex::new(&[
+            entry(1, EntryKind::Rejection, &[("京办发〔2019〕5号", "科一")]),
+            entry(2, EntryKind::Destruction, &[("Ａ-7", "科一")]),
+        ]);
+        assert_eq!(
+            index.decided("京办发[2019] 5号", "科一").map(|r| r.seq),
+            Some(1)
+        );
+        assert_eq!(index.left("a-7", "科一").map(|r| r.seq), Some(2));
+        assert_eq!(index.left_count("A-7", ""), 1);
+        assert_eq!(index.left("A-8", "科一"), None);
     }
 }

@@ -192,15 +192,15 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
         if *d == Disposition::Hold
             && let Some(id) = doc_id.get(i)
         {
-            held.entry(document_number_key(id).collect()).or_insert(i);
+            held.entry(crate::text::document_key(id)).or_insert(i);
         }
     }
     let held_as = |i: usize| -> Option<usize> {
         if held.is_empty() {
             return None;
         }
-        let key: String = document_number_key(doc_id.get(i)?).collect();
-        held.get(&key).copied()
+        held.get(&crate::text::document_key(doc_id.get(i)?))
+            .copied()
     };
     for i in 0..df.height() {
         if decided.disposition[i] != Disposition::Destroy {

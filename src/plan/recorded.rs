@@ -90,7 +90,7 @@ pub(super) fn apply_ledger(
                 continue;
             }
             let marked_gone = agreeing
-                .get(&(id.trim(), dept.trim()))
+                .get(&(crate::text::document_key(id), dept.trim()))
                 .copied()
                 .unwrap_or(0);
             if ledger.left_count(id, dept) > marked_gone {
@@ -133,14 +133,17 @@ impl<'a> LedgerRows<'a> {
     /// rows that say they left, and only what is left over reappeared — in
     /// every row still held, since which of them is the one cannot be
     /// told.
-    fn agreeing(&self) -> std::collections::HashMap<(&'a str, &'a str), usize> {
+    /// Numbers are keyed as one document's, as the ledger keys them.
+    fn agreeing(&self) -> std::collections::HashMap<(String, &'a str), usize> {
         let mut agreeing = std::collections::HashMap::new();
         for i in 0..self.doc_id.len() {
             if let Some((id, dept)) = self.key(i)
                 && let Some(r) = self.ledger.left(id, dept)
                 && self.agrees(i, r.kind)
             {
-                *agreeing.entry((id.trim(), dept.trim())).or_default() += 1;
+                *agreeing
+                    .entry((crate::text::document_key(id), dept.trim()))
+                    .or_default() += 1;
             }
         }
         agreeing
