@@ -121,9 +121,14 @@ impl RowFindings<'_, '_> {
 }
 
 /// How a value that cannot be read weighs: REVIEW in a decision field,
-/// an anomaly elsewhere.
+/// an anomaly elsewhere — but for two fields that decide how, or whether,
+/// a holding can be destroyed: an unreadable 保密期限 (`至2030年`, `待定`)
+/// would fall back to the level's default period and could declassify it,
+/// and an unreadable 现存份数 (`丢失`, `缺`) leaves unknown whether there is
+/// anything to destroy. A person looks (SPEC §2: what is still unknown
+/// goes to REVIEW).
 fn severity_of(field: Field) -> Severity {
-    if field.is_decision_field() {
+    if field.is_decision_field() || matches!(field, Field::SecrecyPeriod | Field::CopiesOnHand) {
         Severity::Review
     } else {
         Severity::Anomaly

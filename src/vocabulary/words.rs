@@ -340,8 +340,21 @@ fn unbracket(text: &str) -> &str {
 pub fn parse_period(text: &str) -> Result<Period, String> {
     let norm = normalize(text);
     let norm = unbracket(&norm);
-    if norm == "长期" || norm == "long" || norm == "longterm" {
+    // 长期 and the words clerks write for it: never declassified by time.
+    if matches!(
+        norm,
+        "长期" | "long" | "longterm" | "长期保密" | "永久" | "永久保密" | "不解密" | "永不解密"
+    ) {
         return Ok(Period::Long);
+    }
+    // A bare number in a period column is years (30 as 30年), never the
+    // shorter default.
+    if !norm.is_empty() && norm.bytes().all(|b| b.is_ascii_digit()) {
+        let years: u32 = norm.parse().map_err(|_| "period too long")?;
+        return years
+            .checked_mul(12)
+            .map(Period::Months)
+            .ok_or_else(|| "period too long".into());
     }
     // A partial declassification date (2025年) means its last day: never
     // declassified earlier than it could be.
@@ -648,6 +661,19 @@ mod tests {
             "机密★1019年1月1日解密",
         ] {
             assert!(parse_marking(input, &v).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn periods_as_clerks_write_them() {
+        for text in ["长期", "永久", "永久保密", "长期保密", "不解密", "（长期）"]
+        {
+            assert_eq!(parse_period(text), Ok(Period::Long), "{text}");
+        }
+        assert_eq!(parse_period("30"), Ok(Period::Months(360)));
+        assert_eq!(parse_period("10年"), Ok(Period::Months(120)));
+        for text in ["待定", "至2030年", "30年以上", "99999999999"] {
+            assert!(parse_period(text).is_err(), "{text}");
         }
     }
 

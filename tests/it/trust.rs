@@ -1271,3 +1271,40 @@ fn r22_a_subtotal_counted_in_words_is_skipped() {
         "{skipped:?}"
     );
 }
+
+// Found by a second hunt: an unreadable 保密期限 (永久, 30, 至2030年) fell back
+// to the level's default period, so a 机密 holding counted as declassified
+// and was shredded in-house; an unreadable 现存份数 (丢失, 缺) was destroyed
+// with nothing known to be on hand.
+#[test]
+fn r23_an_unreadable_period_or_count_on_hand_is_never_destroyed() {
+    let w = Workdir::new();
+    w.write(
+        "periods.csv",
+        "文件编号,标题,密级,保密期限,成文日期,保管期限,来文单位,现存份数\n\
+         P1,甲,机密,永久,2000-06-01,不归档,本单位,\n\
+         P2,乙,机密,30,2000-06-01,不归档,本单位,\n\
+         P3,丙,机密,至2030年,2000-06-01,不归档,本单位,\n\
+         P4,丁,内部,,2000-06-01,不归档,本单位,丢失\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["periods.csv"]);
+    check(
+        &rows,
+        "P1",
+        &[
+            ("effective_classification", "SECRET"),
+            ("destruction_site", "FACILITY"),
+        ],
+    );
+    check(
+        &rows,
+        "P2",
+        &[
+            ("effective_classification", "SECRET"),
+            ("declassified_on", "2030-06-01"),
+        ],
+    );
+    check(&rows, "P3", &[("disposition", "REVIEW")]);
+    check(&rows, "P4", &[("disposition", "REVIEW")]);
+}
