@@ -1308,3 +1308,56 @@ fn r23_an_unreadable_period_or_count_on_hand_is_never_destroyed() {
     check(&rows, "P3", &[("disposition", "REVIEW")]);
     check(&rows, "P4", &[("disposition", "REVIEW")]);
 }
+
+// Found by the review of the fixes above: approve re-checked holds in the
+// current registers by the exact text of the number, so a hold written
+// 京办发[2019]5号 in another register did not stop the approved line of
+// 京办发〔2019〕5号, whose own register still lists it, not held.
+#[test]
+fn r24_approve_drops_a_line_held_under_its_number_written_differently() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限\n\
+         京办发〔2019〕5号,文件,秘密,纸质,不归档\n\
+         X-2,文件二,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    let manifest = files_in(&w.path("run/manifests"), "xlsx");
+    assert_eq!(manifest.len(), 1, "{manifest:?}");
+    std::fs::create_dir_all(w.path("reviewed")).unwrap();
+    let copy = w.path(&format!("reviewed/{}", manifest[0]));
+    std::fs::copy(w.path(&format!("run/manifests/{}", manifest[0])), &copy).unwrap();
+    w.python("review_manifests.py", &[copy.to_str().unwrap(), "4=同意"]);
+    w.write(
+        "other.csv",
+        "文件编号,标题,密级,载体,保管期限,冻结\n\
+         京办发[2019] 5号,文件,秘密,纸质,不归档,是\n"
+            .as_bytes(),
+    );
+    let out = w.run_ok(&[
+        "--lang",
+        "en",
+        "review",
+        copy.to_str().unwrap(),
+        "--run",
+        "run",
+        "--registers",
+        "reg.csv",
+        "--registers",
+        "other.csv",
+        "--out",
+        "recheck",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("Approved  1 line"), "{text}");
+    assert!(text.contains("Dropped   1 line"), "{text}");
+    let summary = read_workbook(&w.path("recheck/review-summary.xlsx"));
+    let dropped: Vec<&Vec<String>> = summary["Lines"]
+        .iter()
+        .filter(|r| r.iter().any(|c| c == "Dropped: now on hold"))
+        .collect();
+    assert_eq!(dropped.len(), 1, "{:?}", summary["Lines"]);
+    assert!(dropped[0].iter().any(|c| c == "京办发〔2019〕5号"));
+}
