@@ -37,7 +37,7 @@ use crate::output::printable::{Lines, Printable, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
 /// The decision columns lists are made from.
-const SOURCE_COLUMNS: [&str; 20] = [
+const SOURCE_COLUMNS: [&str; 21] = [
     "disposition",
     "doc_id",
     "title",
@@ -58,6 +58,7 @@ const SOURCE_COLUMNS: [&str; 20] = [
     "anomalies",
     "issuer",
     "category",
+    "copies_on_hand",
 ];
 
 /// How a cell of a list is made from a decision row.
@@ -71,6 +72,20 @@ enum ListCell {
     Level,
     /// "超期" / "OVERDUE" when the row has the OVERDUE anomaly.
     Overdue,
+    /// The copies handed over: those on hand ([`copies_on_hand`]).
+    CopiesOnHand,
+}
+
+/// The copies of decision row `i` that can be handed over: 现存份数, else
+/// 份数 when it is blank. A missing copy is a loss to report, not a copy
+/// to sign for as returned or transferred (as on a destruction manifest).
+fn copies_on_hand(source: &DecisionText, i: usize) -> i64 {
+    source
+        .get("copies_on_hand", i)
+        .filter(|c| !c.is_empty())
+        .or_else(|| source.get("copies", i))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1)
 }
 
 impl ListCell {
@@ -80,6 +95,7 @@ impl ListCell {
             ListCell::Text(c) | ListCell::Number(c) => c,
             ListCell::Level => "effective_classification",
             ListCell::Overdue => "overdue",
+            ListCell::CopiesOnHand => "copies",
         }
     }
 
@@ -97,6 +113,7 @@ impl ListCell {
             } else {
                 ""
             }),
+            ListCell::CopiesOnHand => OutCell::Number(copies_on_hand(source, i) as f64),
         }
     }
 }
@@ -339,7 +356,7 @@ fn write_list_index(path: &Path, lists: &[WrittenList]) -> Result<()> {
 
 /// One return list per destination, in destination order.
 fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
-    use ListCell::{Number, Text};
+    use ListCell::{CopiesOnHand, Number, Text};
     let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in source.rows_where("disposition", Disposition::Return.code()) {
         by_destination
@@ -368,7 +385,7 @@ fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
                 Text("title"),
                 Text("classification"),
                 Text("issuer"),
-                Number("copies"),
+                CopiesOnHand,
                 Number("pages"),
                 Text("department"),
                 Text("source_file"),
@@ -387,7 +404,7 @@ fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
 
 /// The archive transfer list.
 fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
-    use ListCell::{Number, Text};
+    use ListCell::{CopiesOnHand, Number, Text};
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     ListSpec {
         file: l("归档移交清单", "archive-transfer-list"),
@@ -400,7 +417,7 @@ fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
             Text("classification"),
             Text("retention_resolved_text"),
             Text("category"),
-            Number("copies"),
+            CopiesOnHand,
             Number("pages"),
             Text("department"),
             Text("source_file"),
@@ -549,11 +566,7 @@ fn handover_items<'a>(
                 t("doc_id"),
                 crate::manifest::title_hash(&title_key, &source.text("title", i)),
                 t("classification"),
-                source
-                    .text("copies", i)
-                    .parse::<i64>()
-                    .unwrap_or(1)
-                    .to_string(),
+                copies_on_hand(source, i).to_string(),
                 t("department"),
                 t("source_file"),
                 t("source_sheet"),
@@ -564,11 +577,20 @@ fn handover_items<'a>(
     (heading, lines, key)
 }
 
-/// Copies on a list.
+/// Copies on a list, as its lines print them: those on hand on a list
+/// that hands holdings over, those registered on the others (a recall
+/// list asks for what was lent).
 fn copies(source: &DecisionText, spec: &ListSpec) -> i64 {
+    let on_hand = spec
+        .columns
+        .iter()
+        .any(|c| matches!(c, ListCell::CopiesOnHand));
     spec.rows
         .iter()
-        .map(|i| source.text("copies", *i).parse::<i64>().unwrap_or(1))
+        .map(|i| match on_hand {
+            true => copies_on_hand(source, *i),
+            false => source.text("copies", *i).parse::<i64>().unwrap_or(1),
+        })
         .sum()
 }
 

@@ -203,6 +203,23 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
             .copied()
     };
     for i in 0..df.height() {
+        // Nothing on hand is nothing to hand over either: a return or a
+        // transfer signed for with no copy would record the loss as done.
+        if matches!(
+            decided.disposition[i],
+            Disposition::Return | Disposition::Archive
+        ) && on_hand.get(i) == Some(0)
+        {
+            decided.overrule(
+                i,
+                lang.pick(
+                    "需人工审核：现存份数为 0，无可移交之物；疑似丢失，须立即报告",
+                    "needs review: no copy on hand (0), nothing to hand over; a suspected loss to report at once",
+                )
+                .to_string(),
+            );
+            continue;
+        }
         if decided.disposition[i] != Disposition::Destroy {
             continue;
         }

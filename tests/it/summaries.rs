@@ -270,10 +270,10 @@ fn every_command_ends_with_the_summary_in_both_languages() {
     for part in [
         "读取：1 个文件，3 个工作表，数据 222 行",
         "决定（基准日期 2024-12-31）：\n  销毁      11 件\n",
-        "  待审核    17 件\n",
+        "  待审核    19 件\n",
         "写出：\n  reports/2024-12-31（plan.xlsx、",
         "  ! 9 件疑似丢失",
-        "  ! 17 件待审核：",
+        "  ! 19 件待审核：",
         "  ! sample.xlsx [填表说明]：未找到登记簿表头",
         "下一步：clearance review reviewed/*.xlsx --run reports/2024-12-31\n",
     ] {

@@ -1361,3 +1361,52 @@ fn r24_approve_drops_a_line_held_under_its_number_written_differently() {
     assert_eq!(dropped.len(), 1, "{:?}", summary["Lines"]);
     assert!(dropped[0].iter().any(|c| c == "京办发〔2019〕5号"));
 }
+
+// Found by a third hunt: return and transfer lists printed, and confirm
+// recorded, the registered 份数: a lost copy was signed for and entered in
+// the ledger as returned, and next year nothing reported it missing.
+#[test]
+fn r25_a_handover_counts_the_copies_on_hand_and_never_a_lost_one() {
+    let w = Workdir::new();
+    w.write(
+        "returns.csv",
+        "文件编号,标题,来文单位,类别,密级,载体,成文日期,办理情况,份数,现存份数\n\
+         T1,一,省委办公厅,上级来文,绝密,纸质,2023-01-05,阅知,2,1\n\
+         T2,二,省委办公厅,上级来文,绝密,纸质,2023-01-05,阅知,1,0\n\
+         T3,三,省委办公厅,上级来文,绝密,纸质,2023-01-05,阅知,2,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["returns.csv"]);
+    check(&rows, "T1", &[("disposition", "RETURN")]);
+    check(
+        &rows,
+        "T2",
+        &[("disposition", "REVIEW"), ("rule", "SAFETY")],
+    );
+    has_anomaly(&rows, "T2", "LOSS_SUSPECTED");
+    check(&rows, "T3", &[("disposition", "RETURN")]);
+    let list = w.path("run/lists/清退清单-省委办公厅.xlsx");
+    let (header, lines) = printed_lines(&list);
+    let copies = header.iter().position(|h| h == "份数").unwrap();
+    let id = header.iter().position(|h| h == "文件编号").unwrap();
+    let printed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l[id].as_str(), l[copies].as_str()))
+        .collect();
+    assert_eq!(printed, [("T1", "1"), ("T3", "2")], "copies on hand");
+    let out = w.run_ok(&[
+        "confirm",
+        list.to_str().unwrap(),
+        "--date",
+        "2025-01-10",
+        "--receiver",
+        "王五",
+    ]);
+    let ledger = std::fs::read_to_string(w.path("reports/ledger.jsonl")).unwrap();
+    assert!(
+        ledger.contains("\"copies\":1"),
+        "{ledger}\n{}",
+        stdout(&out)
+    );
+    assert!(!ledger.contains("\"T2\""), "{ledger}");
+}
