@@ -27,7 +27,12 @@ pub fn parse_date(cell: &Cell<'_>, date1904: bool) -> Result<DateValue, String> 
             // A number typed into a date-formatted cell: a day or a month (5
             // shows as 1900-01-05), a year (2019 as 1905-07-11) or a year
             // and month (2019.3). Read as dates they would declassify the
-            // document; they are read as the number they are.
+            // document; they are read as the number they are. (Serial
+            // 3000 falls in 1908, or 1912 in the 1904 system: no
+            // arithmetic for a later date.)
+            if d.year() > if date1904 { 1912 } else { 1908 } {
+                return Ok(DateValue::full(d));
+            }
             let serial = (*dt - first_day(date1904).and_time(chrono::NaiveTime::MIN))
                 .num_milliseconds() as f64
                 / 86_400_000.0;

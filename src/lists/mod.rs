@@ -72,20 +72,8 @@ enum ListCell {
     Level,
     /// "超期" / "OVERDUE" when the row has the OVERDUE anomaly.
     Overdue,
-    /// The copies handed over: those on hand ([`copies_on_hand`]).
+    /// The copies handed over: those on hand ([`DecisionText::copies_on_hand`]).
     CopiesOnHand,
-}
-
-/// The copies of decision row `i` that can be handed over: 现存份数, else
-/// 份数 when it is blank. A missing copy is a loss to report, not a copy
-/// to sign for as returned or transferred (as on a destruction manifest).
-fn copies_on_hand(source: &DecisionText, i: usize) -> i64 {
-    source
-        .get("copies_on_hand", i)
-        .filter(|c| !c.is_empty())
-        .or_else(|| source.get("copies", i))
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(1)
 }
 
 impl ListCell {
@@ -113,7 +101,7 @@ impl ListCell {
             } else {
                 ""
             }),
-            ListCell::CopiesOnHand => OutCell::Number(copies_on_hand(source, i) as f64),
+            ListCell::CopiesOnHand => OutCell::Number(source.copies_on_hand(i) as f64),
         }
     }
 }
@@ -566,7 +554,7 @@ fn handover_items<'a>(
                 t("doc_id"),
                 crate::manifest::title_hash(&title_key, &source.text("title", i)),
                 t("classification"),
-                copies_on_hand(source, i).to_string(),
+                source.copies_on_hand(i).to_string(),
                 t("department"),
                 t("source_file"),
                 t("source_sheet"),
@@ -588,7 +576,7 @@ fn copies(source: &DecisionText, spec: &ListSpec) -> i64 {
     spec.rows
         .iter()
         .map(|i| match on_hand {
-            true => copies_on_hand(source, *i),
+            true => source.copies_on_hand(*i),
             false => source.text("copies", *i).parse::<i64>().unwrap_or(1),
         })
         .sum()

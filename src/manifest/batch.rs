@@ -461,13 +461,8 @@ fn line_item(rows: &DecisionText, i: usize, no: u32) -> LineItem {
         classification: text("classification"),
         effective: text("effective_classification"),
         medium: text("medium"),
-        // What is destroyed is what is on hand: a missing copy is a
-        // loss to report (LOSS_SUSPECTED), not a line to sign for.
-        copies: rows
-            .get("copies_on_hand", i)
-            .or(rows.get("copies", i))
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(1),
+        // What is destroyed is what is on hand (LOSS_SUSPECTED for the rest).
+        copies: rows.copies_on_hand(i),
         pages: parsed(rows, "pages", i).unwrap_or(0),
         department: text("department"),
         source_file: text("source_file"),

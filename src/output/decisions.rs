@@ -45,6 +45,18 @@ impl DecisionText {
         self.get(name, i).unwrap_or(Cow::Borrowed(""))
     }
 
+    /// The copies of row `i` on hand: 现存份数, else 份数 when it is blank,
+    /// else 1. What a manifest destroys and a list hands over: a missing
+    /// copy is a loss to report, not a copy to sign for. Needs both
+    /// columns read.
+    pub fn copies_on_hand(&self, i: usize) -> i64 {
+        self.get("copies_on_hand", i)
+            .filter(|c| !c.is_empty())
+            .or_else(|| self.get("copies", i))
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1)
+    }
+
     /// The rows whose column `name` holds `value`, in table order.
     pub fn rows_where(&self, name: &str, value: &str) -> Vec<usize> {
         (0..self.height)
