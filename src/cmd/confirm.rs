@@ -124,7 +124,9 @@ fn append_once(path: &std::path::Path, entry: Entry) -> Result<Entry, LedgerErro
     })
 }
 
-/// Why `entry` must not be recorded again, if the ledger has it.
+/// Why `entry` must not be recorded, if the ledger has it: the same
+/// document or batch (same kind, id and as-of date) confirmed already, or
+/// holdings of it recorded as having left already ([`left_already`]).
 fn recorded_already(entries: &[Entry], entry: &Entry) -> Option<String> {
     entries
         .iter()
@@ -138,6 +140,83 @@ fn recorded_already(entries: &[Entry], entry: &Entry) -> Option<String> {
                 entry.batch, e.seq, e.kind, e.date
             )
         })
+        .or_else(|| left_already(entries, entry))
+}
+
+/// A file's name without its folders (`data/登记簿.xlsx` → `登记簿.xlsx`):
+/// runs name a register by the path they were given.
+fn file_name_of(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Holdings of `entry` that the ledger already records as having left
+/// (destroyed, returned, transferred): the same holding (its number, else
+/// its title key) read from the same register row. Two plans made before
+/// either was confirmed — with different as-of dates, say — list the same
+/// holding in two batches; recording both would count one holding twice,
+/// and next year the second record would explain away a copy that went
+/// missing. A copy of the same number in another row (a second copy, or
+/// next year's register) is another holding.
+fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
+    use crate::history::HoldingKey;
+    if !entry.kind.left_the_office() {
+        return None;
+    }
+    let place = |item: &LedgerItem| {
+        HoldingKey::of_item(item).map(|key| {
+            (
+                key,
+                file_name_of(&item.source_file).to_string(),
+                item.source_sheet.clone(),
+                item.source_row,
+            )
+        })
+    };
+    let mut gone = std::collections::HashMap::new();
+    for e in entries.iter().filter(|e| e.kind.left_the_office()) {
+        for item in &e.items {
+            if let Some(p) = place(item) {
+                gone.insert(p, e);
+            }
+        }
+    }
+    let found: Vec<String> = entry
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(n, item)| {
+            let e = gone.get(&place(item)?)?;
+            let id = if item.doc_id.trim().is_empty() {
+                "no doc_id"
+            } else {
+                item.doc_id.trim()
+            };
+            let sheet = match item.source_sheet.trim() {
+                "" => String::new(),
+                s => format!(" [{s}]"),
+            };
+            Some(format!(
+                "line {} ({id}, {}{sheet} row {}): ledger entry {} ({} {}, {})",
+                n + 1,
+                item.source_file,
+                item.source_row,
+                e.seq,
+                e.kind,
+                e.batch,
+                e.date
+            ))
+        })
+        .collect();
+    let first = found.first()?;
+    let more = match found.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "{} lists holdings the ledger records as having left already — {first}{more}; a holding leaves once. \
+         The plan it comes from did not know of that entry: plan again with --ledger, which leaves out what the ledger records, and confirm what the new plan issues",
+        entry.batch
+    ))
 }
 
 /// The checks every confirmation makes of its date: not before the plan's
@@ -323,6 +402,10 @@ fn handed_over_items(list: &HandoverList) -> Vec<LedgerItem> {
             source_sheet: list.field(i, "source_sheet").to_string(),
             source_row: list.field(i, "source_row").parse().unwrap_or(0),
             comment: String::new(),
+            holding: crate::history::HoldingKey::ledger_field(
+                list.field(i, "doc_id"),
+                list.titles.get(i).map_or("", String::as_str),
+            ),
         })
         .collect()
 }

@@ -742,10 +742,12 @@ fn history_attention(s: &mut Summary, history: &History) {
     if history.ledger_note.is_some() && history.ledger.unmatchable > 0 {
         let n = history.ledger.unmatchable;
         s.attention(match lang {
-            Lang::Zh => format!("台账中有 {n} 项没有文件编号，无法与在册文件对应"),
-            Lang::En => {
-                format!("{n} ledger item(s) have no doc_id and cannot be matched to a holding")
-            }
+            Lang::Zh => format!(
+                "台账中有 {n} 项既无文件编号也无标题指纹（早期版本所记），无法与在册文件对应"
+            ),
+            Lang::En => format!(
+                "{n} ledger item(s) have neither a doc_id nor a title key (recorded by an earlier version) and cannot be matched to a holding"
+            ),
         });
     }
     let Some(previous) = &history.previous else {

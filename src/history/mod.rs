@@ -11,7 +11,8 @@
 //! went missing: a holding held then, absent from every register now, with
 //! no ledger entry explaining it.
 //!
-//! Holdings are matched across years by document number (doc_id), and by
+//! Holdings are matched across years by document number (doc_id) — by
+//! title for one registered without a number ([`HoldingKey`]) — and by
 //! department where both sides name one: registers are re-typed, re-sorted
 //! and renamed between years, so their file, sheet and row are not the
 //! same holding's from one year to the next.
@@ -20,7 +21,7 @@ pub mod previous;
 
 use std::collections::HashMap;
 
-use crate::ledger::{Entry, EntryKind};
+use crate::ledger::{Entry, EntryKind, LedgerItem};
 use crate::text::document_key;
 
 /// Reads the ledger for a plan: its index, and its verification (entries,
@@ -60,17 +61,93 @@ pub struct Recorded {
     pub copies: i64,
 }
 
-/// The ledger, indexed by document number, compared as one document's
-/// (last year's `京办发〔2019〕5号` is this year's `京办发[2019] 5号`).
+/// What identifies a holding from one year to the next: its document
+/// number, compared as one document's (last year's `京办发〔2019〕5号` is
+/// this year's `京办发[2019] 5号`), else — for a holding registered without
+/// one — its title.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HoldingKey {
+    /// [`document_key`] of the doc_id.
+    Number(String),
+    /// [`title_key`] of the title, for a holding without a doc_id.
+    Title(String),
+}
+
+impl HoldingKey {
+    /// The key of a holding: by its number, else by its title; `None`
+    /// with neither.
+    pub fn of(doc_id: &str, title: &str) -> Option<HoldingKey> {
+        let number = document_key(doc_id);
+        if !number.is_empty() {
+            return Some(HoldingKey::Number(number));
+        }
+        let title = title_key(title);
+        (!title.is_empty()).then_some(HoldingKey::Title(title))
+    }
+
+    /// What a ledger item records in its `holding` field: the
+    /// [`title_key`] of a holding without a number, else "" (its number
+    /// identifies it).
+    pub fn ledger_field(doc_id: &str, title: &str) -> String {
+        match HoldingKey::of(doc_id, title) {
+            Some(HoldingKey::Title(key)) => key,
+            _ => String::new(),
+        }
+    }
+
+    /// The key of a ledger item: its number, else the title key it
+    /// carries; `None` with neither (an unnumbered item recorded by an
+    /// earlier version).
+    pub fn of_item(item: &LedgerItem) -> Option<HoldingKey> {
+        let number = document_key(&item.doc_id);
+        if !number.is_empty() {
+            Some(HoldingKey::Number(number))
+        } else if !item.holding.trim().is_empty() {
+            Some(HoldingKey::Title(item.holding.trim().to_string()))
+        } else {
+            None
+        }
+    }
+}
+
+/// What the ledger keeps of a holding registered without a doc_id, so that
+/// a later plan knows it: the SHA-256 (hex) of its title, compared as
+/// numbers are (width, case and spaces aside); "" for a blank title. Two
+/// holdings with one title and no number are one to the ledger: a match
+/// that is not the same holding sends it to REVIEW, never to a
+/// destruction.
+///
+/// ```
+/// use clearance::history::title_key;
+/// assert_eq!(title_key("关于 年终 清理的通知"), title_key("关于年终清理的通知"));
+/// assert_eq!(title_key("  "), "");
+/// ```
+pub fn title_key(title: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut key = crate::text::document_number_key(title).peekable();
+    if key.peek().is_none() {
+        return String::new();
+    }
+    let mut h = Sha256::new();
+    h.update(b"clearance holding without a number\n");
+    let mut buf = [0u8; 4];
+    for c in key {
+        h.update(c.encode_utf8(&mut buf).as_bytes());
+    }
+    crate::text::hex(&h.finalize())
+}
+
+/// The ledger, indexed by holding ([`HoldingKey`]).
 #[derive(Debug, Clone, Default)]
 pub struct LedgerIndex {
     /// Holdings that left: destroyed, returned, transferred.
-    left: HashMap<String, Vec<Recorded>>,
+    left: HashMap<HoldingKey, Vec<Recorded>>,
     /// The committee's rejections and deferrals.
-    decided: HashMap<String, Vec<Recorded>>,
+    decided: HashMap<HoldingKey, Vec<Recorded>>,
     /// Entries read.
     pub entries: usize,
-    /// Items without a document number, which cannot be matched.
+    /// Items with neither a document number nor a title key (written
+    /// before the ledger kept one), which cannot be matched.
     pub unmatchable: usize,
 }
 
@@ -95,12 +172,11 @@ impl LedgerIndex {
                 &mut index.decided
             };
             for item in &e.items {
-                let id = document_key(&item.doc_id);
-                if id.is_empty() {
+                let Some(key) = HoldingKey::of_item(item) else {
                     index.unmatchable += 1;
                     continue;
-                }
-                map.entry(id).or_default().push(Recorded {
+                };
+                map.entry(key).or_default().push(Recorded {
                     seq: e.seq,
                     kind: e.kind,
                     batch: e.batch.clone(),
@@ -119,16 +195,16 @@ impl LedgerIndex {
         self.left.is_empty() && self.decided.is_empty()
     }
 
-    /// The latest entry recording that the holding (`doc_id`, held by
+    /// The latest entry recording that the holding (`key`, held by
     /// `department`) left the office.
-    pub fn left(&self, doc_id: &str, department: &str) -> Option<&Recorded> {
-        latest(self.left.get(&document_key(doc_id))?, department)
+    pub fn left(&self, key: &HoldingKey, department: &str) -> Option<&Recorded> {
+        latest(self.left.get(key)?, department)
     }
 
-    /// How many holdings of `doc_id` (held by `department`) the ledger
+    /// How many holdings of `key` (held by `department`) the ledger
     /// records as having left, one per item.
-    pub fn left_count(&self, doc_id: &str, department: &str) -> usize {
-        self.left.get(&document_key(doc_id)).map_or(0, |r| {
+    pub fn left_count(&self, key: &HoldingKey, department: &str) -> usize {
+        self.left.get(key).map_or(0, |r| {
             r.iter()
                 .filter(|r| same_department(&r.department, department))
                 .count()
@@ -137,16 +213,18 @@ impl LedgerIndex {
 
     /// The committee's latest decision on the holding (a rejection or
     /// deferral).
-    pub fn decided(&self, doc_id: &str, department: &str) -> Option<&Recorded> {
-        latest(self.decided.get(&document_key(doc_id))?, department)
+    pub fn decided(&self, key: &HoldingKey, department: &str) -> Option<&Recorded> {
+        latest(self.decided.get(key)?, department)
     }
 
-    /// Copies of `doc_id` recorded as having left on or after `since`
-    /// (YYYY-MM-DD), as items (one per holding).
-    pub fn left_since(&self, doc_id: &str, since: &str) -> usize {
-        self.left
-            .get(&document_key(doc_id))
-            .map_or(0, |r| r.iter().filter(|r| r.date.as_str() >= since).count())
+    /// Holdings of `key` (held by `department`) recorded as having left
+    /// on or after `since` (YYYY-MM-DD), as items (one per holding).
+    pub fn left_since(&self, key: &HoldingKey, department: &str, since: &str) -> usize {
+        self.left.get(key).map_or(0, |r| {
+            r.iter()
+                .filter(|r| r.date.as_str() >= since && same_department(&r.department, department))
+                .count()
+        })
     }
 }
 
@@ -162,6 +240,11 @@ fn latest<'a>(recorded: &'a [Recorded], department: &str) -> Option<&'a Recorded
 mod tests {
     use super::*;
     use crate::ledger::LedgerItem;
+
+    /// The key of a numbered holding.
+    fn n(doc_id: &str) -> HoldingKey {
+        HoldingKey::of(doc_id, "").expect("a number")
+    }
 
     fn entry(seq: u64, kind: EntryKind, items: &[(&str, &str)]) -> Entry {
         Entry {
@@ -185,6 +268,7 @@ mod tests {
                     source_sheet: String::new(),
                     source_row: 0,
                     comment: "c".into(),
+                    holding: String::new(),
                 })
                 .collect(),
             prev: String::new(),
@@ -200,17 +284,21 @@ mod tests {
             entry(3, EntryKind::Return, &[("B", "")]),
         ]);
         assert_eq!(index.unmatchable, 1);
-        assert_eq!(index.left("A", "科一").map(|r| r.seq), Some(2));
-        assert_eq!(index.left(" A ", "").map(|r| r.seq), Some(2));
-        assert_eq!(index.left("A", "科二"), None, "another department's copy");
+        assert_eq!(index.left(&n("A"), "科一").map(|r| r.seq), Some(2));
+        assert_eq!(index.left(&n(" A "), "").map(|r| r.seq), Some(2));
         assert_eq!(
-            index.left("B", "科九").map(|r| r.kind),
+            index.left(&n("A"), "科二"),
+            None,
+            "another department's copy"
+        );
+        assert_eq!(
+            index.left(&n("B"), "科九").map(|r| r.kind),
             Some(EntryKind::Return)
         );
-        assert_eq!(index.decided("A", "科一").map(|r| r.seq), Some(1));
-        assert_eq!(index.left("C", ""), None);
-        assert_eq!(index.left_since("A", "2025-01-02"), 1);
-        assert_eq!(index.left_since("A", "2025-01-03"), 0);
+        assert_eq!(index.decided(&n("A"), "科一").map(|r| r.seq), Some(1));
+        assert_eq!(index.left(&n("C"), ""), None);
+        assert_eq!(index.left_since(&n("A"), "", "2025-01-02"), 1);
+        assert_eq!(index.left_since(&n("A"), "", "2025-01-03"), 0);
     }
 
     /// Last year's number written another way this year was a new
@@ -223,11 +311,34 @@ mod tests {
             entry(2, EntryKind::Destruction, &[("Ａ-7", "科一")]),
         ]);
         assert_eq!(
-            index.decided("京办发[2019] 5号", "科一").map(|r| r.seq),
+            index.decided(&n("京办发[2019] 5号"), "科一").map(|r| r.seq),
             Some(1)
         );
-        assert_eq!(index.left("a-7", "科一").map(|r| r.seq), Some(2));
-        assert_eq!(index.left_count("A-7", ""), 1);
-        assert_eq!(index.left("A-8", "科一"), None);
+        assert_eq!(index.left(&n("a-7"), "科一").map(|r| r.seq), Some(2));
+        assert_eq!(index.left_count(&n("A-7"), ""), 1);
+        assert_eq!(index.left(&n("A-8"), "科一"), None);
+    }
+
+    /// A holding registered without a number, destroyed and recorded, was
+    /// planned for destruction again the next year: the ledger could match
+    /// items by number only.
+    #[test]
+    fn a_holding_without_a_number_is_known_by_its_title() {
+        let mut e = entry(1, EntryKind::Destruction, &[("", "科一"), ("", "科二")]);
+        e.items[0].holding = HoldingKey::ledger_field("", "关于年终清理的通知");
+        let index = LedgerIndex::new(&[e]);
+        assert_eq!(index.unmatchable, 1, "an item of an older ledger, no key");
+        let key = HoldingKey::of(" ", "关于 年终清理的通知 ").expect("a title");
+        assert_eq!(index.left(&key, "科一").map(|r| r.seq), Some(1));
+        assert_eq!(index.left(&key, "科三"), None);
+        let other = HoldingKey::of("", "关于年终清理的通知（二）").expect("a title");
+        assert_eq!(index.left(&other, "科一"), None);
+        assert_eq!(HoldingKey::of("", " "), None);
+        assert_eq!(
+            HoldingKey::of("A-1", "关于年终清理的通知"),
+            Some(n("a-1")),
+            "a number, where there is one, is what identifies the holding"
+        );
+        assert_eq!(HoldingKey::ledger_field("A-1", "关于年终清理的通知"), "");
     }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::LedgerIndex;
+use super::{HoldingKey, LedgerIndex};
 use crate::domain::Disposition;
 use crate::run_folder::RunInfo;
 
@@ -84,16 +84,15 @@ fn held(disposition: &str) -> bool {
 }
 
 /// What identifies a holding across years: its doc_id, else its title and
-/// department; `None` with neither.
+/// department, each compared as the ledger compares them (width, case and
+/// spaces aside); `None` with neither.
 fn key(doc_id: &str, title: &str, department: &str) -> Option<(String, String)> {
-    let (id, title) = (doc_id.trim(), title.trim());
+    let id = crate::text::document_key(doc_id);
     if !id.is_empty() {
-        Some((id.to_string(), String::new()))
-    } else if !title.is_empty() {
-        Some((String::new(), format!("{title}\u{1f}{}", department.trim())))
-    } else {
-        None
+        return Some((id, String::new()));
     }
+    let title = crate::text::document_key(title);
+    (!title.is_empty()).then(|| (String::new(), format!("{title}\u{1f}{}", department.trim())))
 }
 
 /// Reads last year's run folder: its `run.json` and `decisions.parquet`.
@@ -180,11 +179,10 @@ pub fn missing(
     let mut gone = Vec::new();
     for (k, holdings) in then {
         let (count_now, departments_now) = now.get(&k).cloned().unwrap_or_default();
-        let explained = if k.0.is_empty() {
-            0
-        } else {
-            ledger.left_since(&k.0, &previous.as_of)
-        };
+        let first = &previous.held[holdings[0]];
+        let explained = HoldingKey::of(&k.0, &first.title).map_or(0, |key| {
+            ledger.left_since(&key, &first.department, &previous.as_of)
+        });
         let unaccounted = holdings.len().saturating_sub(count_now + explained);
         if unaccounted == 0 {
             continue;

@@ -14,6 +14,7 @@ fn item(doc_id: &str) -> LedgerItem {
         source_sheet: "Sheet1".to_string(),
         source_row: 7,
         comment: String::new(),
+        holding: String::new(),
     }
 }
 
@@ -46,6 +47,27 @@ fn the_line_is_compact_json_with_fields_in_the_agreed_order() {
         line,
         r#"{"seq":1,"kind":"DESTRUCTION","batch":"2024-D-001","document_digest":"d1g","as_of":"2024-12-31","date":"2025-01-15","site":"本单位销毁点","method":"P-6","witnesses":["张三","李四"],"items":[{"doc_id":"A-1","title_hash":"ab12","copies":2,"department":"","source_file":"登记簿.xlsx","source_sheet":"Sheet1","source_row":7,"comment":""}],"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":"h"}"#
     );
+}
+
+/// An item without a doc_id carries its title key, as the item's last
+/// field; items of numbered holdings, and every entry written before the
+/// field was kept, are written (and hashed) without it.
+#[test]
+fn the_title_key_of_an_unnumbered_item_is_its_last_field_and_reads_back() {
+    let mut e = entry("2024-D-001");
+    e.items = vec![item(""), item("A-1")];
+    e.items[0].holding = "k".repeat(64);
+    let line = String::from_utf8(to_line(&e).unwrap()).unwrap();
+    assert!(
+        line.contains(&format!(
+            r#""comment":"","holding":"{}"}},{{"doc_id":"A-1""#,
+            "k".repeat(64)
+        )),
+        "{line}"
+    );
+    assert_eq!(line.matches("holding").count(), 1, "{line}");
+    let back: Entry = serde_json::from_str(&line).unwrap();
+    assert_eq!(back, e);
 }
 
 #[test]
@@ -98,6 +120,7 @@ fn every_field_enters_the_hash() {
         |e| e.items[0].source_sheet.push('x'),
         |e| e.items[0].source_row += 1,
         |e| e.items[0].comment.push('x'),
+        |e| e.items[0].holding.push('x'),
         |e| e.items.swap(0, 1),
         |e| e.prev = "1".repeat(64),
     ];

@@ -11,12 +11,14 @@
 //! - The committee rejected or deferred its destruction: the decision and
 //!   comment are added to the reason; the disposition is the rules'.
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use super::Decided;
 use crate::config::Lang;
 use crate::domain::{Disposition, Status};
-use crate::history::{LedgerIndex, Recorded};
+use crate::history::{HoldingKey, LedgerIndex, Recorded};
 use crate::ledger::EntryKind;
 
 /// The rule named when the ledger, not a policy rule, decided.
@@ -64,19 +66,33 @@ pub(super) fn apply_ledger(
     if ledger.is_empty() {
         return Ok(reappeared);
     }
-    let rows = LedgerRows {
-        doc_id: df.column("doc_id")?.str()?,
-        department: df.column("department")?.str()?,
-        status: crate::codes::Codes::of(df, "status_code")?,
-        ledger,
+    let department = df.column("department")?.str()?;
+    let status = crate::codes::Codes::of(df, "status_code")?;
+    let agrees = |i: usize, kind: EntryKind| {
+        register_agrees(kind, status.get(i).and_then(Status::from_code))
     };
-    let agreeing = rows.agreeing();
+    let keys = holding_keys(df)?;
+    let dept = |i: usize| department.get(i).unwrap_or("");
+    // Per holding and department, the rows whose register agrees with the
+    // ledger that they left. Several holdings may share a doc_id (copies
+    // held by one department): the ledger's items are set against the rows
+    // that say they left, and only what is left over reappeared — in every
+    // row still held, since which of them is the one cannot be told.
+    let mut agreeing: HashMap<(&HoldingKey, &str), usize> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(key) = key
+            && let Some(r) = ledger.left(key, dept(i))
+            && agrees(i, r.kind)
+        {
+            *agreeing.entry((key, dept(i).trim())).or_default() += 1;
+        }
+    }
     for (i, flag) in reappeared.iter_mut().enumerate() {
-        let Some((id, dept)) = rows.key(i) else {
+        let Some(key) = &keys[i] else {
             continue;
         };
-        if let Some(r) = ledger.left(id, dept) {
-            if rows.agrees(i, r.kind) {
+        if let Some(r) = ledger.left(key, dept(i)) {
+            if agrees(i, r.kind) {
                 if decided.disposition[i] == Disposition::Done {
                     decided.rule[i] = Some(LEDGER_RULE);
                     decided.reason.set(
@@ -89,15 +105,12 @@ pub(super) fn apply_ledger(
                 }
                 continue;
             }
-            let marked_gone = agreeing
-                .get(&(crate::text::document_key(id), dept.trim()))
-                .copied()
-                .unwrap_or(0);
-            if ledger.left_count(id, dept) > marked_gone {
+            let marked_gone = agreeing.get(&(key, dept(i).trim())).copied().unwrap_or(0);
+            if ledger.left_count(key, dept(i)) > marked_gone {
                 *flag = true;
-                review_reappeared(decided, i, r, lang);
+                review_reappeared(decided, i, r, key, lang);
             }
-        } else if let Some(r) = ledger.decided(id, dept) {
+        } else if let Some(r) = ledger.decided(key, dept(i)) {
             let mut reason = decided.reason.get(i).to_string();
             note_decision(&mut reason, r, lang);
             decided.reason.set(i, reason);
@@ -106,60 +119,39 @@ pub(super) fn apply_ledger(
     Ok(reappeared)
 }
 
-/// The rows' keys into the ledger and what their registers say.
-struct LedgerRows<'a> {
-    doc_id: &'a StringChunked,
-    department: &'a StringChunked,
-    status: crate::codes::Codes,
-    ledger: &'a LedgerIndex,
-}
-
-impl<'a> LedgerRows<'a> {
-    /// Row `i`'s doc_id and department (blank when none); `None` without a
-    /// doc_id.
-    fn key(&self, i: usize) -> Option<(&'a str, &'a str)> {
-        let id = self.doc_id.get(i)?;
-        Some((id, self.department.get(i).unwrap_or("")))
-    }
-
-    /// Whether row `i`'s register status agrees that it left as `kind`.
-    fn agrees(&self, i: usize, kind: EntryKind) -> bool {
-        register_agrees(kind, self.status.get(i).and_then(Status::from_code))
-    }
-
-    /// Per (doc_id, department), the rows whose register agrees with the
-    /// ledger that they left. Several holdings may share a doc_id (copies
-    /// held by one department): the ledger's items are set against the
-    /// rows that say they left, and only what is left over reappeared — in
-    /// every row still held, since which of them is the one cannot be
-    /// told.
-    /// Numbers are keyed as one document's, as the ledger keys them.
-    fn agreeing(&self) -> std::collections::HashMap<(String, &'a str), usize> {
-        let mut agreeing = std::collections::HashMap::new();
-        for i in 0..self.doc_id.len() {
-            if let Some((id, dept)) = self.key(i)
-                && let Some(r) = self.ledger.left(id, dept)
-                && self.agrees(i, r.kind)
-            {
-                *agreeing
-                    .entry((crate::text::document_key(id), dept.trim()))
-                    .or_default() += 1;
-            }
-        }
-        agreeing
-    }
+/// Each row's key into the ledger: its number, else its title.
+fn holding_keys(df: &DataFrame) -> PolarsResult<Vec<Option<HoldingKey>>> {
+    let doc_id = df.column("doc_id")?.str()?;
+    let title = df.column("title")?.str()?;
+    Ok(doc_id
+        .iter()
+        .zip(title.iter())
+        .map(|(id, title)| HoldingKey::of(id.unwrap_or(""), title.unwrap_or("")))
+        .collect())
 }
 
 /// Sends row `i`, which the ledger says left as `r` but its register
 /// still holds, to REVIEW (a holding on hold or rejected stays so).
-fn review_reappeared(decided: &mut Decided<'_>, i: usize, r: &Recorded, lang: Lang) {
+fn review_reappeared(
+    decided: &mut Decided<'_>,
+    i: usize,
+    r: &Recorded,
+    key: &HoldingKey,
+    lang: Lang,
+) {
     if matches!(
         decided.disposition[i],
         Disposition::Hold | Disposition::Rejected
     ) {
         return;
     }
-    let happened = what_happened(r, lang);
+    let mut happened = what_happened(r, lang);
+    if matches!(key, HoldingKey::Title(_)) {
+        happened.push_str(lang.pick(
+            "（无文件编号，按标题对应）",
+            " (no doc_id: matched by its title)",
+        ));
+    }
     decided.disposition[i] = Disposition::Review;
     decided.rule[i] = Some(LEDGER_RULE);
     decided.reason.set(

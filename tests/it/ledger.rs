@@ -19,6 +19,7 @@ fn item(doc_id: &str, row: u32) -> LedgerItem {
         source_sheet: "台账".to_string(),
         source_row: row,
         comment: String::new(),
+        holding: String::new(),
     }
 }
 

@@ -1324,12 +1324,7 @@ fn r24_approve_drops_a_line_held_under_its_number_written_differently() {
             .as_bytes(),
     );
     plan(&w, &["reg.csv"]);
-    let manifest = files_in(&w.path("run/manifests"), "xlsx");
-    assert_eq!(manifest.len(), 1, "{manifest:?}");
-    std::fs::create_dir_all(w.path("reviewed")).unwrap();
-    let copy = w.path(&format!("reviewed/{}", manifest[0]));
-    std::fs::copy(w.path(&format!("run/manifests/{}", manifest[0])), &copy).unwrap();
-    w.python("review_manifests.py", &[copy.to_str().unwrap(), "4=同意"]);
+    let copy = approved_copy(&w, "run");
     w.write(
         "other.csv",
         "文件编号,标题,密级,载体,保管期限,冻结\n\
@@ -1409,4 +1404,176 @@ fn r25_a_handover_counts_the_copies_on_hand_and_never_a_lost_one() {
         stdout(&out)
     );
     assert!(!ledger.contains("\"T2\""), "{ledger}");
+}
+
+/// A reviewed copy (in `reviewed/`) of the one destruction manifest `plan`
+/// wrote into `run`, every line approved.
+fn approved_copy(w: &Workdir, run: &str) -> std::path::PathBuf {
+    let manifest = files_in(&w.path(&format!("{run}/manifests")), "xlsx");
+    assert_eq!(manifest.len(), 1, "{manifest:?}");
+    std::fs::create_dir_all(w.path("reviewed")).unwrap();
+    let copy = w.path(&format!("reviewed/{run}-{}", manifest[0]));
+    std::fs::copy(w.path(&format!("{run}/manifests/{}", manifest[0])), &copy).unwrap();
+    w.python("review_manifests.py", &[copy.to_str().unwrap(), "4=同意"]);
+    copy
+}
+
+/// The final manifest of the one destruction manifest `plan` wrote into
+/// `run`, every line approved, reviewed into `out`.
+fn final_manifest(w: &Workdir, run: &str, out: &str) -> String {
+    let copy = approved_copy(w, run);
+    w.run_ok(&["review", copy.to_str().unwrap(), "--run", run, "--out", out]);
+    let finals = files_in(&w.path(&format!("{out}/final")), "xlsx");
+    assert_eq!(finals.len(), 1, "{finals:?}");
+    w.path(&format!("{out}/final/{}", finals[0]))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `confirm FINAL`: destroyed on `date`, two witnesses.
+fn confirm_destroyed(w: &Workdir, final_manifest: &str, date: &str) -> Output {
+    w.run(&[
+        "confirm",
+        final_manifest,
+        "--date",
+        date,
+        "--site",
+        "本单位销毁点",
+        "--witness",
+        "张三",
+        "--witness",
+        "李四",
+    ])
+}
+
+/// Approves every line of the one destruction manifest `plan` wrote into
+/// `run`, reviews it into `review` and confirms the final manifest;
+/// returns the ledger's text.
+fn destroy_all_planned(w: &Workdir) -> String {
+    let last = final_manifest(w, "run", "review");
+    let out = confirm_destroyed(w, &last, "2025-01-15");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::read_to_string(w.path("reports/ledger.jsonl")).unwrap()
+}
+
+/// The one row of `rows` with this title.
+fn titled<'a>(rows: &'a [Row], title: &str) -> &'a Row {
+    let found: Vec<&Row> = rows.iter().filter(|r| r["title"] == title).collect();
+    assert_eq!(found.len(), 1, "{title}: {found:?}");
+    found[0]
+}
+
+// Found by a third hunt: the ledger matched a holding by its number only,
+// so a holding registered without one, destroyed and confirmed, was
+// planned for destruction again the next year while its register still
+// showed it held.
+#[test]
+fn r26_a_destroyed_holding_without_a_number_is_not_destroyed_again() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限,部门\n\
+         ,甲通知,秘密,纸质,不归档,办公室\n\
+         ,乙通知,秘密,纸质,不归档,办公室\n\
+         X-1,丙通知,秘密,纸质,不归档,办公室\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["reg.csv"]);
+    for title in ["甲通知", "乙通知", "丙通知"] {
+        assert_eq!(titled(&rows, title)["disposition"], "DESTROY", "{title}");
+    }
+    let ledger = destroy_all_planned(&w);
+    assert_eq!(ledger.matches("\"holding\":").count(), 2, "{ledger}");
+    // Next year: 甲 still shows held (its title typed with a space and in
+    // full-width brackets no differently), 乙 marked destroyed, and a new
+    // holding with no number and a title of its own.
+    w.write(
+        "reg2025.csv",
+        "文件编号,标题,密级,载体,保管期限,部门,状态\n\
+         ,甲 通知,秘密,纸质,不归档,办公室,\n\
+         ,乙通知,秘密,纸质,不归档,办公室,已销毁\n\
+         ,丁通知,秘密,纸质,不归档,办公室,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["reg2025.csv"],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    let again = titled(&rows, "甲 通知");
+    assert_eq!(again["disposition"], "REVIEW", "{again:?}");
+    assert!(
+        again["anomalies"].split(';').any(|c| c == "REAPPEARED"),
+        "{again:?}"
+    );
+    let done = titled(&rows, "乙通知");
+    assert_eq!(
+        (done["disposition"].as_str(), done["rule"].as_str()),
+        ("DONE", "LEDGER"),
+        "{done:?}"
+    );
+    assert_eq!(titled(&rows, "丁通知")["disposition"], "DESTROY");
+}
+
+// Found by a third hunt: two plans of one register with different as-of
+// dates, made before either was confirmed, list the same holdings in two
+// batches; confirm recorded both, so the ledger counted each holding
+// destroyed twice.
+#[test]
+fn r27_confirm_refuses_a_holding_the_ledger_records_as_gone_already() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限\n\
+         X-1,甲通知,秘密,纸质,不归档\n\
+         ,乙通知,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    plan_as_of(&w, &["reg.csv"], "2024-12-30", "run2", &[]);
+    let first = final_manifest(&w, "run", "review");
+    let second = final_manifest(&w, "run2", "review2");
+    let out = confirm_destroyed(&w, &first, "2025-01-15");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = std::fs::read(w.path("reports/ledger.jsonl")).unwrap();
+    let out = confirm_destroyed(&w, &second, "2025-01-15");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("records as having left already"), "{err}");
+    assert!(
+        err.contains(
+            "line 1 (X-1, reg.csv row 2): ledger entry 1 (DESTRUCTION 2024-D-001, 2025-01-15)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("and 1 more"), "{err}");
+    assert!(err.contains("nothing was recorded"), "{err}");
+    assert_eq!(
+        std::fs::read(w.path("reports/ledger.jsonl")).unwrap(),
+        before
+    );
+    // The second copy of a number, in its own row, is another holding.
+    w.write(
+        "reg2.csv",
+        "文件编号,标题,密级,载体,保管期限,状态\n\
+         X-1,甲通知,秘密,纸质,不归档,已销毁\n\
+         ,乙通知,秘密,纸质,不归档,已销毁\n\
+         X-1,甲通知,秘密,纸质,不归档,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["reg2.csv"],
+        "2025-12-31",
+        "run3",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    let planned: Vec<&str> = rows.iter().map(|r| r["disposition"].as_str()).collect();
+    assert_eq!(planned, ["DONE", "DONE", "DESTROY"], "{rows:?}");
+    let third = final_manifest(&w, "run3", "review3");
+    let out = confirm_destroyed(&w, &third, "2026-01-10");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
