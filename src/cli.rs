@@ -294,6 +294,10 @@ pub struct ConfirmArgs {
     /// Where to write the record (default: records/ beside the ledger).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Record a document that has no index.csv beside it (moved or copied
+    /// out of its folder), checked for internal consistency only.
+    #[arg(long)]
+    pub without_index: bool,
 }
 
 /// `clearance review`.

@@ -285,6 +285,8 @@ pub struct ConfirmConfig {
     pub lang: Lang,
     /// The record's language, if given (else the document's).
     pub document_lang: Option<Lang>,
+    /// Whether a document without its index.csv may be recorded.
+    pub without_index: bool,
 }
 
 /// Names as given, trimmed, blanks dropped, each once (first spelling).
@@ -324,6 +326,7 @@ pub fn confirm_config(args: ConfirmArgs, globals: Globals) -> Result<ConfirmConf
         out,
         lang: globals.lang_without_policy(),
         document_lang: globals.lang,
+        without_index: args.without_index,
     })
 }
 

@@ -234,21 +234,38 @@ fn check_date(date: NaiveDate, as_of: &str) -> Result<()> {
     Ok(())
 }
 
-/// Warns when the document could only be checked for internal consistency.
-fn warn_without_index(index: &IndexCheck, file: &Path, lang: Lang) {
-    if *index == IndexCheck::Absent {
-        eprintln!(
-            "{}{}",
-            lang.pick(labels::WARNING.0, labels::WARNING.1),
-            match lang {
-                Lang::Zh => format!("{}：旁边没有 index.csv，只核对了内部一致性", file.display()),
-                Lang::En => format!(
-                    "{}: no index.csv beside it, so it was checked for internal consistency only",
-                    file.display()
-                ),
-            }
-        );
+/// Refuses a document without its index.csv beside it, unless
+/// `--without-index`: a copy rewritten together with its digests agrees
+/// with itself, and only the index written at issue tells it from the
+/// document issued. With the flag, warns that it was checked for internal
+/// consistency only.
+fn check_index(config: &ConfirmConfig, index: &IndexCheck) -> Result<()> {
+    if *index != IndexCheck::Absent {
+        return Ok(());
     }
+    let file = config.file.display();
+    let lang = config.lang;
+    if !config.without_index {
+        bail!(match lang {
+            Lang::Zh => format!(
+                "{file}：旁边没有 index.csv，无法核对它是否就是签发的那一份（连同摘要一起改写的文件与自身一致）。请确认 review 写出的 final/ 文件夹或运行文件夹 lists/ 中的原文件；若只有这一份，加 --without-index 以仅核对内部一致性后记录"
+            ),
+            Lang::En => format!(
+                "{file}: no index.csv beside it, so whether it is the document issued cannot be checked (a copy rewritten with its digests agrees with itself). Confirm the file in the folder it was written to (the review's final/, or the run's lists/), or, if this copy is all there is, add --without-index to record it on its internal consistency only"
+            ),
+        });
+    }
+    eprintln!(
+        "{}{}",
+        lang.pick(labels::WARNING.0, labels::WARNING.1),
+        match lang {
+            Lang::Zh => format!("{file}：旁边没有 index.csv，只核对了内部一致性"),
+            Lang::En => format!(
+                "{file}: no index.csv beside it, so it was checked for internal consistency only"
+            ),
+        }
+    );
+    Ok(())
 }
 
 /// The ledger entry and record of a destroyed batch.
@@ -298,7 +315,7 @@ fn check_destruction<'c>(config: &'c ConfirmConfig, copy: &ReviewedCopy) -> Resu
             "{file}: a draft for review, not a final manifest — run `clearance review` on the reviewed drafts and confirm the final manifest it writes"
         );
     }
-    warn_without_index(&copy.index, &config.file, config.lang);
+    check_index(config, &copy.index)?;
     check_date(config.date, &h.as_of)?;
     if !config.receivers.is_empty() {
         bail!("--receiver is for a return or transfer list; a destruction names --witness");
@@ -373,7 +390,7 @@ fn handover(config: &ConfirmConfig, list: HandoverList) -> Result<(Entry, Record
 /// by `--site`. Returns the receiving unit.
 fn check_handover(config: &ConfirmConfig, list: &HandoverList) -> Result<String> {
     let file = config.file.display();
-    warn_without_index(&list.index, &config.file, config.lang);
+    check_index(config, &list.index)?;
     check_date(config.date, &list.as_of)?;
     if !config.witnesses.is_empty() {
         bail!("--witness is for a destruction; a return or transfer names --receiver");

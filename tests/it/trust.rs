@@ -1577,3 +1577,48 @@ fn r27_confirm_refuses_a_holding_the_ledger_records_as_gone_already() {
     let out = confirm_destroyed(&w, &third, "2026-01-10");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+// Found by a third hunt: a final manifest moved out of its folder — or a
+// copy rewritten together with its digests, which agrees with itself — was
+// recorded with only a warning, since no index.csv was beside it to tell
+// it from the one issued.
+#[test]
+fn r28_confirm_refuses_a_manifest_without_its_index_unless_told() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限\n\
+         X-1,甲通知,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    let issued = final_manifest(&w, "run", "review");
+    std::fs::create_dir_all(w.path("moved")).unwrap();
+    let moved = w.path("moved/final.xlsx");
+    std::fs::copy(&issued, &moved).unwrap();
+    let out = confirm_destroyed(&w, moved.to_str().unwrap(), "2025-01-15");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("旁边没有 index.csv"), "{err}");
+    assert!(err.contains("--without-index"), "{err}");
+    assert!(err.contains("未作任何记录"), "{err}");
+    assert!(!w.path("reports/ledger.jsonl").exists());
+    let mut args = vec!["confirm", moved.to_str().unwrap(), "--without-index"];
+    args.extend([
+        "--date",
+        "2025-01-15",
+        "--site",
+        "本单位销毁点",
+        "--witness",
+        "张三",
+        "--witness",
+        "李四",
+    ]);
+    let out = w.run_ok(&args);
+    assert!(
+        stderr(&out).contains("只核对了内部一致性"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.path("reports/ledger.jsonl").exists());
+}
