@@ -143,39 +143,38 @@ fn recorded_already(entries: &[Entry], entry: &Entry) -> Option<String> {
         .or_else(|| left_already(entries, entry))
 }
 
-/// A file's name without its folders (`data/登记簿.xlsx` → `登记簿.xlsx`):
-/// runs name a register by the path they were given.
-fn file_name_of(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
 /// Holdings of `entry` that the ledger already records as having left
 /// (destroyed, returned, transferred): the same holding (its number, else
 /// its title key) read from the same register row. Two plans made before
 /// either was confirmed — with different as-of dates, say — list the same
 /// holding in two batches; recording both would count one holding twice,
 /// and next year the second record would explain away a copy that went
-/// missing. A copy of the same number in another row (a second copy, or
-/// next year's register) is another holding.
+/// missing. A copy of the same number in another row or another register,
+/// or in next year's register, is another holding.
 fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
     use crate::history::HoldingKey;
     if !entry.kind.left_the_office() {
         return None;
     }
-    let place = |item: &LedgerItem| {
+    // A register row is one holding within one clearance year: the same
+    // file (as the run named it), sheet and row, planned as of the same
+    // year. Next year's register may hold another copy in that row.
+    let year = |as_of: &str| as_of.get(..4).unwrap_or(as_of).to_string();
+    let place = |item: &LedgerItem, as_of: &str| {
         HoldingKey::of_item(item).map(|key| {
             (
                 key,
-                file_name_of(&item.source_file).to_string(),
+                item.source_file.trim().replace('\\', "/"),
                 item.source_sheet.clone(),
                 item.source_row,
+                year(as_of),
             )
         })
     };
     let mut gone = std::collections::HashMap::new();
     for e in entries.iter().filter(|e| e.kind.left_the_office()) {
         for item in &e.items {
-            if let Some(p) = place(item) {
+            if let Some(p) = place(item, &e.as_of) {
                 gone.insert(p, e);
             }
         }
@@ -185,7 +184,7 @@ fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
         .iter()
         .enumerate()
         .filter_map(|(n, item)| {
-            let e = gone.get(&place(item)?)?;
+            let e = gone.get(&place(item, &entry.as_of)?)?;
             let id = if item.doc_id.trim().is_empty() {
                 "no doc_id"
             } else {

@@ -153,9 +153,13 @@ pub struct LedgerIndex {
 
 /// Whether a recorded item's department fits a holding's: equal, or
 /// either blank.
-fn same_department(recorded: &str, holding: &str) -> bool {
+/// Departments are compared as numbers are (`综合 科` is `综合科`,
+/// `office a` is `Office A`).
+pub fn same_department(recorded: &str, holding: &str) -> bool {
     let (a, b) = (recorded.trim(), holding.trim());
-    a.is_empty() || b.is_empty() || a == b
+    a.is_empty()
+        || b.is_empty()
+        || crate::text::document_number_key(a).eq(crate::text::document_number_key(b))
 }
 
 impl LedgerIndex {
@@ -217,14 +221,14 @@ impl LedgerIndex {
         latest(self.decided.get(key)?, department)
     }
 
-    /// Holdings of `key` (held by `department`) recorded as having left
-    /// on or after `since` (YYYY-MM-DD), as items (one per holding).
-    pub fn left_since(&self, key: &HoldingKey, department: &str, since: &str) -> usize {
-        self.left.get(key).map_or(0, |r| {
-            r.iter()
-                .filter(|r| r.date.as_str() >= since && same_department(&r.department, department))
-                .count()
-        })
+    /// Holdings of `key` recorded as having left on or after `since`
+    /// (YYYY-MM-DD), as items (one per holding), whatever their
+    /// department: last year's holdings of one number are looked for
+    /// together.
+    pub fn left_since(&self, key: &HoldingKey, since: &str) -> usize {
+        self.left
+            .get(key)
+            .map_or(0, |r| r.iter().filter(|r| r.date.as_str() >= since).count())
     }
 }
 
@@ -297,8 +301,8 @@ mod tests {
         );
         assert_eq!(index.decided(&n("A"), "科一").map(|r| r.seq), Some(1));
         assert_eq!(index.left(&n("C"), ""), None);
-        assert_eq!(index.left_since(&n("A"), "", "2025-01-02"), 1);
-        assert_eq!(index.left_since(&n("A"), "", "2025-01-03"), 0);
+        assert_eq!(index.left_since(&n("A"), "2025-01-02"), 1);
+        assert_eq!(index.left_since(&n("A"), "2025-01-03"), 0);
     }
 
     /// Last year's number written another way this year was a new

@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use super::{HoldingKey, LedgerIndex};
-use crate::domain::Disposition;
+use crate::domain::{Disposition, Status};
 use crate::run_folder::RunInfo;
 
 /// A holding as last year's plan decided it.
@@ -92,7 +92,10 @@ fn key(doc_id: &str, title: &str, department: &str) -> Option<(String, String)> 
         return Some((id, String::new()));
     }
     let title = crate::text::document_key(title);
-    (!title.is_empty()).then(|| (String::new(), format!("{title}\u{1f}{}", department.trim())))
+    (!title.is_empty()).then(|| {
+        let department = crate::text::document_key(department);
+        (String::new(), format!("{title}\u{1f}{department}"))
+    })
 }
 
 /// Reads last year's run folder: its `run.json` and `decisions.parquet`.
@@ -161,13 +164,30 @@ pub fn missing(
     let ids = current.column("doc_id")?.str()?;
     let titles = current.column("title")?.str()?;
     let departments = current.column("department")?.str()?;
+    let status = crate::codes::Codes::of(current, "status_code")?;
+    // With a ledger, a row marked destroyed or returned no longer holds
+    // the holding (one marked archived is still the office's, in its
+    // archive room): the ledger's entry, or nothing, explains
+    // it. Counted as held too, one destroyed copy was counted twice and
+    // hid a second copy that went missing; and a holding marked destroyed
+    // with no record of its destruction went unnoticed.
+    let marked_gone = |i: usize| {
+        ledger.entries > 0
+            && matches!(
+                status.get(i).and_then(Status::from_code),
+                Some(Status::Destroyed | Status::Returned)
+            )
+    };
     let mut now: BTreeMap<(String, String), (usize, HashSet<String>)> = BTreeMap::new();
     for i in 0..current.height() {
+        if marked_gone(i) {
+            continue;
+        }
         let dept = departments.get(i).unwrap_or("");
         if let Some(k) = key(ids.get(i).unwrap_or(""), titles.get(i).unwrap_or(""), dept) {
             let e = now.entry(k).or_default();
             e.0 += 1;
-            e.1.insert(dept.trim().to_string());
+            e.1.insert(crate::text::document_key(dept));
         }
     }
     let mut then: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -180,9 +200,8 @@ pub fn missing(
     for (k, holdings) in then {
         let (count_now, departments_now) = now.get(&k).cloned().unwrap_or_default();
         let first = &previous.held[holdings[0]];
-        let explained = HoldingKey::of(&k.0, &first.title).map_or(0, |key| {
-            ledger.left_since(&key, &first.department, &previous.as_of)
-        });
+        let explained = HoldingKey::of(&k.0, &first.title)
+            .map_or(0, |key| ledger.left_since(&key, &previous.as_of));
         let unaccounted = holdings.len().saturating_sub(count_now + explained);
         if unaccounted == 0 {
             continue;
@@ -191,7 +210,7 @@ pub fn missing(
         let mut order = holdings.clone();
         order.sort_by_key(|i| {
             (
-                departments_now.contains(previous.held[*i].department.trim()),
+                departments_now.contains(&crate::text::document_key(&previous.held[*i].department)),
                 *i,
             )
         });

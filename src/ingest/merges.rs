@@ -16,6 +16,10 @@
 //! walks `content.xml` once, counting rows and columns (with their repeat
 //! counts) as the file lays them out. A file these cannot walk gives no
 //! ranges; the readers' own errors report a damaged file.
+//!
+//! The same part lookup finds the hidden rows and columns of a sheet
+//! ([`xlsx_hidden_parts`]), which `verify` reports in a manifest or list: a
+//! line that does not print is not seen by whoever signs it.
 
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
@@ -251,6 +255,52 @@ pub fn xlsx_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
         out.insert(name, sheet_ranges(file));
     }
     out
+}
+
+/// Rows and columns of an .xlsx sheet that do not print: hidden, or so
+/// narrow or low that nothing in them shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HiddenParts {
+    /// Rows, 1-based, as Excel numbers them.
+    pub rows: Vec<u32>,
+    /// Column ranges, 1-based and inclusive.
+    pub columns: Vec<(u32, u32)>,
+}
+
+/// Whether a `hidden` attribute or a size (`ht`, `width`) hides a row or
+/// column: `hidden="1"`/`"true"`, or a size under one point.
+fn hides(e: &BytesStart<'_>, size: &str) -> bool {
+    attribute(e, "hidden").is_some_and(|h| h == "1" || h.eq_ignore_ascii_case("true"))
+        || attribute(e, size)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .is_some_and(|v| v < 1.0)
+}
+
+/// The hidden rows and columns of the sheet named `sheet` of an .xlsx
+/// workbook; `None` when its part cannot be found.
+pub fn xlsx_hidden_parts(bytes: &[u8], sheet: &str) -> Option<HiddenParts> {
+    let mut archive = Members::new(bytes)?;
+    let path = sheet_paths(&mut archive)
+        .into_iter()
+        .find(|(name, _)| name == sheet)?
+        .1;
+    let xml = archive.read(&path)?;
+    let mut out = HiddenParts::default();
+    each_element(&xml, |e| match local_name(e) {
+        "row" if hides(e, "ht") => {
+            if let Some(r) = attribute(e, "r").and_then(|r| r.trim().parse().ok()) {
+                out.rows.push(r);
+            }
+        }
+        "col" if hides(e, "width") => {
+            let bound = |name| attribute(e, name).and_then(|v| v.trim().parse().ok());
+            if let (Some(min), Some(max)) = (bound("min"), bound("max")) {
+                out.columns.push((min, max));
+            }
+        }
+        _ => {}
+    });
+    Some(out)
 }
 
 /// A numeric attribute of an element (a span or repeat count), 1 when

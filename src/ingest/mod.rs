@@ -15,6 +15,7 @@ mod formats;
 pub mod guard;
 pub mod header;
 mod merges;
+pub use merges::{HiddenParts, xlsx_hidden_parts};
 pub mod record;
 pub mod sheet;
 pub mod table;

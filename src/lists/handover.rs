@@ -127,6 +127,11 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     let shown = printed_parts(&mut wb, path)?;
     let key = head.get(3).cloned().unwrap_or_default();
     let (titles, lang) = check_shown(&shown, &lines, &recorded, &key, &mut findings);
+    if let Some((_, rows)) = shown.last() {
+        check_below_lines(rows, &lines, lang, &mut findings);
+    }
+    let sheets: Vec<&str> = shown.iter().map(|(name, _)| name.as_str()).collect();
+    crate::manifest::verify::check_hidden(&std::fs::read(path)?, &sheets, &mut findings);
     if !findings.is_empty() {
         bail!(
             "{name}: changed since issue, so it cannot be confirmed: {}",
@@ -213,6 +218,54 @@ fn check_shown(
     }
     let titles = compare_lines(&printed, lines, key, findings);
     (titles, printed.lang)
+}
+
+/// Checks what the last sheet of a printed list shows below its lines:
+/// the totals row of the issued lines, then signature lines and nothing
+/// else (a line printed below the signatures is signed for with the rest).
+fn check_below_lines(
+    rows: &[Vec<String>],
+    lines: &[Vec<String>],
+    lang: Lang,
+    findings: &mut Vec<String>,
+) {
+    let Some(totals) = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
+    else {
+        findings.push("the totals row is missing".into());
+        return;
+    };
+    let copies: i64 = lines
+        .iter()
+        .filter_map(|l| l.get(4).and_then(|c| c.trim().parse::<i64>().ok()))
+        .sum();
+    let expected = match lang {
+        Lang::Zh => format!("{} 件，{copies} 份", lines.len()),
+        Lang::En => format!("{} lines, {copies} copies", lines.len()),
+    };
+    let shown = rows[totals].get(1).map_or("", String::as_str);
+    if shown != expected || rows[totals].iter().skip(2).any(|c| !c.is_empty()) {
+        findings.push(format!(
+            "the totals row reads {:?}, the issued lines give {expected:?}",
+            rows[totals][1..].join(" ").trim()
+        ));
+    }
+    let signatures: Vec<String> = labels::SIGNERS
+        .iter()
+        .map(|(signer, _, _)| labels::signature_line(*signer, lang))
+        .collect();
+    for (r, row) in rows.iter().enumerate().skip(totals + 1) {
+        let first = row.first().map_or("", String::as_str);
+        let known = first.is_empty() || signatures.iter().any(|s| s == first);
+        if !known || row.iter().skip(1).any(|c| !c.is_empty()) {
+            findings.push(format!(
+                "row {}: text added below the lines: {:?}",
+                r + 1,
+                row.join(" ").trim()
+            ));
+        }
+    }
 }
 
 /// Where the printed columns are, as the header row of the first part

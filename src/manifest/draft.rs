@@ -241,14 +241,6 @@ fn printable(
     lang: Lang,
 ) -> Printable<'static> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let redacted_note = if redact {
-        l(
-            "本副本隐去文件标题，供销毁机构使用。",
-            "Titles are withheld in this copy for the destruction facility.",
-        )
-    } else {
-        ""
-    };
     Printable {
         title: heading.title(lang),
         info: vec![
@@ -257,7 +249,7 @@ fn printable(
                 "{}: {digest}",
                 l("清单摘要 SHA-256", "Manifest digest SHA-256")
             ),
-            redacted_note.to_string(),
+            redacted_note(redact, lang).to_string(),
         ],
         headers: labels::manifest_headers(lang).to_vec(),
         rows: batch
@@ -295,27 +287,46 @@ fn line_cells(x: &LineItem, redact: bool, lang: Lang) -> Vec<OutCell> {
     ]
 }
 
+/// The note under a manifest's heading: what a copy without titles is
+/// for; "" in a copy with titles.
+pub(super) fn redacted_note(redact: bool, lang: Lang) -> &'static str {
+    if redact {
+        lang.pick(
+            "本副本隐去文件标题，供销毁机构使用。",
+            "Titles are withheld in this copy for the destruction facility.",
+        )
+    } else {
+        ""
+    }
+}
+
 /// The totals row: lines, copies and pages.
 fn totals(batch: &Batch, lang: Lang) -> Vec<OutCell> {
     let pages: i64 = batch.lines.iter().map(|x| x.pages).sum();
+    totals_row(batch.lines.len(), batch.copies(), pages, lang)
+}
+
+/// The cells of a totals row of `lines` lines, `copies` copies and `pages`
+/// pages, as printed and as `verify` expects them.
+pub(super) fn totals_row(lines: usize, copies: i64, pages: i64, lang: Lang) -> Vec<OutCell> {
     vec![
         OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
         OutCell::Text(match lang {
-            Lang::Zh => format!("{} 件", batch.lines.len()),
-            Lang::En => format!("{} lines", batch.lines.len()),
+            Lang::Zh => format!("{lines} 件"),
+            Lang::En => format!("{lines} lines"),
         }),
         OutCell::Blank,
         OutCell::Blank,
         OutCell::Blank,
         OutCell::Blank,
-        OutCell::Number(batch.copies() as f64),
+        OutCell::Number(copies as f64),
         OutCell::Number(pages as f64),
     ]
 }
 
 /// The printed signature block of a manifest: who prepared it, one line
 /// per witness required, who approved it.
-fn signatures(witnesses: u32, lang: Lang) -> Vec<String> {
+pub(super) fn signatures(witnesses: u32, lang: Lang) -> Vec<String> {
     let mut lines = vec![labels::signature_line(Signer::PreparedBy, lang)];
     lines.extend((1..=witnesses).map(|k| labels::witness_line(k, lang)));
     lines.push(labels::signature_line(Signer::ApprovedBy, lang));

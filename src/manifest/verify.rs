@@ -298,6 +298,11 @@ pub(crate) fn printed_parts(
 
 /// Opens a manifest through the same guards as a register.
 pub(crate) fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+    open_bytes(path, read_checked(path)?)
+}
+
+/// A manifest's bytes, read through the same guards as a register.
+pub(crate) fn read_checked(path: &Path) -> Result<Vec<u8>> {
     let name = path.display().to_string();
     let limits = Limits::default();
     let bytes = guard::read_bytes(path, &name, &limits)?;
@@ -305,7 +310,40 @@ pub(crate) fn open(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     if checked.format != Format::Xlsx {
         bail!("{name}: not a clearance manifest (not an .xlsx workbook)");
     }
-    Xlsx::new(Cursor::new(bytes)).with_context(|| format!("{name}: cannot open it as a workbook"))
+    Ok(bytes)
+}
+
+/// Opens the bytes [`read_checked`] read from `path` as a workbook.
+pub(crate) fn open_bytes(path: &Path, bytes: Vec<u8>) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+    Xlsx::new(Cursor::new(bytes))
+        .with_context(|| format!("{}: cannot open it as a workbook", path.display()))
+}
+
+/// Names every row and column of the printed sheets (`sheets`) that does
+/// not print — hidden, or too low or narrow to show: a line whoever signs
+/// the paper cannot see is not signed for.
+pub(crate) fn check_hidden(bytes: &[u8], sheets: &[&str], findings: &mut Vec<String>) {
+    for sheet in sheets {
+        let Some(hidden) = crate::ingest::xlsx_hidden_parts(bytes, sheet) else {
+            continue;
+        };
+        for row in hidden.rows {
+            findings.push(format!(
+                "sheet {sheet}: row {row} is hidden — it does not print"
+            ));
+        }
+        for (first, last) in hidden.columns {
+            let name = |c: u32| crate::text::column_letters(c.saturating_sub(1));
+            let columns = if first == last {
+                format!("column {}", name(first))
+            } else {
+                format!("columns {}–{}", name(first), name(last))
+            };
+            findings.push(format!(
+                "sheet {sheet}: {columns} hidden — it does not print"
+            ));
+        }
+    }
 }
 
 /// Verifies one manifest.
@@ -315,7 +353,8 @@ pub fn verify_file(path: &Path) -> Result<Verified> {
 }
 
 fn verify_inner(path: &Path) -> Result<Verified> {
-    let mut wb = open(path)?;
+    let bytes = read_checked(path)?;
+    let mut wb = open_bytes(path, bytes.clone())?;
     let issued = read_issued(&mut wb, path)?;
     let mut findings = Vec::new();
     let computed = digest(&issued.heading, &issued.lines);
@@ -338,10 +377,13 @@ fn verify_inner(path: &Path) -> Result<Verified> {
     }
     let shown = read_shown(&mut wb, path)?;
     let heading = Heading::from_fields(&issued.heading);
+    let around = Around::of(&heading, &issued, shown.lang);
+    let last = shown.parts.len() - 1;
     for (k, part) in shown.parts.iter().enumerate() {
         let mut found = Vec::new();
         check_heading(&heading, &part.rows, shown.lang, &mut found);
         check_shown_digest(&part.rows, part.header, &issued.digest, &mut found);
+        around.check(part, k, k == last, &mut found);
         if k > 0 {
             for f in &mut found {
                 *f = format!("sheet {}: {f}", part.sheet);
@@ -350,6 +392,8 @@ fn verify_inner(path: &Path) -> Result<Verified> {
         findings.extend(found);
     }
     check_lines(&shown, &issued.lines, &issued.key, &mut findings);
+    let sheets: Vec<&str> = shown.parts.iter().map(|p| p.sheet.as_str()).collect();
+    check_hidden(&bytes, &sheets, &mut findings);
     Ok(Verified {
         path: path.to_path_buf(),
         batch: issued.batch,
@@ -560,6 +604,145 @@ fn check_heading(issued: &Heading, vrows: &[Vec<String>], lang: Lang, findings: 
             "heading: text added: {:?}",
             shown[expected.len()..].join(SEGMENT_SEPARATOR)
         ));
+    }
+}
+
+/// What a printed manifest shows besides its heading's first lines and
+/// its lines, as issued: the note under the heading, the whole-batch
+/// review label (a draft's first sheet), the totals row and the signature
+/// block (the last sheet). Anything else printed is text added.
+struct Around {
+    /// The note under the heading (a copy without titles), or "".
+    note: &'static str,
+    /// The whole-batch review label of a draft, left of its review cells.
+    batch_label: Option<&'static str>,
+    /// The totals row, as text.
+    totals: Vec<String>,
+    /// The signature lines.
+    signatures: Vec<String>,
+}
+
+impl Around {
+    fn of(heading: &Heading, issued: &Issued, lang: Lang) -> Around {
+        let sum = |f: usize| -> i64 {
+            issued
+                .lines
+                .iter()
+                .filter_map(|l| l.get(f).and_then(|v| v.trim().parse::<i64>().ok()))
+                .sum()
+        };
+        let totals = super::draft::totals_row(issued.lines.len(), sum(6), sum(7), lang)
+            .into_iter()
+            .map(|c| match c {
+                crate::output::OutCell::Text(t) => t,
+                crate::output::OutCell::Number(n) => crate::text::format_number(n),
+                _ => String::new(),
+            })
+            .collect();
+        Around {
+            note: super::draft::redacted_note(issued.key.is_empty(), lang),
+            batch_label: (!heading.is_final()).then(|| labels::batch_review_label(lang)),
+            totals,
+            signatures: super::draft::signatures(heading.witnesses, lang),
+        }
+    }
+
+    /// Checks part `k` of a printed manifest (`last` when it is the last).
+    fn check(&self, part: &ShownPart, k: usize, last: bool, findings: &mut Vec<String>) {
+        let rows = &part.rows;
+        let text = |r: usize, c: usize| -> &str {
+            rows.get(r)
+                .and_then(|row| row.get(c))
+                .map_or("", String::as_str)
+        };
+        let review_col = FIELD_NAMES.len();
+        // Above the header: the first column's lines (the title, the
+        // heading line and the digest are checked on their own), the
+        // label of a draft's whole-batch review and its review cells.
+        for (r, row) in rows.iter().enumerate().take(part.header) {
+            for (c, cell) in row.iter().enumerate() {
+                let expected = match (r, c) {
+                    (0..=2, 0) => continue,
+                    (3, 0) => self.note,
+                    (3, c) if c == review_col - 1 && k == 0 => self.batch_label.unwrap_or(""),
+                    (3, c) if c >= review_col && k == 0 && self.batch_label.is_some() => continue,
+                    _ => "",
+                };
+                if cell != expected {
+                    findings.push(added_or_changed(r, c, cell, expected));
+                }
+            }
+        }
+        let totals = rows
+            .iter()
+            .enumerate()
+            .skip(part.header + 1)
+            .find(|(_, row)| row.first().is_some_and(|c| c == TOTAL.0 || c == TOTAL.1))
+            .map(|(r, _)| r);
+        let Some(totals) = totals else {
+            if last {
+                findings.push("the totals row is missing".to_string());
+            }
+            return;
+        };
+        if !last {
+            findings.push(format!(
+                "row {}: a totals row on a sheet the lines continue from",
+                totals + 1
+            ));
+        }
+        let width = rows[totals].len().max(self.totals.len());
+        for c in 0..width {
+            let expected = self.totals.get(c).map_or("", String::as_str);
+            if text(totals, c) != expected {
+                findings.push(format!(
+                    "the totals row: {} reads {:?}, the issued lines give {expected:?}",
+                    cell_name(totals, c),
+                    text(totals, c)
+                ));
+            }
+        }
+        // Below the totals: the signature lines, in order, and nothing else.
+        let mut signatures = self.signatures.iter();
+        for (r, row) in rows.iter().enumerate().skip(totals + 1) {
+            if row.iter().all(String::is_empty) {
+                continue;
+            }
+            let expected = signatures.next().map_or("", String::as_str);
+            for (c, cell) in row.iter().enumerate() {
+                let expected = if c == 0 { expected } else { "" };
+                if cell != expected {
+                    findings.push(added_or_changed(r, c, cell, expected));
+                }
+            }
+        }
+        let left: Vec<&String> = signatures.collect();
+        if !left.is_empty() {
+            findings.push(format!(
+                "the signature block lacks {}",
+                left.iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+}
+
+/// A cell's name, `C7`, from its 0-based row and column.
+fn cell_name(r: usize, c: usize) -> String {
+    format!("{}{}", crate::text::column_letters(c as u32), r + 1)
+}
+
+/// A finding for a printed cell that reads `cell` where `expected` was
+/// issued.
+fn added_or_changed(r: usize, c: usize, cell: &str, expected: &str) -> String {
+    if expected.is_empty() {
+        format!("{}: text added: {cell:?}", cell_name(r, c))
+    } else if cell.is_empty() {
+        format!("{}: {expected:?} was removed", cell_name(r, c))
+    } else {
+        format!("{}: reads {cell:?}, issued {expected:?}", cell_name(r, c))
     }
 }
 

@@ -78,13 +78,14 @@ pub(super) fn apply_ledger(
     // held by one department): the ledger's items are set against the rows
     // that say they left, and only what is left over reappeared — in every
     // row still held, since which of them is the one cannot be told.
-    let mut agreeing: HashMap<(&HoldingKey, &str), usize> = HashMap::new();
+    let dept_key = |i: usize| crate::text::document_key(dept(i));
+    let mut agreeing: HashMap<(&HoldingKey, String), usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         if let Some(key) = key
             && let Some(r) = ledger.left(key, dept(i))
             && agrees(i, r.kind)
         {
-            *agreeing.entry((key, dept(i).trim())).or_default() += 1;
+            *agreeing.entry((key, dept_key(i))).or_default() += 1;
         }
     }
     for (i, flag) in reappeared.iter_mut().enumerate() {
@@ -105,7 +106,7 @@ pub(super) fn apply_ledger(
                 }
                 continue;
             }
-            let marked_gone = agreeing.get(&(key, dept(i).trim())).copied().unwrap_or(0);
+            let marked_gone = agreeing.get(&(key, dept_key(i))).copied().unwrap_or(0);
             if ledger.left_count(key, dept(i)) > marked_gone {
                 *flag = true;
                 review_reappeared(decided, i, r, key, lang);

@@ -495,9 +495,17 @@ fn verify_catches_a_forged_workbook_through_the_index_and_says_when_it_cannot() 
     let (code, text) = verify(&w, forged.to_str().unwrap());
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("index.csv records digest"), "{text}");
-    // The same forgery outside the run folder: consistent with itself, and
+    // The same forgery outside the run folder: the totals row, which the
+    // forger left, still tells.
+    let copy = w.path("copy.xlsx");
+    std::fs::copy(&outside, &copy).unwrap();
+    forge(&copy, &["7", "7", "9"]);
+    let (code, text) = verify(&w, "copy.xlsx");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the totals row: G11 reads \"5\""), "{text}");
+    // A forged number outside the run folder: consistent with itself, and
     // the report says that is all it can say.
-    forge(&outside, &["7", "7", "9"]);
+    forge(&outside, &["7", "2", "X-999"]);
     let (code, text) = verify(&w, "forged.xlsx");
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("internal consistency only"), "{text}");
@@ -734,4 +742,63 @@ fn sheet_names_with_spaces_around_them_do_not_make_issued_manifests_or_lists_loo
         ledger.contains("\"source_sheet\":\" 2024年收文登记 \""),
         "{ledger}"
     );
+}
+
+/// Found by a hunt: what a manifest prints around its lines was never
+/// compared with what was issued. A row hidden in a reviewer's copy was
+/// approved unseen and destroyed; a totals row, a signature block or a
+/// line written below the signatures could be changed, and the paper
+/// signed differed from what the ledger would record.
+#[test]
+fn verify_catches_hidden_rows_and_edits_around_the_lines() {
+    let w = Workdir::new();
+    register(&w, 5);
+    plan(&w, &[]);
+    w.python_script(
+        "edit.py",
+        r#"
+import shutil
+import openpyxl
+
+def edited(name, edit):
+    shutil.copy("run/manifests/2024-D-002.xlsx", name)
+    wb = openpyxl.load_workbook(name)
+    ws = wb.worksheets[0]
+    edit(ws)
+    wb.save(name)
+
+def totals_row(ws):
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Total")
+
+def unmerged_d2(ws):
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row <= 2 <= rng.max_row:
+            ws.unmerge_cells(str(rng))
+    ws.cell(2, 4, "also B-999")
+
+def last_text_row(ws):
+    return max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value)
+
+edited("hidden-row.xlsx", lambda ws: setattr(ws.row_dimensions[6], "hidden", True))
+edited("hidden-column.xlsx", lambda ws: setattr(ws.column_dimensions["B"], "hidden", True))
+edited("totals.xlsx", lambda ws: setattr(ws.cell(totals_row(ws), 2), "value", "1 lines"))
+edited("signature.xlsx", lambda ws: setattr(ws.cell(last_text_row(ws), 1), "value", None))
+edited("below.xlsx", lambda ws: ws.cell(ws.max_row + 2, 2, "B-999"))
+edited("above.xlsx", unmerged_d2)
+"#,
+    );
+    for (file, finding) in [
+        ("hidden-row.xlsx", "row 6 is hidden"),
+        ("hidden-column.xlsx", "column B hidden"),
+        ("totals.xlsx", "the totals row: B"),
+        ("signature.xlsx", "the signature block lacks"),
+        ("below.xlsx", ": text added: \"B-999\""),
+        ("above.xlsx", "D2: text added: \"also B-999\""),
+    ] {
+        let (code, text) = verify(&w, file);
+        assert_eq!(code, 1, "{file}: {text}");
+        assert!(text.contains(finding), "{file}: {text}");
+    }
+    let (code, text) = verify(&w, "run/manifests");
+    assert_eq!(code, 0, "the manifests as issued: {text}");
 }

@@ -1409,19 +1409,34 @@ fn r25_a_handover_counts_the_copies_on_hand_and_never_a_lost_one() {
 /// A reviewed copy (in `reviewed/`) of the one destruction manifest `plan`
 /// wrote into `run`, every line approved.
 fn approved_copy(w: &Workdir, run: &str) -> std::path::PathBuf {
+    reviewed_copy(w, run, &["4=同意"])
+}
+
+/// A reviewed copy (in `reviewed/`) of the one destruction manifest `plan`
+/// wrote into `run`, its review cells filled in (`review_manifests.py`'s
+/// edits).
+fn reviewed_copy(w: &Workdir, run: &str, edits: &[&str]) -> std::path::PathBuf {
     let manifest = files_in(&w.path(&format!("{run}/manifests")), "xlsx");
     assert_eq!(manifest.len(), 1, "{manifest:?}");
     std::fs::create_dir_all(w.path("reviewed")).unwrap();
     let copy = w.path(&format!("reviewed/{run}-{}", manifest[0]));
     std::fs::copy(w.path(&format!("{run}/manifests/{}", manifest[0])), &copy).unwrap();
-    w.python("review_manifests.py", &[copy.to_str().unwrap(), "4=同意"]);
+    let mut args = vec![copy.to_str().unwrap()];
+    args.extend_from_slice(edits);
+    w.python("review_manifests.py", &args);
     copy
 }
 
 /// The final manifest of the one destruction manifest `plan` wrote into
 /// `run`, every line approved, reviewed into `out`.
 fn final_manifest(w: &Workdir, run: &str, out: &str) -> String {
-    let copy = approved_copy(w, run);
+    final_manifest_of(w, run, out, &["4=同意"])
+}
+
+/// The final manifest of the one destruction manifest `plan` wrote into
+/// `run`, reviewed with `edits` into `out`.
+fn final_manifest_of(w: &Workdir, run: &str, out: &str, edits: &[&str]) -> String {
+    let copy = reviewed_copy(w, run, edits);
     w.run_ok(&["review", copy.to_str().unwrap(), "--run", run, "--out", out]);
     let finals = files_in(&w.path(&format!("{out}/final")), "xlsx");
     assert_eq!(finals.len(), 1, "{finals:?}");
@@ -1555,24 +1570,26 @@ fn r27_confirm_refuses_a_holding_the_ledger_records_as_gone_already() {
         std::fs::read(w.path("reports/ledger.jsonl")).unwrap(),
         before
     );
-    // The second copy of a number, in its own row, is another holding.
+    // Next year, a new copy of the number in the same register, in the
+    // row the destroyed one had (a fourth hunt: it was refused as the
+    // same holding), is another holding.
     w.write(
-        "reg2.csv",
+        "reg.csv",
         "文件编号,标题,密级,载体,保管期限,状态\n\
-         X-1,甲通知,秘密,纸质,不归档,已销毁\n\
+         X-1,甲通知,秘密,纸质,不归档,\n\
          ,乙通知,秘密,纸质,不归档,已销毁\n\
-         X-1,甲通知,秘密,纸质,不归档,\n"
+         X-1,甲通知,秘密,纸质,不归档,已销毁\n"
             .as_bytes(),
     );
     let (_, rows) = plan_as_of(
         &w,
-        &["reg2.csv"],
+        &["reg.csv"],
         "2025-12-31",
         "run3",
         &["--ledger", "reports/ledger.jsonl"],
     );
     let planned: Vec<&str> = rows.iter().map(|r| r["disposition"].as_str()).collect();
-    assert_eq!(planned, ["DONE", "DONE", "DESTROY"], "{rows:?}");
+    assert_eq!(planned, ["DESTROY", "DONE", "DONE"], "{rows:?}");
     let third = final_manifest(&w, "run3", "review3");
     let out = confirm_destroyed(&w, &third, "2026-01-10");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -1621,4 +1638,142 @@ fn r28_confirm_refuses_a_manifest_without_its_index_unless_told() {
         stderr(&out)
     );
     assert!(w.path("reports/ledger.jsonl").exists());
+}
+
+// Found by a fourth hunt: confirm recorded a return list whose printed
+// lines were hidden, whose totals were changed, or with a line written
+// below its signatures — the paper signed was not what the ledger records.
+#[test]
+fn r29_confirm_refuses_a_list_printed_otherwise_than_issued() {
+    let w = Workdir::new();
+    w.write(
+        "returns.csv",
+        "文件编号,标题,来文单位,类别,密级,载体,成文日期,办理情况,份数\n\
+         T1,一,省委办公厅,上级来文,绝密,纸质,2023-01-05,阅知,2\n\
+         T2,二,省委办公厅,上级来文,绝密,纸质,2023-01-05,阅知,1\n"
+            .as_bytes(),
+    );
+    plan(&w, &["returns.csv"]);
+    w.python_script(
+        "edit.py",
+        r#"
+import shutil
+import openpyxl
+
+LIST = "run/lists/清退清单-省委办公厅.xlsx"
+
+def edited(name, edit):
+    path = "run/lists/" + name
+    shutil.copy(LIST, path)
+    wb = openpyxl.load_workbook(path)
+    edit(wb.worksheets[0])
+    wb.save(path)
+
+def totals_row(ws):
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+
+edited("hidden.xlsx", lambda ws: setattr(ws.row_dimensions[7], "hidden", True))
+edited("totals.xlsx", lambda ws: setattr(ws.cell(totals_row(ws), 2), "value", "1 件，2 份"))
+edited("below.xlsx", lambda ws: ws.cell(ws.max_row + 2, 2, "T9"))
+"#,
+    );
+    for (file, finding) in [
+        ("hidden.xlsx", "row 7 is hidden"),
+        ("totals.xlsx", "the totals row reads"),
+        ("below.xlsx", "text added below the lines"),
+    ] {
+        let path = w.path(&format!("run/lists/{file}"));
+        let out = w.run(&[
+            "confirm",
+            path.to_str().unwrap(),
+            "--date",
+            "2025-01-10",
+            "--receiver",
+            "王五",
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{file}: {err}");
+        assert!(err.contains(finding), "{file}: {err}");
+    }
+    assert!(!w.path("reports/ledger.jsonl").exists());
+}
+
+// Found by a fourth hunt: the ledger compared departments exactly, so a
+// holding destroyed and confirmed was planned for destruction again when
+// next year's register wrote its department `综合 科` for `综合科`.
+#[test]
+fn r30_a_department_written_differently_is_the_same_department() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限,部门\n\
+         X-1,甲通知,秘密,纸质,不归档,综合科\n\
+         X-3,丙通知,秘密,纸质,不归档,Office A\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    destroy_all_planned(&w);
+    w.write(
+        "reg2025.csv",
+        "文件编号,标题,密级,载体,保管期限,部门\n\
+         X-1,甲通知,秘密,纸质,不归档,综合 科\n\
+         X-3,丙通知,秘密,纸质,不归档,office a\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["reg2025.csv"],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    for id in ["X-1", "X-3"] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "LEDGER")]);
+        has_anomaly(&rows, id, "REAPPEARED");
+    }
+}
+
+// Found by a fourth hunt: with the destroyed copy's row kept and marked
+// 已销毁, --previous counted that copy both as held and as explained by
+// the ledger, and the second copy of the number, gone from the register,
+// was never reported missing.
+#[test]
+fn r31_a_copy_marked_destroyed_does_not_hide_a_second_copy_gone_missing() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限,部门\n\
+         X-1,甲通知,秘密,纸质,不归档,办公室\n\
+         X-1,甲通知,秘密,纸质,不归档,办公室\n\
+         X-2,乙通知,秘密,纸质,不归档,办公室\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    let last = final_manifest_of(
+        &w,
+        "run",
+        "review",
+        &["6=同意", "7=暂缓|再议", "8=暂缓|再议"],
+    );
+    let out = confirm_destroyed(&w, &last, "2025-01-15");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Next year: the destroyed copy marked so, the other copy's row gone,
+    // and X-2 marked destroyed with no record of its destruction.
+    w.write(
+        "reg2025.csv",
+        "文件编号,标题,密级,载体,保管期限,部门,状态\n\
+         X-1,甲通知,秘密,纸质,不归档,办公室,已销毁\n\
+         X-2,乙通知,秘密,纸质,不归档,办公室,已销毁\n"
+            .as_bytes(),
+    );
+    let (out, _) = plan_as_of(
+        &w,
+        &["reg2025.csv"],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl", "--previous", "run"],
+    );
+    let missing = read_csv(&w.path("run2025/missing.csv"));
+    let ids: Vec<&str> = missing.iter().map(|r| r["doc_id"].as_str()).collect();
+    assert_eq!(ids, ["X-1", "X-2"], "{}", stdout(&out));
 }
