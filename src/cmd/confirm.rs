@@ -419,7 +419,6 @@ fn handed_over_items(list: &HandoverList) -> Vec<LedgerItem> {
             source_row: list.field(i, "source_row").parse().unwrap_or(0),
             comment: String::new(),
             holding: crate::history::HoldingKey::ledger_field(
-                list.field(i, "doc_id"),
                 list.titles.get(i).map_or("", String::as_str),
             ),
         })

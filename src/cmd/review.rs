@@ -464,7 +464,7 @@ pub(super) fn ledger_item(line: &ReviewedLine, comment: &str) -> LedgerItem {
         source_sheet: f("source_sheet"),
         source_row: f("source_row").parse().unwrap_or(0),
         comment: comment.to_string(),
-        holding: crate::history::HoldingKey::ledger_field(&f("doc_id"), &line.title),
+        holding: crate::history::HoldingKey::ledger_field(&line.title),
     }
 }
 

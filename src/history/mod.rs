@@ -86,13 +86,11 @@ impl HoldingKey {
     }
 
     /// What a ledger item records in its `holding` field: the
-    /// [`title_key`] of a holding without a number, else "" (its number
-    /// identifies it).
-    pub fn ledger_field(doc_id: &str, title: &str) -> String {
-        match HoldingKey::of(doc_id, title) {
-            Some(HoldingKey::Title(key)) => key,
-            _ => String::new(),
-        }
+    /// [`title_key`] of its title ("" for a blank one), numbered or not —
+    /// a number typed in, or dropped, the next year must not make it
+    /// another holding.
+    pub fn ledger_field(title: &str) -> String {
+        title_key(title)
     }
 
     /// The key of a ledger item: its number, else the title key it
@@ -144,6 +142,11 @@ pub struct LedgerIndex {
     left: HashMap<HoldingKey, Vec<Recorded>>,
     /// The committee's rejections and deferrals.
     decided: HashMap<HoldingKey, Vec<Recorded>>,
+    /// The numbers of numbered items by their title keys: a holding whose
+    /// number is not written this year is known by its title.
+    numbered_titles: HashMap<String, String>,
+    /// Whether any item is keyed by title (an unnumbered one).
+    any_title: bool,
     /// Entries read.
     pub entries: usize,
     /// Items with neither a document number nor a title key (written
@@ -180,6 +183,16 @@ impl LedgerIndex {
                     index.unmatchable += 1;
                     continue;
                 };
+                match &key {
+                    HoldingKey::Number(number) if !item.holding.trim().is_empty() => {
+                        index
+                            .numbered_titles
+                            .entry(item.holding.trim().to_string())
+                            .or_insert_with(|| number.clone());
+                    }
+                    HoldingKey::Title(_) => index.any_title = true,
+                    HoldingKey::Number(_) => {}
+                }
                 map.entry(key).or_default().push(Recorded {
                     seq: e.seq,
                     kind: e.kind,
@@ -192,6 +205,28 @@ impl LedgerIndex {
             }
         }
         index
+    }
+
+    /// The key under which the ledger knows a holding of this number and
+    /// title: its number where the ledger has it; else its title where the
+    /// ledger has an item of that title without a number (the number was
+    /// typed in since); else, for a holding without a number, the number of
+    /// an item of that title (the number was dropped since); else its own
+    /// key. `None` with neither a number nor a title.
+    pub fn key_for(&self, doc_id: &str, title: &str) -> Option<HoldingKey> {
+        let known = |k: &HoldingKey| self.left.contains_key(k) || self.decided.contains_key(k);
+        let own = HoldingKey::of(doc_id, title)?;
+        match &own {
+            HoldingKey::Number(_) if known(&own) || !self.any_title => Some(own),
+            HoldingKey::Number(_) => {
+                let by_title = HoldingKey::Title(title_key(title));
+                Some(if known(&by_title) { by_title } else { own })
+            }
+            HoldingKey::Title(t) => match self.numbered_titles.get(t) {
+                Some(number) if !known(&own) => Some(HoldingKey::Number(number.clone())),
+                _ => Some(own),
+            },
+        }
     }
 
     /// Whether the ledger had nothing to say.
@@ -329,7 +364,7 @@ mod tests {
     #[test]
     fn a_holding_without_a_number_is_known_by_its_title() {
         let mut e = entry(1, EntryKind::Destruction, &[("", "科一"), ("", "科二")]);
-        e.items[0].holding = HoldingKey::ledger_field("", "关于年终清理的通知");
+        e.items[0].holding = HoldingKey::ledger_field("关于年终清理的通知");
         let index = LedgerIndex::new(&[e]);
         assert_eq!(index.unmatchable, 1, "an item of an older ledger, no key");
         let key = HoldingKey::of(" ", "关于 年终清理的通知 ").expect("a title");
@@ -343,6 +378,34 @@ mod tests {
             Some(n("a-1")),
             "a number, where there is one, is what identifies the holding"
         );
-        assert_eq!(HoldingKey::ledger_field("A-1", "关于年终清理的通知"), "");
+    }
+
+    /// Found by a fourth hunt: a holding destroyed without a number and
+    /// given one the next year (or destroyed with one and written without
+    /// it) was another holding to the ledger, and planned again.
+    #[test]
+    fn a_number_typed_in_or_dropped_since_is_the_same_holding() {
+        let mut e = entry(1, EntryKind::Destruction, &[("", "科一"), ("X-1", "科一")]);
+        e.items[0].holding = HoldingKey::ledger_field("乙通知");
+        e.items[1].holding = HoldingKey::ledger_field("甲通知");
+        let index = LedgerIndex::new(&[e]);
+        let seq = |id: &str, title: &str| {
+            let key = index.key_for(id, title)?;
+            index.left(&key, "科一").map(|r| r.seq)
+        };
+        assert_eq!(seq("B-7", "乙通知"), Some(1), "a number typed in");
+        assert_eq!(seq("", "甲 通知"), Some(1), "the number dropped");
+        assert_eq!(
+            seq("X-1", "另一标题"),
+            Some(1),
+            "the number, whatever the title"
+        );
+        assert_eq!(
+            seq("X-2", "甲通知"),
+            None,
+            "another number is another document"
+        );
+        assert_eq!(seq("", "丙通知"), None);
+        assert_eq!(index.key_for("", " "), None);
     }
 }

@@ -110,6 +110,19 @@ pub enum IngestError {
         /// The reader's message.
         detail: String,
     },
+    /// Two inputs hold the same bytes: one register given twice (copied
+    /// into two folders, say) would plan each holding twice.
+    #[error(
+        "{path}: the same file as {first} (the same SHA-256 {sha256}): one register given twice would plan each holding twice; give it once"
+    )]
+    SameContent {
+        /// The later file.
+        path: String,
+        /// The file given first.
+        first: String,
+        /// Their SHA-256.
+        sha256: String,
+    },
     /// A CSV file in neither UTF-8 nor GB18030.
     #[error("{path}: the text is neither UTF-8 nor GB18030/GBK")]
     Encoding {
@@ -270,9 +283,23 @@ pub fn ingest(paths: &[PathBuf], vocab: &Vocabulary, limits: &Limits) -> Ingeste
         problems: Vec::new(),
         skipped: Vec::new(),
     };
+    let mut contents: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for result in results {
         match result {
+            Ok(read)
+                if read.table.height() > 0
+                    && let Some(first) = contents.get(&read.report.sha256) =>
+            {
+                out.errors.push(IngestError::SameContent {
+                    path: read.report.path.clone(),
+                    first: first.clone(),
+                    sha256: read.report.sha256.clone(),
+                });
+            }
             Ok(read) => {
+                if read.table.height() > 0 {
+                    contents.insert(read.report.sha256.clone(), read.report.path.clone());
+                }
                 tables.push(read.table);
                 out.files.push(read.report);
                 out.problems.extend(read.problems);

@@ -120,10 +120,10 @@ pub struct LedgerItem {
     pub source_row: u32,
     /// The reviewer's comment (意见说明), or "".
     pub comment: String,
-    /// For an item without a doc_id: a SHA-256 of its title, by which a
-    /// later plan knows the holding (see `history::title_key`); absent
-    /// (and "") for a numbered item and in entries written before it was
-    /// kept.
+    /// A SHA-256 of its title, by which a later plan knows the holding
+    /// when it has no number, or a number typed in or dropped since (see
+    /// `history::title_key`); absent (and "") in entries written before it
+    /// was kept.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub holding: String,
 }

@@ -71,7 +71,7 @@ pub(super) fn apply_ledger(
     let agrees = |i: usize, kind: EntryKind| {
         register_agrees(kind, status.get(i).and_then(Status::from_code))
     };
-    let keys = holding_keys(df)?;
+    let keys = holding_keys(df, ledger)?;
     let dept = |i: usize| department.get(i).unwrap_or("");
     // Per holding and department, the rows whose register agrees with the
     // ledger that they left. Several holdings may share a doc_id (copies
@@ -120,14 +120,14 @@ pub(super) fn apply_ledger(
     Ok(reappeared)
 }
 
-/// Each row's key into the ledger: its number, else its title.
-fn holding_keys(df: &DataFrame) -> PolarsResult<Vec<Option<HoldingKey>>> {
+/// Each row's key into the ledger ([`LedgerIndex::key_for`]).
+fn holding_keys(df: &DataFrame, ledger: &LedgerIndex) -> PolarsResult<Vec<Option<HoldingKey>>> {
     let doc_id = df.column("doc_id")?.str()?;
     let title = df.column("title")?.str()?;
     Ok(doc_id
         .iter()
         .zip(title.iter())
-        .map(|(id, title)| HoldingKey::of(id.unwrap_or(""), title.unwrap_or("")))
+        .map(|(id, title)| ledger.key_for(id.unwrap_or(""), title.unwrap_or("")))
         .collect())
 }
 

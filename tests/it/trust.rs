@@ -1499,16 +1499,17 @@ fn r26_a_destroyed_holding_without_a_number_is_not_destroyed_again() {
         assert_eq!(titled(&rows, title)["disposition"], "DESTROY", "{title}");
     }
     let ledger = destroy_all_planned(&w);
-    assert_eq!(ledger.matches("\"holding\":").count(), 2, "{ledger}");
-    // Next year: 甲 still shows held (its title typed with a space and in
-    // full-width brackets no differently), 乙 marked destroyed, and a new
-    // holding with no number and a title of its own.
+    assert_eq!(ledger.matches("\"holding\":").count(), 3, "{ledger}");
+    // Next year: 甲 still shows held (its title typed with a space), 乙
+    // marked destroyed, a new holding with no number and a title of its
+    // own; and (a fourth hunt) 丙 written without its number, still held.
     w.write(
         "reg2025.csv",
         "文件编号,标题,密级,载体,保管期限,部门,状态\n\
          ,甲 通知,秘密,纸质,不归档,办公室,\n\
          ,乙通知,秘密,纸质,不归档,办公室,已销毁\n\
-         ,丁通知,秘密,纸质,不归档,办公室,\n"
+         ,丁通知,秘密,纸质,不归档,办公室,\n\
+         ,丙通知,秘密,纸质,不归档,办公室,\n"
             .as_bytes(),
     );
     let (_, rows) = plan_as_of(
@@ -1518,12 +1519,14 @@ fn r26_a_destroyed_holding_without_a_number_is_not_destroyed_again() {
         "run2025",
         &["--ledger", "reports/ledger.jsonl"],
     );
-    let again = titled(&rows, "甲 通知");
-    assert_eq!(again["disposition"], "REVIEW", "{again:?}");
-    assert!(
-        again["anomalies"].split(';').any(|c| c == "REAPPEARED"),
-        "{again:?}"
-    );
+    for title in ["甲 通知", "丙通知"] {
+        let again = titled(&rows, title);
+        assert_eq!(again["disposition"], "REVIEW", "{again:?}");
+        assert!(
+            again["anomalies"].split(';').any(|c| c == "REAPPEARED"),
+            "{again:?}"
+        );
+    }
     let done = titled(&rows, "乙通知");
     assert_eq!(
         (done["disposition"].as_str(), done["rule"].as_str()),
@@ -1531,6 +1534,26 @@ fn r26_a_destroyed_holding_without_a_number_is_not_destroyed_again() {
         "{done:?}"
     );
     assert_eq!(titled(&rows, "丁通知")["disposition"], "DESTROY");
+    // The year after: 甲 given a number since — still the holding the
+    // ledger records.
+    w.write(
+        "reg2026.csv",
+        "文件编号,标题,密级,载体,保管期限,部门\n\
+         B-7,甲通知,秘密,纸质,不归档,办公室\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["reg2026.csv"],
+        "2026-01-31",
+        "run2026",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    check(
+        &rows,
+        "B-7",
+        &[("disposition", "REVIEW"), ("rule", "LEDGER")],
+    );
 }
 
 // Found by a third hunt: two plans of one register with different as-of
@@ -1776,4 +1799,47 @@ fn r31_a_copy_marked_destroyed_does_not_hide_a_second_copy_gone_missing() {
     let missing = read_csv(&w.path("run2025/missing.csv"));
     let ids: Vec<&str> = missing.iter().map(|r| r["doc_id"].as_str()).collect();
     assert_eq!(ids, ["X-1", "X-2"], "{}", stdout(&out));
+}
+
+// Found by a fourth hunt: one register copied into two departments'
+// folders was planned twice — every holding on the manifest twice, and
+// confirm recorded each destroyed twice.
+#[test]
+fn r32_one_register_given_twice_under_two_names_is_refused() {
+    let w = Workdir::new();
+    let csv = "文件编号,标题,密级,载体,保管期限\nX-1,甲通知,秘密,纸质,不归档\n";
+    std::fs::create_dir_all(w.path("办公室")).unwrap();
+    std::fs::create_dir_all(w.path("综合科")).unwrap();
+    w.write("办公室/reg.csv", csv.as_bytes());
+    w.write("综合科/reg.csv", csv.as_bytes());
+    let out = w.run(&[
+        "plan",
+        "办公室/reg.csv",
+        "综合科/reg.csv",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("综合科/reg.csv: the same file as 办公室/reg.csv"),
+        "{err}"
+    );
+    assert!(!w.path("run").exists());
+    // Two empty templates alike are not a register given twice.
+    let header = "文件编号,标题,密级,载体,保管期限\n";
+    w.write("a.csv", header.as_bytes());
+    w.write("b.csv", header.as_bytes());
+    w.run_ok(&[
+        "plan",
+        "a.csv",
+        "b.csv",
+        "办公室/reg.csv",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run2",
+    ]);
 }
