@@ -75,27 +75,61 @@ pub fn half_width(c: char) -> char {
 
 /// A document number as compared with another (文件编号 `京办发〔2019〕5号`
 /// in one register, `京办发[2019]5号` in the next): full-width letters and
-/// digits as half-width, no white space, lower case, and every kind of
-/// bracket (〔〕, 【】, [], ()) alike. Two rows whose numbers give the same
-/// characters hold the same document.
+/// digits as half-width, no white space, lower case, every kind of bracket
+/// (〔〕, 【】, [], ()) alike, and a number's leading zeros dropped (`04号`
+/// is `4号`). Two rows whose numbers give the same characters hold the
+/// same document.
 ///
 /// ```
 /// use clearance::text::document_number_key;
 /// let key = |s| document_number_key(s).collect::<String>();
 /// assert_eq!(key("京办发〔2019〕5号"), key("京办发[2019] 5号"));
+/// assert_eq!(key("保〔2023〕04号"), key("保〔2023〕4号"));
 /// assert_eq!(key("Ａ-7"), key("a-7"));
 /// assert_ne!(key("A-7"), key("A-8"));
+/// assert_ne!(key("A-70"), key("A-7"));
+/// assert_eq!(key("A-0"), "a-0");
 /// ```
 pub fn document_number_key(id: &str) -> impl Iterator<Item = char> + Clone + '_ {
-    id.chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            '〔' | '【' | '(' | '[' | '〖' => '[',
-            '〕' | '】' | ')' | ']' | '〗' => ']',
-            c => c,
-        })
+    WithoutLeadingZeros {
+        chars: id
+            .chars()
+            .map(half_width)
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .map(|c| match c {
+                '〔' | '【' | '(' | '[' | '〖' => '[',
+                '〕' | '】' | ')' | ']' | '〗' => ']',
+                c => c,
+            })
+            .peekable(),
+        after_digit: false,
+    }
+}
+
+/// Characters without the leading zeros of the numbers among them (`007`
+/// → `7`; a lone `0` stays).
+#[derive(Clone)]
+struct WithoutLeadingZeros<I: Iterator<Item = char>> {
+    chars: std::iter::Peekable<I>,
+    /// Whether the last character given was a digit.
+    after_digit: bool,
+}
+
+impl<I: Iterator<Item = char>> Iterator for WithoutLeadingZeros<I> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        loop {
+            let c = self.chars.next()?;
+            if c == '0' && !self.after_digit && self.chars.peek().is_some_and(char::is_ascii_digit)
+            {
+                continue;
+            }
+            self.after_digit = c.is_ascii_digit();
+            return Some(c);
+        }
+    }
 }
 
 /// [`document_number_key`] as a string, for a map of documents.

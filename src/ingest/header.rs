@@ -123,17 +123,37 @@ impl Header {
     /// `except`: a row whose first cell reads like a footer (审核人…, Total
     /// …) but that identifies a holding is data, not a footer.
     /// (A footer's other cells — 审核人：…, 日期：… — are footer words too.)
+    /// A row whose first cell is its title and that marks a level, carrier,
+    /// retention, status or hold is data too (`总计划（2024—2026年）`, `Total
+    /// Quality Management Manual`): a footer marks none of them.
     pub fn identifies_beyond(&self, row: &Row<'_>, except: u32, vocab: &Vocabulary) -> bool {
+        let field = |col: &u32| match self.columns.get(col).map(|c| &c.target) {
+            Some(ColumnTarget::Field(f)) => Some(*f),
+            _ => None,
+        };
+        let title_first = matches!(field(&except), Some(Field::DocId | Field::Title));
         row.cells.iter().any(|(col, cell)| {
-            *col != except
-                && !cell.is_blank()
-                && self.columns.get(col).is_some_and(|c| {
-                    matches!(c.target, ColumnTarget::Field(Field::DocId | Field::Title))
-                })
-                && {
-                    let text = normalize(&cell.to_text());
+            if *col == except || cell.is_blank() {
+                return false;
+            }
+            let text = || normalize(&cell.to_text());
+            match field(col) {
+                Some(Field::DocId | Field::Title) => {
+                    let text = text();
                     vocab.skip_prefix(&text).is_none() && !is_count(&text)
                 }
+                Some(
+                    Field::Classification
+                    | Field::Medium
+                    | Field::Retention
+                    | Field::Status
+                    | Field::Hold,
+                ) if title_first => {
+                    let text = text();
+                    vocab.skip_prefix(&text).is_none() && !is_count(&text)
+                }
+                _ => false,
+            }
         })
     }
 

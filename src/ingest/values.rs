@@ -119,7 +119,6 @@ mod tests {
             (43529.75, false, d(2019, 3, 5), false),
             (2019.0, false, d(2019, 1, 1), true),
             (20190305.0, false, d(2019, 3, 5), false),
-            (367.0, false, d(1901, 1, 1), false),
         ];
         for (n, is1904, want, partial) in cases {
             let got = parse_date(&Cell::Number(n), is1904).unwrap();
@@ -138,6 +137,29 @@ mod tests {
         for n in [3.0, 31.0, 366.0, 60.0, 0.0, -5.0, 1e12, f64::NAN] {
             assert!(parse_date(&Cell::Number(n), false).is_err(), "{n}");
         }
+    }
+
+    /// Found by a fifth hunt: a plain number in a date column was read as
+    /// a day of Excel's calendar, however far from any register's dates:
+    /// 9999 (a "date unknown" filler) as 1927-05-17, 20000 as 1954-10-03,
+    /// 500 as 1901 — a classified document then counted as declassified
+    /// and was shredded in-house.
+    #[test]
+    fn a_plain_number_is_a_date_only_in_the_years_of_registers() {
+        for n in [500.0, 999.0, 3000.0, 9999.0, 20000.0, 25568.0, 1_000_000.0] {
+            let got = parse_date(&Cell::Number(n), false);
+            assert!(got.is_err(), "{n}: {got:?}");
+        }
+        for (n, want) in [(25569.0, d(1970, 1, 1)), (43529.0, d(2019, 3, 5))] {
+            assert_eq!(
+                parse_date(&Cell::Number(n), false).unwrap().date,
+                want,
+                "{n}"
+            );
+        }
+        // A real date cell of 1965 is a date of 1965.
+        let cell = Cell::DateTime(d(1965, 3, 1).and_hms_opt(0, 0, 0).unwrap());
+        assert_eq!(parse_date(&cell, false).unwrap().date, d(1965, 3, 1));
     }
 
     /// 2019.3 typed into a cell that Excel keeps as a number was read as

@@ -185,6 +185,7 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let files = df.column("source_file")?.str()?;
     let sheets = df.column("source_sheet")?.str()?;
     let rows = df.column("source_row")?.u32()?;
+    let notes = df.column("notes")?.str()?;
     // Held documents by their numbers as compared (`京办发〔2019〕5号` held
     // in one register holds `京办发[2019]5号` in another).
     let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -235,6 +236,16 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
                 )
                 .to_string(),
             );
+        } else if let Some(word) = notes.get(i).and_then(hold_word_in_notes) {
+            decided.overrule(
+                i,
+                match lang {
+                    Lang::Zh => format!("需人工审核：备注提到“{word}”——核实是否冻结或暂缓销毁"),
+                    Lang::En => format!(
+                        "needs review: the notes mention “{word}” — check whether it is on hold"
+                    ),
+                },
+            );
         } else if let Some(h) = held_as(i) {
             let (file, sheet, row) = (
                 files.get(h).unwrap_or(""),
@@ -255,6 +266,34 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
         }
     }
     Ok(())
+}
+
+/// Words in 备注 that say a holding must not be destroyed yet: a hold the
+/// clerk wrote as a note instead of in the 冻结 column.
+const HOLD_WORDS_IN_NOTES: [&str; 11] = [
+    "冻结",
+    "暂缓销毁",
+    "不得销毁",
+    "禁止销毁",
+    "暂停销毁",
+    "保全",
+    "法律保留",
+    "调取",
+    "legal hold",
+    "do not destroy",
+    "frozen",
+];
+
+/// The first hold word a note mentions, if any (case aside).
+fn hold_word_in_notes(notes: &str) -> Option<&'static str> {
+    if notes.trim().is_empty() {
+        return None;
+    }
+    let lower = notes.to_lowercase();
+    HOLD_WORDS_IN_NOTES
+        .iter()
+        .copied()
+        .find(|w| lower.contains(w))
 }
 
 pub use crate::domain::Site;

@@ -233,6 +233,19 @@ fn normalized_words(words: &[String]) -> impl Iterator<Item = String> + '_ {
     words.iter().map(|w| normalize(w)).filter(|w| !w.is_empty())
 }
 
+/// A header without the list of values written in brackets after its
+/// name: `冻结(是/否)` → `冻结`; `None` when it ends in no such list (a
+/// bracket holding no `/`, `、` or `|` is part of the name).
+fn without_listed_values(header: &str) -> Option<&str> {
+    let body = header
+        .strip_suffix(')')
+        .or_else(|| header.strip_suffix('）'))
+        .or_else(|| header.strip_suffix('】'))?;
+    let open = body.rfind(['(', '（', '【'])?;
+    let (name, list) = (body[..open].trim_end(), &body[open..]);
+    (!name.is_empty() && list.contains(['/', '／', '、', '|'])).then_some(name)
+}
+
 impl Vocabulary {
     /// Compiles a policy file's word lists. Errors name the key.
     pub fn compile(file: &Sources<'_>) -> Result<Vocabulary, String> {
@@ -461,8 +474,15 @@ impl Vocabulary {
     }
 
     /// The field a header text names, if any.
+    ///
+    /// A header that lists its column's values in brackets after a name
+    /// (`冻结（是/否）`, `载体(纸质/电子)`) names what the name names.
     pub fn field_for_header(&self, header: &str) -> Option<Field> {
-        self.aliases.get(normalize_cow(header).as_ref()).copied()
+        let norm = normalize_cow(header);
+        self.aliases.get(norm.as_ref()).copied().or_else(|| {
+            let name = without_listed_values(&norm)?;
+            self.aliases.get(name).copied()
+        })
     }
 
     /// The field a text names as a header, if any; a cheap test first, for
@@ -502,6 +522,17 @@ impl Vocabulary {
     /// The DIN 66399 class a normalised carrier word names.
     pub fn medium(&self, norm: &str) -> Option<MediumClass> {
         self.medium.get(norm).copied()
+    }
+
+    /// A carrier other than `class` that (normalised) `text` names within
+    /// it, as a word of two characters or more: `附光盘1张` names 光盘.
+    pub fn other_medium_in(&self, text: &str, class: MediumClass) -> Option<MediumClass> {
+        self.medium
+            .iter()
+            .find(|(word, c)| {
+                **c != class && word.chars().count() >= 2 && text.contains(word.as_str())
+            })
+            .map(|(_, c)| *c)
     }
 
     /// The truth value a normalised word names.

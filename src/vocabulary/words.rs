@@ -131,10 +131,24 @@ pub fn date_from_number(n: f64, date1904: bool) -> Result<DateValue, String> {
             crate::text::format_number(n)
         ));
     }
-    excel_serial_to_date(n, date1904)
-        .map(DateValue::full)
-        .ok_or_else(|| "number is not a date".to_string())
+    let date =
+        excel_serial_to_date(n, date1904).ok_or_else(|| "number is not a date".to_string())?;
+    // A plain number read as a day of Excel's calendar is a date only
+    // where registers' dates are: 9999 (a "date unknown" filler) or 20000
+    // would be a day of 1927 or 1954, and a classified document long
+    // declassified; 1,000,000 a day of 4637.
+    if !(SERIAL_YEARS.contains(&chrono::Datelike::year(&date))) {
+        return Err(format!(
+            "{} is not a date: read as a day of Excel's calendar it would be {date}; write the date, or format the cell as a date",
+            crate::text::format_number(n)
+        ));
+    }
+    Ok(DateValue::full(date))
 }
+
+/// The years of a date written as a plain day number (an Excel serial in
+/// a cell not formatted as a date) that are read as such.
+const SERIAL_YEARS: std::ops::RangeInclusive<i32> = 1970..=2199;
 
 /// A year and month typed as a number: 2019.3 is March 2019, 2019.12
 /// December. The number cannot tell 2019.1 from 2019.10 (Excel drops the
@@ -485,8 +499,9 @@ pub fn parse_retention(text: &str, vocab: &Vocabulary) -> Result<Retention, Stri
 }
 
 /// Reads a carrier word to its DIN 66399 class. A qualifier in brackets is
-/// ignored when the word alone is known (光盘（CD-R） is 光盘); a mixture
-/// (纸质+光盘) is not understood.
+/// ignored when the word alone is known (光盘（CD-R） is 光盘) and the
+/// qualifier names no other carrier (纸质（附光盘1张） is a mixture); a
+/// mixture (纸质+光盘) is not understood.
 pub fn parse_medium(text: &str, vocab: &Vocabulary) -> Result<MediumClass, String> {
     let norm = normalize_cow(text);
     if let Some(m) = vocab.medium(&norm) {
@@ -497,6 +512,9 @@ pub fn parse_medium(text: &str, vocab: &Vocabulary) -> Result<MediumClass, Strin
         && norm.ends_with([')', ']', '】', '〕'])
         && let Some(m) = vocab.medium(&norm[..open])
     {
+        if vocab.other_medium_in(&norm[open..], m).is_some() {
+            return Err("names two carriers (a mixture, not understood)".into());
+        }
         return Ok(m);
     }
     Err("not a recognised medium".into())
@@ -735,8 +753,18 @@ mod tests {
         ] {
             assert_eq!(parse_medium(input, &v), Ok(want), "{input}");
         }
-        // A mixture is not one carrier.
-        assert!(parse_medium("纸质+光盘", &v).is_err());
+        // A mixture is not one carrier, nor is a second carrier named in
+        // brackets (a fifth hunt: 纸质【U盘】 was shredded as paper).
+        for mixture in [
+            "纸质+光盘",
+            "纸质（附光盘1张）",
+            "纸质(附U盘)",
+            "纸质【U盘】",
+            "纸质〔光盘〕",
+        ] {
+            assert!(parse_medium(mixture, &v).is_err(), "{mixture}");
+        }
+        assert_eq!(parse_medium("纸质（复印件）", &v), Ok(MediumClass::P));
         for (input, want) in [
             ("是", true),
             ("√", true),

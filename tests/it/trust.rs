@@ -1843,3 +1843,109 @@ fn r32_one_register_given_twice_under_two_names_is_refused() {
         "run2",
     ]);
 }
+
+// Found by a fifth hunt: a holding whose title begins with a footer word
+// (总计划…, Total Quality…) and has no number was skipped as a footer row:
+// no decision, and its hold protected nothing.
+#[test]
+fn r33_a_title_beginning_with_a_footer_word_is_a_holding() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,标题,密级,载体,保管期限,冻结\n\
+         X-1,甲通知,秘密,纸质,不归档,\n\
+         ,总计划（2024—2026年）,秘密,纸质,不归档,是\n\
+         ,Total Quality Management Manual,秘密,纸质,不归档,\n\
+         合计,2件,,,,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["reg.csv"]);
+    assert_eq!(
+        titled(&rows, "总计划（2024—2026年）")["disposition"],
+        "HOLD"
+    );
+    assert_eq!(
+        titled(&rows, "Total Quality Management Manual")["disposition"],
+        "DESTROY"
+    );
+    let skipped = read_csv(&w.path("run/skipped.csv"));
+    assert_eq!(skipped.len(), 1, "only the 合计 row: {skipped:?}");
+}
+
+// Found by a fifth hunt: a plain number in a date column — 9999 for a
+// date unknown, 20000 — was read as a day of Excel's calendar (1927,
+// 1954): a classified holding counted as declassified and was shredded
+// in-house.
+#[test]
+fn r34_a_plain_number_in_a_date_column_is_no_day_of_the_1920s() {
+    let w = Workdir::new();
+    w.python_script(
+        "make.py",
+        r#"
+import openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["文件编号", "标题", "密级", "载体", "成文日期", "保管期限"])
+ws.append(["N1", "一", "秘密", "纸质", 9999, "不归档"])
+ws.append(["N2", "二", "绝密", "纸质", 20000, "不归档"])
+ws.append(["N3", "三", "秘密", "纸质", 43529, "不归档"])
+wb.save("reg.xlsx")
+"#,
+    );
+    let (_, rows) = plan(&w, &["reg.xlsx"]);
+    for (id, level) in [("N1", "CONFIDENTIAL"), ("N2", "TOP_SECRET")] {
+        let r = row(&rows, id);
+        assert_eq!(r["effective_classification"], level, "{id}: {r:?}");
+        assert_ne!(r["destruction_site"], "IN_HOUSE", "{id}: {r:?}");
+        has_anomaly(&rows, id, "INVALID_VALUE");
+    }
+    check(&rows, "N3", &[("doc_date", "2019-03-05")]);
+}
+
+// Found by a fifth hunt: holds and carriers written where they were not
+// read. A 冻结 column headed 冻结（是/否） or 诉讼保全, a hold written in
+// 备注, a second carrier in brackets (纸质【U盘】), a held number written
+// with a leading zero elsewhere (04号 for 4号): each holding was destroyed,
+// or shredded as paper.
+#[test]
+fn r35_holds_and_carriers_written_elsewhere_are_not_destroyed() {
+    let w = Workdir::new();
+    w.write(
+        "a.csv",
+        "文件编号,标题,密级,载体（纸质/电子）,保管期限,冻结（是/否）,备注\n\
+         H1,一,秘密,纸质,不归档,是,\n\
+         H2,二,秘密,U盘,不归档,,\n\
+         H3,三,秘密,纸质,不归档,,诉讼保全，暂缓销毁\n\
+         H4,四,内部,纸质【U盘】,不归档,,\n\
+         保〔2023〕4号,五,秘密,纸质,不归档,是,\n\
+         H6,六,秘密,纸质,不归档,,已核对\n"
+            .as_bytes(),
+    );
+    w.write(
+        "b.csv",
+        "文件编号,标题,密级,载体,保管期限,诉讼保全\n\
+         H7,七,秘密,纸质,不归档,是\n\
+         保〔2023〕04号,五,秘密,纸质,不归档,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["a.csv", "b.csv"]);
+    check(&rows, "H1", &[("disposition", "HOLD")]);
+    check(
+        &rows,
+        "H2",
+        &[("disposition", "DESTROY"), ("medium_class", "E")],
+    );
+    check(
+        &rows,
+        "H3",
+        &[("disposition", "REVIEW"), ("rule", "SAFETY")],
+    );
+    check(&rows, "H4", &[("disposition", "REVIEW")]);
+    check(&rows, "H6", &[("disposition", "DESTROY")]);
+    check(&rows, "H7", &[("disposition", "HOLD")]);
+    check(
+        &rows,
+        "保〔2023〕04号",
+        &[("disposition", "REVIEW"), ("rule", "SAFETY")],
+    );
+}
