@@ -55,6 +55,32 @@ pub struct Header {
 }
 
 impl Header {
+    /// Whether the header reads as two registers side by side: 文件编号,
+    /// 标题 and at least one more field each named by two columns or more.
+    /// Returns the repeated fields and their columns, as a message says
+    /// them (`doc_id: A, F; title: B, G; ...`).
+    pub fn side_by_side(&self) -> Option<String> {
+        let mut by_field: BTreeMap<Field, Vec<u32>> = BTreeMap::new();
+        for (col, plan) in &self.columns {
+            if let ColumnTarget::Field(f) = plan.target {
+                by_field.entry(f).or_default().push(*col);
+            }
+        }
+        let repeated: Vec<(&Field, &Vec<u32>)> =
+            by_field.iter().filter(|(_, cols)| cols.len() > 1).collect();
+        let twice = |f: Field| repeated.iter().any(|(g, _)| **g == f);
+        (twice(Field::DocId) && twice(Field::Title) && repeated.len() > 2).then(|| {
+            repeated
+                .iter()
+                .map(|(f, cols)| {
+                    let letters: Vec<String> = cols.iter().map(|c| column_letters(*c)).collect();
+                    format!("{f}: {}", letters.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     /// Whether a column names `field`.
     pub fn has_field(&self, field: Field) -> bool {
         self.columns

@@ -257,14 +257,90 @@ pub fn xlsx_merged_ranges(bytes: &[u8]) -> HashMap<String, Vec<MergedRange>> {
     out
 }
 
-/// Rows and columns of an .xlsx sheet that do not print: hidden, or so
-/// narrow or low that nothing in them shows.
+/// What of an .xlsx sheet does not print: rows and columns hidden, or so
+/// narrow or low that nothing in them shows; cells whose style hides their
+/// value; a print area that leaves the rest out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HiddenParts {
     /// Rows, 1-based, as Excel numbers them.
     pub rows: Vec<u32>,
     /// Column ranges, 1-based and inclusive.
     pub columns: Vec<(u32, u32)>,
+    /// Cells (`B7`) written in white, or with a number format that shows
+    /// something else than the value (`;;;`, a quoted text).
+    pub cells: Vec<String>,
+    /// Whether a print area is set on the sheet.
+    pub print_area: bool,
+}
+
+/// The cell styles (indexes into `cellXfs`) of a workbook that hide a
+/// cell's value when printed: a white font, or a custom number format with
+/// an empty section (`;;;`) or quoted text in place of the value (`"5"`).
+fn hiding_styles(archive: &mut Members<'_>, dir: &str) -> std::collections::HashSet<u32> {
+    let mut hiding = std::collections::HashSet::new();
+    let Some(xml) = archive.read(&format!("{dir}styles.xml")) else {
+        return hiding;
+    };
+    let mut section = String::new();
+    let mut hiding_formats = std::collections::HashSet::new();
+    let mut white_fonts = std::collections::HashSet::new();
+    let (mut font, mut xf) = (None::<u32>, 0u32);
+    each_element(&xml, |e| {
+        let name = local_name(e);
+        match name {
+            "numFmts" | "fonts" | "fills" | "borders" | "cellStyleXfs" | "cellXfs"
+            | "cellStyles" | "dxfs" => section = name.to_string(),
+            "numFmt" => {
+                if let (Some(id), Some(code)) =
+                    (attribute(e, "numFmtId"), attribute(e, "formatCode"))
+                    && (code.contains(";;") || code.contains('"'))
+                    && let Ok(id) = id.trim().parse::<u32>()
+                {
+                    hiding_formats.insert(id);
+                }
+            }
+            "font" if section == "fonts" => font = Some(font.map_or(0, |f| f + 1)),
+            "color" if section == "fonts" => {
+                let white = attribute(e, "rgb")
+                    .is_some_and(|rgb| rgb.trim().to_ascii_uppercase().ends_with("FFFFFF"))
+                    || (attribute(e, "theme").as_deref() == Some("0")
+                        && attribute(e, "tint")
+                            .and_then(|t| t.parse::<f64>().ok())
+                            .is_none_or(|t| t > -0.25));
+                if white && let Some(f) = font {
+                    white_fonts.insert(f);
+                }
+            }
+            "xf" if section == "cellXfs" => {
+                let id = |name| attribute(e, name).and_then(|v| v.trim().parse::<u32>().ok());
+                if id("numFmtId").is_some_and(|n| hiding_formats.contains(&n))
+                    || id("fontId").is_some_and(|f| white_fonts.contains(&f))
+                {
+                    hiding.insert(xf);
+                }
+                xf += 1;
+            }
+            _ => {}
+        }
+    });
+    hiding
+}
+
+/// Whether the workbook sets a print area on its sheet number `index`
+/// (0-based, in the workbook's order).
+fn has_print_area(archive: &mut Members<'_>, workbook: &str, index: usize) -> bool {
+    let mut found = false;
+    if let Some(xml) = archive.read(workbook) {
+        each_element(&xml, |e| {
+            if local_name(e) == "definedName"
+                && attribute(e, "name").as_deref() == Some("_xlnm.Print_Area")
+                && attribute(e, "localSheetId").and_then(|i| i.trim().parse().ok()) == Some(index)
+            {
+                found = true;
+            }
+        });
+    }
+    found
 }
 
 /// Whether a `hidden` attribute or a size (`ht`, `width`) hides a row or
@@ -280,13 +356,29 @@ fn hides(e: &BytesStart<'_>, size: &str) -> bool {
 /// workbook; `None` when its part cannot be found.
 pub fn xlsx_hidden_parts(bytes: &[u8], sheet: &str) -> Option<HiddenParts> {
     let mut archive = Members::new(bytes)?;
-    let path = sheet_paths(&mut archive)
-        .into_iter()
-        .find(|(name, _)| name == sheet)?
-        .1;
+    let paths = sheet_paths(&mut archive);
+    let index = paths.iter().position(|(name, _)| name == sheet)?;
+    let path = paths[index].1.clone();
+    let workbook = workbook_path(&mut archive);
+    let dir = workbook
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| format!("{d}/"));
+    let hiding = hiding_styles(&mut archive, &dir);
     let xml = archive.read(&path)?;
-    let mut out = HiddenParts::default();
+    let mut out = HiddenParts {
+        print_area: has_print_area(&mut archive, &workbook, index),
+        ..HiddenParts::default()
+    };
     each_element(&xml, |e| match local_name(e) {
+        "c" if !hiding.is_empty()
+            && attribute(e, "s")
+                .and_then(|s| s.trim().parse::<u32>().ok())
+                .is_some_and(|s| hiding.contains(&s)) =>
+        {
+            if let Some(r) = attribute(e, "r") {
+                out.cells.push(r);
+            }
+        }
         "row" if hides(e, "ht") => {
             if let Some(r) = attribute(e, "r").and_then(|r| r.trim().parse().ok()) {
                 out.rows.push(r);

@@ -144,6 +144,19 @@ pub enum IngestError {
         /// Rows the parser accounted for.
         accounted: u64,
     },
+    /// Two registers side by side under one header row: the right-hand
+    /// one's holdings would be read as the left one's extra columns.
+    #[error(
+        "{path} [{sheet}]: the header names the same columns twice ({columns}): two registers side by side? Their right-hand holdings would be lost; put one below the other (or in its own sheet) and plan again"
+    )]
+    SideBySide {
+        /// The file.
+        path: String,
+        /// The sheet.
+        sheet: String,
+        /// The repeated fields and their columns.
+        columns: String,
+    },
     /// No sheet of the file has a register header.
     #[error(
         "{path}: no register header found in any sheet (a header needs at least {min} cells naming known columns, including doc_id or title)"
@@ -402,6 +415,13 @@ pub fn read_file(
             sheet: s.sheet.clone(),
             counted: s.nonempty_rows,
             accounted: s.accounted(),
+        });
+    }
+    if let Some(s) = read.sheets.iter().find(|s| s.side_by_side.is_some()) {
+        return Err(IngestError::SideBySide {
+            path: name,
+            sheet: s.sheet.clone(),
+            columns: s.side_by_side.clone().unwrap_or_default(),
         });
     }
     if !read.sheets.iter().any(|s| s.header_rows.is_some()) {

@@ -102,6 +102,11 @@ pub struct SheetReport {
     pub notes: Vec<String>,
     /// Why nothing of the sheet was planned, if so.
     pub note: Option<String>,
+    /// Two registers side by side under one header row (文件编号, 标题 and
+    /// another field each named twice), as the repeated columns: the
+    /// right-hand one would be read as the left one's extra columns, its
+    /// holdings lost.
+    pub side_by_side: Option<String>,
 }
 
 impl SheetReport {
@@ -303,6 +308,9 @@ impl<'a> SheetParser<'a> {
 
     /// Reads the rows that follow with `header`'s columns.
     fn use_header(&mut self, header: Header) {
+        if self.report.side_by_side.is_none() {
+            self.report.side_by_side = header.side_by_side();
+        }
         for (column, field) in header.hinted_columns(self.ctx.vocab) {
             self.report.notes.push(format!(
                 "column {column} is kept as is, but looks like {field}: if it is, add its header to aliases.{field} in the policy"

@@ -332,6 +332,17 @@ pub(crate) fn check_hidden(bytes: &[u8], sheets: &[&str], findings: &mut Vec<Str
                 "sheet {sheet}: row {row} is hidden — it does not print"
             ));
         }
+        if hidden.print_area {
+            findings.push(format!(
+                "sheet {sheet}: a print area is set — only part of it prints"
+            ));
+        }
+        if let Some(first) = hidden.cells.first() {
+            findings.push(format!(
+                "sheet {sheet}: {} cell(s) do not print their value (white text, or a number format that hides it or shows other text), first {first}",
+                hidden.cells.len()
+            ));
+        }
         for (first, last) in hidden.columns {
             let name = |c: u32| crate::text::column_letters(c.saturating_sub(1));
             let columns = if first == last {

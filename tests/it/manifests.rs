@@ -759,6 +759,7 @@ fn verify_catches_hidden_rows_and_edits_around_the_lines() {
         r#"
 import shutil
 import openpyxl
+import openpyxl.styles
 
 def edited(name, edit):
     shutil.copy("run/manifests/2024-D-002.xlsx", name)
@@ -785,6 +786,10 @@ edited("totals.xlsx", lambda ws: setattr(ws.cell(totals_row(ws), 2), "value", "1
 edited("signature.xlsx", lambda ws: setattr(ws.cell(last_text_row(ws), 1), "value", None))
 edited("below.xlsx", lambda ws: ws.cell(ws.max_row + 2, 2, "B-999"))
 edited("above.xlsx", unmerged_d2)
+edited("white.xlsx", lambda ws: setattr(ws.cell(6, 3), "font", openpyxl.styles.Font(color="FFFFFFFF")))
+edited("format.xlsx", lambda ws: setattr(ws.cell(6, 7), "number_format", '"5"'))
+edited("blank-format.xlsx", lambda ws: setattr(ws.cell(7, 2), "number_format", ';;;'))
+edited("print-area.xlsx", lambda ws: setattr(ws, "print_area", "A1:N6"))
 "#,
     );
     for (file, finding) in [
@@ -794,6 +799,10 @@ edited("above.xlsx", unmerged_d2)
         ("signature.xlsx", "the signature block lacks"),
         ("below.xlsx", ": text added: \"B-999\""),
         ("above.xlsx", "D2: text added: \"also B-999\""),
+        ("white.xlsx", "do not print their value"),
+        ("format.xlsx", "do not print their value"),
+        ("blank-format.xlsx", "other text), first B7"),
+        ("print-area.xlsx", "a print area is set"),
     ] {
         let (code, text) = verify(&w, file);
         assert_eq!(code, 1, "{file}: {text}");

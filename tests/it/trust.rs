@@ -1949,3 +1949,39 @@ fn r35_holds_and_carriers_written_elsewhere_are_not_destroyed() {
         &[("disposition", "REVIEW"), ("rule", "SAFETY")],
     );
 }
+
+// Found by a fifth hunt: two registers printed side by side under one
+// header row; the right-hand holdings were read as the left ones' extra
+// columns — lost, while the row count balanced.
+#[test]
+fn r36_two_registers_side_by_side_are_refused_not_half_read() {
+    let w = Workdir::new();
+    w.write(
+        "side.csv",
+        "文件编号,标题,密级,载体,保管期限,,文件编号,标题,密级,载体,保管期限\n\
+         L1,左,秘密,纸质,不归档,,R1,右,秘密,纸质,永久\n"
+            .as_bytes(),
+    );
+    let out = w.run(&["plan", "side.csv", "--as-of", "2024-12-31", "--out", "run"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the header names the same columns twice"),
+        "{err}"
+    );
+    assert!(err.contains("doc_id: A, G; title: B, H"), "{err}");
+    assert!(!w.path("run").exists());
+    // Two number columns (收文编号, 发文编号) are one register's.
+    w.write(
+        "two_numbers.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限\nS-1,F-1,甲,秘密,纸质,不归档\n".as_bytes(),
+    );
+    w.run_ok(&[
+        "plan",
+        "two_numbers.csv",
+        "--as-of",
+        "2024-12-31",
+        "--out",
+        "run2",
+    ]);
+}
