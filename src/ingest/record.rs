@@ -66,6 +66,11 @@ fn raw_text<'a>(written: &'a Option<String>, cell: &'a Cell<'_>) -> &'a str {
     }
 }
 
+/// Why a row without a doc_id and a title is rejected (REJECTED): it
+/// cannot be identified. A plan in Chinese says it in Chinese
+/// (`plan::first_decisions`).
+pub const UNIDENTIFIED: &str = "neither doc_id nor title: the row cannot be identified";
+
 /// Reads the data rows of one sheet.
 #[derive(Debug, Clone)]
 pub struct RecordReader {
@@ -241,8 +246,7 @@ impl RecordReader {
         self.apply_blanks(&mut rec, &cells, &failed, ctx.vocab);
         check_periods(&mut rec, &cells, &mut findings);
         if rec.text(Field::DocId).is_none() && rec.text(Field::Title).is_none() {
-            rec.reject_reason =
-                Some("neither doc_id nor title: the row cannot be identified".into());
+            rec.reject_reason = Some(UNIDENTIFIED.into());
         }
         rec
     }

@@ -148,7 +148,12 @@ fn first_decisions<'c>(
         for i in rows {
             why.clear();
             let (d, r) = if let Some(reject) = reject.get(i) {
-                why.push_str(reject);
+                why.push_str(match lang {
+                    Lang::Zh if reject == crate::ingest::record::UNIDENTIFIED => {
+                        "无法识别：既无文件编号也无标题"
+                    }
+                    _ => reject,
+                });
                 (Disposition::Rejected, None)
             } else if let Some((k, case)) = case_index
                 .get(i)

@@ -1856,10 +1856,18 @@ fn r33_a_title_beginning_with_a_footer_word_is_a_holding() {
          X-1,甲通知,秘密,纸质,不归档,\n\
          ,总计划（2024—2026年）,秘密,纸质,不归档,是\n\
          ,Total Quality Management Manual,秘密,纸质,不归档,\n\
+         ,,秘密,纸质,不归档,\n\
          合计,2件,,,,\n"
             .as_bytes(),
     );
     let (_, rows) = plan(&w, &["reg.csv"]);
+    // (A row that cannot be identified says so in the plan's language.)
+    let rejected: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r["disposition"] == "REJECTED")
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rows:?}");
+    assert_eq!(rejected[0]["reason"], "无法识别：既无文件编号也无标题");
     assert_eq!(
         titled(&rows, "总计划（2024—2026年）")["disposition"],
         "HOLD"
