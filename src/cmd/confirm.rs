@@ -144,38 +144,39 @@ fn recorded_already(entries: &[Entry], entry: &Entry) -> Option<String> {
 }
 
 /// Holdings of `entry` that the ledger already records as having left
-/// (destroyed, returned, transferred): the same holding (its number, else
-/// its title key) read from the same register row. Two plans made before
-/// either was confirmed — with different as-of dates, say — list the same
-/// holding in two batches; recording both would count one holding twice,
-/// and next year the second record would explain away a copy that went
-/// missing. A copy of the same number in another row or another register,
-/// or in next year's register, is another holding.
+/// (destroyed, returned, transferred) since the plan of `entry` was made:
+/// the same holding (its number, else its title key), held by the same
+/// department, read from the same register row, in an entry dated on or
+/// after `entry`'s as-of date — a plan that could not have known of it.
+/// Two plans made before either was confirmed (with different as-of
+/// dates, say) list the same holding in two batches; recording both would
+/// count one holding twice, and next year the second record would explain
+/// away a copy that went missing. A copy of the same number in another row
+/// or register, or planned after the entry (next year's), is another
+/// holding.
 fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
-    use crate::history::HoldingKey;
+    use crate::history::{HoldingKey, same_department};
     if !entry.kind.left_the_office() {
         return None;
     }
-    // A register row is one holding within one clearance year: the same
-    // file (as the run named it), sheet and row, planned as of the same
-    // year. Next year's register may hold another copy in that row.
-    let year = |as_of: &str| as_of.get(..4).unwrap_or(as_of).to_string();
-    let place = |item: &LedgerItem, as_of: &str| {
-        HoldingKey::of_item(item).map(|key| {
-            (
-                key,
-                item.source_file.trim().replace('\\', "/"),
-                item.source_sheet.clone(),
-                item.source_row,
-                year(as_of),
-            )
-        })
+    // A register as the runs named it: `./reg.xlsx` is `reg.xlsx`.
+    let path = |item: &LedgerItem| {
+        let p = item.source_file.trim().replace('\\', "/");
+        p.trim_start_matches("./").to_string()
     };
-    let mut gone = std::collections::HashMap::new();
-    for e in entries.iter().filter(|e| e.kind.left_the_office()) {
+    let place = |item: &LedgerItem| {
+        HoldingKey::of_item(item)
+            .map(|key| (key, path(item), item.source_sheet.clone(), item.source_row))
+    };
+    let mut gone: std::collections::HashMap<_, Vec<(&Entry, &LedgerItem)>> =
+        std::collections::HashMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.kind.left_the_office() && e.date.as_str() >= entry.as_of.as_str())
+    {
         for item in &e.items {
-            if let Some(p) = place(item, &e.as_of) {
-                gone.insert(p, e);
+            if let Some(p) = place(item) {
+                gone.entry(p).or_default().push((e, item));
             }
         }
     }
@@ -184,7 +185,10 @@ fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
         .iter()
         .enumerate()
         .filter_map(|(n, item)| {
-            let e = gone.get(&place(item, &entry.as_of)?)?;
+            let (e, _) = gone
+                .get(&place(item)?)?
+                .iter()
+                .find(|(_, x)| same_department(&x.department, &item.department))?;
             let id = if item.doc_id.trim().is_empty() {
                 "no doc_id"
             } else {
@@ -213,7 +217,7 @@ fn left_already(entries: &[Entry], entry: &Entry) -> Option<String> {
     };
     Some(format!(
         "{} lists holdings the ledger records as having left already — {first}{more}; a holding leaves once. \
-         The plan it comes from did not know of that entry: plan again with --ledger, which leaves out what the ledger records, and confirm what the new plan issues",
+         The plan it comes from was made before that entry: plan again with --ledger, which marks what the ledger records as gone, and confirm what the new plan issues",
         entry.batch
     ))
 }

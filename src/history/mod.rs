@@ -144,7 +144,7 @@ pub struct LedgerIndex {
     decided: HashMap<HoldingKey, Vec<Recorded>>,
     /// The numbers of numbered items by their title keys: a holding whose
     /// number is not written this year is known by its title.
-    numbered_titles: HashMap<String, String>,
+    numbered_titles: HashMap<String, Vec<String>>,
     /// Whether any item is keyed by title (an unnumbered one).
     any_title: bool,
     /// Entries read.
@@ -155,8 +155,7 @@ pub struct LedgerIndex {
 }
 
 /// Whether a recorded item's department fits a holding's: equal, or
-/// either blank.
-/// Departments are compared as numbers are (`综合 科` is `综合科`,
+/// either blank. Departments are compared as numbers are (`综合 科` is `综合科`,
 /// `office a` is `Office A`).
 pub fn same_department(recorded: &str, holding: &str) -> bool {
     let (a, b) = (recorded.trim(), holding.trim());
@@ -185,10 +184,13 @@ impl LedgerIndex {
                 };
                 match &key {
                     HoldingKey::Number(number) if !item.holding.trim().is_empty() => {
-                        index
+                        let numbers = index
                             .numbered_titles
                             .entry(item.holding.trim().to_string())
-                            .or_insert_with(|| number.clone());
+                            .or_default();
+                        if !numbers.contains(number) {
+                            numbers.push(number.clone());
+                        }
                     }
                     HoldingKey::Title(_) => index.any_title = true,
                     HoldingKey::Number(_) => {}
@@ -208,25 +210,36 @@ impl LedgerIndex {
     }
 
     /// The key under which the ledger knows a holding of this number and
-    /// title: its number where the ledger has it; else its title where the
-    /// ledger has an item of that title without a number (the number was
-    /// typed in since); else, for a holding without a number, the number of
-    /// an item of that title (the number was dropped since); else its own
-    /// key. `None` with neither a number nor a title.
-    pub fn key_for(&self, doc_id: &str, title: &str) -> Option<HoldingKey> {
-        let known = |k: &HoldingKey| self.left.contains_key(k) || self.decided.contains_key(k);
+    /// title, held by `department`: the first of its number; its title,
+    /// where the ledger has an item of that title without a number (the
+    /// number was typed in since); and, for a holding without a number, the
+    /// number of each item of that title (the number was dropped since) —
+    /// under which the ledger records an item of the department (or one
+    /// naming none). Else its own key. `None` with neither a number nor a
+    /// title. A number never leads to an item of another number.
+    pub fn key_for(&self, doc_id: &str, title: &str, department: &str) -> Option<HoldingKey> {
+        let known = |k: &HoldingKey| {
+            [&self.left, &self.decided].iter().any(|map| {
+                map.get(k)
+                    .is_some_and(|r| r.iter().any(|r| same_department(&r.department, department)))
+            })
+        };
         let own = HoldingKey::of(doc_id, title)?;
-        match &own {
-            HoldingKey::Number(_) if known(&own) || !self.any_title => Some(own),
-            HoldingKey::Number(_) => {
-                let by_title = HoldingKey::Title(title_key(title));
-                Some(if known(&by_title) { by_title } else { own })
-            }
-            HoldingKey::Title(t) => match self.numbered_titles.get(t) {
-                Some(number) if !known(&own) => Some(HoldingKey::Number(number.clone())),
-                _ => Some(own),
-            },
+        if known(&own) {
+            return Some(own);
         }
+        let candidates: Vec<HoldingKey> = match &own {
+            HoldingKey::Number(_) if !self.any_title => Vec::new(),
+            HoldingKey::Number(_) => vec![HoldingKey::Title(title_key(title))],
+            HoldingKey::Title(t) => self
+                .numbered_titles
+                .get(t)
+                .into_iter()
+                .flatten()
+                .map(|n| HoldingKey::Number(n.clone()))
+                .collect(),
+        };
+        Some(candidates.into_iter().find(|k| known(k)).unwrap_or(own))
     }
 
     /// Whether the ledger had nothing to say.
@@ -257,13 +270,20 @@ impl LedgerIndex {
     }
 
     /// Holdings of `key` recorded as having left on or after `since`
-    /// (YYYY-MM-DD), as items (one per holding), whatever their
-    /// department: last year's holdings of one number are looked for
-    /// together.
-    pub fn left_since(&self, key: &HoldingKey, since: &str) -> usize {
-        self.left
-            .get(key)
-            .map_or(0, |r| r.iter().filter(|r| r.date.as_str() >= since).count())
+    /// (YYYY-MM-DD), as items (one per holding): of a number whatever
+    /// their department (last year's holdings of one number are looked for
+    /// together); of a title only the department's (`department`), since
+    /// holdings without a number are told apart by title and department.
+    pub fn left_since(&self, key: &HoldingKey, department: &str, since: &str) -> usize {
+        self.left.get(key).map_or(0, |r| {
+            r.iter()
+                .filter(|r| r.date.as_str() >= since)
+                .filter(|r| {
+                    matches!(key, HoldingKey::Number(_))
+                        || same_department(&r.department, department)
+                })
+                .count()
+        })
     }
 }
 
@@ -336,8 +356,8 @@ mod tests {
         );
         assert_eq!(index.decided(&n("A"), "科一").map(|r| r.seq), Some(1));
         assert_eq!(index.left(&n("C"), ""), None);
-        assert_eq!(index.left_since(&n("A"), "2025-01-02"), 1);
-        assert_eq!(index.left_since(&n("A"), "2025-01-03"), 0);
+        assert_eq!(index.left_since(&n("A"), "", "2025-01-02"), 1);
+        assert_eq!(index.left_since(&n("A"), "", "2025-01-03"), 0);
     }
 
     /// Last year's number written another way this year was a new
@@ -390,7 +410,7 @@ mod tests {
         e.items[1].holding = HoldingKey::ledger_field("甲通知");
         let index = LedgerIndex::new(&[e]);
         let seq = |id: &str, title: &str| {
-            let key = index.key_for(id, title)?;
+            let key = index.key_for(id, title, "科一")?;
             index.left(&key, "科一").map(|r| r.seq)
         };
         assert_eq!(seq("B-7", "乙通知"), Some(1), "a number typed in");
@@ -406,6 +426,24 @@ mod tests {
             "another number is another document"
         );
         assert_eq!(seq("", "丙通知"), None);
-        assert_eq!(index.key_for("", " "), None);
+        assert_eq!(index.key_for("", " ", ""), None);
+    }
+
+    /// Found by a review: of two numbered items with one title, a holding
+    /// written without its number was matched to the first item's number,
+    /// another department's, and planned for destruction again.
+    #[test]
+    fn a_title_leads_to_the_number_of_the_departments_item() {
+        let mut e = entry(
+            1,
+            EntryKind::Destruction,
+            &[("N-3", "科一"), ("N-7", "科二")],
+        );
+        e.items[0].holding = HoldingKey::ledger_field("通知");
+        e.items[1].holding = HoldingKey::ledger_field("通知");
+        let index = LedgerIndex::new(&[e]);
+        assert_eq!(index.key_for("", "通知", "科二"), Some(n("N-7")));
+        assert_eq!(index.key_for("", "通知", "科一"), Some(n("N-3")));
+        assert_eq!(index.key_for("N-9", "通知", "科二"), Some(n("N-9")));
     }
 }

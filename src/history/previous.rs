@@ -200,8 +200,9 @@ pub fn missing(
     for (k, holdings) in then {
         let (count_now, departments_now) = now.get(&k).cloned().unwrap_or_default();
         let first = &previous.held[holdings[0]];
-        let explained = HoldingKey::of(&k.0, &first.title)
-            .map_or(0, |key| ledger.left_since(&key, &previous.as_of));
+        let explained = HoldingKey::of(&k.0, &first.title).map_or(0, |key| {
+            ledger.left_since(&key, &first.department, &previous.as_of)
+        });
         let unaccounted = holdings.len().saturating_sub(count_now + explained);
         if unaccounted == 0 {
             continue;

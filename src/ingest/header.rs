@@ -55,8 +55,8 @@ pub struct Header {
 }
 
 impl Header {
-    /// Whether the header reads as two registers side by side: 文件编号,
-    /// 标题 and at least one more field each named by two columns or more.
+    /// Whether the header reads as two registers side by side: 文件编号 and
+    /// 标题 each named by two columns or more.
     /// Returns the repeated fields and their columns, as a message says
     /// them (`doc_id: A, F; title: B, G; ...`).
     pub fn side_by_side(&self) -> Option<String> {
@@ -69,7 +69,7 @@ impl Header {
         let repeated: Vec<(&Field, &Vec<u32>)> =
             by_field.iter().filter(|(_, cols)| cols.len() > 1).collect();
         let twice = |f: Field| repeated.iter().any(|(g, _)| **g == f);
-        (twice(Field::DocId) && twice(Field::Title) && repeated.len() > 2).then(|| {
+        (twice(Field::DocId) && twice(Field::Title)).then(|| {
             repeated
                 .iter()
                 .map(|(f, cols)| {

@@ -293,7 +293,7 @@ fn hiding_styles(archive: &mut Members<'_>, dir: &str) -> std::collections::Hash
             "numFmt" => {
                 if let (Some(id), Some(code)) =
                     (attribute(e, "numFmtId"), attribute(e, "formatCode"))
-                    && (code.contains(";;") || code.contains('"'))
+                    && format_hides(&code)
                     && let Ok(id) = id.trim().parse::<u32>()
                 {
                     hiding_formats.insert(id);
@@ -326,21 +326,76 @@ fn hiding_styles(archive: &mut Members<'_>, dir: &str) -> std::collections::Hash
     hiding
 }
 
-/// Whether the workbook sets a print area on its sheet number `index`
-/// (0-based, in the workbook's order).
-fn has_print_area(archive: &mut Members<'_>, workbook: &str, index: usize) -> bool {
-    let mut found = false;
-    if let Some(xml) = archive.read(workbook) {
-        each_element(&xml, |e| {
-            if local_name(e) == "definedName"
-                && attribute(e, "name").as_deref() == Some("_xlnm.Print_Area")
-                && attribute(e, "localSheetId").and_then(|i| i.trim().parse().ok()) == Some(index)
-            {
-                found = true;
-            }
-        });
+/// Whether a number format shows something else than a number's value:
+/// every section empty (`;;;`), or a first section of quoted text alone
+/// (`"5"`). `0"份"` and `yyyy"年"m"月"` show the value.
+fn format_hides(code: &str) -> bool {
+    if code.contains(";;;") {
+        return true;
     }
-    found
+    let first = code.split(';').next().unwrap_or("");
+    let mut shown = String::new();
+    let mut quoted = false;
+    let mut chars = first.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' => {
+                chars.next();
+            }
+            _ if !quoted => shown.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    let shows_value = shown.contains("general")
+        || shown
+            .chars()
+            .any(|c| matches!(c, '0' | '#' | '?' | '@' | 'y' | 'm' | 'd' | 'h' | 's' | 'e'));
+    !shows_value
+}
+
+/// The print area the workbook sets on its sheet number `index` (0-based,
+/// in the workbook's order), as written (`'Sheet'!$A$1:$N$8`), if any.
+fn print_area(archive: &mut Members<'_>, workbook: &str, index: usize) -> Option<String> {
+    let xml = archive.read(workbook)?;
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    // The text of the area's definedName, gathered until its end (an
+    // entity such as &apos; splits it).
+    let mut area: Option<String> = None;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e))
+                if local_name(&e) == "definedName"
+                    && attribute(&e, "name").as_deref() == Some("_xlnm.Print_Area")
+                    && attribute(&e, "localSheetId").and_then(|i| i.trim().parse().ok())
+                        == Some(index) =>
+            {
+                area = Some(String::new());
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(a) = area.as_mut() {
+                    a.push_str(&t.into_inner());
+                }
+            }
+            Ok(Event::End(_)) if area.is_some() => return area,
+            Ok(Event::Eof) | Err(_) => return area,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// Whether a print area (`'Sheet'!$A$1:$N$8,...`) covers every cell up to
+/// `last` (0-based row, column); an area not understood does not.
+fn covers(area: &str, last: (u32, u32)) -> bool {
+    area.split(',').any(|part| {
+        let reference = part.rsplit('!').next().unwrap_or(part).replace('$', "");
+        range_ref(reference.trim()).is_some_and(|r| {
+            r.first_row == 0 && r.first_col == 0 && r.last_row >= last.0 && r.last_col >= last.1
+        })
+    })
 }
 
 /// Whether a `hidden` attribute or a size (`ht`, `width`) hides a row or
@@ -364,21 +419,37 @@ pub fn xlsx_hidden_parts(bytes: &[u8], sheet: &str) -> Option<HiddenParts> {
         .rsplit_once('/')
         .map_or(String::new(), |(d, _)| format!("{d}/"));
     let hiding = hiding_styles(&mut archive, &dir);
+    let area = print_area(&mut archive, &workbook, index);
     let xml = archive.read(&path)?;
-    let mut out = HiddenParts {
-        print_area: has_print_area(&mut archive, &workbook, index),
-        ..HiddenParts::default()
-    };
-    each_element(&xml, |e| match local_name(e) {
-        "c" if !hiding.is_empty()
-            && attribute(e, "s")
-                .and_then(|s| s.trim().parse::<u32>().ok())
-                .is_some_and(|s| hiding.contains(&s)) =>
-        {
-            if let Some(r) = attribute(e, "r") {
-                out.cells.push(r);
+    let mut out = HiddenParts::default();
+    // The last row and column holding a value, for the print area.
+    let mut last = (0u32, 0u32);
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            // A cell with content (a blank one is an empty element).
+            Ok(Event::Start(e)) if local_name(&e) == "c" => {
+                if let Some(r) = attribute(&e, "r") {
+                    if let Some((row, col)) = cell_ref(&r) {
+                        last = (last.0.max(row), last.1.max(col));
+                    }
+                    if attribute(&e, "s")
+                        .and_then(|s| s.trim().parse::<u32>().ok())
+                        .is_some_and(|s| hiding.contains(&s))
+                    {
+                        out.cells.push(r);
+                    }
+                }
             }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
         }
+        buf.clear();
+    }
+    out.print_area = area.is_some_and(|a| !covers(&a, last));
+    each_element(&xml, |e| match local_name(e) {
         "row" if hides(e, "ht") => {
             if let Some(r) = attribute(e, "r").and_then(|r| r.trim().parse().ok()) {
                 out.rows.push(r);
@@ -526,6 +597,29 @@ impl OdsScan {
 
 #[cfg(test)]
 mod tests {
+
+    /// Found by a review: every format with a quote counted as hiding the
+    /// value, so a genuine copy saved with `yyyy"年"m"月"d"日"` dates would
+    /// have been refused; and any print area, even the whole sheet.
+    #[test]
+    fn only_formats_and_print_areas_that_hide_something_are_named() {
+        for code in [";;;", "\"5\"", "\"已核对\";;"] {
+            assert!(super::format_hides(code), "{code}");
+        }
+        for code in [
+            "0\"份\"",
+            "yyyy\"年\"m\"月\"d\"日\"",
+            "@",
+            "General",
+            "0;-0;;@",
+            "#,##0",
+        ] {
+            assert!(!super::format_hides(code), "{code}");
+        }
+        assert!(super::covers("'销毁清单'!$A$1:$P$20", (19, 15)));
+        assert!(!super::covers("'销毁清单'!$A$1:$N$6", (19, 15)));
+        assert!(!super::covers("nonsense", (0, 0)));
+    }
     use super::*;
 
     #[test]

@@ -49,11 +49,11 @@ fn the_line_is_compact_json_with_fields_in_the_agreed_order() {
     );
 }
 
-/// An item without a doc_id carries its title key, as the item's last
-/// field; items of numbered holdings, and every entry written before the
-/// field was kept, are written (and hashed) without it.
+/// An item carries its title key as its last field; an item without one
+/// (every entry written before the field was kept) is written, and
+/// hashed, without it, so older ledgers still verify.
 #[test]
-fn the_title_key_of_an_unnumbered_item_is_its_last_field_and_reads_back() {
+fn the_title_key_is_an_items_last_field_and_an_older_item_has_none() {
     let mut e = entry("2024-D-001");
     e.items = vec![item(""), item("A-1")];
     e.items[0].holding = "k".repeat(64);

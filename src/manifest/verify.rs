@@ -676,7 +676,14 @@ impl Around {
                     (0..=2, 0) => continue,
                     (3, 0) => self.note,
                     (3, c) if c == review_col - 1 && k == 0 => self.batch_label.unwrap_or(""),
-                    (3, c) if c >= review_col && k == 0 && self.batch_label.is_some() => continue,
+                    // The whole-batch decision and comment cells.
+                    (3, c)
+                        if (c == review_col || c == review_col + 1)
+                            && k == 0
+                            && self.batch_label.is_some() =>
+                    {
+                        continue;
+                    }
                     _ => "",
                 };
                 if cell != expected {

@@ -194,8 +194,9 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     // Held documents by their numbers as compared (`京办发〔2019〕5号` held
     // in one register holds `京办发[2019]5号` in another).
     let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // On hold too: a row whose 备注 says so (its own decision is REVIEW).
     for (i, d) in decided.disposition.iter().enumerate() {
-        if *d == Disposition::Hold
+        if (*d == Disposition::Hold || notes.get(i).and_then(hold_word_in_notes).is_some())
             && let Some(id) = doc_id.get(i)
         {
             held.entry(crate::text::document_key(id)).or_insert(i);
@@ -275,27 +276,47 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
 
 /// Words in 备注 that say a holding must not be destroyed yet: a hold the
 /// clerk wrote as a note instead of in the 冻结 column.
-const HOLD_WORDS_IN_NOTES: [&str; 11] = [
+const HOLD_WORDS_IN_NOTES: [&str; 13] = [
     "冻结",
     "暂缓销毁",
     "不得销毁",
     "禁止销毁",
     "暂停销毁",
+    "不销毁",
+    "勿销毁",
+    "停止销毁",
+    "缓销",
     "保全",
     "法律保留",
     "调取",
+    "留存备查",
+];
+
+/// The same, in English (compared in lower case).
+const HOLD_WORDS_IN_ENGLISH_NOTES: [&str; 5] = [
     "legal hold",
+    "on hold",
     "do not destroy",
+    "do not shred",
     "frozen",
 ];
 
-/// The first hold word a note mentions, if any (case aside).
+/// The first hold word a note mentions, if any (English words in any
+/// case). Runs on every row: nothing is allocated for a note without
+/// Latin letters.
 fn hold_word_in_notes(notes: &str) -> Option<&'static str> {
-    if notes.trim().is_empty() {
+    let notes = notes.trim();
+    if notes.is_empty() {
         return None;
     }
-    let lower = notes.to_lowercase();
-    HOLD_WORDS_IN_NOTES
+    if let Some(word) = HOLD_WORDS_IN_NOTES.iter().find(|w| notes.contains(*w)) {
+        return Some(word);
+    }
+    if !notes.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let lower = notes.to_ascii_lowercase();
+    HOLD_WORDS_IN_ENGLISH_NOTES
         .iter()
         .copied()
         .find(|w| lower.contains(w))

@@ -71,8 +71,8 @@ pub(super) fn apply_ledger(
     let agrees = |i: usize, kind: EntryKind| {
         register_agrees(kind, status.get(i).and_then(Status::from_code))
     };
-    let keys = holding_keys(df, ledger)?;
     let dept = |i: usize| department.get(i).unwrap_or("");
+    let keys = holding_keys(df, ledger)?;
     // Per holding and department, the rows whose register agrees with the
     // ledger that they left. Several holdings may share a doc_id (copies
     // held by one department): the ledger's items are set against the rows
@@ -124,10 +124,14 @@ pub(super) fn apply_ledger(
 fn holding_keys(df: &DataFrame, ledger: &LedgerIndex) -> PolarsResult<Vec<Option<HoldingKey>>> {
     let doc_id = df.column("doc_id")?.str()?;
     let title = df.column("title")?.str()?;
+    let department = df.column("department")?.str()?;
     Ok(doc_id
         .iter()
         .zip(title.iter())
-        .map(|(id, title)| ledger.key_for(id.unwrap_or(""), title.unwrap_or("")))
+        .zip(department.iter())
+        .map(|((id, title), dept)| {
+            ledger.key_for(id.unwrap_or(""), title.unwrap_or(""), dept.unwrap_or(""))
+        })
         .collect())
 }
 
