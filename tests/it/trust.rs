@@ -80,6 +80,19 @@ fn plan_as_of(
     (out, rows)
 }
 
+/// `clearance plan FILES --as-of 2024-12-31 --out run`, refused: exit 1,
+/// nothing written; returns what it said on stderr.
+fn refused_plan(w: &Workdir, files: &[&str]) -> String {
+    let mut args = vec!["plan"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--as-of", "2024-12-31", "--out", "run"]);
+    let out = w.run(&args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!w.path("run").exists(), "a refused plan wrote run/");
+    err
+}
+
 /// `plan` as of 2024-12-31 into `run`.
 fn plan(w: &Workdir, files: &[&str]) -> (Output, Vec<Row>) {
     plan_as_of(w, files, "2024-12-31", "run", &[])
@@ -1814,22 +1827,11 @@ fn r32_one_register_given_twice_under_two_names_is_refused() {
     std::fs::create_dir_all(w.path("综合科")).unwrap();
     w.write("办公室/reg.csv", csv.as_bytes());
     w.write("综合科/reg.csv", csv.as_bytes());
-    let out = w.run(&[
-        "plan",
-        "办公室/reg.csv",
-        "综合科/reg.csv",
-        "--as-of",
-        "2024-12-31",
-        "--out",
-        "run",
-    ]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused_plan(&w, &["办公室/reg.csv", "综合科/reg.csv"]);
     assert!(
         err.contains("综合科/reg.csv: the same file as 办公室/reg.csv"),
         "{err}"
     );
-    assert!(!w.path("run").exists());
     // Two empty templates alike are not a register given twice.
     let header = "文件编号,标题,密级,载体,保管期限\n";
     w.write("a.csv", header.as_bytes());
@@ -1982,15 +1984,12 @@ fn r36_two_registers_side_by_side_are_refused_not_half_read() {
          L1,左,秘密,纸质,不归档,,R1,右,秘密,纸质,永久\n"
             .as_bytes(),
     );
-    let out = w.run(&["plan", "side.csv", "--as-of", "2024-12-31", "--out", "run"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = refused_plan(&w, &["side.csv"]);
     assert!(
         err.contains("the header names the same columns twice"),
         "{err}"
     );
     assert!(err.contains("doc_id: A, G; title: B, H"), "{err}");
-    assert!(!w.path("run").exists());
     // Two number columns (收文编号, 发文编号) are one register's.
     w.write(
         "two_numbers.csv",
