@@ -128,7 +128,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
     let key = head.get(3).cloned().unwrap_or_default();
     let (titles, lang) = check_shown(&shown, &lines, &recorded, &key, &mut findings);
     if let Some((_, rows)) = shown.last() {
-        check_below_lines(rows, &lines, lang, &mut findings);
+        check_below_lines(rows, &lines, kind, lang, &mut findings);
     }
     let sheets: Vec<&str> = shown.iter().map(|(name, _)| name.as_str()).collect();
     crate::manifest::verify::check_hidden(&std::fs::read(path)?, &sheets, &mut findings);
@@ -221,11 +221,13 @@ fn check_shown(
 }
 
 /// Checks what the last sheet of a printed list shows below its lines:
-/// the totals row of the issued lines, then signature lines and nothing
-/// else (a line printed below the signatures is signed for with the rest).
+/// the totals row of the issued lines, then the signature lines of its
+/// kind, in order, and nothing else (a line printed below the signatures
+/// is signed for with the rest).
 fn check_below_lines(
     rows: &[Vec<String>],
     lines: &[Vec<String>],
+    kind: HandoverKind,
     lang: Lang,
     findings: &mut Vec<String>,
 ) {
@@ -251,20 +253,27 @@ fn check_below_lines(
             rows[totals][1..].join(" ").trim()
         ));
     }
-    let signatures: Vec<String> = labels::SIGNERS
+    let mut signatures = kind
+        .signers()
         .iter()
-        .map(|(signer, _, _)| labels::signature_line(*signer, lang))
-        .collect();
+        .map(|s| labels::signature_line(*s, lang));
     for (r, row) in rows.iter().enumerate().skip(totals + 1) {
+        if row.iter().all(String::is_empty) {
+            continue;
+        }
+        let expected = signatures.next();
         let first = row.first().map_or("", String::as_str);
-        let known = first.is_empty() || signatures.iter().any(|s| s == first);
-        if !known || row.iter().skip(1).any(|c| !c.is_empty()) {
+        if Some(first) != expected.as_deref() || row.iter().skip(1).any(|c| !c.is_empty()) {
             findings.push(format!(
                 "row {}: text added below the lines: {:?}",
                 r + 1,
                 row.join(" ").trim()
             ));
         }
+    }
+    let left: Vec<String> = signatures.collect();
+    if !left.is_empty() {
+        findings.push(format!("the signature block lacks {left:?}"));
     }
 }
 

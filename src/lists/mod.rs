@@ -157,6 +157,14 @@ impl HandoverKind {
         }
     }
 
+    /// Who signs a list of this kind, in the order printed.
+    pub fn signers(self) -> &'static [Signer] {
+        match self {
+            HandoverKind::Return => &[Signer::HandedOverBy, Signer::ReceivedBy],
+            HandoverKind::Transfer => &[Signer::HandedOverBy, Signer::ReceivedByArchive],
+        }
+    }
+
     /// The kind of a code.
     pub fn from_code(code: &str) -> Option<HandoverKind> {
         [HandoverKind::Return, HandoverKind::Transfer]
@@ -380,7 +388,7 @@ fn return_lists(source: &DecisionText, lang: Lang, year: i32) -> Vec<ListSpec> {
                 Number("source_row"),
             ],
             review: false,
-            signers: &[Signer::HandedOverBy, Signer::ReceivedBy],
+            signers: HandoverKind::Return.signers(),
             handover: Some(Handover {
                 kind: HandoverKind::Return,
                 id: format!("{year}-R-{:03}", k + 1),
@@ -412,7 +420,7 @@ fn archive_list(source: &DecisionText, lang: Lang, year: i32) -> ListSpec {
             Number("source_row"),
         ],
         review: false,
-        signers: &[Signer::HandedOverBy, Signer::ReceivedByArchive],
+        signers: HandoverKind::Transfer.signers(),
         handover: Some(Handover {
             kind: HandoverKind::Transfer,
             id: format!("{year}-T-001"),

@@ -1713,12 +1713,15 @@ def totals_row(ws):
 edited("hidden.xlsx", lambda ws: setattr(ws.row_dimensions[7], "hidden", True))
 edited("totals.xlsx", lambda ws: setattr(ws.cell(totals_row(ws), 2), "value", "1 件，2 份"))
 edited("below.xlsx", lambda ws: ws.cell(ws.max_row + 2, 2, "T9"))
+last = lambda ws: max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value)
+edited("signature.xlsx", lambda ws: setattr(ws.cell(last(ws), 1), "value", None))
 "#,
     );
     for (file, finding) in [
         ("hidden.xlsx", "row 7 is hidden"),
         ("totals.xlsx", "the totals row reads"),
         ("below.xlsx", "text added below the lines"),
+        ("signature.xlsx", "the signature block lacks"),
     ] {
         let path = w.path(&format!("run/lists/{file}"));
         let out = w.run(&[
