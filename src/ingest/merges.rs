@@ -428,9 +428,19 @@ pub fn xlsx_hidden_parts(bytes: &[u8], sheet: &str) -> Option<HiddenParts> {
     reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     loop {
-        match reader.read_event_into(&mut buf) {
-            // A cell with content (a blank one is an empty element).
-            Ok(Event::Start(e)) if local_name(&e) == "c" => {
+        // A cell with content is a start element (a blank one is empty);
+        // a row or column may be either.
+        let (e, has_content) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        match local_name(&e) {
+            "c" if has_content => {
                 if let Some(r) = attribute(&e, "r") {
                     if let Some((row, col)) = cell_ref(&r) {
                         last = (last.0.max(row), last.1.max(col));
@@ -443,26 +453,22 @@ pub fn xlsx_hidden_parts(bytes: &[u8], sheet: &str) -> Option<HiddenParts> {
                     }
                 }
             }
-            Ok(Event::Eof) | Err(_) => break,
+            "row" if hides(&e, "ht") => {
+                if let Some(r) = attribute(&e, "r").and_then(|r| r.trim().parse().ok()) {
+                    out.rows.push(r);
+                }
+            }
+            "col" if hides(&e, "width") => {
+                let bound = |name| attribute(&e, name).and_then(|v| v.trim().parse().ok());
+                if let (Some(min), Some(max)) = (bound("min"), bound("max")) {
+                    out.columns.push((min, max));
+                }
+            }
             _ => {}
         }
         buf.clear();
     }
     out.print_area = area.is_some_and(|a| !covers(&a, last));
-    each_element(&xml, |e| match local_name(e) {
-        "row" if hides(e, "ht") => {
-            if let Some(r) = attribute(e, "r").and_then(|r| r.trim().parse().ok()) {
-                out.rows.push(r);
-            }
-        }
-        "col" if hides(e, "width") => {
-            let bound = |name| attribute(e, name).and_then(|v| v.trim().parse().ok());
-            if let (Some(min), Some(max)) = (bound("min"), bound("max")) {
-                out.columns.push((min, max));
-            }
-        }
-        _ => {}
-    });
     Some(out)
 }
 

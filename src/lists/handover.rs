@@ -19,7 +19,9 @@ use super::{HandoverKind, LIST_HEADING_FIELDS, LIST_LINE_FIELDS, LIST_MAGIC, is_
 use crate::config::Lang;
 use crate::labels::{self, LINE_NUMBER, TOTAL};
 use crate::manifest::draft::ITEMS_HEAD_ROWS;
-use crate::manifest::verify::{IndexCheck, index_check, items_rows, open, printed_parts, rows_of};
+use crate::manifest::verify::{
+    IndexCheck, index_check, items_rows, open, open_bytes, printed_parts, read_checked, rows_of,
+};
 use crate::manifest::{ITEMS_SHEET, digest, title_hash};
 
 /// A handover list as issued, read back.
@@ -103,7 +105,8 @@ pub fn read_handover(path: &Path) -> Result<HandoverList> {
 /// [`read_handover`]'s work: reads the list and checks it is as issued.
 fn read_inner(path: &Path) -> Result<HandoverList> {
     let name = path.display();
-    let mut wb = open(path)?;
+    let bytes = read_checked(path)?;
+    let mut wb = open_bytes(path, bytes.clone())?;
     if !wb.sheet_names().iter().any(|n| n == ITEMS_SHEET) {
         bail!("{name}: not a return or transfer list made by clearance (no issued items inside)");
     }
@@ -131,7 +134,7 @@ fn read_inner(path: &Path) -> Result<HandoverList> {
         check_below_lines(rows, &lines, kind, lang, &mut findings);
     }
     let sheets: Vec<&str> = shown.iter().map(|(name, _)| name.as_str()).collect();
-    crate::manifest::verify::check_hidden(&std::fs::read(path)?, &sheets, &mut findings);
+    crate::manifest::verify::check_hidden(&bytes, &sheets, &mut findings);
     if !findings.is_empty() {
         bail!(
             "{name}: changed since issue, so it cannot be confirmed: {}",
@@ -242,10 +245,7 @@ fn check_below_lines(
         .iter()
         .filter_map(|l| l.get(4).and_then(|c| c.trim().parse::<i64>().ok()))
         .sum();
-    let expected = match lang {
-        Lang::Zh => format!("{} 件，{copies} 份", lines.len()),
-        Lang::En => format!("{} lines, {copies} copies", lines.len()),
-    };
+    let expected = super::totals_text(lines.len(), copies, lang);
     let shown = rows[totals].get(1).map_or("", String::as_str);
     if shown != expected || rows[totals].iter().skip(2).any(|c| !c.is_empty()) {
         findings.push(format!(

@@ -638,14 +638,19 @@ fn printable<'a>(
 
 /// The totals row: lines and copies.
 fn totals(source: &DecisionText, spec: &ListSpec, lang: Lang) -> Vec<OutCell> {
-    let copies = copies(source, spec);
     vec![
         OutCell::from(lang.pick(labels::TOTAL.0, labels::TOTAL.1)),
-        OutCell::Text(match lang {
-            Lang::Zh => format!("{} 件，{copies} 份", spec.rows.len()),
-            Lang::En => format!("{} lines, {copies} copies", spec.rows.len()),
-        }),
+        OutCell::Text(totals_text(spec.rows.len(), copies(source, spec), lang)),
     ]
+}
+
+/// What a list's totals row says of `lines` lines and `copies` copies, as
+/// printed and as `confirm` expects it.
+pub(super) fn totals_text(lines: usize, copies: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{lines} 件，{copies} 份"),
+        Lang::En => format!("{lines} lines, {copies} copies"),
+    }
 }
 
 #[cfg(test)]
