@@ -1,8 +1,9 @@
 //! Feeding each file format's sheets, row by row, to the sheet parser.
 //!
-//! xlsx and xlsb are read through calamine's streaming cell readers, so a
-//! stray value in cell XFD1048576 costs one cell, not a grid of seventeen
-//! billion. xls and ods are read as ranges (xls sheets are at most
+//! xlsx sheets are read cell by cell by our own reader ([`super::xlsx`],
+//! with calamine's streaming reader when ours gives a file back), xlsb
+//! through calamine's, so a stray value in cell XFD1048576 costs one cell,
+//! not a grid of seventeen billion. xls and ods are read as ranges (xls sheets are at most
 //! 65,536 × 256; calamine caps ods). CSV is decoded from UTF-8 (with or
 //! without BOM) or GB18030/GBK and read record by record with its line
 //! numbers.
@@ -68,6 +69,16 @@ impl<'v> Sink<'v> {
 }
 
 impl WorkbookRead {
+    /// Nothing read yet.
+    fn new() -> Self {
+        WorkbookRead {
+            table: TableBuilder::new(),
+            sheets: Vec::new(),
+            problems: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
     /// Where a sheet parser writes.
     fn outputs(&mut self) -> Outputs<'_> {
         Outputs {
@@ -119,12 +130,7 @@ pub(super) fn read(
         file,
         vocab,
         date1904: checked.date1904,
-        out: WorkbookRead {
-            table: TableBuilder::new(),
-            sheets: Vec::new(),
-            problems: Vec::new(),
-            skipped: Vec::new(),
-        },
+        out: WorkbookRead::new(),
     };
     match checked.format {
         Format::Xlsx => read_xlsx(&mut sink, bytes)
@@ -182,7 +188,7 @@ fn read_ods(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 /// A cell of a streaming reader, `None` when empty.
-fn from_dataref(value: DataRef<'_>) -> Option<Cell<'_>> {
+pub(super) fn from_dataref(value: DataRef<'_>) -> Option<Cell<'_>> {
     Some(match value {
         DataRef::Empty => return None,
         DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
@@ -389,7 +395,7 @@ macro_rules! stream_cells {
 /// its value (as openpyxl and other libraries write them) is not a blank
 /// cell: it reads as an error value, which a decision field sends to
 /// REVIEW.
-fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
+pub(super) fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
     reader: &mut calamine::XlsxCellReader<'a, RS>,
 ) -> Result<Option<(u32, u32, Cell<'a>)>, XlsxError> {
     while let Some(cell) = reader.next_cell_with_formula_metadata()? {
@@ -405,7 +411,8 @@ fn next_xlsx_cell<'a, RS: std::io::Read + std::io::Seek>(
 }
 
 /// Reads every sheet of an .xlsx workbook, its merged ranges found on
-/// another thread meanwhile.
+/// another thread meanwhile: with our own reader ([`super::xlsx`]), or,
+/// when that gives the file back, with calamine's from the first row again.
 fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
     // The merged ranges are found on another core while the workbook opens
     // and its first rows are decoded; a sheet's rows wait for them before
@@ -418,9 +425,12 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
             let ranges = std::panic::catch_unwind(|| super::merges::xlsx_merged_ranges(bytes));
             let _ = found.set(ranges.unwrap_or_default());
         });
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
         let merges = |name: &str| found.wait().get(name).cloned().unwrap_or_default();
-        stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)?;
+        if read_xlsx_own(sink, bytes, &merges).is_err() {
+            sink.out = WorkbookRead::new();
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+            stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)?;
+        }
         // A sheet read without its merged ranges reads a merged 密级 as
         // blank below its first row: say so rather than pass in silence.
         let found = found.wait();
@@ -436,6 +446,37 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
         }
         Ok(())
     })
+}
+
+/// Reads every sheet of an .xlsx workbook with our own reader; `merges`
+/// gives a sheet's merged ranges. An error means the file is to be read
+/// again by calamine, from scratch.
+fn read_xlsx_own(
+    sink: &mut Sink<'_>,
+    bytes: &[u8],
+    merges: &(impl Fn(&str) -> Vec<MergedRange> + Sync),
+) -> Result<(), super::xlsx::Unsupported> {
+    let mut archive = super::merges::Members::new(bytes)
+        .ok_or_else(|| super::xlsx::Unsupported("not a zip archive".into()))?;
+    let book = super::xlsx::Book::open(&mut archive)?;
+    for sheet in &book.sheets {
+        if sheet.kind != SheetType::WorkSheet {
+            sink.not_a_worksheet(&sheet.name, sheet.kind);
+            continue;
+        }
+        let parser = sink.parser(&sheet.name, Vec::new());
+        let mut cells = book.cells(&mut archive, sheet)?;
+        let name = sheet.name.clone();
+        let (parser, nonempty) = pump(
+            &mut sink.out,
+            parser,
+            move || merges(&name),
+            || cells.next_cell(),
+        )?;
+        drop(cells);
+        sink.finish(parser, nonempty);
+    }
+    Ok(())
 }
 
 /// calamine does not read merged ranges from xlsb files; README says so.

@@ -35,7 +35,7 @@ type Archive<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 /// the case of their names, with `\` or `/` between folders (as some
 /// Windows writers save them). Looked up exactly, a sheet saved as
 /// `xl/worksheets/Sheet1.xml` had its rows read and its merges missed.
-struct Members<'b> {
+pub(super) struct Members<'b> {
     archive: Archive<'b>,
     /// Archive names by their [`normal_name`].
     names: HashMap<String, String>,
@@ -47,7 +47,7 @@ fn normal_name(name: &str) -> String {
 }
 
 impl<'b> Members<'b> {
-    fn new(bytes: &'b [u8]) -> Option<Members<'b>> {
+    pub(super) fn new(bytes: &'b [u8]) -> Option<Members<'b>> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
         let names = archive
             .file_names()
@@ -58,7 +58,10 @@ impl<'b> Members<'b> {
     }
 
     /// A member, by its name in any case and with either separator.
-    fn by_name(&mut self, name: &str) -> Option<zip::read::ZipFile<'_, Cursor<&'b [u8]>>> {
+    pub(super) fn by_name(
+        &mut self,
+        name: &str,
+    ) -> Option<zip::read::ZipFile<'_, Cursor<&'b [u8]>>> {
         let stored = self.names.get(&normal_name(name))?;
         self.archive.by_name(stored).ok()
     }

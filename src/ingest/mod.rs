@@ -20,6 +20,7 @@ pub mod record;
 pub mod sheet;
 pub mod table;
 pub mod values;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
