@@ -341,15 +341,22 @@ fn read_head(
     }
 }
 
-/// Finds `attr="digits"` in the head of an XML part.
+/// Finds `attr="digits"` (or `attr = 'digits'`) in the head of an XML
+/// part; anything but digits after it reads as the largest number.
 fn xml_attr_number(head: &[u8], attr: &str) -> Option<u64> {
-    let pattern = format!("{attr}=\"");
     let text = String::from_utf8_lossy(head);
-    let start = text.find(&pattern)? + pattern.len();
-    let digits: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let mut from = 0;
+    let value = loop {
+        let at = from + text[from..].find(attr)?;
+        from = at + attr.len();
+        let rest = text[from..].trim_start();
+        if let Some(rest) = rest.strip_prefix('=')
+            && let Some(value) = rest.trim_start().strip_prefix(['"', '\''])
+        {
+            break value;
+        }
+    };
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok().or(Some(u64::MAX))
 }
 
@@ -369,6 +376,16 @@ mod tests {
                 b"<sst uniqueCount=\"99999999999999999999999\">",
                 "uniqueCount"
             ),
+            Some(u64::MAX)
+        );
+        // Single quotes and spaces around `=` (a huge count so written
+        // aborted the process: found by the ninth round's hunt).
+        assert_eq!(
+            xml_attr_number(b"<sst uniqueCount = '100000000000000000'>", "uniqueCount"),
+            Some(100_000_000_000_000_000)
+        );
+        assert_eq!(
+            xml_attr_number(b"<sst uniqueCount='+5'>", "uniqueCount"),
             Some(u64::MAX)
         );
     }
