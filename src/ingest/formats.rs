@@ -226,80 +226,80 @@ fn from_data(value: &Data) -> Option<Cell<'_>> {
 /// Feeds a stream of cells to `parser` on a second thread, so that
 /// decoding the sheet (this thread) and typing its cells (the other)
 /// overlap. Cells must come in row order, as the streaming readers give
-/// them. This thread only moves cells into batches (their buffers come
-/// back to be filled again); grouping them into rows, counting the
-/// non-empty rows and everything after happen on the other thread, where
-/// each row's cells are also freed.
+/// them. This thread groups them into rows and counts the non-empty rows
+/// (the reader's own count, apart from the parser); the rows go to the
+/// other thread in batches (their buffers come back to be filled again),
+/// where everything after happens and each row's cells are freed.
 fn pump<'a, 'v, E>(
     out: &mut WorkbookRead,
     mut parser: SheetParser<'v>,
     merges: impl FnOnce() -> Vec<MergedRange> + Send,
     next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(SheetParser<'v>, u64), E> {
-    // Cells queue up while the merged ranges are still being found (a few
+    // Rows queue up while the merged ranges are still being found (a few
     // hundred thousand rows at most), so that decoding never waits.
-    const QUEUE: usize = 64;
+    const QUEUE: usize = 128;
     let parser_ref = &mut parser;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
-    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<CellBatch<'a>>(QUEUE);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<RowBatch<'a>>(QUEUE);
+    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<RowBatch<'a>>(QUEUE);
     // The channel closes when the decoding side returns: its sender goes.
-    let (produced, nonempty) = crate::cores::both(
-        move || produce_cells(&tx, &back_rx, next),
+    let (produced, ()) = crate::cores::both(
+        move || produce_rows(&tx, &back_rx, next),
         move || {
             parser_ref.set_merges(merges());
             let mut outputs = out.outputs();
-            let mut rows = RowGrouper::default();
             for mut batch in rx {
-                for (r, c, cell) in batch.drain(..) {
-                    if let Some(row) = rows.add(r, c, cell) {
-                        parser_ref.push(row, &mut outputs);
-                    }
+                for row in batch.drain(..) {
+                    parser_ref.push(row, &mut outputs);
                 }
                 // Full means this thread is behind: the batch is dropped.
                 let _ = back_tx.try_send(batch);
             }
-            if let Some(row) = rows.finish() {
-                parser_ref.push(row, &mut outputs);
-            }
-            rows.counter.nonempty
         },
     );
-    produced.map(|()| (parser, nonempty))
+    produced.map(|nonempty| (parser, nonempty))
 }
 
-/// Cells on their way from the decoding thread: row, column, value.
-type CellBatch<'a> = Vec<(u32, u32, Cell<'a>)>;
+/// Rows on their way from the decoding thread.
+type RowBatch<'a> = Vec<Row<'a>>;
 
-/// Cells a batch holds.
-const CELL_BATCH: usize = 8192;
+/// Rows a batch holds.
+const ROW_BATCH: usize = 512;
 
-/// Sends the cells `next` gives to `tx` in batches, refilling the buffers
-/// that come back on `back`. Stops early when the receiver is gone (the
+/// Groups the cells `next` gives into rows and sends them to `tx` in
+/// batches, refilling the buffers that come back on `back`; gives the
+/// number of non-empty rows. Stops early when the receiver is gone (the
 /// worker panicked; joining it reports that).
-fn produce_cells<'a, E>(
-    tx: &std::sync::mpsc::SyncSender<CellBatch<'a>>,
-    back: &std::sync::mpsc::Receiver<CellBatch<'a>>,
+fn produce_rows<'a, E>(
+    tx: &std::sync::mpsc::SyncSender<RowBatch<'a>>,
+    back: &std::sync::mpsc::Receiver<RowBatch<'a>>,
     mut next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
-) -> Result<(), E> {
+) -> Result<u64, E> {
     let fresh = || {
         back.try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CELL_BATCH))
+            .unwrap_or_else(|_| Vec::with_capacity(ROW_BATCH))
     };
+    let mut rows = RowGrouper::default();
     let mut batch = fresh();
-    while let Some(cell) = next()? {
-        batch.push(cell);
-        if batch.len() == CELL_BATCH {
-            let full = std::mem::replace(&mut batch, fresh());
-            if tx.send(full).is_err() {
-                return Ok(());
+    while let Some((r, c, cell)) = next()? {
+        if let Some(row) = rows.add(r, c, cell) {
+            batch.push(row);
+            if batch.len() == ROW_BATCH {
+                let full = std::mem::replace(&mut batch, fresh());
+                if tx.send(full).is_err() {
+                    return Ok(rows.counter.nonempty);
+                }
             }
         }
+    }
+    if let Some(row) = rows.finish() {
+        batch.push(row);
     }
     if !batch.is_empty() {
         // A closed channel means the worker panicked; join reports it.
         let _ = tx.send(batch);
     }
-    Ok(())
+    Ok(rows.counter.nonempty)
 }
 
 /// Groups cells that come in row order into rows, counting the non-empty
