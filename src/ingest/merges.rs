@@ -66,6 +66,19 @@ impl<'b> Members<'b> {
         self.archive.by_name(stored).ok()
     }
 
+    /// A member, by its name in any case and with either separator: `None`
+    /// when there is none, an error when it is there but cannot be opened
+    /// (a damaged header, encryption).
+    pub(super) fn open(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<zip::read::ZipFile<'_, Cursor<&'b [u8]>>>, zip::result::ZipError> {
+        match self.names.get(&normal_name(name)) {
+            Some(stored) => self.archive.by_name(stored).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The text of a small member.
     fn read(&mut self, name: &str) -> Option<Vec<u8>> {
         let mut file = self.by_name(name)?;
