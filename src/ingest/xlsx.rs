@@ -1344,6 +1344,11 @@ fn row_ref(text: &str) -> Result<u32> {
     reference(text).map(|(row, _)| row)
 }
 
+/// The tests' seeded generator, shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/support/rng.rs"]
+mod test_rng;
+
 #[cfg(test)]
 mod tests {
     //! The reader against calamine's, cell by cell: over workbooks written
@@ -1358,6 +1363,7 @@ mod tests {
     use calamine::{Reader as _, Xlsx};
     use rust_xlsxwriter::{ExcelDateTime as WDate, Format, Formula, Workbook};
 
+    use super::test_rng::Rng;
     use super::*;
 
     /// Every cell of every worksheet (and the other sheets by name), owned.
@@ -1429,27 +1435,6 @@ mod tests {
         }
     }
 
-    /// splitmix64: the same sequence everywhere, no dependency.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
-            &items[self.below(items.len())]
-        }
-    }
-
     const TEXTS: &[&str] = &[
         "",
         " ",
@@ -1513,7 +1498,7 @@ mod tests {
     /// A workbook of random cells, with shared strings (or inline ones,
     /// written in constant-memory mode).
     fn generated(seed: u64, constant_memory: bool) -> Vec<u8> {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         let mut wb = Workbook::new();
         let formats: Vec<Format> = FORMATS
             .iter()
@@ -1855,7 +1840,7 @@ c</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="e"><v>#N/A</v>
             } else {
                 wb.add_worksheet()
             };
-            let mut rng = Rng(7);
+            let mut rng = Rng::new(7);
             for row in 0..30_000u32 {
                 for col in 0..6u16 {
                     if rng.below(7) == 0 {
