@@ -486,12 +486,7 @@ fn string_item(xml: &[u8], lt: usize, tag: &Tag<'_>) -> Result<(String, usize)> 
         };
         return Ok((unescape_code_units(text).into_owned(), end));
     }
-    let close = element_end(xml, tag.end, b"</si", "si")
-        .ok_or_else(|| Unsupported::new("<si> ends early"))?;
-    let text = std::str::from_utf8(&xml[lt..close]).map_err(|_| Unsupported::new("UTF-8"))?;
-    let mut reader = xml_reader(text);
-    reader.read_event()?;
-    Ok((rich_string(&mut reader, "si")?, close))
+    string_element(xml, lt, tag, b"</si", "si")
 }
 
 /// The text of a string element (`<si>`, `<is>`) up to its end `closing`:
@@ -1180,15 +1175,28 @@ fn cell<'a>(
 /// An inline string `<is>…</is>` starting at `lt`, read by the rules of
 /// shared strings; and the offset after it.
 fn inline_string(xml: &[u8], lt: usize, tag: &Tag<'_>) -> Result<(String, usize)> {
+    string_element(xml, lt, tag, b"</is", "is")
+}
+
+/// A string element `name` (`<si>`, `<is>`) starting at `lt` (its start
+/// tag read as `tag`; `close` is `</name`), read by [`rich_string`]; and
+/// the offset after it.
+fn string_element(
+    xml: &[u8],
+    lt: usize,
+    tag: &Tag<'_>,
+    close: &[u8],
+    name: &str,
+) -> Result<(String, usize)> {
     if tag.empty {
         return Ok((String::new(), tag.end));
     }
-    let close = element_end(xml, tag.end, b"</is", "is")
-        .ok_or_else(|| Unsupported::new("<is> ends early"))?;
-    let text = std::str::from_utf8(&xml[lt..close]).map_err(|_| Unsupported::new("UTF-8"))?;
+    let end = element_end(xml, tag.end, close, name)
+        .ok_or_else(|| Unsupported(format!("<{name}> ends early")))?;
+    let text = std::str::from_utf8(&xml[lt..end]).map_err(|_| Unsupported::new("UTF-8"))?;
     let mut reader = xml_reader(text);
     reader.read_event()?;
-    Ok((rich_string(&mut reader, "is")?, close))
+    Ok((rich_string(&mut reader, name)?, end))
 }
 
 /// A `<v>` element's value as calamine's reader makes it from the same
