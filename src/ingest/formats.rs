@@ -236,8 +236,8 @@ fn pump<'a, 'v, E>(
     merges: impl FnOnce() -> Vec<MergedRange> + Send,
     next: impl FnMut() -> Result<Option<(u32, u32, Cell<'a>)>, E>,
 ) -> Result<(SheetParser<'v>, u64), E> {
-    // Rows queue up while the merged ranges are still being found (a few
-    // hundred thousand rows at most), so that decoding never waits.
+    // Rows queue up while the merged ranges are still being found: up to
+    // 128 batches of ROW_BATCH rows (65,536), after which decoding waits.
     const QUEUE: usize = 128;
     let parser_ref = &mut parser;
     let (tx, rx) = std::sync::mpsc::sync_channel::<RowBatch<'a>>(QUEUE);
