@@ -80,6 +80,19 @@ fn plan_as_of(
     (out, rows)
 }
 
+/// Next year's plan of `register` (as of 2025-12-31, into run2025) with
+/// the ledger and last year's run: what it said and its missing.csv rows.
+fn missing_next_year(w: &Workdir, register: &str) -> (Output, Vec<Row>) {
+    let (out, _) = plan_as_of(
+        w,
+        &[register],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl", "--previous", "run"],
+    );
+    (out, read_csv(&w.path("run2025/missing.csv")))
+}
+
 /// `clearance plan FILES --as-of 2024-12-31 --out run`, refused: exit 1,
 /// nothing written; returns what it said on stderr.
 fn refused_plan(w: &Workdir, files: &[&str]) -> String {
@@ -1807,14 +1820,7 @@ fn r31_a_copy_marked_destroyed_does_not_hide_a_second_copy_gone_missing() {
          X-2,乙通知,秘密,纸质,不归档,办公室,已销毁\n"
             .as_bytes(),
     );
-    let (out, _) = plan_as_of(
-        &w,
-        &["reg2025.csv"],
-        "2025-12-31",
-        "run2025",
-        &["--ledger", "reports/ledger.jsonl", "--previous", "run"],
-    );
-    let missing = read_csv(&w.path("run2025/missing.csv"));
+    let (out, missing) = missing_next_year(&w, "reg2025.csv");
     let ids: Vec<&str> = missing.iter().map(|r| r["doc_id"].as_str()).collect();
     assert_eq!(ids, ["X-1", "X-2"], "{}", stdout(&out));
 }
@@ -2028,14 +2034,7 @@ fn r37_a_title_destroyed_in_one_department_explains_no_loss_in_another() {
         "reg2025.csv",
         "文件编号,标题,密级,载体,保管期限,部门\n,其他,秘密,纸质,长期,科三\n".as_bytes(),
     );
-    plan_as_of(
-        &w,
-        &["reg2025.csv"],
-        "2025-12-31",
-        "run2025",
-        &["--ledger", "reports/ledger.jsonl", "--previous", "run"],
-    );
-    let missing = read_csv(&w.path("run2025/missing.csv"));
+    let (_, missing) = missing_next_year(&w, "reg2025.csv");
     let departments: Vec<&str> = missing.iter().map(|r| r["department"].as_str()).collect();
     assert_eq!(departments, ["科二"], "{missing:?}");
 }
