@@ -466,12 +466,24 @@ fn read_xlsx_own(
         }
         let parser = sink.parser(&sheet.name, Vec::new());
         let mut cells = book.cells(&mut archive, sheet)?;
+        // The first cell read, the sheet's dimension is known: the table's
+        // columns are made that long at once rather than grown (a copy of
+        // each, and memory faulted in twice, at every doubling).
+        let mut first = Some(cells.next_cell()?);
+        if sink.out.table.is_empty()
+            && let Some(rows) = cells.rows_hint()
+        {
+            sink.out.table = TableBuilder::with_capacity(rows as usize);
+        }
         let name = sheet.name.clone();
         let (parser, nonempty) = pump(
             &mut sink.out,
             parser,
             move || merges(&name),
-            || cells.next_cell(),
+            || match first.take() {
+                Some(cell) => Ok(cell),
+                None => cells.next_cell(),
+            },
         )?;
         drop(cells);
         sink.finish(parser, nonempty);

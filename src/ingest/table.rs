@@ -420,10 +420,18 @@ impl Default for TableBuilder {
 impl TableBuilder {
     /// An empty table.
     pub fn new() -> Self {
+        TableBuilder::with_capacity(1024)
+    }
+
+    /// An empty table with room for `rows` rows (at most Excel's
+    /// 1,048,576: a sheet cannot hold more, and a larger hint is wrong).
+    /// Room not used is only reserved, never touched.
+    pub fn with_capacity(rows: usize) -> Self {
+        let rows = rows.min(1 << 20);
         TableBuilder {
             builders: canonical_columns()
                 .iter()
-                .map(|(name, t)| Builder::new(name, *t, 1024))
+                .map(|(name, t)| Builder::new(name, *t, rows))
                 .collect(),
             kept: Vec::new(),
             kept_index: HashMap::new(),

@@ -769,6 +769,8 @@ struct SheetState {
     /// The current row and column, for cells without a reference.
     row: u32,
     col: u32,
+    /// The rows the sheet's `<dimension>` spans, when it has one.
+    dimension_rows: Option<u32>,
 }
 
 /// The cells of one worksheet, read a slice of rows at a time.
@@ -806,6 +808,16 @@ impl<'a> SheetCells<'a, '_> {
             }
             self.parse_slice()?;
         }
+    }
+
+    /// How many rows the sheet says it spans (its `<dimension>`), once the
+    /// first cell was asked for; `None` when it does not say. Only a hint:
+    /// a writer may write any dimension, so no more rows than the part's
+    /// size could hold at 16 bytes each (`<row><c><v>1</v></c></row>`
+    /// takes 25).
+    pub fn rows_hint(&self) -> Option<u32> {
+        let room = u32::try_from(self.file.size() / 16).unwrap_or(u32::MAX);
+        self.state.dimension_rows.map(|rows| rows.min(room))
     }
 
     /// Inflates until the buffer holds a slice that ends a row (or the
@@ -911,6 +923,7 @@ fn sheet_data_start(xml: &[u8], state: &mut SheetState) -> Result<usize> {
             Event::Start(e) | Event::Empty(e) if local(&e) == "dimension" => {
                 let range = raw_attr(&e, "ref")?.ok_or_else(|| Unsupported::new("dimension"))?;
                 check_range(&range)?;
+                state.dimension_rows = range_rows(&range);
             }
             Event::Start(e) if e.name().into_inner() == "sheetData" => {
                 state.in_data = true;
@@ -930,6 +943,17 @@ fn sheet_data_start(xml: &[u8], state: &mut SheetState) -> Result<usize> {
             _ => {}
         }
     }
+}
+
+/// The rows a range reference (`A1:O1000`, or one cell) spans, or `None`
+/// when it does not read as one.
+fn range_rows(range: &str) -> Option<u32> {
+    let mut ends = range
+        .split(':')
+        .map(|r| cell_ref(r).ok().map(|(row, _)| row));
+    let first = ends.next()??;
+    let last = ends.next().unwrap_or(Some(first))?;
+    last.checked_sub(first).map(|n| n + 1)
 }
 
 /// A range reference (`A1:O1000`, or one cell) as calamine accepts it.
@@ -1586,6 +1610,47 @@ mod tests {
             let bytes = generated(seed, seed % 3 == 0);
             assert_same(&bytes, &format!("seed {seed}"));
         }
+    }
+
+    #[test]
+    fn a_dimension_reads_as_the_rows_it_spans() {
+        for (range, rows) in [
+            ("A1:O1000001", Some(1_000_001)),
+            ("B3", Some(1)),
+            ("C5:C5", Some(1)),
+            ("A1:XFD1048576", Some(1_048_576)),
+            ("A10:B2", None),
+            ("A1:B", None),
+        ] {
+            assert_eq!(range_rows(range), rows, "{range}");
+        }
+    }
+
+    /// The rows a sheet's dimension promises, as the reader hints them once
+    /// the first cell was read.
+    fn rows_hint(sheet_xml: &str) -> Option<u32> {
+        let bytes = hand_made_part(sheet_xml, "", "", "");
+        let mut archive = Members::new(&bytes).expect("a zip archive");
+        let book = Book::open(&mut archive).unwrap();
+        let mut cells = book.cells(&mut archive, &book.sheets[0]).unwrap();
+        assert_eq!(cells.rows_hint(), None, "not read yet");
+        cells.next_cell().unwrap();
+        cells.rows_hint()
+    }
+
+    /// A register whose dimension says a million rows but holds two does
+    /// not get a million rows' room (a writer may write any dimension).
+    #[test]
+    fn a_dimension_larger_than_the_sheet_is_not_believed() {
+        let rows =
+            r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>"#;
+        let part = |dimension: &str| sheet(rows).replace(r#"<dimension ref="A1:D20"/>"#, dimension);
+        let small = rows_hint(&part(r#"<dimension ref="A1:B2"/>"#));
+        assert_eq!(small, Some(2));
+        let huge = rows_hint(&part(r#"<dimension ref="A1:XFD1048576"/>"#)).unwrap();
+        let size = part(r#"<dimension ref="A1:XFD1048576"/>"#).len() as u32;
+        assert!(huge <= size / 16, "{huge} rows hinted for {size} bytes");
+        assert_eq!(rows_hint(&part("")), None, "no dimension, no hint");
     }
 
     #[test]

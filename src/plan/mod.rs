@@ -358,18 +358,26 @@ pub fn plan(
     lang: Lang,
     ledger: &LedgerIndex,
 ) -> PolarsResult<DataFrame> {
-    let df = match_rules(canonical, policy, as_of, lang)?;
-    decide(df, canonical, policy, lang, ledger)
+    // The duplicated ids (a sort of every id) are found on another core
+    // while the rules are matched, much of which runs on one.
+    let doc_id = canonical.column("doc_id")?.str()?;
+    let (df, duplicated) = both(
+        || match_rules(canonical, policy, as_of, lang),
+        || duplicated(doc_id),
+    );
+    decide(df?, canonical, policy, lang, ledger, &duplicated)
 }
 
 /// Decides every row of `df` (the canonical table with the derived columns
-/// and `case_index`, from [`match_rules`]); see [`plan`].
+/// and `case_index`, from [`match_rules`]; `duplicated` from
+/// [`duplicated`] of its doc_id); see [`plan`].
 fn decide(
     df: DataFrame,
     canonical: &DataFrame,
     policy: &PlanPolicy,
     lang: Lang,
     ledger: &LedgerIndex,
+    duplicated: &[bool],
 ) -> PolarsResult<DataFrame> {
     let cases = engine::flatten(&policy.rules, lang);
     let mut decided = first_decisions(&df, &cases, lang)?;
@@ -377,7 +385,7 @@ fn decide(
     let reappeared = recorded::apply_ledger(&df, &mut decided, ledger, lang)?;
     let mut df = add_decision_columns(df, decided, policy)?;
     df.with_column(Column::new("reappeared".into(), reappeared))?;
-    let df = add_anomalies(df, policy)?;
+    let df = add_anomalies(df, policy, duplicated)?;
     arrange(df, canonical)
 }
 
@@ -414,7 +422,15 @@ pub fn trace(
             ))
         })
         .collect::<PolarsResult<_>>()?;
-    let decisions = decide(derived.clone(), canonical, policy, lang, ledger)?;
+    let duplicated = duplicated(derived.column("doc_id")?.str()?);
+    let decisions = decide(
+        derived.clone(),
+        canonical,
+        policy,
+        lang,
+        ledger,
+        &duplicated,
+    )?;
     Ok(Traced {
         decisions,
         derived,
@@ -536,9 +552,13 @@ fn add_decision_columns(
 /// Adds every row's anomalies as `anomalies_all`: the ones the plan finds
 /// (duplicate id, loss, reappeared, overdue, no return destination,
 /// classified without a date) before the ones found while reading, joined
-/// with `;`, null when none.
-fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFrame> {
-    let doc_id = df.column("doc_id")?.str()?;
+/// with `;`, null when none. `duplicated` says per row whether its doc_id
+/// is another row's too ([`duplicated`]).
+fn add_anomalies(
+    mut df: DataFrame,
+    policy: &PlanPolicy,
+    duplicated: &[bool],
+) -> PolarsResult<DataFrame> {
     let on_hand = df.column("copies_on_hand")?.cast(&DataType::Int64)?;
     let on_hand = on_hand.i64()?;
     let copies = df.column("copies")?.cast(&DataType::Int64)?;
@@ -552,10 +572,7 @@ fn add_anomalies(mut df: DataFrame, policy: &PlanPolicy) -> PolarsResult<DataFra
         Status::Archived.code(),
     ];
     let reappeared = df.column("reappeared")?.bool()?;
-    // Finding the duplicated ids (a sort of every id) on another core
-    // meanwhile.
-    let (overdue, duplicated) = both(|| overdue(&df, policy), || duplicated(doc_id));
-    let overdue = overdue?;
+    let overdue = overdue(&df, policy)?;
     let disposition = Codes::of(&df, "disposition")?;
     let destination = df.column("destination")?.str()?;
     let no_date = df.column("classified_no_date")?.bool()?;
