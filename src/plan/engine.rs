@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
+use crate::codes::TextColumn;
 use crate::config::Lang;
 use crate::domain::Disposition;
 use crate::policy::rules::{CheckedCase, CheckedRule, Template, Test};
@@ -258,10 +259,11 @@ pub fn trace_row(
 }
 
 /// Renders the reasons of matched cases row by row; each column a template
-/// refers to is cast to text once.
+/// refers to is read as text ([`TextColumn`]: a date or number is written
+/// out for the rows whose reason shows it, not for every row).
 pub struct ReasonWriter {
     templates: Vec<Template>,
-    columns: std::collections::HashMap<String, StringChunked>,
+    columns: std::collections::HashMap<String, TextColumn>,
     lang: Lang,
 }
 
@@ -274,8 +276,7 @@ impl ReasonWriter {
         for t in &templates {
             for f in t.fields() {
                 if !columns.contains_key(f) {
-                    let text = df.column(f)?.cast(&DataType::String)?;
-                    columns.insert(f.to_string(), text.str()?.clone());
+                    columns.insert(f.to_string(), TextColumn::new(df.column(f)?)?);
                 }
             }
         }
@@ -296,9 +297,9 @@ impl ReasonWriter {
                     .and_then(|f| Some((f, self.columns.get(f)?.get(row)?)))
                 {
                     if f == "destination" {
-                        out.push_str(crate::labels::destination(value, self.lang));
+                        out.push_str(crate::labels::destination(&value, self.lang));
                     } else {
-                        out.push_str(value);
+                        out.push_str(&value);
                     }
                 }
             }
