@@ -552,22 +552,24 @@ fn handover_items<'a>(
         h.destination.clone(),
     ];
     let title_key = key.clone();
+    let rows = source.in_blocks(&spec.rows);
     let lines = Lines::OnDemand {
         count: spec.rows.len(),
         line: Box::new(move |k| {
-            let i = spec.rows[k];
-            let t = |c: &str| source.text(c, i).to_string();
-            vec![
-                (k + 1).to_string(),
-                t("doc_id"),
-                crate::manifest::title_hash(&title_key, &source.text("title", i)),
-                t("classification"),
-                source.copies_on_hand(i).to_string(),
-                t("department"),
-                t("source_file"),
-                t("source_sheet"),
-                t("source_row"),
-            ]
+            rows.with(k, |source, i| {
+                let t = |c: &str| source.text(c, i).to_string();
+                vec![
+                    (k + 1).to_string(),
+                    t("doc_id"),
+                    crate::manifest::title_hash(&title_key, &source.text("title", i)),
+                    t("classification"),
+                    source.copies_on_hand(i).to_string(),
+                    t("department"),
+                    t("source_file"),
+                    t("source_sheet"),
+                    t("source_row"),
+                ]
+            })
         }),
     };
     (heading, lines, key)
@@ -599,13 +601,15 @@ fn printable<'a>(
     let lang = opts.lang;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     // Made line by line as the list is written, not held as cells.
+    let blocks = source.in_blocks(&spec.rows);
     let rows = Lines::OnDemand {
         count: spec.rows.len(),
         line: Box::new(move |k| {
-            let i = spec.rows[k];
-            let mut line = vec![OutCell::Number(k as f64 + 1.0)];
-            line.extend(spec.columns.iter().map(|c| c.of(source, i, lang)));
-            line
+            blocks.with(k, |source, i| {
+                let mut line = vec![OutCell::Number(k as f64 + 1.0)];
+                line.extend(spec.columns.iter().map(|c| c.of(source, i, lang)));
+                line
+            })
         }),
     };
     let mut headers = vec![l(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)];
