@@ -350,6 +350,29 @@ mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
 
+    /// `columns` of `df`'s `rows` written as sheet 表 (continuing every
+    /// `max_rows` rows), read back.
+    fn written(
+        df: &DataFrame,
+        rows: &[usize],
+        columns: &[(&str, &str)],
+        max_rows: usize,
+    ) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+        let mut wb = super::super::new_workbook().unwrap();
+        let words = BoolWords {
+            yes: "是",
+            no: "否",
+        };
+        let shown = Shown {
+            words: &words,
+            display: |_, _, _| None,
+            lang: Lang::Zh,
+        };
+        write_frame_split(&mut wb, "表", df, rows, columns, &shown, max_rows).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+    }
+
     /// Rows are copied out a block at a time: rows picked from anywhere in
     /// the table, in any order, over several blocks, with nulls, read back
     /// as the table holds them.
@@ -368,27 +391,7 @@ mod tests {
         .unwrap();
         // Every third row, from the last one back.
         let rows: Vec<usize> = (0..n).rev().step_by(3).collect();
-        let mut wb = super::super::new_workbook().unwrap();
-        let words = BoolWords {
-            yes: "是",
-            no: "否",
-        };
-        let shown = Shown {
-            words: &words,
-            display: |_, _, _| None,
-            lang: Lang::Zh,
-        };
-        write_frame(
-            &mut wb,
-            "表",
-            &df,
-            &rows,
-            &[("t", "文本"), ("n", "数")],
-            &shown,
-        )
-        .unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut book = written(&df, &rows, &[("t", "文本"), ("n", "数")], MAX_DATA_ROWS);
         let range = book.worksheet_range("表").unwrap();
         assert_eq!(range.height(), rows.len() + 1);
         for (r, i) in rows.iter().enumerate() {
@@ -417,28 +420,12 @@ mod tests {
             ],
         )
         .unwrap();
-        let mut wb = super::super::new_workbook().unwrap();
-        let words = BoolWords {
-            yes: "是",
-            no: "否",
-        };
-        let shown = Shown {
-            words: &words,
-            display: |_, _, _| None,
-            lang: Lang::Zh,
-        };
-        write_frame_split(
-            &mut wb,
-            "表",
+        let mut book = written(
             &df,
             &(0..7).collect::<Vec<_>>(),
             &[("id", "编号"), ("n", "数"), ("ok", "是否")],
-            &shown,
             3,
-        )
-        .unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        );
         assert_eq!(book.sheet_names(), ["表", "表 (2)", "表 (3)"]);
         let mut ids = Vec::new();
         for name in book.sheet_names() {
