@@ -280,6 +280,86 @@ pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
     names_a_register(fields, vocab)
 }
 
+/// [`is_header_row`] for the data rows of one sheet, remembering what each
+/// column's recent texts name: a register repeats the same 密级, 载体 and
+/// 状态 words on every row, and each would be measured, normalised and
+/// looked up again.
+#[derive(Debug, Default)]
+pub struct HeaderTest {
+    /// By column (the first [`HeaderTest::COLUMNS`]).
+    columns: Vec<ColumnWords>,
+}
+
+/// A column's recent texts and the field each names, if any.
+#[derive(Debug, Default)]
+struct ColumnWords {
+    words: Vec<(String, Option<Field>)>,
+    /// The entry replaced next when a new text is met.
+    next: usize,
+    /// Texts looked up, and those found among the recent ones.
+    asked: u32,
+    found: u32,
+}
+
+impl ColumnWords {
+    /// Texts remembered.
+    const WAYS: usize = 8;
+
+    /// What `text` names, from the recent texts or looked up.
+    fn field(&mut self, text: &str, vocab: &Vocabulary) -> Option<Field> {
+        // A column whose texts seldom repeat (文件编号, 标题) is looked up
+        // without remembering.
+        if self.asked >= 1024 && self.found < self.asked / 4 {
+            return vocab.field_for_short_header(text);
+        }
+        self.asked = self.asked.saturating_add(1);
+        if let Some((_, field)) = self.words.iter().find(|(w, _)| w == text) {
+            self.found = self.found.saturating_add(1);
+            return *field;
+        }
+        let field = vocab.field_for_short_header(text);
+        if self.words.len() < Self::WAYS {
+            self.words.push((text.to_string(), field));
+        } else {
+            let entry = &mut self.words[self.next];
+            entry.0.clear();
+            entry.0.push_str(text);
+            entry.1 = field;
+            self.next = (self.next + 1) % Self::WAYS;
+        }
+        field
+    }
+}
+
+impl HeaderTest {
+    /// Columns whose texts are remembered; the others are looked up.
+    const COLUMNS: usize = 256;
+
+    /// Whether `row` can be a header row, as [`is_header_row`] says.
+    pub fn is_header_row(&mut self, row: &Row<'_>, vocab: &Vocabulary) -> bool {
+        if row.cells.len() < vocab.header_min_matches as usize {
+            return false;
+        }
+        let fields = row.cells.iter().filter_map(|(col, c)| match c {
+            Cell::Text(text) => self.field(*col, text, vocab),
+            _ => None,
+        });
+        names_a_register(fields, vocab)
+    }
+
+    /// What `text` in column `col` names.
+    fn field(&mut self, col: u32, text: &str, vocab: &Vocabulary) -> Option<Field> {
+        let at = col as usize;
+        if at >= Self::COLUMNS {
+            return vocab.field_for_short_header(text);
+        }
+        if self.columns.len() <= at {
+            self.columns.resize_with(at + 1, ColumnWords::default);
+        }
+        self.columns[at].field(text, vocab)
+    }
+}
+
 /// Whether the fields a row names make a register header: enough of them,
 /// one doc_id or title.
 fn names_a_register(fields: impl IntoIterator<Item = Field>, vocab: &Vocabulary) -> bool {
@@ -621,9 +701,80 @@ fn normalized_texts(texts: &[BTreeMap<u32, String>]) -> Vec<BTreeMap<u32, String
         .collect()
 }
 
+/// The tests' seeded generator, shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/support/rng.rs"]
+mod test_rng;
+
 #[cfg(test)]
 mod tests {
-    use super::is_count;
+    use super::*;
+    use std::borrow::Cow;
+
+    /// The test that remembers each column's words says what the plain
+    /// test says of every row: over rows mixing header words (whole
+    /// headers among them), data words that repeat, words that never do
+    /// (past the point where a column stops remembering), more words than
+    /// a column remembers, numbers, and columns past those remembered.
+    #[test]
+    fn remembering_header_words_changes_no_answer() {
+        let vocab = crate::policy::Policy::default_policy().unwrap().vocabulary;
+        let words = [
+            "文件编号",
+            "标题",
+            "密级",
+            "载体",
+            "份数",
+            "状态",
+            "机密★5年",
+            "纸质",
+            "在库",
+            "秘书科",
+            "王芳",
+            "上级来文",
+            "Title",
+            " 密 级 ",
+            "ＤＯＣ　ＩＤ",
+            "题名",
+            "页数",
+            "备注",
+            "绝密",
+            "光盘",
+            "张三",
+            "李四",
+            "财务科",
+            "借出",
+        ];
+        let mut rng = test_rng::Rng::new(0x5eed);
+        let mut remembering = HeaderTest::default();
+        let mut headers = 0;
+        for index in 0..20_000u32 {
+            let mut cells: Vec<(u32, Cell<'_>)> = Vec::new();
+            for col in [0, 1, 2, 3, 4, 5, 300, 301] {
+                if rng.chance(0.1) {
+                    continue;
+                }
+                let cell = match rng.below(10) {
+                    0 => Cell::Number(rng.below(100) as f64),
+                    // A word never seen again.
+                    1 => Cell::Text(Cow::Owned(format!("收{index}号"))),
+                    // Now and then a whole header.
+                    _ if index % 1000 == 7 => Cell::Text(Cow::Borrowed(words[col as usize % 6])),
+                    _ => Cell::Text(Cow::Borrowed(rng.word(&words))),
+                };
+                cells.push((col, cell));
+            }
+            let row = Row {
+                index,
+                cells,
+                extra_lines: 0,
+            };
+            let plain = is_header_row(&row, &vocab);
+            headers += usize::from(plain);
+            assert_eq!(remembering.is_header_row(&row, &vocab), plain, "{row:?}");
+        }
+        assert!(headers > 10, "some rows are headers: {headers}");
+    }
 
     #[test]
     fn counts_as_subtotal_rows_write_them() {

@@ -20,7 +20,7 @@ use crate::text::{column_letters, normalize_cow};
 use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
-use super::header::{Header, detect_header, is_header_row};
+use super::header::{Header, HeaderTest, detect_header};
 use super::record::RecordReader;
 use super::table::TableBuilder;
 use super::{Problem, SkippedRow};
@@ -174,6 +174,8 @@ pub struct SheetParser<'a> {
     active: Vec<(MergedRange, Cell<'static>)>,
     /// A header row met among the data, waiting for the row after it.
     pending_header: Option<Row<'static>>,
+    /// The test of every data row for a header met among the data.
+    header_test: HeaderTest,
 }
 
 impl<'a> SheetParser<'a> {
@@ -197,6 +199,7 @@ impl<'a> SheetParser<'a> {
             next_merge: 0,
             active: Vec::new(),
             pending_header: None,
+            header_test: HeaderTest::default(),
         };
         parser.set_merges(merges);
         parser
@@ -456,7 +459,7 @@ impl<'a> SheetParser<'a> {
             self.skip(out.skipped, row.index, "repeated header row".to_string());
             return;
         }
-        if is_header_row(&row, self.ctx.vocab) {
+        if self.header_test.is_header_row(&row, self.ctx.vocab) {
             self.flush_blank(out.skipped);
             self.pending_header = Some(into_owned(row));
             return;
