@@ -701,11 +701,6 @@ fn normalized_texts(texts: &[BTreeMap<u32, String>]) -> Vec<BTreeMap<u32, String
         .collect()
 }
 
-/// The tests' seeded generator, shared with the integration tests.
-#[cfg(test)]
-#[path = "../../tests/support/rng.rs"]
-mod test_rng;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -745,7 +740,7 @@ mod tests {
             "财务科",
             "借出",
         ];
-        let mut rng = test_rng::Rng::new(0x5eed);
+        let mut rng = crate::ingest::test_rng::Rng::new(0x5eed);
         let mut remembering = HeaderTest::default();
         let mut headers = 0;
         for index in 0..20_000u32 {

@@ -22,6 +22,11 @@ pub mod table;
 pub mod values;
 mod xlsx;
 
+/// The tests' seeded generator, shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/support/rng.rs"]
+mod test_rng;
+
 use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;

@@ -1376,11 +1376,6 @@ fn row_ref(text: &str) -> Result<u32> {
     reference(text).map(|(row, _)| row)
 }
 
-/// The tests' seeded generator, shared with the integration tests.
-#[cfg(test)]
-#[path = "../../tests/support/rng.rs"]
-mod test_rng;
-
 #[cfg(test)]
 mod tests {
     //! The reader against calamine's, cell by cell: over workbooks written
@@ -1395,8 +1390,8 @@ mod tests {
     use calamine::{Reader as _, Xlsx};
     use rust_xlsxwriter::{ExcelDateTime as WDate, Format, Formula, Workbook};
 
-    use super::test_rng::Rng;
     use super::*;
+    use crate::ingest::test_rng::Rng;
 
     /// Every cell of every worksheet (and the other sheets by name), owned.
     type Cells = Vec<(String, u32, u32, Cell<'static>)>;
