@@ -358,14 +358,9 @@ pub fn plan(
     lang: Lang,
     ledger: &LedgerIndex,
 ) -> PolarsResult<DataFrame> {
-    // The duplicated ids (a sort of every id) are found on another core
-    // while the rules are matched, much of which runs on one.
     let doc_id = canonical.column("doc_id")?.str()?;
-    let (df, duplicated) = both(
-        || match_rules(canonical, policy, as_of, lang),
-        || duplicated(doc_id),
-    );
-    decide(df?, canonical, policy, lang, ledger, &duplicated)
+    let (df, duplicated) = match_rules(canonical, policy, as_of, lang, || duplicated(doc_id))?;
+    decide(df, canonical, policy, lang, ledger, &duplicated)
 }
 
 /// Decides every row of `df` (the canonical table with the derived columns
@@ -411,7 +406,8 @@ pub fn trace(
     ledger: &LedgerIndex,
     rows: &[usize],
 ) -> PolarsResult<Traced> {
-    let derived = match_rules(canonical, policy, as_of, lang)?;
+    let doc_id = canonical.column("doc_id")?.str()?;
+    let (derived, duplicated) = match_rules(canonical, policy, as_of, lang, || duplicated(doc_id))?;
     let normalized = engine::normalized_fields(&policy.rules);
     let cases = rows
         .iter()
@@ -422,7 +418,6 @@ pub fn trace(
             ))
         })
         .collect::<PolarsResult<_>>()?;
-    let duplicated = duplicated(derived.column("doc_id")?.str()?);
     let decisions = decide(
         derived.clone(),
         canonical,
@@ -439,20 +434,28 @@ pub fn trace(
 }
 
 /// The canonical table with the derived columns and, in `case_index`, the
-/// index of the first rule case each row matches.
-fn match_rules(
+/// index of the first rule case each row matches; and what `alongside`
+/// gives, run on another core while the rules are matched (on one: the
+/// derived columns are made on both before).
+fn match_rules<T: Send>(
     canonical: &DataFrame,
     policy: &PlanPolicy,
     as_of: NaiveDate,
     lang: Lang,
-) -> PolarsResult<DataFrame> {
+    alongside: impl FnOnce() -> T + Send,
+) -> PolarsResult<(DataFrame, T)> {
     let mut df = canonical.clone();
     derive::derive(&mut df, policy, as_of, lang)?;
     let normalized = engine::normalized_fields(&policy.rules);
-    engine::add_normalized_columns(&mut df, &normalized)?;
-    let case_index = engine::first_match(&df, &policy.rules, &normalized)?;
-    df.with_column(case_index.into_column())?;
-    Ok(df)
+    let (case_index, beside) = both(
+        || {
+            engine::add_normalized_columns(&mut df, &normalized)?;
+            engine::first_match(&df, &policy.rules, &normalized)
+        },
+        alongside,
+    );
+    df.with_column(case_index?.into_column())?;
+    Ok((df, beside))
 }
 
 /// Where each row goes once decided: the destination of a return and the
