@@ -434,7 +434,7 @@ fn recall_list(source: &DecisionText, lang: Lang) -> ListSpec {
     use ListCell::{Level, Number, Overdue, Text};
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let mut rows = source.rows_where("disposition", Disposition::Recall.code());
-    rows.sort_by_key(|i| {
+    rows.sort_by_cached_key(|i| {
         let days: i64 = source.text("days_out", *i).parse().unwrap_or(-1);
         (!overdue(source, *i), -days)
     });

@@ -75,8 +75,11 @@ impl DecisionText {
 
     /// The rows whose column `name` holds `value`, in table order.
     pub fn rows_where(&self, name: &str, value: &str) -> Vec<usize> {
+        let Some(column) = self.columns.get(name) else {
+            return Vec::new();
+        };
         (0..self.height)
-            .filter(|i| self.get(name, *i).as_deref() == Some(value))
+            .filter(|i| column.get(*i).as_deref() == Some(value))
             .collect()
     }
 }
