@@ -119,11 +119,9 @@ impl RowBlocks<'_> {
 
     /// The text of `rows`, copied.
     fn copy(&self, rows: &[usize]) -> PolarsResult<DecisionText> {
-        let indexes = IdxCa::from_vec(
-            PlSmallStr::EMPTY,
-            rows.iter().map(|&i| i as IdxSize).collect(),
-        );
-        DecisionText::new(&self.whole.table.take(&indexes)?, &self.whole.names)
+        let (offset, len, indexes) = super::frame::span_of(rows);
+        let copy = self.whole.table.slice(offset, len).take(&indexes)?;
+        DecisionText::new(&copy, &self.whole.names)
     }
 }
 
@@ -152,6 +150,11 @@ mod tests {
             ],
         )
         .unwrap();
+        // Two chunks, as a table of two registers holds.
+        let df = df
+            .slice(0, n / 2)
+            .vstack(&df.slice((n / 2) as i64, n))
+            .unwrap();
         let text = DecisionText::new(&df, &["doc_id", "copies"]).unwrap();
         let rows: Vec<usize> = (0..n).rev().step_by(2).collect();
         let blocks = text.in_blocks(&rows);

@@ -199,15 +199,15 @@ fn write_part(
     // 16-byte views are copied), and written from the copy.
     let mut written = 0u32;
     for block in rows.chunks(BLOCK_ROWS) {
-        let indexes = IdxCa::from_vec(
-            PlSmallStr::EMPTY,
-            block.iter().map(|&i| i as IdxSize).collect(),
-        );
+        let (offset, len, indexes) = span_of(block);
         let copied = table
             .readers
             .iter()
             .zip(&table.columns)
-            .map(|((name, _), column)| Ok((*name, Reader::new(&column.take(&indexes)?)?)))
+            .map(|((name, _), column)| {
+                let copy = column.slice(offset, len).take(&indexes)?;
+                Ok((*name, Reader::new(&copy)?))
+            })
             .collect::<PolarsResult<Vec<_>>>()?;
         for i in 0..block.len() {
             written += 1;
@@ -220,6 +220,23 @@ fn write_part(
     }
     set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, shown.lang)?;
     Ok(())
+}
+
+/// The rows of the table that `rows` (not empty) span — as `offset` and
+/// `len` for `slice` — and their indexes within them. A block is copied
+/// from that slice: a table of several registers holds a chunk per
+/// register, and a copy taken across chunks copies every text's bytes,
+/// where one taken within a chunk copies only its 16-byte view; a block of
+/// rows in table order lies within one chunk but where it crosses into the
+/// next.
+pub(crate) fn span_of(rows: &[usize]) -> (i64, usize, IdxCa) {
+    let first = rows.iter().copied().min().unwrap_or(0);
+    let last = rows.iter().copied().max().unwrap_or(0);
+    let indexes = IdxCa::from_vec(
+        PlSmallStr::EMPTY,
+        rows.iter().map(|&i| (i - first) as IdxSize).collect(),
+    );
+    (first as i64, last - first + 1, indexes)
 }
 
 /// The columns of a table written, each with its name, reader and header.
@@ -389,20 +406,30 @@ mod tests {
             ],
         )
         .unwrap();
-        // Every third row, from the last one back.
-        let rows: Vec<usize> = (0..n).rev().step_by(3).collect();
-        let mut book = written(&df, &rows, &[("t", "文本"), ("n", "数")], MAX_DATA_ROWS);
-        let range = book.worksheet_range("表").unwrap();
-        assert_eq!(range.height(), rows.len() + 1);
-        for (r, i) in rows.iter().enumerate() {
-            let cell = |c: usize| range.get((r + 1, c)).cloned().unwrap_or(Data::Empty);
-            let want_text = text(*i).map_or(Data::Empty, Data::String);
-            let want_number = number(*i).map_or(Data::Empty, |v| Data::Float(v as f64));
-            assert_eq!(
-                (cell(0), cell(1)),
-                (want_text, want_number),
-                "table row {i}"
-            );
+        // Two chunks, as a table of two registers holds.
+        let df = df
+            .slice(0, n / 3)
+            .vstack(&df.slice((n / 3) as i64, n))
+            .unwrap();
+        assert_eq!(df.column("t").unwrap().n_chunks(), 2);
+        // Every third row from the last one back; every second in order.
+        for rows in [
+            (0..n).rev().step_by(3).collect::<Vec<usize>>(),
+            (0..n).step_by(2).collect(),
+        ] {
+            let mut book = written(&df, &rows, &[("t", "文本"), ("n", "数")], MAX_DATA_ROWS);
+            let range = book.worksheet_range("表").unwrap();
+            assert_eq!(range.height(), rows.len() + 1);
+            for (r, i) in rows.iter().enumerate() {
+                let cell = |c: usize| range.get((r + 1, c)).cloned().unwrap_or(Data::Empty);
+                let want_text = text(*i).map_or(Data::Empty, Data::String);
+                let want_number = number(*i).map_or(Data::Empty, |v| Data::Float(v as f64));
+                assert_eq!(
+                    (cell(0), cell(1)),
+                    (want_text, want_number),
+                    "table row {i}"
+                );
+            }
         }
     }
 
