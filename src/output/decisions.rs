@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::frame::BLOCK_ROWS;
 use crate::codes::TextColumn;
 
 /// Columns of a decision table, each read as text
@@ -83,9 +84,6 @@ impl DecisionText {
             .collect()
     }
 }
-
-/// Rows copied out of the table at a time by [`RowBlocks`].
-const BLOCK_ROWS: usize = 4096;
 
 /// Some rows of a decision table, in a given order, read from copies of a
 /// block of them at a time. A list's rows are spread over the table (the

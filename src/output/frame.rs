@@ -160,8 +160,9 @@ fn write_frame_split(
     Ok(())
 }
 
-/// Rows copied out of the table at a time for writing ([`write_part`]).
-const BLOCK_ROWS: usize = 4096;
+/// Rows copied out of the table at a time for writing ([`write_part`],
+/// and the printed lists' [`super::decisions::RowBlocks`]).
+pub(crate) const BLOCK_ROWS: usize = 4096;
 
 /// Writes table rows `rows` as a new sheet named `sheet_name`.
 fn write_part(
