@@ -269,12 +269,22 @@ fn row_texts(row: &Row<'_>) -> BTreeMap<u32, String> {
 /// Whether a row can be a header row: enough cells name a field, and one of
 /// them names doc_id or title.
 pub fn is_header_row(row: &Row<'_>, vocab: &Vocabulary) -> bool {
+    names_a_header(row, vocab, |_, text| vocab.field_for_short_header(text))
+}
+
+/// [`is_header_row`] with `field(column, text)` saying what a text cell
+/// names.
+fn names_a_header(
+    row: &Row<'_>,
+    vocab: &Vocabulary,
+    mut field: impl FnMut(u32, &str) -> Option<Field>,
+) -> bool {
     if row.cells.len() < vocab.header_min_matches as usize {
         return false;
     }
     // Not collected: this runs on every data row.
-    let fields = row.cells.iter().filter_map(|(_, c)| match c {
-        Cell::Text(text) => vocab.field_for_short_header(text),
+    let fields = row.cells.iter().filter_map(|(col, c)| match c {
+        Cell::Text(text) => field(*col, text),
         _ => None,
     });
     names_a_register(fields, vocab)
@@ -337,14 +347,7 @@ impl HeaderTest {
 
     /// Whether `row` can be a header row, as [`is_header_row`] says.
     pub fn is_header_row(&mut self, row: &Row<'_>, vocab: &Vocabulary) -> bool {
-        if row.cells.len() < vocab.header_min_matches as usize {
-            return false;
-        }
-        let fields = row.cells.iter().filter_map(|(col, c)| match c {
-            Cell::Text(text) => self.field(*col, text, vocab),
-            _ => None,
-        });
-        names_a_register(fields, vocab)
+        names_a_header(row, vocab, |col, text| self.field(col, text, vocab))
     }
 
     /// What `text` in column `col` names.

@@ -62,8 +62,7 @@ impl<'b> Members<'b> {
         &mut self,
         name: &str,
     ) -> Option<zip::read::ZipFile<'_, Cursor<&'b [u8]>>> {
-        let stored = self.names.get(&normal_name(name))?;
-        self.archive.by_name(stored).ok()
+        self.open(name).ok().flatten()
     }
 
     /// A member, by its name in any case and with either separator: `None`

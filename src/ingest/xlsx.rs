@@ -256,9 +256,7 @@ impl Book {
             .find(|s| s.name == sheet.name)
             .map_or(&sheet.path, |s| &s.path);
         let file = archive
-            .open(path)
-            .ok()
-            .flatten()
+            .by_name(path)
             .ok_or_else(|| Unsupported(format!("no part {path}")))?;
         Ok(SheetCells {
             book: self,

@@ -1,7 +1,8 @@
 //! A small seeded generator (splitmix64) for the tests that make their
 //! own registers: no dependency, the same sequence everywhere. Shared by
-//! the integration tests and the unit tests of the .xlsx reader (included
-//! by path), each of which uses part of it.
+//! the integration tests and the ingest module's unit tests (the .xlsx
+//! reader's, the header test's; included by path), each of which uses part
+//! of it.
 #![allow(dead_code, reason = "each test that includes it uses part of it")]
 
 /// splitmix64.
