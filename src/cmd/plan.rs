@@ -23,6 +23,7 @@ use crate::history::previous::{PreviousHolding, PreviousRun, read_previous};
 use crate::ingest::{self, SkippedRow};
 use crate::labels::{self, Counted};
 use crate::output;
+use crate::output::jobs::Job;
 use crate::output::plan_workbook::{self, PlanReport};
 use crate::plan;
 use crate::policy::Disposition;
@@ -390,49 +391,9 @@ fn write_outputs(
     // Stable: jobs of equal cost keep their order.
     jobs.sort_by_key(|(cost, _)| std::cmp::Reverse(*cost));
     let jobs: Vec<Job<'_>> = jobs.into_iter().map(|(_, job)| job).collect();
-    run_on_every_core(&jobs)?;
+    output::jobs::run_on_every_core(&jobs)?;
     drop(jobs);
     planned.finish().map(drop)
-}
-
-/// A file (or folder) of the run folder to write.
-type Job<'j> = Box<dyn Fn() -> Result<()> + Send + Sync + 'j>;
-
-/// Runs independent `jobs` on every core (at least two threads): each
-/// worker takes the next job in order as it finishes one. Returns the
-/// first error in job order, so the same failure is reported whatever
-/// finished first. A job that stops because the temporary folder could not
-/// take a sheet fails with an error saying so ([`output::guard_temp_folder`]),
-/// and no further job is started: every one would fail the same way.
-fn run_on_every_core(jobs: &[Job<'_>]) -> Result<()> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::{Mutex, PoisonError};
-    let next = AtomicUsize::new(0);
-    let temp_folder_failed = AtomicBool::new(false);
-    let results: Vec<Mutex<Option<Result<()>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
-    // A panicking job panics the scope once every worker has stopped.
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(jobs.len()) {
-            scope.spawn(|| {
-                while !temp_folder_failed.load(Ordering::Relaxed) {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(k) else {
-                        break;
-                    };
-                    let result = output::guard_temp_folder(job).unwrap_or_else(|failed| {
-                        temp_folder_failed.store(true, Ordering::Relaxed);
-                        Err(failed)
-                    });
-                    *results[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .filter_map(|r| r.into_inner().unwrap_or_else(PoisonError::into_inner))
-        .collect()
 }
 
 /// What is printed after a plan: holdings gone missing since last year

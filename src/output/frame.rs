@@ -11,10 +11,13 @@
 //! ([`super::printable`]) too: [`MAX_DATA_ROWS`] is the limit, and
 //! [`part_name`] names the sheets it continues on.
 
+use std::sync::{Mutex, PoisonError};
+
 use anyhow::{Context, Result};
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
+use super::jobs::{Job, run_on_every_core};
 use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
 use crate::codes::{TextColumn, WholeNumbers};
@@ -107,38 +110,39 @@ pub struct Shown<'a> {
     pub lang: Lang,
 }
 
-/// Writes `columns` of `df` (name, header label), for the table rows
-/// `rows` in that order (indexes, so that no copy of the rows is made), to
-/// one or more sheets named
-/// `name`, `name (2)`, …, with a frozen bold header and autofilter, each
-/// printing one page wide with its header on every page. Values are shown
-/// as `shown` says.
-pub fn write_frame(
+/// Writes `columns` of `df` (name, header label) as sheets: each frame
+/// (`name`, `rows`) is the table rows `rows`, in that order (indexes, so
+/// that no copy of the rows is made), on one or more sheets named `name`,
+/// `name (2)`, …, the frames' sheets in the frames' order. Every sheet has
+/// a frozen bold header and autofilter and prints one page wide with its
+/// header on every page. Values are shown as `shown` says. The sheets are
+/// set up in order, then their rows are written on every core
+/// ([`super::jobs`]); an error names the sheet.
+pub fn write_frames(
     workbook: &mut Workbook,
-    name: &str,
     df: &DataFrame,
-    rows: &[usize],
+    frames: &[(&str, &[usize])],
     columns: &[(&str, &str)],
     shown: &Shown<'_>,
 ) -> Result<()> {
-    write_frame_split(workbook, name, df, rows, columns, shown, MAX_DATA_ROWS)
+    write_frames_split(workbook, df, frames, columns, shown, MAX_DATA_ROWS)
 }
 
 /// How a text value is shown: `display(column, value, lang)` may replace
 /// it (e.g. a code by its label, [`crate::labels::display`]).
 pub type Display = for<'v> fn(&str, &'v str, Lang) -> Option<&'v str>;
 
-/// [`write_frame`] with `max_rows` data rows per sheet.
-fn write_frame_split(
+/// [`write_frames`] with `max_rows` data rows per sheet.
+fn write_frames_split(
     workbook: &mut Workbook,
-    name: &str,
     df: &DataFrame,
-    rows: &[usize],
+    frames: &[(&str, &[usize])],
     columns: &[(&str, &str)],
     shown: &Shown<'_>,
     max_rows: usize,
 ) -> Result<()> {
-    let table = readers_of(df, columns).with_context(|| format!("sheet {name}"))?;
+    let first_name = frames.first().map_or("", |(name, _)| *name);
+    let table = readers_of(df, columns).with_context(|| format!("sheet {first_name}"))?;
     let dates = date_format();
     let cells = Cells {
         words: shown.words,
@@ -146,26 +150,58 @@ fn write_frame_split(
         lang: shown.lang,
         dates: &dates,
     };
-    // An empty table still gets its sheet, with the header.
-    let parts: Vec<&[usize]> = if rows.is_empty() {
-        std::iter::once(rows).collect()
-    } else {
-        rows.chunks(max_rows).collect()
-    };
-    for (part, rows) in parts.into_iter().enumerate() {
-        let sheet_name = part_name(name, part);
-        write_part(workbook, &sheet_name, &table, rows, &cells, shown)
-            .with_context(|| format!("sheet {sheet_name}"))?;
+    // Every sheet is set up first, in order: the formats its header and
+    // columns use are numbered by the workbook as they are first met, so
+    // that the workbook is the same whichever thread writes which sheet.
+    let first_sheet = workbook.worksheets().len();
+    let mut parts: Vec<(String, &[usize])> = Vec::new();
+    for (name, rows) in frames {
+        // An empty table still gets its sheet, with the header.
+        let chunks: Vec<&[usize]> = if rows.is_empty() {
+            vec![*rows]
+        } else {
+            rows.chunks(max_rows).collect()
+        };
+        for (part, rows) in chunks.into_iter().enumerate() {
+            let sheet_name = part_name(name, part);
+            start_part(workbook, &sheet_name, &table, rows, &cells, shown)
+                .with_context(|| format!("sheet {sheet_name}"))?;
+            parts.push((sheet_name, rows));
+        }
     }
-    Ok(())
+    // Then their rows, the longest sheets first.
+    let sheets: Vec<Mutex<&mut Worksheet>> = workbook.worksheets_mut()[first_sheet..]
+        .iter_mut()
+        .map(Mutex::new)
+        .collect();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(parts[k].1.len()));
+    let jobs: Vec<Job<'_>> = order
+        .into_iter()
+        .map(|k| -> Job<'_> {
+            let (sheets, parts, table, cells) = (&sheets, &parts, &table, &cells);
+            Box::new(move || {
+                let (sheet_name, rows) = &parts[k];
+                let mut sheet = sheets[k].lock().unwrap_or_else(PoisonError::into_inner);
+                // Guarded here too, so that a full temporary folder is
+                // an error that names the sheet.
+                super::guard_temp_folder(|| fill_part(&mut sheet, sheet_name, table, rows, cells))
+                    .and_then(|filled| filled)
+                    .with_context(|| format!("sheet {sheet_name}"))
+            })
+        })
+        .collect();
+    run_on_every_core(&jobs)
 }
 
-/// Rows copied out of the table at a time for writing ([`write_part`],
+/// Rows copied out of the table at a time for writing ([`fill_part`],
 /// and the printed lists' [`super::decisions::RowBlocks`]).
 pub(crate) const BLOCK_ROWS: usize = 4096;
 
-/// Writes table rows `rows` as a new sheet named `sheet_name`.
-fn write_part(
+/// Adds the sheet `sheet_name` for table rows `rows`, its columns as wide
+/// as they need and its header row written; its rows are written by
+/// [`fill_part`].
+fn start_part(
     workbook: &mut Workbook,
     sheet_name: &str,
     table: &Table<'_>,
@@ -192,6 +228,21 @@ fn write_part(
     for (c, h) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
+    Ok(())
+}
+
+/// Writes table rows `rows` into the sheet [`start_part`] set up, then
+/// freezes its header, filters it and sets up its pages.
+fn fill_part(
+    sheet: &mut Worksheet,
+    sheet_name: &str,
+    table: &Table<'_>,
+    rows: &[usize],
+    cells: &Cells<'_>,
+) -> Result<()> {
+    // Sheets are filled at once on several threads: nothing here may meet
+    // a format the workbook has not numbered yet (no format per cell), or
+    // the workbook's bytes would depend on which thread met it first.
     let count = rows.len();
     // A sheet's rows are spread over the table (the rows of one
     // disposition, say), and a row is read from every column: read in
@@ -219,7 +270,7 @@ fn write_part(
     if !table.headers.is_empty() {
         sheet.autofilter(0, 0, count as u32, table.headers.len() as u16 - 1)?;
     }
-    set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, shown.lang)?;
+    set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, cells.lang)?;
     Ok(())
 }
 
@@ -368,14 +419,14 @@ mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
 
-    /// `columns` of `df`'s `rows` written as sheet 表 (continuing every
-    /// `max_rows` rows), read back.
-    fn written(
+    /// `columns` of `df` written as `frames` (sheet name, rows), each
+    /// continuing every `max_rows` rows: the workbook's bytes.
+    fn written_frames(
         df: &DataFrame,
-        rows: &[usize],
+        frames: &[(&str, &[usize])],
         columns: &[(&str, &str)],
         max_rows: usize,
-    ) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+    ) -> Vec<u8> {
         let mut wb = super::super::new_workbook().unwrap();
         let words = BoolWords {
             yes: "是",
@@ -386,9 +437,72 @@ mod tests {
             display: |_, _, _| None,
             lang: Lang::Zh,
         };
-        write_frame_split(&mut wb, "表", df, rows, columns, &shown, max_rows).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
+        write_frames_split(&mut wb, df, frames, columns, &shown, max_rows).unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// `columns` of `df`'s `rows` written as sheet 表 (continuing every
+    /// `max_rows` rows), read back.
+    fn written(
+        df: &DataFrame,
+        rows: &[usize],
+        columns: &[(&str, &str)],
+        max_rows: usize,
+    ) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+        let bytes = written_frames(df, &[("表", rows)], columns, max_rows);
         Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+    }
+
+    /// Sheets are filled on every core, the longest first: they still come
+    /// in the frames' order, each with its own rows, and the workbook is
+    /// the same bytes every time (the date format is numbered before any
+    /// row is written).
+    #[test]
+    fn frames_filled_on_every_core_keep_their_order_rows_and_bytes() {
+        let n = 5000;
+        let df = DataFrame::new(
+            n,
+            vec![
+                Column::new(
+                    "id".into(),
+                    (0..n).map(|i| format!("D-{i}")).collect::<Vec<_>>(),
+                ),
+                Column::new("day".into(), (0..n).map(|i| i as i32).collect::<Vec<_>>())
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        let short: Vec<usize> = (0..3).collect();
+        let long: Vec<usize> = (3..n).rev().collect();
+        let frames: [(&str, &[usize]); 3] = [("甲", &short), ("乙", &[]), ("丙", &long)];
+        let columns = [("id", "编号"), ("day", "日期")];
+        let bytes = written_frames(&df, &frames, &columns, 2000);
+        for _ in 0..4 {
+            assert!(written_frames(&df, &frames, &columns, 2000) == bytes);
+        }
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["甲", "乙", "丙", "丙 (2)", "丙 (3)"]);
+        let mut ids: Vec<String> = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows: Vec<&[Data]> = range.rows().collect();
+            assert_eq!(rows[0][0], Data::String("编号".into()), "{name}");
+            for row in &rows[1..] {
+                ids.push(row[0].to_string());
+                let day = match &row[1] {
+                    Data::DateTime(d) => d.as_f64() as i64 - 25569,
+                    other => panic!("{name}: a date, not {other:?}"),
+                };
+                assert_eq!(format!("D-{day}"), row[0].to_string(), "{name}");
+            }
+        }
+        let want: Vec<String> = short
+            .iter()
+            .chain(&long)
+            .map(|i| format!("D-{i}"))
+            .collect();
+        assert_eq!(ids, want, "every row once, in each frame's order");
     }
 
     /// Rows are copied out a block at a time: rows picked from anywhere in

@@ -10,6 +10,7 @@
 
 pub mod decisions;
 pub mod frame;
+pub mod jobs;
 pub mod names;
 pub mod page;
 pub mod plan_workbook;

@@ -23,7 +23,7 @@ use crate::labels;
 use crate::policy::{Disposition, Policy};
 use crate::run_folder::Reconciled;
 
-use super::frame::{BoolWords, Shown, write_frame};
+use super::frame::{BoolWords, Shown, write_frames};
 use super::page::{Fit, set_up_page};
 use super::{OutCell, display_width, new_workbook, save_atomically, write_table};
 
@@ -468,11 +468,12 @@ fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Re
             rows[k].push(i);
         }
     }
-    for (d, rows) in Disposition::ALL.into_iter().zip(&rows) {
-        let name = labels::disposition(d, lang);
-        write_frame(wb, name, df, rows, &columns, &shown)?;
-    }
-    Ok(())
+    let frames: Vec<(&str, &[usize])> = Disposition::ALL
+        .into_iter()
+        .zip(&rows)
+        .map(|(d, rows)| (labels::disposition(d, lang), rows.as_slice()))
+        .collect();
+    write_frames(wb, df, &frames, &columns, &shown)
 }
 
 /// Where an anomaly is listed: losses are reported at once, so they come

@@ -69,14 +69,22 @@ pub fn guard_temp_folder<T>(work: impl FnOnce() -> T) -> Result<T> {
         if !(TEMP_FILE_FAILED.take() && says_write_failed(text)) {
             std::panic::resume_unwind(panic);
         }
-        anyhow::anyhow!(
+        anyhow::Error::new(TempFileFailed(format!(
             "a temporary file in {} could not be written ({}); {}",
             std::env::temp_dir().display(),
             text,
             temp_folder_advice()
-        )
+        )))
     })
 }
+
+/// The error [`guard_temp_folder`] returns when a sheet's temporary file
+/// could not be written: found in an error's chain
+/// (`error.downcast_ref::<TempFileFailed>()`), it tells a caller that
+/// every further sheet would fail the same way.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TempFileFailed(pub(crate) String);
 
 thread_local! {
     /// Whether this thread runs [`guard_temp_folder`]'s work.
