@@ -20,8 +20,8 @@ pub type Job<'j> = Box<dyn Fn() -> Result<()> + Send + Sync + 'j>;
 /// A job that stops because the temporary folder could not take a sheet
 /// (itself, or jobs it ran in turn) fails with an error saying so
 /// ([`super::guard_temp_folder`]), and no further job is started: every one
-/// would fail the same way. A job that
-/// panics otherwise panics the caller once every worker has stopped.
+/// would fail the same way. A job that panics otherwise panics the caller
+/// once every worker has stopped.
 ///
 /// ```
 /// use clearance::output::jobs::{Job, run_on_every_core};
