@@ -358,8 +358,7 @@ pub fn plan(
     lang: Lang,
     ledger: &LedgerIndex,
 ) -> PolarsResult<DataFrame> {
-    let doc_id = canonical.column("doc_id")?.str()?;
-    let (df, duplicated) = match_rules(canonical, policy, as_of, lang, || duplicated(doc_id))?;
+    let (df, duplicated) = match_rules(canonical, policy, as_of, lang)?;
     decide(df, canonical, policy, lang, ledger, &duplicated)
 }
 
@@ -406,8 +405,7 @@ pub fn trace(
     ledger: &LedgerIndex,
     rows: &[usize],
 ) -> PolarsResult<Traced> {
-    let doc_id = canonical.column("doc_id")?.str()?;
-    let (derived, duplicated) = match_rules(canonical, policy, as_of, lang, || duplicated(doc_id))?;
+    let (derived, duplicated) = match_rules(canonical, policy, as_of, lang)?;
     let normalized = engine::normalized_fields(&policy.rules);
     let cases = rows
         .iter()
@@ -434,28 +432,29 @@ pub fn trace(
 }
 
 /// The canonical table with the derived columns and, in `case_index`, the
-/// index of the first rule case each row matches; and what `alongside`
-/// gives, run on another core while the rules are matched (on one: the
-/// derived columns are made on both before).
-fn match_rules<T: Send>(
+/// index of the first rule case each row matches; and which rows' doc_id
+/// another row holds too ([`duplicated`], a sort of every id), found on
+/// another core while the rules are matched (on one: the derived columns
+/// are made on both before).
+fn match_rules(
     canonical: &DataFrame,
     policy: &PlanPolicy,
     as_of: NaiveDate,
     lang: Lang,
-    alongside: impl FnOnce() -> T + Send,
-) -> PolarsResult<(DataFrame, T)> {
+) -> PolarsResult<(DataFrame, Vec<bool>)> {
+    let doc_id = canonical.column("doc_id")?.str()?;
     let mut df = canonical.clone();
     derive::derive(&mut df, policy, as_of, lang)?;
     let normalized = engine::normalized_fields(&policy.rules);
-    let (case_index, beside) = both(
+    let (case_index, duplicated_ids) = both(
         || {
             engine::add_normalized_columns(&mut df, &normalized)?;
             engine::first_match(&df, &policy.rules, &normalized)
         },
-        alongside,
+        || duplicated(doc_id),
     );
     df.with_column(case_index?.into_column())?;
-    Ok((df, beside))
+    Ok((df, duplicated_ids))
 }
 
 /// Where each row goes once decided: the destination of a return and the
