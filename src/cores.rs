@@ -20,6 +20,35 @@ pub fn on_two_cores<T: Send>(
     both(|| work(0..half), || work(half..n))
 }
 
+/// Columns made on two cores, `make` on each half of rows `0..n`, the
+/// second half's columns appended to the first's as further chunks (not
+/// copied): for columns where each row depends on its own values only.
+/// Both halves must give the same columns in the same order; the first
+/// error of either half is returned.
+///
+/// ```
+/// use polars::prelude::*;
+/// let columns = clearance::cores::columns_on_two_cores(5, |rows| {
+///     let values: Vec<u32> = rows.map(|i| i as u32 * 10).collect();
+///     Ok(vec![Column::new("tens".into(), values)])
+/// })
+/// .unwrap();
+/// let tens: Vec<Option<u32>> = columns[0].u32().unwrap().iter().collect();
+/// assert_eq!(tens, [0, 10, 20, 30, 40].map(Some));
+/// ```
+pub fn columns_on_two_cores(
+    n: usize,
+    make: impl Fn(std::ops::Range<usize>) -> polars::prelude::PolarsResult<Vec<polars::prelude::Column>>
+    + Sync,
+) -> polars::prelude::PolarsResult<Vec<polars::prelude::Column>> {
+    let (first, second) = on_two_cores(n, make);
+    let (mut columns, second) = (first?, second?);
+    for (column, more) in columns.iter_mut().zip(second) {
+        column.append_owned(more)?;
+    }
+    Ok(columns)
+}
+
 /// `first` on this thread and `second` on another, at once; a panic in
 /// either goes on as that panic.
 pub fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {

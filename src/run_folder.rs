@@ -277,6 +277,22 @@ fn sheet_notes(sheet: &crate::ingest::SheetReport) -> Vec<String> {
     notes
 }
 
+/// A sheet as the decision table names it: its file and its sheet.
+type SheetKey<'a> = (&'a str, &'a str);
+
+/// Adds a run of one sheet's rows, decided and rejected, to its count; a
+/// run of no rows adds nothing.
+fn add_counts<'a>(
+    counts: &mut BTreeMap<SheetKey<'a>, (u64, u64)>,
+    (sheet, (decided, rejected)): (SheetKey<'a>, (u64, u64)),
+) {
+    if decided + rejected > 0 {
+        let slot = counts.entry(sheet).or_default();
+        slot.0 += decided;
+        slot.1 += rejected;
+    }
+}
+
 /// Counts rows in and out per source file and sheet: the reader's own
 /// count of non-empty rows, how the parser accounted for them, and the
 /// decisions made from the data rows.
@@ -284,17 +300,22 @@ pub fn reconcile(ingested: &Ingested, decisions: &DataFrame) -> Result<Vec<Recon
     let files = decisions.column("source_file")?.str()?;
     let sheets = decisions.column("source_sheet")?.str()?;
     let disposition = crate::codes::Codes::of(decisions, "disposition")?;
-    let mut out_counts: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
+    // A sheet's rows lie together: counted in a run of one sheet's rows,
+    // each run added to its sheet's count when the sheet changes.
+    let mut out_counts: BTreeMap<SheetKey<'_>, (u64, u64)> = BTreeMap::new();
+    let mut run: (SheetKey<'_>, (u64, u64)) = (("", ""), (0, 0));
     for ((f, s), d) in files.iter().zip(sheets.iter()).zip(disposition.iter()) {
-        let slot = out_counts
-            .entry((f.unwrap_or(""), s.unwrap_or("")))
-            .or_default();
+        let key = (f.unwrap_or(""), s.unwrap_or(""));
+        if run.0 != key {
+            add_counts(&mut out_counts, std::mem::replace(&mut run, (key, (0, 0))));
+        }
         if d == Some(Disposition::Rejected.code()) {
-            slot.1 += 1;
+            run.1.1 += 1;
         } else {
-            slot.0 += 1;
+            run.1.0 += 1;
         }
     }
+    add_counts(&mut out_counts, run);
     let mut out = Vec::new();
     for file in &ingested.files {
         for sheet in &file.sheets {
@@ -404,6 +425,36 @@ mod tests {
             .unwrap();
         let r = reconcile(&ingested(0), &stray).unwrap();
         assert!(r.iter().any(|x| x.sheet == "other" && !x.balances()));
+    }
+
+    /// Rows are counted in runs of one sheet: a sheet whose rows come back
+    /// after another sheet's (and a file without a name) is still counted
+    /// whole.
+    #[test]
+    fn reconciliation_counts_a_sheet_whose_rows_are_not_together() {
+        let mut i = ingested(3);
+        let mut other = i.files[0].sheets[0].clone();
+        other.sheet = "t".into();
+        other.data_rows = 2;
+        other.nonempty_rows = 5;
+        i.files[0].sheets.push(other);
+        let sheets = ["s", "t", "s", "t", "s"];
+        let mut d = decisions(&["DESTROY", "KEEP", "REJECTED", "KEEP", "KEEP"]);
+        d.with_column(Column::new("source_sheet".into(), sheets))
+            .unwrap();
+        let r = reconcile(&i, &d).unwrap();
+        let counts: Vec<_> = r
+            .iter()
+            .map(|x| (x.sheet.as_str(), x.decided, x.rejected))
+            .collect();
+        assert_eq!(counts, [("s", 2, 1), ("t", 2, 0)]);
+        assert!(r.iter().all(Reconciled::balances));
+        let mut unnamed = decisions(&["KEEP", "KEEP"]);
+        unnamed
+            .with_column(Column::new("source_file".into(), [None::<&str>, None]))
+            .unwrap();
+        let r = reconcile(&ingested(0), &unnamed).unwrap();
+        assert!(r.iter().any(|x| x.file.is_empty() && x.decided == 2));
     }
 
     #[test]

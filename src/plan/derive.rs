@@ -299,15 +299,6 @@ impl RetentionColumns {
         }
     }
 
-    /// Appends `more`'s rows.
-    fn append(&mut self, more: RetentionColumns) {
-        self.resolved.extend(more.resolved);
-        self.text.extend(more.text);
-        self.source.extend(more.source);
-        self.expires.extend(more.expires);
-        self.expired.extend(more.expired);
-    }
-
     /// Adds one row: its resolved retention and the date it counts from.
     fn push(
         &mut self,
@@ -364,13 +355,6 @@ impl ClassificationColumns {
             declassified: Vec::with_capacity(n),
             no_date: Vec::with_capacity(n),
         }
-    }
-
-    /// Appends `more`'s rows.
-    fn append(&mut self, more: ClassificationColumns) {
-        self.effective.extend(more.effective);
-        self.declassified.extend(more.declassified);
-        self.no_date.extend(more.no_date);
     }
 
     /// Adds row `i`; `date` is the date its retention counts from.
@@ -453,15 +437,6 @@ impl<'a> Derived<'a> {
         derived
     }
 
-    /// Appends `more`'s rows.
-    fn append(&mut self, more: Derived<'a>) {
-        self.retention.append(more.retention);
-        self.classification.append(more.classification);
-        self.days_out.extend(more.days_out);
-        self.destination.extend(more.destination);
-        self.issued_here.extend(more.issued_here);
-    }
-
     /// Derives row `i`.
     fn push(
         &mut self,
@@ -489,10 +464,10 @@ impl<'a> Derived<'a> {
         ));
     }
 
-    /// The finished columns, in table order; `has_decision_error` (from the
-    /// review reasons) goes between destination and issued_by_office.
-    fn into_columns(self, has_decision_error: Column) -> PolarsResult<Vec<Column>> {
-        let mut columns = Vec::with_capacity(12);
+    /// The finished columns, in table order, but for `has_decision_error`
+    /// (made from the review reasons, see [`derive`]).
+    fn into_columns(self) -> PolarsResult<Vec<Column>> {
+        let mut columns = Vec::with_capacity(11);
         columns.extend(self.retention.into_columns()?);
         columns.extend(self.classification.into_columns()?);
         columns.push(
@@ -503,7 +478,6 @@ impl<'a> Derived<'a> {
             StringChunked::from_iter_values("destination".into(), self.destination.into_iter())
                 .into_column(),
         );
-        columns.push(has_decision_error);
         columns.push(
             BooleanChunked::from_iter_options(
                 "issued_by_office".into(),
@@ -532,16 +506,25 @@ pub fn derive(
     as_of: NaiveDate,
     lang: Lang,
 ) -> PolarsResult<()> {
-    let columns = {
+    let mut columns = {
         let inputs = Inputs::read(df)?;
-        // Each row is derived from its own values only.
-        let (mut derived, second) = crate::cores::on_two_cores(df.height(), |rows| {
-            Derived::of_rows(&inputs, rows, policy, as_of, lang)
-        });
-        derived.append(second);
-        let review = df.column("review_reasons")?.is_not_null();
-        derived.into_columns(review.with_name("has_decision_error".into()).into_column())?
+        // Each row is derived from its own values only: each half of the
+        // rows made into columns on its own core.
+        crate::cores::columns_on_two_cores(df.height(), |rows| {
+            Derived::of_rows(&inputs, rows, policy, as_of, lang).into_columns()
+        })?
     };
+    // Whether the register's values stopped a rule deciding: between
+    // destination and issued_by_office.
+    let review = df.column("review_reasons")?.is_not_null();
+    let after_destination = columns
+        .iter()
+        .position(|c| c.name() == "destination")
+        .map_or(columns.len(), |p| p + 1);
+    columns.insert(
+        after_destination,
+        review.with_name("has_decision_error".into()).into_column(),
+    );
     for c in columns {
         df.with_column(c)?;
     }

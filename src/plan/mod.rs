@@ -18,7 +18,7 @@ use polars::prelude::*;
 
 use crate::codes::{self, Codes};
 use crate::config::Lang;
-use crate::cores::{both, on_two_cores};
+use crate::cores::{both, columns_on_two_cores, on_two_cores};
 use crate::domain::{Anomaly, Level, MediumClass, Status};
 use crate::fields::CodeSet;
 use crate::history::LedgerIndex;
@@ -457,35 +457,26 @@ fn match_rules(
     Ok((df, duplicated_ids))
 }
 
-/// Where each row goes once decided: the destination of a return and the
-/// destruction method of a destruction.
-struct Methods<'d> {
-    destination: Vec<Option<&'d str>>,
-    level_code: Vec<Option<String>>,
-    site: Vec<Option<&'static str>>,
-    witnesses: Vec<Option<u32>>,
-}
-
-/// The destination and destruction method of every decided row.
-fn methods<'d>(
-    df: &'d DataFrame,
+/// Where each row goes once decided, as the columns `destination_out` (the
+/// destination of a return), `destruction_level`, `destruction_site` and
+/// `witnesses` (the destruction method of a destruction).
+fn method_columns(
+    df: &DataFrame,
     disposition: &[Disposition],
     policy: &PlanPolicy,
-) -> PolarsResult<Methods<'d>> {
+) -> PolarsResult<Vec<Column>> {
     let destination = df.column("destination")?.str()?;
     let effective = Codes::of(df, "effective_classification")?;
     let medium = Codes::of(df, "medium_class")?;
     // Each row's method depends on its own values only.
-    let rows_methods = |rows: std::ops::Range<usize>| {
-        let mut out = Methods {
-            destination: Vec::with_capacity(rows.len()),
-            level_code: Vec::with_capacity(rows.len()),
-            site: Vec::with_capacity(rows.len()),
-            witnesses: Vec::with_capacity(rows.len()),
-        };
+    columns_on_two_cores(disposition.len(), |rows| {
+        let mut out_to = Vec::with_capacity(rows.len());
+        let mut level_code = Vec::with_capacity(rows.len());
+        let mut site = Vec::with_capacity(rows.len());
+        let mut witnesses = Vec::with_capacity(rows.len());
         for i in rows {
             let d = &disposition[i];
-            out.destination.push(if *d == Disposition::Return {
+            out_to.push(if *d == Disposition::Return {
                 destination.get(i)
             } else {
                 None
@@ -497,24 +488,24 @@ fn methods<'d>(
                     Some(destruction_method(level, medium, policy))
                 })
                 .flatten();
-            let (level_code, site, witnesses) = match method {
-                Some((code, site, witnesses)) => {
-                    (Some(code), Some(site.code()), Some(u32::from(witnesses)))
-                }
+            let (code, at, by) = match method {
+                Some((code, at, by)) => (Some(code), Some(at.code()), Some(u32::from(by))),
                 None => (None, None, None),
             };
-            out.level_code.push(level_code);
-            out.site.push(site);
-            out.witnesses.push(witnesses);
+            level_code.push(code);
+            site.push(at);
+            witnesses.push(by);
         }
-        out
-    };
-    let (mut out, second) = on_two_cores(disposition.len(), rows_methods);
-    out.destination.extend(second.destination);
-    out.level_code.extend(second.level_code);
-    out.site.extend(second.site);
-    out.witnesses.extend(second.witnesses);
-    Ok(out)
+        Ok(vec![
+            StringChunked::from_iter_options("destination_out".into(), out_to.into_iter())
+                .into_column(),
+            StringChunked::from_iter_options("destruction_level".into(), level_code.into_iter())
+                .into_column(),
+            codes::column("destruction_site", CodeSet::Site, site)?,
+            UInt32Chunked::from_iter_options("witnesses".into(), witnesses.into_iter())
+                .into_column(),
+        ])
+    })
 }
 
 /// Adds the decision columns: disposition, rule, reason, the destination
@@ -529,7 +520,7 @@ fn add_decision_columns(
         rule,
         reason,
     } = decided;
-    let m = methods(&df, &disposition, policy)?;
+    let methods = method_columns(&df, &disposition, policy)?;
     let columns = [
         codes::column(
             "disposition",
@@ -538,13 +529,9 @@ fn add_decision_columns(
         )?,
         StringChunked::from_iter_options("rule".into(), rule.into_iter()).into_column(),
         reason.into_column("reason")?,
-        StringChunked::from_iter_options("destination_out".into(), m.destination.into_iter())
-            .into_column(),
-        StringChunked::from_iter_options("destruction_level".into(), m.level_code.into_iter())
-            .into_column(),
-        codes::column("destruction_site", CodeSet::Site, m.site)?,
-        UInt32Chunked::from_iter_options("witnesses".into(), m.witnesses.into_iter()).into_column(),
-    ];
+    ]
+    .into_iter()
+    .chain(methods);
     for column in columns {
         df.with_column(column)?;
     }
@@ -580,7 +567,7 @@ fn add_anomalies(
     let no_date = df.column("classified_no_date")?.bool()?;
     let read = df.column("anomalies")?.str()?;
     // Each row's anomalies from its own values, the two halves on two cores.
-    let anomalies_of = |rows: std::ops::Range<usize>| {
+    let anomalies_of = |rows: std::ops::Range<usize>| -> PolarsResult<Vec<Column>> {
         let mut all: Vec<Option<String>> = Vec::with_capacity(rows.len());
         for i in rows {
             let found = [
@@ -607,12 +594,13 @@ fn add_anomalies(
                 .chain(read);
             all.push(join_codes(codes));
         }
-        all
+        Ok(vec![
+            StringChunked::from_iter_options("anomalies_all".into(), all.into_iter()).into_column(),
+        ])
     };
-    let (mut all, second) = on_two_cores(df.height(), anomalies_of);
-    all.extend(second);
-    let column = StringChunked::from_iter_options("anomalies_all".into(), all.into_iter());
-    df.with_column(column.into_column())?;
+    for column in columns_on_two_cores(df.height(), anomalies_of)? {
+        df.with_column(column)?;
+    }
     Ok(df)
 }
 
@@ -639,11 +627,12 @@ fn duplicated(ids: &StringChunked) -> Vec<bool> {
             .into_iter()
             .flat_map(document_number_key)
     };
-    let mut keyed: Vec<(u64, IdxSize)> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| id.map(|id| (hash(id), i as IdxSize)))
-        .collect();
+    // Hashed on two cores: a key is made a character at a time.
+    let (mut keyed, second) = on_two_cores(ids.len(), |rows| {
+        rows.filter_map(|i| ids.get(i).map(|id| (hash(id), i as IdxSize)))
+            .collect::<Vec<(u64, IdxSize)>>()
+    });
+    keyed.extend(second);
     keyed.sort_unstable();
     let mut duplicated = vec![false; ids.len()];
     for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
