@@ -43,7 +43,19 @@ pub fn columns_on_two_cores(
 ) -> polars::prelude::PolarsResult<Vec<polars::prelude::Column>> {
     let (first, second) = on_two_cores(n, make);
     let (mut columns, second) = (first?, second?);
+    polars::prelude::polars_ensure!(
+        columns.len() == second.len(),
+        ComputeError: "the two halves of the rows gave {} and {} columns",
+        columns.len(),
+        second.len()
+    );
     for (column, more) in columns.iter_mut().zip(second) {
+        polars::prelude::polars_ensure!(
+            column.name() == more.name(),
+            ComputeError: "the two halves of the rows gave columns {} and {}",
+            column.name(),
+            more.name()
+        );
         column.append_owned(more)?;
     }
     Ok(columns)
@@ -75,6 +87,61 @@ mod tests {
             let all: Vec<usize> = first.into_iter().chain(second).collect();
             assert_eq!(all, (0..n).collect::<Vec<_>>(), "n = {n}");
         }
+    }
+
+    /// Columns made in two halves read back as one pass would make them,
+    /// for any number of rows (none, one, two and three among them), with
+    /// a half all nulls, for text, dates and coded (Enum) columns; halves
+    /// that disagree on their columns are an error, not a column lost.
+    #[test]
+    fn columns_in_two_halves_read_back_whole_in_order() {
+        use crate::fields::CodeSet;
+        use polars::prelude::*;
+        let codes = CodeSet::Site.codes();
+        let make = |rows: std::ops::Range<usize>| -> PolarsResult<Vec<Column>> {
+            let text: Vec<Option<String>> = rows
+                .clone()
+                .map(|i| (i % 3 == 1).then(|| format!("t{i}")))
+                .collect();
+            let days: Vec<Option<i32>> =
+                rows.clone().map(|i| (i >= 2).then_some(i as i32)).collect();
+            let coded: Vec<Option<&str>> =
+                rows.clone().map(|i| Some(codes[i % codes.len()])).collect();
+            Ok(vec![
+                StringChunked::from_iter_options("text".into(), text.into_iter()).into_column(),
+                Int32Chunked::from_iter_options("date".into(), days.into_iter())
+                    .into_series()
+                    .cast(&DataType::Date)?
+                    .into(),
+                crate::codes::column("site", CodeSet::Site, coded)?,
+            ])
+        };
+        for n in [0, 1, 2, 3, 4, 7] {
+            let halves = columns_on_two_cores(n, make).unwrap();
+            let whole = make(0..n).unwrap();
+            assert_eq!(halves.len(), whole.len());
+            for (h, w) in halves.iter().zip(&whole) {
+                assert_eq!(h.dtype(), w.dtype(), "n = {n}, {}", h.name());
+                assert_eq!(h.len(), n, "n = {n}, {}", h.name());
+                assert!(
+                    h.as_materialized_series()
+                        .equals_missing(w.as_materialized_series()),
+                    "n = {n}, {}: {h:?} against {w:?}",
+                    h.name()
+                );
+            }
+        }
+        let uneven = columns_on_two_cores(4, |rows| {
+            let name = if rows.start == 0 { "a" } else { "b" };
+            Ok(vec![Column::new(name.into(), vec![1u32; rows.len()])])
+        });
+        assert!(uneven.is_err());
+        let fewer = columns_on_two_cores(4, |rows| {
+            Ok((0..rows.start.min(1))
+                .map(|_| Column::new("a".into(), vec![1u32; rows.len()]))
+                .collect())
+        });
+        assert!(fewer.is_err());
     }
 
     #[test]

@@ -392,6 +392,13 @@ pub const SOURCE_COLUMNS: [&str; 4] =
 /// Columns of the canonical table after the fields' columns.
 pub const FINDINGS_COLUMNS: [&str; 2] = ["review_reasons", "anomalies"];
 
+/// The canonical table's last column: a row's other document numbers, from
+/// a second number column (收文编号 beside 发文编号), one a line, null for
+/// none. Read where a holding is matched by its number (a hold on either
+/// number holds the row); not an output column (the second column is kept
+/// as written).
+pub const OTHER_NUMBERS_COLUMN: &str = "other_doc_ids";
+
 /// Every column of the canonical table (before the registers' kept
 /// columns), in order, with its type.
 pub fn canonical_columns() -> Vec<(String, ColumnType)> {
@@ -414,6 +421,7 @@ pub fn canonical_columns() -> Vec<(String, ColumnType)> {
             .iter()
             .map(|c| (c.to_string(), ColumnType::Text)),
     );
+    out.push((OTHER_NUMBERS_COLUMN.to_string(), ColumnType::Text));
     out
 }
 

@@ -203,26 +203,44 @@ fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Resu
     }
     let t = &read.table;
     let ids = t.column("doc_id")?.str()?;
+    let others = t.column(crate::fields::OTHER_NUMBERS_COLUMN)?.str()?;
     let hold = t.column("hold")?.bool()?;
     let status = crate::codes::Codes::of(t, "status_code")?;
     // By number as one document's: a hold on 京办发[2019]5号 holds the
-    // line of 京办发〔2019〕5号.
+    // line of 京办发〔2019〕5号. A row with a second number column
+    // (收文编号 beside 发文编号) is held under both numbers, and a line
+    // whose number has another is held by a hold on that one too.
     let key = crate::text::document_key;
     let mut held: BTreeMap<String, bool> = BTreeMap::new();
+    let mut other_numbers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for i in 0..t.height() {
         if let Some(id) = ids.get(i) {
             let on_hold = hold.get(i) == Some(true) || status.get(i) == Some(Status::Hold.code());
-            *held.entry(key(id)).or_default() |= on_hold;
+            let id = key(id);
+            for other in others.get(i).into_iter().flat_map(str::lines).map(key) {
+                if !other.is_empty() && other != id {
+                    *held.entry(other.clone()).or_default() |= on_hold;
+                    other_numbers.entry(id.clone()).or_default().push(other);
+                }
+            }
+            *held.entry(id).or_default() |= on_hold;
         }
     }
+    let held_under_another = |id: &str| {
+        other_numbers
+            .get(id)
+            .is_some_and(|others| others.iter().any(|o| held.get(o) == Some(&true)))
+    };
     for batch in batches {
         for r in &mut batch.results {
-            let why = match held.get(&key(r.line.doc_id())) {
+            let id = key(r.line.doc_id());
+            let why = match held.get(&id) {
                 _ if r.line.doc_id().is_empty() => {
                     Some("no doc_id to find it in the current registers")
                 }
                 None => Some("gone from the current registers"),
                 Some(true) => Some("now on hold"),
+                Some(false) if held_under_another(&id) => Some("now on hold"),
                 Some(false) => None,
             };
             if let Some(why) = why {

@@ -570,6 +570,17 @@ fn read_text_field(
         Field::Category => chosen_category(field, cells, &norms, rec, findings),
         _ => 0,
     };
+    if field == Field::DocId {
+        // A document known by two numbers (收文编号 and 发文编号): the
+        // other is matched too where holdings are matched by number.
+        for (c, n) in cells.iter().zip(&norms) {
+            // On one line: the numbers are kept a line each.
+            let number = crate::text::one_line(c.raw());
+            if *n != norms[chosen] && !rec.other_numbers.contains(&number) {
+                rec.other_numbers.push(number);
+            }
+        }
+    }
     if distinct.len() > 1 && matches!(field, Field::Issuer | Field::ReturnTo) {
         let at: Vec<(u32, &str)> = cells.iter().map(|c| (c.col, c.raw())).collect();
         findings.problem(

@@ -142,6 +142,9 @@ pub struct RowRecord {
     pub anomalies: Vec<Anomaly>,
     /// Kept columns: (name, text).
     pub kept: Vec<(String, String)>,
+    /// The row's other document numbers, from a second number column, as
+    /// written (see [`crate::fields::OTHER_NUMBERS_COLUMN`]).
+    pub other_numbers: Vec<String>,
 }
 
 impl Default for RowRecord {
@@ -153,6 +156,7 @@ impl Default for RowRecord {
             review_reasons: Vec::new(),
             anomalies: Vec::new(),
             kept: Vec::new(),
+            other_numbers: Vec::new(),
         }
     }
 }
@@ -469,6 +473,8 @@ impl TableBuilder {
             codes.join(";")
         });
         b[at + 1].push(&Cell::Text(anomalies.as_deref()));
+        let others = (!row.other_numbers.is_empty()).then(|| row.other_numbers.join("\n"));
+        b[at + 2].push(&Cell::Text(others.as_deref()));
         self.push_kept(row.kept);
     }
 

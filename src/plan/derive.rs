@@ -520,7 +520,8 @@ pub fn derive(
     let after_destination = columns
         .iter()
         .position(|c| c.name() == "destination")
-        .map_or(columns.len(), |p| p + 1);
+        .ok_or_else(|| polars_err!(ColumnNotFound: "destination"))?
+        + 1;
     columns.insert(
         after_destination,
         review.with_name("has_decision_error".into()).into_column(),

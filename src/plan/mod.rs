@@ -28,8 +28,12 @@ use crate::text::document_number_key;
 pub use crate::fields::LEADING_COLUMNS;
 
 /// Canonical columns not carried into the decision table (their content is
-/// in `reason` and `anomalies`).
-const CANONICAL_DROPPED: [&str; 2] = ["reject_reason", "anomalies"];
+/// in `reason` and `anomalies`, and a second number in its kept column).
+const CANONICAL_DROPPED: [&str; 3] = [
+    "reject_reason",
+    "anomalies",
+    crate::fields::OTHER_NUMBERS_COLUMN,
+];
 
 /// The rule named when the engine's own safety check, not a policy rule,
 /// decided: a row that would be destroyed by a method that cannot be known.
@@ -191,23 +195,34 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let sheets = df.column("source_sheet")?.str()?;
     let rows = df.column("source_row")?.u32()?;
     let notes = df.column("notes")?.str()?;
+    let others = df.column(crate::fields::OTHER_NUMBERS_COLUMN)?.str()?;
+    // A row's numbers: its doc_id, and those of a second number column
+    // (a document held under its 发文编号 is held where it is registered
+    // under its 收文编号 with the 发文编号 beside it).
+    let numbers = |i: usize| {
+        let more = others.get(i).into_iter().flat_map(str::lines);
+        doc_id
+            .get(i)
+            .into_iter()
+            .chain(more)
+            .filter(|id| !id.trim().is_empty())
+    };
     // Held documents by their numbers as compared (`京办发〔2019〕5号` held
     // in one register holds `京办发[2019]5号` in another).
     let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // On hold too: a row whose 备注 says so (its own decision is REVIEW).
     for (i, d) in decided.disposition.iter().enumerate() {
-        if (*d == Disposition::Hold || notes.get(i).and_then(hold_word_in_notes).is_some())
-            && let Some(id) = doc_id.get(i)
-        {
-            held.entry(crate::text::document_key(id)).or_insert(i);
+        if *d == Disposition::Hold || notes.get(i).and_then(hold_word_in_notes).is_some() {
+            for id in numbers(i) {
+                held.entry(crate::text::document_key(id)).or_insert(i);
+            }
         }
     }
     let held_as = |i: usize| -> Option<usize> {
         if held.is_empty() {
             return None;
         }
-        held.get(&crate::text::document_key(doc_id.get(i)?))
-            .copied()
+        numbers(i).find_map(|id| held.get(&crate::text::document_key(id)).copied())
     };
     for i in 0..df.height() {
         // Nothing on hand is nothing to hand over either: a return or a
@@ -433,9 +448,10 @@ pub fn trace(
 
 /// The canonical table with the derived columns and, in `case_index`, the
 /// index of the first rule case each row matches; and which rows' doc_id
-/// another row holds too ([`duplicated`], a sort of every id), found on
-/// another core while the rules are matched (on one: the derived columns
-/// are made on both before).
+/// another row holds too ([`duplicated`], a sort of every id), found
+/// while the rules are matched (the longer of the two: its ids are hashed
+/// on two cores of their own; the derived columns are made on both
+/// before).
 fn match_rules(
     canonical: &DataFrame,
     policy: &PlanPolicy,

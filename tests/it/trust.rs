@@ -2038,3 +2038,105 @@ fn r37_a_title_destroyed_in_one_department_explains_no_loss_in_another() {
     let departments: Vec<&str> = missing.iter().map(|r| r["department"].as_str()).collect();
     assert_eq!(departments, ["科二"], "{missing:?}");
 }
+
+// Left open by earlier rounds: a register with two number columns (收文编号
+// beside 发文编号) was matched by its first only, so a document held under
+// its 发文编号 in another register was planned for destruction here — and a
+// held row's second number held nothing.
+#[test]
+fn r38_a_hold_covers_a_document_under_its_other_number() {
+    let w = Workdir::new();
+    w.write(
+        "issued.csv",
+        "发文编号,标题,密级,载体,保管期限,冻结\n京办发〔2019〕5号,通知,秘密,纸质,不归档,是\n"
+            .as_bytes(),
+    );
+    w.write(
+        "received.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限\n\
+         收〔2019〕12号,京办发[2019]5号,通知,秘密,纸质,不归档\n\
+         收〔2019〕13号,京办发〔2019〕6号,通知,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    w.write(
+        "held_both.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限,冻结\n\
+         收〔2020〕1号,京办发〔2020〕9号,报告,秘密,纸质,不归档,是\n"
+            .as_bytes(),
+    );
+    w.write(
+        "copies.csv",
+        "文件编号,标题,密级,载体,保管期限\n\
+         京办发〔2020〕9号,报告,秘密,纸质,不归档\n\
+         京办发〔2020〕10号,报告,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(
+        &w,
+        &["issued.csv", "received.csv", "held_both.csv", "copies.csv"],
+    );
+    for (id, held_in) in [
+        ("收〔2019〕12号", "issued.csv"),
+        ("京办发〔2020〕9号", "held_both.csv"),
+    ] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "SAFETY")]);
+        let reason = &row(&rows, id)["reason"];
+        assert!(reason.contains(held_in), "{id}: {reason}");
+    }
+    // Other numbers hold only what they name.
+    check(&rows, "收〔2019〕13号", &[("disposition", "DESTROY")]);
+    check(&rows, "京办发〔2020〕10号", &[("disposition", "DESTROY")]);
+    // The second column is kept as written, and is no column of its own in
+    // the decision table.
+    let received = row(&rows, "收〔2019〕12号");
+    assert_eq!(received["发文编号"], "京办发[2019]5号");
+    assert!(!received.contains_key("other_doc_ids"), "{received:?}");
+}
+
+// Found by the review of r38: `review`'s last check before the final
+// manifests matched holds in the current registers by doc_id only, so a
+// hold added under an approved line's other number (its 发文编号, in
+// another register) did not drop the line.
+#[test]
+fn r39_review_drops_a_line_held_under_its_other_number() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限\n\
+         收〔2019〕12号,京办发〔2019〕5号,文件,秘密,纸质,不归档\n\
+         收〔2019〕13号,京办发〔2019〕6号,文件二,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    plan(&w, &["reg.csv"]);
+    let copy = approved_copy(&w, "run");
+    w.write(
+        "other.csv",
+        "发文编号,标题,密级,载体,保管期限,冻结\n\
+         京办发[2019] 5号,文件,秘密,纸质,不归档,是\n"
+            .as_bytes(),
+    );
+    let out = w.run_ok(&[
+        "--lang",
+        "en",
+        "review",
+        copy.to_str().unwrap(),
+        "--run",
+        "run",
+        "--registers",
+        "reg.csv",
+        "--registers",
+        "other.csv",
+        "--out",
+        "recheck",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("Approved  1 line"), "{text}");
+    assert!(text.contains("Dropped   1 line"), "{text}");
+    let summary = read_workbook(&w.path("recheck/review-summary.xlsx"));
+    let dropped: Vec<&Vec<String>> = summary["Lines"]
+        .iter()
+        .filter(|r| r.iter().any(|c| c == "Dropped: now on hold"))
+        .collect();
+    assert_eq!(dropped.len(), 1, "{:?}", summary["Lines"]);
+    assert!(dropped[0].iter().any(|c| c == "收〔2019〕12号"));
+}
