@@ -142,8 +142,9 @@ pub struct RowRecord {
     pub anomalies: Vec<Anomaly>,
     /// Kept columns: (name, text).
     pub kept: Vec<(String, String)>,
-    /// The row's other document numbers, from a second number column, as
-    /// written (see [`crate::fields::OTHER_NUMBERS_COLUMN`]).
+    /// The row's other document numbers, from a second number column, each
+    /// as written but put on one line (see
+    /// [`crate::fields::OTHER_NUMBERS_COLUMN`]).
     pub other_numbers: Vec<String>,
 }
 
