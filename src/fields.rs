@@ -399,6 +399,27 @@ pub const FINDINGS_COLUMNS: [&str; 2] = ["review_reasons", "anomalies"];
 /// as written).
 pub const OTHER_NUMBERS_COLUMN: &str = "other_doc_ids";
 
+/// A row's other numbers as [`OTHER_NUMBERS_COLUMN`] holds them (`None`
+/// when there are none).
+pub fn join_other_numbers(numbers: &[String]) -> Option<String> {
+    (!numbers.is_empty()).then(|| numbers.join("\n"))
+}
+
+/// The numbers of an [`OTHER_NUMBERS_COLUMN`] cell, blank lines left out.
+///
+/// ```
+/// use clearance::fields::{join_other_numbers, other_numbers};
+/// let cell = join_other_numbers(&["京办发〔2019〕5号".into(), "A-1".into()]);
+/// let numbers: Vec<&str> = other_numbers(cell.as_deref()).collect();
+/// assert_eq!(numbers, ["京办发〔2019〕5号", "A-1"]);
+/// assert_eq!(other_numbers(None).count(), 0);
+/// ```
+pub fn other_numbers(cell: Option<&str>) -> impl Iterator<Item = &str> {
+    cell.into_iter()
+        .flat_map(str::lines)
+        .filter(|n| !n.trim().is_empty())
+}
+
 /// Every column of the canonical table (before the registers' kept
 /// columns), in order, with its type.
 pub fn canonical_columns() -> Vec<(String, ColumnType)> {

@@ -217,7 +217,7 @@ fn drop_gone_or_held(config: &ReviewConfig, batches: &mut [BatchReview]) -> Resu
         if let Some(id) = ids.get(i) {
             let on_hold = hold.get(i) == Some(true) || status.get(i) == Some(Status::Hold.code());
             let id = key(id);
-            for other in others.get(i).into_iter().flat_map(str::lines).map(key) {
+            for other in crate::fields::other_numbers(others.get(i)).map(key) {
                 if !other.is_empty() && other != id {
                     *held.entry(other.clone()).or_default() |= on_hold;
                     other_numbers.entry(id.clone()).or_default().push(other);

@@ -474,7 +474,7 @@ impl TableBuilder {
             codes.join(";")
         });
         b[at + 1].push(&Cell::Text(anomalies.as_deref()));
-        let others = (!row.other_numbers.is_empty()).then(|| row.other_numbers.join("\n"));
+        let others = crate::fields::join_other_numbers(&row.other_numbers);
         b[at + 2].push(&Cell::Text(others.as_deref()));
         self.push_kept(row.kept);
     }

@@ -200,7 +200,7 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     // (a document held under its 发文编号 is held where it is registered
     // under its 收文编号 with the 发文编号 beside it).
     let numbers = |i: usize| {
-        let more = others.get(i).into_iter().flat_map(str::lines);
+        let more = crate::fields::other_numbers(others.get(i));
         doc_id
             .get(i)
             .into_iter()
