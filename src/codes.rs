@@ -104,6 +104,22 @@ impl Codes {
             .and_then(|id| mapping.cat_to_str(CatSize::from(id)))
     }
 
+    /// The rows whose code is `code`, in order. Which of the column's codes
+    /// is `code` is found once; each row's is then a byte compared.
+    pub fn rows_with(&self, code: &str) -> Vec<usize> {
+        let mapping = self.ca.get_mapping();
+        let mut is_code = [false; 256];
+        for (id, yes) in (0..).zip(is_code.iter_mut()) {
+            *yes = mapping.cat_to_str(id) == Some(code);
+        }
+        self.ca
+            .physical()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| id.filter(|id| is_code[usize::from(*id)]).map(|_| i))
+            .collect()
+    }
+
     /// Every row's code, in order.
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         let mapping = self.ca.get_mapping();
@@ -321,6 +337,28 @@ mod tests {
                 .map(|i| read.get(i).map(|s| s.into_owned()))
                 .collect();
             assert_eq!(ours, cast, "{}", column.name());
+        }
+    }
+
+    /// `rows_with` finds the rows a row-by-row comparison of the codes
+    /// finds, for every code of every set and for text that is no code,
+    /// over a column with nulls and codes in a scrambled order.
+    #[test]
+    fn rows_with_a_code_are_those_whose_code_reads_the_same() {
+        for set in CodeSet::ALL {
+            let n = set.codes().len();
+            let codes: Vec<Option<&str>> = (0..3 * n + 5)
+                .map(|i| (i % 4 != 3).then(|| set.codes()[(i * 7 + 3) % n]))
+                .collect();
+            let df = DataFrame::new(codes.len(), vec![column("c", set, codes.clone()).unwrap()])
+                .unwrap();
+            let read = Codes::of(&df, "c").unwrap();
+            for wanted in set.codes().iter().copied().chain(["", "NO_SUCH_CODE"]) {
+                let by_row: Vec<usize> = (0..codes.len())
+                    .filter(|i| codes[*i] == Some(wanted))
+                    .collect();
+                assert_eq!(read.rows_with(wanted), by_row, "{set:?} {wanted:?}");
+            }
         }
     }
 

@@ -33,7 +33,7 @@ use crate::manifest::draft::{ItemsHead, write_items_sheets};
 use crate::output::decisions::DecisionText;
 use crate::output::frame::MAX_DATA_ROWS;
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Lines, Printable, write_printable_split};
+use crate::output::printable::{Lines, Printable, cell_width, text_width, write_printable_split};
 use crate::output::{OutCell, new_workbook, save_atomically};
 
 /// The decision columns lists are made from.
@@ -102,6 +102,17 @@ impl ListCell {
                 ""
             }),
             ListCell::CopiesOnHand => OutCell::Number(source.copies_on_hand(i) as f64),
+        }
+    }
+
+    /// How wide the cell of decision row `i` makes its column: what
+    /// [`cell_width`] gives for [`ListCell::of`], without making the cell
+    /// (a column's text is measured where it is).
+    fn width(self, source: &DecisionText, i: usize, lang: Lang) -> usize {
+        match self {
+            ListCell::Text(c) => text_width(&source.text(c, i)),
+            ListCell::Number(_) | ListCell::CopiesOnHand => 0,
+            ListCell::Level | ListCell::Overdue => cell_width(&self.of(source, i, lang)),
         }
     }
 }
@@ -571,6 +582,7 @@ fn handover_items<'a>(
                 ]
             })
         }),
+        widen: None,
     };
     (heading, lines, key)
 }
@@ -602,6 +614,7 @@ fn printable<'a>(
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     // Made line by line as the list is written, not held as cells.
     let blocks = source.in_blocks(&spec.rows);
+    let measured = source.in_blocks(&spec.rows);
     let rows = Lines::OnDemand {
         count: spec.rows.len(),
         line: Box::new(move |k| {
@@ -611,6 +624,14 @@ fn printable<'a>(
                 line
             })
         }),
+        // The line number (a number) widens nothing.
+        widen: Some(Box::new(move |k, widths| {
+            measured.with(k, |source, i| {
+                for (c, cell) in spec.columns.iter().enumerate() {
+                    widths[c + 1] = widths[c + 1].max(cell.width(source, i, lang));
+                }
+            })
+        })),
     };
     let mut headers = vec![l(labels::LINE_NUMBER.0, labels::LINE_NUMBER.1)];
     headers.extend(
@@ -722,5 +743,91 @@ mod tests {
         );
         assert_eq!(list.field(9, "doc_id"), "A-010");
         assert_eq!(list.field(9, "copies"), "2");
+    }
+
+    /// Every list's columns are as wide measured where the text is (what
+    /// a list is written with) as measured on its lines made: texts of
+    /// every width up to past the widest column, codes, overdue flags,
+    /// numbers and blanks, over lists of every kind.
+    #[test]
+    fn widths_measured_in_place_are_those_of_the_lines_made() {
+        let dispositions = [
+            Disposition::Return,
+            Disposition::Archive,
+            Disposition::Recall,
+            Disposition::Appraise,
+        ];
+        let n = 97;
+        let text = |k: usize, salt: usize| -> String {
+            let len = (k * 7 + salt * 13) % 31;
+            (0..len)
+                .map(|j| {
+                    if (j + salt).is_multiple_of(3) {
+                        'a'
+                    } else {
+                        '文'
+                    }
+                })
+                .collect()
+        };
+        let columns = SOURCE_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(salt, name)| {
+                let values: Vec<String> = (0..n)
+                    .map(|k| match *name {
+                        "disposition" => dispositions[k % 4].code().to_string(),
+                        "effective_classification" => {
+                            ["SECRET", "TOP_SECRET", "", "UNCLASSIFIED", "CONFIDENTIAL"][k % 5]
+                                .to_string()
+                        }
+                        "anomalies" => ["", "OVERDUE", "DUPLICATE_ID;OVERDUE"][k % 3].to_string(),
+                        "copies" | "pages" | "source_row" | "days_out" => {
+                            (k * 37 % 500).to_string()
+                        }
+                        "copies_on_hand" => ["", "1", "x"][k % 3].to_string(),
+                        "destination" => ["市委办公室", "", "省保密局"][k % 3].to_string(),
+                        _ => text(k, salt),
+                    })
+                    .collect();
+                Column::new((*name).into(), values)
+            })
+            .collect();
+        let table = DataFrame::new(n, columns).unwrap();
+        let source = DecisionText::new(&table, &SOURCE_COLUMNS).unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let opts = ListOptions {
+                unit: "保密办公室".into(),
+                as_of: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+                lang,
+                redact_titles: false,
+                split_by_department: false,
+                title_key: "k".into(),
+            };
+            let mut specs = return_lists(&source, lang, 2024);
+            specs.push(archive_list(&source, lang, 2024));
+            specs.push(recall_list(&source, lang));
+            specs.push(appraisal_list(&source, lang));
+            assert_eq!(specs.len(), 6);
+            for spec in &specs {
+                assert!(!spec.rows.is_empty(), "{}", spec.file);
+                let p = printable(&source, spec, &opts);
+                let columns = spec.columns.len() + 1;
+                let (mut in_place, mut made) = (vec![0; columns], vec![0; columns]);
+                for k in 0..p.rows.len() {
+                    p.rows.widen(k, &mut in_place);
+                    for (c, v) in p.rows.line(k).iter().enumerate() {
+                        made[c] = made[c].max(cell_width(v));
+                    }
+                }
+                assert_eq!(in_place, made, "{} {lang:?}", spec.file);
+                let widest = crate::output::printable::MAX_COLUMN_WIDTH;
+                assert!(
+                    made.contains(&widest),
+                    "{}: no text reaches the cap",
+                    spec.file
+                );
+            }
+        }
     }
 }

@@ -79,6 +79,9 @@ impl DecisionText {
         let Some(column) = self.columns.get(name) else {
             return Vec::new();
         };
+        if let TextColumn::Codes(codes) = column {
+            return codes.rows_with(value);
+        }
         (0..self.height)
             .filter(|i| column.get(*i).as_deref() == Some(value))
             .collect()

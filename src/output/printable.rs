@@ -61,8 +61,17 @@ pub enum Lines<'a, T = OutCell> {
         count: usize,
         /// Makes one line.
         line: Box<dyn Fn(usize) -> Vec<T> + 'a>,
+        /// Widens the columns' widths to line `k`'s cells as [`cell_width`]
+        /// measures them, without making the line (a list's widths come
+        /// from every line, read once more before the lines are written).
+        /// `None`: line `k` is made and measured.
+        widen: Option<Widen<'a>>,
     },
 }
+
+/// Widens `widths` (one per column) to line `k`'s cells: see
+/// [`Lines::OnDemand`].
+pub type Widen<'a> = Box<dyn Fn(usize, &mut [usize]) + 'a>;
 
 impl<T: Clone> Lines<'_, T> {
     /// How many lines.
@@ -92,6 +101,22 @@ impl<T: Clone> Lines<'_, T> {
     }
 }
 
+impl Lines<'_> {
+    /// Widens `widths` to line `k`'s cells ([`cell_width`]).
+    pub(crate) fn widen(&self, k: usize, widths: &mut [usize]) {
+        match self {
+            Lines::OnDemand {
+                widen: Some(widen), ..
+            } => widen(k, widths),
+            _ => {
+                for (c, v) in self.line(k).iter().enumerate() {
+                    widths[c] = widths[c].max(cell_width(v));
+                }
+            }
+        }
+    }
+}
+
 impl FromIterator<Vec<OutCell>> for Lines<'_> {
     fn from_iter<I: IntoIterator<Item = Vec<OutCell>>>(rows: I) -> Self {
         Lines::Made(rows.into_iter().collect())
@@ -108,6 +133,29 @@ impl From<Vec<Vec<OutCell>>> for Lines<'_> {
 /// two): longer text wraps, so that a list of many columns still prints
 /// one page wide at a readable size.
 pub const MAX_COLUMN_WIDTH: usize = 24;
+
+/// How wide a cell makes its column, in characters: text its width up to
+/// [`MAX_COLUMN_WIDTH`] ([`text_width`]), a date 10, a number or a blank
+/// nothing (the header's width serves).
+///
+/// ```
+/// use clearance::output::OutCell;
+/// use clearance::output::printable::cell_width;
+/// assert_eq!(cell_width(&OutCell::Text("秘书科".into())), 6);
+/// assert_eq!(cell_width(&OutCell::Number(12345.0)), 0);
+/// ```
+pub fn cell_width(v: &OutCell) -> usize {
+    match v {
+        OutCell::Text(s) => text_width(s),
+        OutCell::Date(_) => 10,
+        OutCell::Number(_) | OutCell::Blank => 0,
+    }
+}
+
+/// How wide a text cell makes its column ([`cell_width`]).
+pub fn text_width(s: &str) -> usize {
+    display_width(s).min(MAX_COLUMN_WIDTH)
+}
 
 /// The height of one line of text in a printed row, in points.
 const LINE_HEIGHT: f64 = 15.0;
@@ -214,9 +262,6 @@ fn write_part(
     // rows are written in order and column widths are known first.
     let sheet = super::add_streamed_sheet(wb)?;
     sheet.set_name(sheet_name)?;
-    for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
-    }
     let formats = Formats::new();
     write_heading(sheet, p, headers, part.first, &formats)?;
     let last_line = write_lines(sheet, p, part.lines.clone(), widths, &formats)?;
@@ -234,6 +279,12 @@ fn write_part(
             sheet.merge_range(r, 0, r, ncols - 1, line, &Format::new())?;
             sheet.set_row_height(r, 24)?;
         }
+    }
+    // The widths go in last: they are written when the workbook is saved,
+    // and while a sheet has none, writing a cell does not look up its
+    // column's (two hash lookups a cell).
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
     // A4 landscape, one page wide, the header on every page, the footer
     // text on the left and the page number on the right.
@@ -291,14 +342,7 @@ impl Formats {
 fn column_widths(p: &Printable<'_>, headers: &[&str]) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(4)).collect();
     for k in 0..p.rows.len() {
-        for (c, v) in p.rows.line(k).iter().enumerate() {
-            let w = match v {
-                OutCell::Text(s) => display_width(s).min(MAX_COLUMN_WIDTH),
-                OutCell::Date(_) => 10,
-                OutCell::Number(_) | OutCell::Blank => 0,
-            };
-            widths[c] = widths[c].max(w);
-        }
+        p.rows.widen(k, &mut widths);
     }
     if p.review {
         let first = p.headers.len();
