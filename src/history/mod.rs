@@ -218,15 +218,52 @@ impl LedgerIndex {
     /// naming none). Else its own key. `None` with neither a number nor a
     /// title. A number never leads to an item of another number.
     pub fn key_for(&self, doc_id: &str, title: &str, department: &str) -> Option<HoldingKey> {
+        self.key_for_numbers(doc_id, [], title, department)
+    }
+
+    /// [`LedgerIndex::key_for`] of a row with other numbers too (a
+    /// register with two number columns: [`crate::fields::other_numbers`]).
+    /// Where the ledger knows nothing under the row's own number, the first
+    /// of its other numbers under which it knows the holding: a document
+    /// destroyed under its 发文编号, that a register lists under its
+    /// 收文编号 with the 发文编号 beside it, is that document. Its title is
+    /// tried after its numbers. A row with other numbers but neither a
+    /// number of its own nor a title is known by the first of them.
+    ///
+    /// ```
+    /// use clearance::history::{HoldingKey, LedgerIndex};
+    /// let index = LedgerIndex::new(&[]);
+    /// assert_eq!(
+    ///     index.key_for_numbers("", ["京办发〔2019〕5号"], "", ""),
+    ///     HoldingKey::of("京办发〔2019〕5号", ""),
+    /// );
+    /// ```
+    pub fn key_for_numbers<'n>(
+        &self,
+        doc_id: &str,
+        others: impl IntoIterator<Item = &'n str>,
+        title: &str,
+        department: &str,
+    ) -> Option<HoldingKey> {
         let known = |k: &HoldingKey| {
             [&self.left, &self.decided].iter().any(|map| {
                 map.get(k)
                     .is_some_and(|r| r.iter().any(|r| same_department(&r.department, department)))
             })
         };
-        let own = HoldingKey::of(doc_id, title)?;
+        let mut others = others.into_iter().filter_map(|n| {
+            let n = document_key(n);
+            (!n.is_empty()).then_some(HoldingKey::Number(n))
+        });
+        let own = match HoldingKey::of(doc_id, title) {
+            Some(own) => own,
+            None => return others.next(),
+        };
         if known(&own) {
             return Some(own);
+        }
+        if let Some(other) = others.find(|k| known(k)) {
+            return Some(other);
         }
         let candidates: Vec<HoldingKey> = match &own {
             HoldingKey::Number(_) if !self.any_title => Vec::new(),

@@ -748,7 +748,10 @@ mod tests {
     /// Every list's columns are as wide measured where the text is (what
     /// a list is written with) as measured on its lines made: texts of
     /// every width up to past the widest column, codes, overdue flags,
-    /// numbers and blanks, over lists of every kind.
+    /// numbers and blanks, over lists of every kind, in both languages,
+    /// over more rows than one block ([`crate::output::frame::BLOCK_ROWS`])
+    /// and with the dispositions a coded column as in a plan (so that the
+    /// lists' rows are found by [`crate::codes::Codes::rows_with`]).
     #[test]
     fn widths_measured_in_place_are_those_of_the_lines_made() {
         let dispositions = [
@@ -757,7 +760,7 @@ mod tests {
             Disposition::Recall,
             Disposition::Appraise,
         ];
-        let n = 97;
+        let n = 2 * crate::output::frame::BLOCK_ROWS + 97;
         let text = |k: usize, salt: usize| -> String {
             let len = (k * 7 + salt * 13) % 31;
             (0..len)
@@ -774,9 +777,13 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(salt, name)| {
+                if *name == "disposition" {
+                    let codes = (0..n).map(|k| Some(dispositions[k % 4].code()));
+                    return crate::codes::column(name, crate::fields::CodeSet::Disposition, codes)
+                        .unwrap();
+                }
                 let values: Vec<String> = (0..n)
                     .map(|k| match *name {
-                        "disposition" => dispositions[k % 4].code().to_string(),
                         "effective_classification" => {
                             ["SECRET", "TOP_SECRET", "", "UNCLASSIFIED", "CONFIDENTIAL"][k % 5]
                                 .to_string()
@@ -795,6 +802,10 @@ mod tests {
             .collect();
         let table = DataFrame::new(n, columns).unwrap();
         let source = DecisionText::new(&table, &SOURCE_COLUMNS).unwrap();
+        for (d, disposition) in dispositions.iter().enumerate() {
+            let rows: Vec<usize> = (0..n).filter(|k| k % 4 == d).collect();
+            assert_eq!(source.rows_where("disposition", disposition.code()), rows);
+        }
         for lang in [Lang::Zh, Lang::En] {
             let opts = ListOptions {
                 unit: "保密办公室".into(),

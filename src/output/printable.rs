@@ -259,7 +259,8 @@ fn write_part(
     part: &Part,
 ) -> Result<()> {
     // Long lists (an archive transfer of 300,000 holdings) stream to disk:
-    // rows are written in order and column widths are known first.
+    // rows are written in order, and the column widths, measured before
+    // (the row heights need them), are set after them.
     let sheet = super::add_streamed_sheet(wb)?;
     sheet.set_name(sheet_name)?;
     let formats = Formats::new();

@@ -67,6 +67,7 @@ pub(super) fn apply_ledger(
         return Ok(reappeared);
     }
     let department = df.column("department")?.str()?;
+    let doc_id = df.column("doc_id")?.str()?;
     let status = crate::codes::Codes::of(df, "status_code")?;
     let agrees = |i: usize, kind: EntryKind| {
         register_agrees(kind, status.get(i).and_then(Status::from_code))
@@ -109,7 +110,7 @@ pub(super) fn apply_ledger(
             let marked_gone = agreeing.get(&(key, dept_key(i))).copied().unwrap_or(0);
             if ledger.left_count(key, dept(i)) > marked_gone {
                 *flag = true;
-                review_reappeared(decided, i, r, key, lang);
+                review_reappeared(decided, i, r, key, doc_id.get(i).unwrap_or(""), lang);
             }
         } else if let Some(r) = ledger.decided(key, dept(i)) {
             let mut reason = decided.reason.get(i).to_string();
@@ -120,17 +121,25 @@ pub(super) fn apply_ledger(
     Ok(reappeared)
 }
 
-/// Each row's key into the ledger ([`LedgerIndex::key_for`]).
+/// Each row's key into the ledger ([`LedgerIndex::key_for_numbers`]: its
+/// own number, else the first of its other numbers the ledger knows).
 fn holding_keys(df: &DataFrame, ledger: &LedgerIndex) -> PolarsResult<Vec<Option<HoldingKey>>> {
     let doc_id = df.column("doc_id")?.str()?;
     let title = df.column("title")?.str()?;
     let department = df.column("department")?.str()?;
+    let others = df.column(crate::fields::OTHER_NUMBERS_COLUMN)?.str()?;
     Ok(doc_id
         .iter()
         .zip(title.iter())
         .zip(department.iter())
-        .map(|((id, title), dept)| {
-            ledger.key_for(id.unwrap_or(""), title.unwrap_or(""), dept.unwrap_or(""))
+        .zip(others.iter())
+        .map(|(((id, title), dept), others)| {
+            ledger.key_for_numbers(
+                id.unwrap_or(""),
+                crate::fields::other_numbers(others),
+                title.unwrap_or(""),
+                dept.unwrap_or(""),
+            )
         })
         .collect())
 }
@@ -142,6 +151,7 @@ fn review_reappeared(
     i: usize,
     r: &Recorded,
     key: &HoldingKey,
+    doc_id: &str,
     lang: Lang,
 ) {
     if matches!(
@@ -151,11 +161,18 @@ fn review_reappeared(
         return;
     }
     let mut happened = what_happened(r, lang);
-    if matches!(key, HoldingKey::Title(_)) {
-        happened.push_str(lang.pick(
+    match key {
+        HoldingKey::Title(_) => happened.push_str(lang.pick(
             "（无文件编号，按标题对应）",
             " (no doc_id: matched by its title)",
-        ));
+        )),
+        HoldingKey::Number(n) if *n != crate::text::document_key(doc_id) => {
+            happened.push_str(lang.pick(
+                "（按本行另一编号对应）",
+                " (matched by the row's other number)",
+            ))
+        }
+        HoldingKey::Number(_) => {}
     }
     decided.disposition[i] = Disposition::Review;
     decided.rule[i] = Some(LEDGER_RULE);

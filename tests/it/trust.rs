@@ -2123,3 +2123,54 @@ fn r39_review_drops_a_line_held_under_its_other_number() {
     );
     review_drops_one_line_now_on_hold(&w, &copy, "收〔2019〕12号");
 }
+
+// Found by the review of r38: the ledger matched a holding by its first
+// number only, so a document destroyed under its 发文编号 and still listed
+// the next year under its 收文编号 (the 发文编号 beside it) was planned
+// for destruction a second time, not flagged REAPPEARED; and the same
+// with the register's two number columns the other way round.
+#[test]
+fn r40_a_destroyed_document_listed_under_its_other_number_reappeared() {
+    let w = Workdir::new();
+    w.write(
+        "issued.csv",
+        "发文编号,标题,密级,载体,保管期限\n京办发〔2019〕5号,通知,秘密,纸质,不归档\n".as_bytes(),
+    );
+    w.write(
+        "received.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限\n\
+         收〔2019〕20号,京办发〔2019〕7号,报告,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    plan(&w, &["issued.csv", "received.csv"]);
+    let ledger = destroy_all_planned(&w);
+    assert!(ledger.contains("京办发〔2019〕5号") && ledger.contains("收〔2019〕20号"));
+    w.write(
+        "received2025.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限\n\
+         收〔2019〕12号,京办发[2019]5号,通知,秘密,纸质,不归档\n\
+         收〔2019〕13号,京办发〔2019〕6号,通知,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    w.write(
+        "issued2025.csv",
+        "发文编号,收文编号,标题,密级,载体,保管期限\n\
+         京办发〔2019〕7号,收〔2019〕20号,报告,秘密,纸质,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["received2025.csv", "issued2025.csv"],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    for id in ["收〔2019〕12号", "京办发〔2019〕7号"] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "LEDGER")]);
+        has_anomaly(&rows, id, "REAPPEARED");
+        let reason = &row(&rows, id)["reason"];
+        assert!(reason.contains("另一编号"), "{id}: {reason}");
+    }
+    // Another number names another document.
+    check(&rows, "收〔2019〕13号", &[("disposition", "DESTROY")]);
+}
