@@ -223,12 +223,14 @@ impl LedgerIndex {
 
     /// [`LedgerIndex::key_for`] of a row with other numbers too (a
     /// register with two number columns: [`crate::fields::other_numbers`]).
-    /// Where the ledger knows nothing under the row's own number, the first
-    /// of its other numbers under which it knows the holding: a document
-    /// destroyed under its 发文编号, that a register lists under its
-    /// 收文编号 with the 发文编号 beside it, is that document. Its title is
-    /// tried after its numbers. A row with other numbers but neither a
-    /// number of its own nor a title is known by the first of them.
+    /// Its numbers come first, its own before the others: the first under
+    /// which the ledger records the holding as gone, else the first under
+    /// which it records a committee's decision — a document destroyed under
+    /// its 发文编号, that a register lists under its 收文编号 with the
+    /// 发文编号 beside it, is that document, whatever the committee once
+    /// decided under its 收文编号. Then [`LedgerIndex::key_for`]'s title
+    /// fallbacks. A row with other numbers but neither a number of its own
+    /// nor a title is known by the first of them.
     ///
     /// ```
     /// use clearance::history::{HoldingKey, LedgerIndex};
@@ -245,25 +247,32 @@ impl LedgerIndex {
         title: &str,
         department: &str,
     ) -> Option<HoldingKey> {
-        let known = |k: &HoldingKey| {
-            [&self.left, &self.decided].iter().any(|map| {
-                map.get(k)
-                    .is_some_and(|r| r.iter().any(|r| same_department(&r.department, department)))
-            })
+        let recorded = |map: &HashMap<HoldingKey, Vec<Recorded>>, k: &HoldingKey| {
+            map.get(k)
+                .is_some_and(|r| r.iter().any(|r| same_department(&r.department, department)))
         };
-        let mut others = others.into_iter().filter_map(|n| {
-            let n = document_key(n);
-            (!n.is_empty()).then_some(HoldingKey::Number(n))
-        });
-        let own = match HoldingKey::of(doc_id, title) {
-            Some(own) => own,
-            None => return others.next(),
+        let gone = |k: &HoldingKey| recorded(&self.left, k);
+        let known = |k: &HoldingKey| gone(k) || recorded(&self.decided, k);
+        let own = HoldingKey::of(doc_id, title);
+        let numbers: Vec<HoldingKey> = own
+            .iter()
+            .filter(|k| matches!(k, HoldingKey::Number(_)))
+            .cloned()
+            .chain(others.into_iter().filter_map(|n| {
+                let n = document_key(n);
+                (!n.is_empty()).then_some(HoldingKey::Number(n))
+            }))
+            .collect();
+        let first =
+            |found: &dyn Fn(&HoldingKey) -> bool| numbers.iter().find(|k| found(k)).cloned();
+        if let Some(k) = first(&gone).or_else(|| first(&known)) {
+            return Some(k);
+        }
+        let Some(own) = own else {
+            return numbers.into_iter().next();
         };
         if known(&own) {
             return Some(own);
-        }
-        if let Some(other) = others.find(|k| known(k)) {
-            return Some(other);
         }
         let candidates: Vec<HoldingKey> = match &own {
             HoldingKey::Number(_) if !self.any_title => Vec::new(),
@@ -413,6 +422,59 @@ mod tests {
         assert_eq!(index.left(&n("a-7"), "科一").map(|r| r.seq), Some(2));
         assert_eq!(index.left_count(&n("A-7"), ""), 1);
         assert_eq!(index.left(&n("A-8"), "科一"), None);
+    }
+
+    /// A row's other numbers (a second number column) find it in the
+    /// ledger where its own does not: what left under any of its numbers
+    /// before a committee's decision under any (a deferral under its
+    /// 收文编号 hid the destruction under its 发文编号), its own number
+    /// before the others, its numbers before its title, and only in the
+    /// department that recorded them.
+    #[test]
+    fn other_numbers_find_what_left_under_them() {
+        let mut titled = entry(4, EntryKind::Destruction, &[("", "科一")]);
+        titled.items[0].holding = HoldingKey::ledger_field("通知");
+        let index = LedgerIndex::new(&[
+            entry(1, EntryKind::Deferral, &[("收12", "科一")]),
+            entry(
+                2,
+                EntryKind::Destruction,
+                &[("发5", "科一"), ("发6", "科一")],
+            ),
+            entry(3, EntryKind::Rejection, &[("发7", "科一")]),
+            titled,
+        ]);
+        let key = |own: &str, others: &[&str], title: &str, dept: &str| {
+            index.key_for_numbers(own, others.iter().copied(), title, dept)
+        };
+        /// Own number, other numbers, title, department, and the key.
+        type Case<'a> = (&'a str, &'a [&'a str], &'a str, &'a str, Option<HoldingKey>);
+        let cases: [Case<'_>; 10] = [
+            ("收12", &["发5"], "", "科一", Some(n("发5"))),
+            ("收12", &["发 5"], "", "", Some(n("发5"))),
+            ("收12", &["发5"], "", "科二", Some(n("收12"))),
+            ("收12", &["发9"], "", "科一", Some(n("收12"))),
+            ("发6", &["发5"], "", "科一", Some(n("发6"))),
+            ("收13", &["发9", "发7"], "", "科一", Some(n("发7"))),
+            ("收13", &["发9", "发7", "发5"], "", "科一", Some(n("发5"))),
+            ("", &["发5"], "通知", "科一", Some(n("发5"))),
+            ("", &["发9"], "通知", "科一", HoldingKey::of("", "通知")),
+            ("", &["发9"], "", "科一", Some(n("发9"))),
+        ];
+        for (own, others, title, dept, want) in cases {
+            assert_eq!(
+                key(own, others, title, dept),
+                want,
+                "{own} {others:?} {title} {dept}"
+            );
+        }
+        // Without other numbers, key_for_numbers is key_for.
+        for (own, title) in [("收12", ""), ("发5", "x"), ("", "通知"), ("Z", "通知")] {
+            assert_eq!(
+                key(own, &[], title, "科一"),
+                index.key_for(own, title, "科一")
+            );
+        }
     }
 
     /// A holding registered without a number, destroyed and recorded, was

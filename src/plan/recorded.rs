@@ -74,15 +74,30 @@ pub(super) fn apply_ledger(
     };
     let dept = |i: usize| department.get(i).unwrap_or("");
     let keys = holding_keys(df, ledger)?;
+    // Rows found by one of their other numbers, not their own.
+    let by_other: Vec<bool> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| match key {
+            Some(HoldingKey::Number(n)) => {
+                *n != crate::text::document_key(doc_id.get(i).unwrap_or(""))
+            }
+            _ => false,
+        })
+        .collect();
     // Per holding and department, the rows whose register agrees with the
     // ledger that they left. Several holdings may share a doc_id (copies
     // held by one department): the ledger's items are set against the rows
     // that say they left, and only what is left over reappeared — in every
-    // row still held, since which of them is the one cannot be told.
+    // row still held, since which of them is the one cannot be told. A row
+    // found by its other number is not counted: a copy marked gone in
+    // another register, under another number, must not explain away the
+    // row the ledger's item was listed from.
     let dept_key = |i: usize| crate::text::document_key(dept(i));
     let mut agreeing: HashMap<(&HoldingKey, String), usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         if let Some(key) = key
+            && !by_other[i]
             && let Some(r) = ledger.left(key, dept(i))
             && agrees(i, r.kind)
         {
@@ -97,11 +112,12 @@ pub(super) fn apply_ledger(
             if agrees(i, r.kind) {
                 if decided.disposition[i] == Disposition::Done {
                     decided.rule[i] = Some(LEDGER_RULE);
+                    let happened = what_happened(r, lang) + other_number_note(by_other[i], lang);
                     decided.reason.set(
                         i,
                         match lang {
-                            Lang::Zh => format!("已办结：{}", what_happened(r, lang)),
-                            Lang::En => format!("done: {}", what_happened(r, lang)),
+                            Lang::Zh => format!("已办结：{happened}"),
+                            Lang::En => format!("done: {happened}"),
                         },
                     );
                 }
@@ -110,11 +126,12 @@ pub(super) fn apply_ledger(
             let marked_gone = agreeing.get(&(key, dept_key(i))).copied().unwrap_or(0);
             if ledger.left_count(key, dept(i)) > marked_gone {
                 *flag = true;
-                review_reappeared(decided, i, r, key, doc_id.get(i).unwrap_or(""), lang);
+                review_reappeared(decided, i, r, key, by_other[i], lang);
             }
         } else if let Some(r) = ledger.decided(key, dept(i)) {
             let mut reason = decided.reason.get(i).to_string();
             note_decision(&mut reason, r, lang);
+            reason.push_str(other_number_note(by_other[i], lang));
             decided.reason.set(i, reason);
         }
     }
@@ -151,7 +168,7 @@ fn review_reappeared(
     i: usize,
     r: &Recorded,
     key: &HoldingKey,
-    doc_id: &str,
+    by_other: bool,
     lang: Lang,
 ) {
     if matches!(
@@ -161,19 +178,13 @@ fn review_reappeared(
         return;
     }
     let mut happened = what_happened(r, lang);
-    match key {
-        HoldingKey::Title(_) => happened.push_str(lang.pick(
+    if matches!(key, HoldingKey::Title(_)) {
+        happened.push_str(lang.pick(
             "（无文件编号，按标题对应）",
             " (no doc_id: matched by its title)",
-        )),
-        HoldingKey::Number(n) if *n != crate::text::document_key(doc_id) => {
-            happened.push_str(lang.pick(
-                "（按本行另一编号对应）",
-                " (matched by the row's other number)",
-            ))
-        }
-        HoldingKey::Number(_) => {}
+        ));
     }
+    happened.push_str(other_number_note(by_other, lang));
     decided.disposition[i] = Disposition::Review;
     decided.rule[i] = Some(LEDGER_RULE);
     decided.reason.set(
@@ -187,6 +198,18 @@ fn review_reappeared(
             ),
         },
     );
+}
+
+/// What a reason adds when the ledger found the row by one of its other
+/// numbers (a second number column), not its own: nothing otherwise.
+fn other_number_note(by_other: bool, lang: Lang) -> &'static str {
+    match by_other {
+        true => lang.pick(
+            "（按本行另一编号对应）",
+            " (matched by the row's other number)",
+        ),
+        false => "",
+    }
 }
 
 /// Adds to a reason what the committee decided of the holding (`r`), and

@@ -2174,3 +2174,42 @@ fn r40_a_destroyed_document_listed_under_its_other_number_reappeared() {
     // Another number names another document.
     check(&rows, "收〔2019〕13号", &[("disposition", "DESTROY")]);
 }
+
+// Found by the review of r40: a row found in the ledger by its other
+// number counted as the copy the ledger's item was listed from when its
+// register said it was destroyed, so the row the item was listed from,
+// still shown as held, was no longer REAPPEARED and was planned for
+// destruction again.
+#[test]
+fn r41_a_copy_found_by_its_other_number_does_not_hide_a_reappeared_one() {
+    let w = Workdir::new();
+    w.write(
+        "issued.csv",
+        "发文编号,标题,密级,载体,保管期限\n京办发〔2019〕5号,通知,秘密,纸质,不归档\n".as_bytes(),
+    );
+    plan(&w, &["issued.csv"]);
+    destroy_all_planned(&w);
+    w.write(
+        "received2025.csv",
+        "收文编号,发文编号,标题,密级,载体,保管期限,状态\n\
+         收〔2019〕12号,京办发〔2019〕5号,通知,秘密,纸质,不归档,已销毁\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(
+        &w,
+        &["issued.csv", "received2025.csv"],
+        "2025-12-31",
+        "run2025",
+        &["--ledger", "reports/ledger.jsonl"],
+    );
+    check(
+        &rows,
+        "京办发〔2019〕5号",
+        &[("disposition", "REVIEW"), ("rule", "LEDGER")],
+    );
+    has_anomaly(&rows, "京办发〔2019〕5号", "REAPPEARED");
+    // The copy marked destroyed is done, and says how it was found.
+    check(&rows, "收〔2019〕12号", &[("disposition", "DONE")]);
+    let reason = &row(&rows, "收〔2019〕12号")["reason"];
+    assert!(reason.contains("另一编号"), "{reason}");
+}
