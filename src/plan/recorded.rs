@@ -67,24 +67,12 @@ pub(super) fn apply_ledger(
         return Ok(reappeared);
     }
     let department = df.column("department")?.str()?;
-    let doc_id = df.column("doc_id")?.str()?;
     let status = crate::codes::Codes::of(df, "status_code")?;
     let agrees = |i: usize, kind: EntryKind| {
         register_agrees(kind, status.get(i).and_then(Status::from_code))
     };
     let dept = |i: usize| department.get(i).unwrap_or("");
-    let keys = holding_keys(df, ledger)?;
-    // Rows found by one of their other numbers, not their own.
-    let by_other: Vec<bool> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, key)| match key {
-            Some(HoldingKey::Number(n)) => {
-                *n != crate::text::document_key(doc_id.get(i).unwrap_or(""))
-            }
-            _ => false,
-        })
-        .collect();
+    let (keys, by_other) = holding_keys(df, ledger)?;
     // Per holding and department, the rows whose register agrees with the
     // ledger that they left. Several holdings may share a doc_id (copies
     // held by one department): the ledger's items are set against the rows
@@ -139,26 +127,35 @@ pub(super) fn apply_ledger(
 }
 
 /// Each row's key into the ledger ([`LedgerIndex::key_for_numbers`]: its
-/// own number, else the first of its other numbers the ledger knows).
-fn holding_keys(df: &DataFrame, ledger: &LedgerIndex) -> PolarsResult<Vec<Option<HoldingKey>>> {
+/// own number, else the first of its other numbers the ledger knows, else
+/// by its title), and whether that key is one of the row's other numbers
+/// (a second number column) rather than its own number or its title.
+fn holding_keys(
+    df: &DataFrame,
+    ledger: &LedgerIndex,
+) -> PolarsResult<(Vec<Option<HoldingKey>>, Vec<bool>)> {
     let doc_id = df.column("doc_id")?.str()?;
     let title = df.column("title")?.str()?;
     let department = df.column("department")?.str()?;
     let others = df.column(crate::fields::OTHER_NUMBERS_COLUMN)?.str()?;
+    let key = crate::text::document_key;
     Ok(doc_id
         .iter()
         .zip(title.iter())
         .zip(department.iter())
         .zip(others.iter())
         .map(|(((id, title), dept), others)| {
-            ledger.key_for_numbers(
-                id.unwrap_or(""),
-                crate::fields::other_numbers(others),
-                title.unwrap_or(""),
-                dept.unwrap_or(""),
-            )
+            let id = id.unwrap_or("");
+            let numbers = || crate::fields::other_numbers(others);
+            let found =
+                ledger.key_for_numbers(id, numbers(), title.unwrap_or(""), dept.unwrap_or(""));
+            let by_other = match &found {
+                Some(HoldingKey::Number(n)) => *n != key(id) && numbers().any(|o| key(o) == *n),
+                _ => false,
+            };
+            (found, by_other)
         })
-        .collect())
+        .unzip())
 }
 
 /// Sends row `i`, which the ledger says left as `r` but its register

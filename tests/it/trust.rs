@@ -1558,6 +1558,8 @@ fn r26_a_destroyed_holding_without_a_number_is_not_destroyed_again() {
             again["anomalies"].split(';').any(|c| c == "REAPPEARED"),
             "{again:?}"
         );
+        // Found by its title, not by a second number column.
+        assert!(!again["reason"].contains("另一编号"), "{again:?}");
     }
     let done = titled(&rows, "乙通知");
     assert_eq!(
