@@ -392,12 +392,20 @@ pub const SOURCE_COLUMNS: [&str; 4] =
 /// Columns of the canonical table after the fields' columns.
 pub const FINDINGS_COLUMNS: [&str; 2] = ["review_reasons", "anomalies"];
 
-/// The canonical table's last column: a row's other document numbers, from
+/// The canonical table's column after the findings: a row's other document numbers, from
 /// a second number column (收文编号 beside 发文编号), one a line, null for
 /// none. Read where a holding is matched by its number (a hold on either
 /// number holds the row); not an output column (the second column is kept
 /// as written).
 pub const OTHER_NUMBERS_COLUMN: &str = "other_doc_ids";
+
+/// The canonical table's column after [`OTHER_NUMBERS_COLUMN`]: the values
+/// a row has in columns kept as is whose header seems to name a field that
+/// could stop its destruction ([`Field::may_stop_destruction`]), each as
+/// `header：value` on its own line, null for none (most rows). Read where
+/// the plan's safety checks keep such a row from destruction; not an
+/// output column (the columns are kept as written).
+pub const UNREAD_COLUMN: &str = "unread_values";
 
 /// A row's other numbers as [`OTHER_NUMBERS_COLUMN`] holds them (`None`
 /// when there are none).
@@ -443,6 +451,7 @@ pub fn canonical_columns() -> Vec<(String, ColumnType)> {
             .map(|c| (c.to_string(), ColumnType::Text)),
     );
     out.push((OTHER_NUMBERS_COLUMN.to_string(), ColumnType::Text));
+    out.push((UNREAD_COLUMN.to_string(), ColumnType::Text));
     out
 }
 
@@ -488,6 +497,19 @@ impl Field {
     /// (SPEC §2: the decision fields), rather than being only an anomaly.
     pub fn is_decision_field(self) -> bool {
         self.spec().decides
+    }
+
+    /// Whether a value of this field, unread, could let a holding be
+    /// destroyed that it would have kept: a 保管期限 of 永久 left to the
+    /// schedule, a 保密期限 of 长期 left to the level's maximum, a hold or a
+    /// 保存价值 not seen. A column kept as is whose header seems to name one
+    /// of these sends the rows it has a value in to REVIEW rather than to
+    /// destruction ([`UNREAD_COLUMN`]).
+    pub fn may_stop_destruction(self) -> bool {
+        matches!(
+            self,
+            Field::Retention | Field::SecrecyPeriod | Field::Hold | Field::PreservationValue
+        )
     }
 }
 

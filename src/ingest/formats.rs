@@ -129,7 +129,8 @@ pub(super) fn read(
     let mut sink = Sink {
         file,
         vocab,
-        date1904: checked.date1904,
+        // Learnt from the workbook as it is opened.
+        date1904: false,
         out: WorkbookRead::new(),
     };
     match checked.format {
@@ -429,6 +430,7 @@ fn read_xlsx(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsxError> {
         if read_xlsx_own(sink, bytes, &merges).is_err() {
             sink.out = WorkbookRead::new();
             let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+            sink.date1904 = wb.has_1904_epoch();
             stream_cells!(sink, wb, XlsxError, merges, next_xlsx_cell)?;
         }
         // A sheet read without its merged ranges reads a merged 密级 as
@@ -459,6 +461,8 @@ fn read_xlsx_own(
     let mut archive = super::merges::Members::new(bytes)
         .ok_or_else(|| super::xlsx::Unsupported("not a zip archive".into()))?;
     let book = super::xlsx::Book::open(&mut archive)?;
+    // Plain numbers in date columns count from the workbook's epoch.
+    sink.date1904 = book.date1904();
     for sheet in &book.sheets {
         if sheet.kind != SheetType::WorkSheet {
             sink.not_a_worksheet(&sheet.name, sheet.kind);
@@ -494,6 +498,8 @@ fn read_xlsx_own(
 /// calamine does not read merged ranges from xlsb files; README says so.
 fn read_xlsb(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), XlsbError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes))?;
+    // Plain numbers in date columns count from the workbook's epoch.
+    sink.date1904 = wb.has_1904_epoch();
     let merges = |_: &str| Vec::new();
     stream_cells!(sink, wb, XlsbError, merges)?;
     for sheet in sink
@@ -621,7 +627,10 @@ fn read_csv(sink: &mut Sink<'_>, bytes: &[u8]) -> Result<(), IngestError> {
                 let has_breaks = record.iter().any(|f| f.contains(['\n', '\r']));
                 width = width.max(record.len());
                 let separators = SWALLOWED_SEPARATORS.min(width.saturating_sub(1)).max(1);
-                if has_breaks && swallowed_records(&record, delimiter, separators) {
+                if has_breaks
+                    && (swallowed_records(&record, delimiter, separators)
+                        || swallowed_row_like(&record, delimiter))
+                {
                     return Err(IngestError::Corrupt {
                         path: sink.file.to_string(),
                         detail: format!(
@@ -735,6 +744,45 @@ fn swallowed_records(record: &csv::StringRecord, delimiter: u8, separators: usiz
             .split(['\n', '\r'])
             .skip(1)
             .any(|line| line.bytes().filter(|b| *b == delimiter).count() >= separators)
+    })
+}
+
+/// Whether a line inside a record's quoted field starts as the record does:
+/// a first field of the same shape (`Q-2` in the record of `Q-1`, `5` in
+/// that of `4`), then two separators or more. A short row swallowed by an unclosed
+/// quote (`Q-1,甲,…,"见附件` then `Q-2,乙,机密"`) has fewer separators than
+/// [`SWALLOWED_SEPARATORS`] but starts as a row does.
+fn swallowed_row_like(record: &csv::StringRecord, delimiter: u8) -> bool {
+    let Some(first) = record
+        .get(0)
+        .map(str::trim)
+        .filter(|f| f.bytes().any(|b| b.is_ascii_digit()))
+    else {
+        return false;
+    };
+    let shape = |field: &str| -> String {
+        let mut out = String::new();
+        for c in field.trim().chars() {
+            if c.is_ascii_digit() {
+                if !out.ends_with('#') {
+                    out.push('#');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let want = shape(first);
+    record.iter().skip(1).any(|field| {
+        field.split(['\n', '\r']).skip(1).any(|line| {
+            // A row has a number, a title and more: two separators at least.
+            let mut fields = line.split(delimiter as char);
+            match (fields.next(), fields.next(), fields.next()) {
+                (Some(lead), Some(_), Some(_)) => lead.trim() != first && shape(lead) == want,
+                _ => false,
+            }
+        })
     })
 }
 

@@ -67,8 +67,6 @@ impl Default for Limits {
 pub struct Checked {
     /// Its format.
     pub format: Format,
-    /// Whether its dates count from 1904 (xlsx `date1904`).
-    pub date1904: bool,
 }
 
 /// Reads a file whole, refusing one over the size limit before reading it.
@@ -147,7 +145,6 @@ fn check_cfb(name: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
     }
     Ok(Checked {
         format: Format::Xls,
-        date1904: false,
     })
 }
 
@@ -171,7 +168,6 @@ fn check_text(name: &str, path: &Path, bytes: &[u8]) -> Result<Checked, IngestEr
             }
             Ok(Checked {
                 format: Format::Csv,
-                date1904: false,
             })
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" => Err(not_sheet(&format!(
@@ -221,7 +217,7 @@ type Member = (String, String, u64);
 
 /// Checks a zip archive: every member inflates within the limit, it holds
 /// a workbook, and an .xlsx shared-string table claims no more entries than
-/// its size allows. Learns whether an .xlsx counts dates from 1904.
+/// its size allows.
 fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, IngestError> {
     let corrupt = |detail: String| IngestError::Corrupt {
         path: name.to_string(),
@@ -243,16 +239,12 @@ fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, Inges
             detail: "a zip archive without a workbook in it".into(),
         });
     };
-    let mut date1904 = false;
-    if format == Format::Xlsx {
-        if let Some(member) = find("xl/sharedstrings.xml") {
-            check_shared_strings(name, &mut archive, member)?;
-        }
-        if let Some((_, real, _)) = find("xl/workbook.xml") {
-            date1904 = workbook_date1904(name, &mut archive, real)?;
-        }
+    if format == Format::Xlsx
+        && let Some(member) = find("xl/sharedstrings.xml")
+    {
+        check_shared_strings(name, &mut archive, member)?;
     }
-    Ok(Checked { format, date1904 })
+    Ok(Checked { format })
 }
 
 /// The members of a zip archive, refusing one that inflates past the
@@ -307,20 +299,6 @@ fn check_shared_strings(
         }
     }
     Ok(())
-}
-
-/// Whether an .xlsx workbook part says its dates count from 1904.
-fn workbook_date1904(
-    name: &str,
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    member: &str,
-) -> Result<bool, IngestError> {
-    let head = read_head(archive, member, 1 << 20).map_err(|e| IngestError::Corrupt {
-        path: name.to_string(),
-        detail: format!("cannot read the workbook part ({e})"),
-    })?;
-    let text = String::from_utf8_lossy(&head);
-    Ok(text.contains("date1904=\"1\"") || text.contains("date1904=\"true\""))
 }
 
 /// The first `limit` bytes of an archive member (what a damaged member

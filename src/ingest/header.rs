@@ -35,6 +35,9 @@ pub struct ColumnPlan {
     pub target: ColumnTarget,
     /// For a second column of a field: the name its text is also kept as.
     pub kept_as: Option<String>,
+    /// For a column kept as is: the decision field its header seems to be
+    /// about (`保管期限（月）`: retention), if any.
+    pub hint: Option<Field>,
     /// For a second column of a field: the first column of that field.
     pub first_of_field: Option<u32>,
 }
@@ -55,8 +58,10 @@ pub struct Header {
 }
 
 impl Header {
-    /// Whether the header reads as two registers side by side: 文件编号 and
-    /// 标题 each named by two columns or more.
+    /// Whether the header reads as two registers side by side: 标题 named
+    /// by two columns or more, and so is 文件编号, or a field that decides
+    /// (密级, 保管期限 …) with its second column, and 标题's, right of both
+    /// first ones.
     /// Returns the repeated fields and their columns, as a message says
     /// them (`doc_id: A, F; title: B, G; ...`).
     pub fn side_by_side(&self) -> Option<String> {
@@ -69,7 +74,20 @@ impl Header {
         let repeated: Vec<(&Field, &Vec<u32>)> =
             by_field.iter().filter(|(_, cols)| cols.len() > 1).collect();
         let twice = |f: Field| repeated.iter().any(|(g, _)| **g == f);
-        (twice(Field::DocId) && twice(Field::Title)).then(|| {
+        // Two title columns and a second column of a field that decides
+        // are two registers too when they stand as two blocks, every second
+        // column right of every first one: the right one numbers its rows
+        // with 序号 rather than 文件编号. (文件标题 and 文件名称 in one
+        // register, with 冻结 and 暂缓销毁 further right, are one.)
+        let blocks = {
+            let seconds = repeated
+                .iter()
+                .filter(|(f, _)| **f == Field::Title || f.is_decision_field());
+            let last_first = seconds.clone().map(|(_, cols)| cols[0]).max();
+            let first_second = seconds.clone().map(|(_, cols)| cols[1]).min();
+            seconds.count() >= 2 && last_first < first_second
+        };
+        (twice(Field::Title) && (twice(Field::DocId) || blocks)).then(|| {
             repeated
                 .iter()
                 .map(|(f, cols)| {
@@ -100,6 +118,7 @@ impl Header {
                     target: ColumnTarget::Kept(name),
                     kept_as: None,
                     first_of_field: None,
+                    hint: None,
                 },
             );
         }
@@ -185,13 +204,11 @@ impl Header {
 
     /// Kept columns whose header seems to be about a decision field: (column
     /// letters and header, field).
-    pub fn hinted_columns(&self, vocab: &Vocabulary) -> Vec<(String, Field)> {
+    pub fn hinted_columns(&self) -> Vec<(String, Field)> {
         self.columns
             .iter()
-            .filter(|(_, c)| matches!(c.target, ColumnTarget::Kept(_)))
             .filter_map(|(col, c)| {
-                vocab
-                    .field_hinted_by(&c.header)
+                c.hint
                     .map(|f| (format!("{} ({})", column_letters(*col), c.header), f))
             })
             .collect()
@@ -658,6 +675,7 @@ fn plan_columns(
             Some(f) => field_column(f, col, header, &mut first_column, &mut kept_names),
             None => ColumnPlan {
                 target: ColumnTarget::Kept(unique_name(&mut kept_names, header.clone())),
+                hint: vocab.field_hinted_by(&header),
                 header,
                 kept_as: None,
                 first_of_field: None,
@@ -685,6 +703,7 @@ fn field_column(
                 target: ColumnTarget::Field(f),
                 kept_as: None,
                 first_of_field: None,
+                hint: None,
             }
         }
         Some(first) => ColumnPlan {
@@ -692,6 +711,7 @@ fn field_column(
             header,
             target: ColumnTarget::Field(f),
             first_of_field: Some(*first),
+            hint: None,
         },
     }
 }

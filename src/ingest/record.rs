@@ -159,6 +159,69 @@ fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
     }
 }
 
+/// Whether a cell of a column kept as is, whose header seems to name
+/// `field`, reads as a value of `field` that could keep its holding from
+/// destruction: a 保管期限 other than 不归档 (`永久`, `30`), a 保密期限
+/// (`长期`; in a column headed 解密时间, a date too), a hold or a 保存价值
+/// that says yes, a tick. Such a row goes to REVIEW rather than to
+/// destruction (`保管期限（月）` holding `永久` was left to the schedule).
+fn stops_destruction(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
+    reads_as_keeping(field, cell, raw, ctx)
+        || is_tick(raw)
+        || (field == Field::SecrecyPeriod && parse_date(cell, ctx.date1904).is_ok())
+}
+
+/// Whether a cell of a column with no header at all could keep its
+/// holding from destruction: it reads as a 保管期限 other than 不归档, a
+/// 保密期限, a hold that says yes or a classified level, or is a tick (a
+/// cell shifted right by an unquoted comma; a tick under a 密级 merged
+/// over 绝密 / 机密 / 秘密). A serial number (序号 without its header) and
+/// other text (甲, 已核) do not.
+fn unheaded_value_may_keep(cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
+    if is_serial_number(raw) {
+        return false;
+    }
+    is_tick(raw)
+        || [Field::Retention, Field::SecrecyPeriod, Field::Hold]
+            .into_iter()
+            .any(|f| reads_as_keeping(f, cell, raw, ctx))
+        || parse_marking(raw, ctx.vocab).is_ok_and(|m| m.level.is_classified())
+}
+
+/// Whether a cell reads as a value of `field` that could keep its holding:
+/// see [`stops_destruction`]. A "none" word (无) never does.
+fn reads_as_keeping(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
+    if !field.may_stop_destruction() || ctx.vocab.is_none_word(&normalize_cow(raw)) {
+        return false;
+    }
+    match parse(field, cell, raw, ctx) {
+        Ok(Value::Bool(yes)) => yes,
+        Ok(Value::Retention(Retention::NotArchived)) => false,
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
+/// Whether a cell is a tick mark (√, ✓, ☑ …), as a register written as a
+/// grid of boxes has under each value's column.
+fn is_tick(raw: &str) -> bool {
+    matches!(raw.trim(), "√" | "✓" | "✔" | "☑" | "●" | "■" | "▲")
+}
+
+/// Whether a cell reads as a row's serial number (序号): at most seven
+/// digits, perhaps in brackets or followed by a dot (`12`, `12.`, `(12)`,
+/// `12.0`), or a circled number (①).
+fn is_serial_number(raw: &str) -> bool {
+    let t = raw.trim();
+    if t.chars().count() == 1 && ('①'..='⑳').contains(&t.chars().next().unwrap_or(' ')) {
+        return true;
+    }
+    let t = t
+        .trim_end_matches(".0")
+        .trim_matches(['(', ')', '（', '）', '.', '、', '．']);
+    !t.is_empty() && t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Reads one cell's value as its field's kind.
 fn parse(
     field: Field,
@@ -409,6 +472,18 @@ fn gather_cells<'r>(
         let plan = header.column(col);
         let field = match &plan.target {
             ColumnTarget::Kept(name) => {
+                let unread = match plan.hint {
+                    Some(f) => stops_destruction(f, &cell, raw, ctx),
+                    None => plan.header.is_empty() && unheaded_value_may_keep(&cell, raw, ctx),
+                };
+                if unread {
+                    let label = if plan.header.is_empty() {
+                        name
+                    } else {
+                        &plan.header
+                    };
+                    rec.unread.push(format!("{label}：{raw}"));
+                }
                 rec.kept.push((name.clone(), raw.to_string()));
                 continue;
             }

@@ -314,7 +314,7 @@ impl<'a> SheetParser<'a> {
         if self.report.side_by_side.is_none() {
             self.report.side_by_side = header.side_by_side();
         }
-        for (column, field) in header.hinted_columns(self.ctx.vocab) {
+        for (column, field) in header.hinted_columns() {
             self.report.notes.push(format!(
                 "column {column} is kept as is, but looks like {field}: if it is, add its header to aliases.{field} in the policy"
             ));

@@ -146,6 +146,10 @@ pub struct RowRecord {
     /// as written but put on one line (see
     /// [`crate::fields::OTHER_NUMBERS_COLUMN`]).
     pub other_numbers: Vec<String>,
+    /// Values in columns kept as is that seem to hold a field that could
+    /// stop the row's destruction, as `header：value` (see
+    /// [`crate::fields::UNREAD_COLUMN`]).
+    pub unread: Vec<String>,
 }
 
 impl Default for RowRecord {
@@ -158,6 +162,7 @@ impl Default for RowRecord {
             anomalies: Vec::new(),
             kept: Vec::new(),
             other_numbers: Vec::new(),
+            unread: Vec::new(),
         }
     }
 }
@@ -476,6 +481,8 @@ impl TableBuilder {
         b[at + 1].push(&Cell::Text(anomalies.as_deref()));
         let others = crate::fields::join_other_numbers(&row.other_numbers);
         b[at + 2].push(&Cell::Text(others.as_deref()));
+        let unread = (!row.unread.is_empty()).then(|| row.unread.join("\n"));
+        b[at + 3].push(&Cell::Text(unread.as_deref()));
         self.push_kept(row.kept);
     }
 

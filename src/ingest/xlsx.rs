@@ -242,6 +242,12 @@ impl Book {
         })
     }
 
+    /// Whether the workbook counts its dates from 1904 (`workbookPr
+    /// date1904`, however its attribute is quoted).
+    pub fn date1904(&self) -> bool {
+        self.date1904
+    }
+
     /// The cells of a worksheet, in the order of the sheet's XML.
     pub fn cells<'a, 'b>(
         &'a self,
@@ -1962,7 +1968,6 @@ c</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="e"><v>#N/A</v>
         let vocab = crate::policy::Policy::default_policy().unwrap().vocabulary;
         let checked = super::super::guard::Checked {
             format: super::super::guard::Format::Xlsx,
-            date1904: false,
         };
         let read = super::super::formats::read("登记簿.xlsx", checked, bytes, &vocab)
             .unwrap_or_else(|e| panic!("read: {e}"));

@@ -28,11 +28,13 @@ use crate::text::document_number_key;
 pub use crate::fields::LEADING_COLUMNS;
 
 /// Canonical columns not carried into the decision table (their content is
-/// in `reason` and `anomalies`, and a second number in its kept column).
-const CANONICAL_DROPPED: [&str; 3] = [
+/// in `reason` and `anomalies`, and a second number or an unread value in
+/// its kept column).
+const CANONICAL_DROPPED: [&str; 4] = [
     "reject_reason",
     "anomalies",
     crate::fields::OTHER_NUMBERS_COLUMN,
+    crate::fields::UNREAD_COLUMN,
 ];
 
 /// The rule named when the engine's own safety check, not a policy rule,
@@ -196,6 +198,7 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let rows = df.column("source_row")?.u32()?;
     let notes = df.column("notes")?.str()?;
     let others = df.column(crate::fields::OTHER_NUMBERS_COLUMN)?.str()?;
+    let unread = df.column(crate::fields::UNREAD_COLUMN)?.str()?;
     // A row's numbers: its doc_id, and those of a second number column
     // (a document held under its 发文编号 is held where it is registered
     // under its 收文编号 with the 发文编号 beside it).
@@ -257,6 +260,8 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
                 )
                 .to_string(),
             );
+        } else if let Some(values) = unread.get(i) {
+            decided.overrule(i, unread_reason(values, lang));
         } else if let Some(word) = notes.get(i).and_then(hold_word_in_notes) {
             decided.overrule(
                 i,
@@ -287,6 +292,22 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
         }
     }
     Ok(())
+}
+
+/// The reason of a row kept from destruction by values not read
+/// ([`crate::fields::UNREAD_COLUMN`]: `header：value`, one a line; a column
+/// without a header is named by its letters).
+fn unread_reason(values: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "需人工审核：“{}”未读取（该列原样保留：没有表头，或表头看似保管期限、保密期限、冻结或保存价值），其值可能使本件不应销毁；若该列应读取，补上或修正表头（或将表头加入政策的 aliases）后重新生成",
+            values.replace('\n', "”“")
+        ),
+        Lang::En => format!(
+            "needs review: “{}” was not read (its column is kept as is: it has no header, or its header looks like a retention, secrecy period, hold or preservation value), and the value may mean this holding is not to be destroyed; if the column is to be read, give it its header (or add the header to the policy's aliases) and plan again",
+            values.replace('\n', "”, “")
+        ),
+    }
 }
 
 /// Words in 备注 that say a holding must not be destroyed yet: a hold the

@@ -387,6 +387,32 @@ mod tests {
     }
 
     #[test]
+    fn a_header_with_its_unit_of_years_names_its_field() {
+        // 保管期限（年） was kept as is: a register's 永久 went unread and
+        // the schedule planned the document for destruction.
+        let v = Policy::default_policy().expect("default policy").vocabulary;
+        let cases = [
+            ("保管期限（年）", Some(Field::Retention)),
+            ("保管期限(年)", Some(Field::Retention)),
+            ("保管期限 (单位：年)", Some(Field::Retention)),
+            ("保管年限", Some(Field::Retention)),
+            ("保存期限", Some(Field::Retention)),
+            ("归档保管期限", Some(Field::Retention)),
+            ("保密期限（年）", Some(Field::SecrecyPeriod)),
+            ("保密年限", Some(Field::SecrecyPeriod)),
+            ("Retention (years)", Some(Field::Retention)),
+            ("冻结（是/否）", Some(Field::Hold)),
+            // Months are not years: left for the user to say.
+            ("保密期限（月）", None),
+            ("保管期限（备用）", None),
+            ("（年）", None),
+        ];
+        for (header, want) in cases {
+            assert_eq!(v.field_for_header(header), want, "{header}");
+        }
+    }
+
+    #[test]
     fn bad_policies_name_the_key() {
         let cases = [
             (

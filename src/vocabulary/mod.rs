@@ -233,17 +233,27 @@ fn normalized_words(words: &[String]) -> impl Iterator<Item = String> + '_ {
     words.iter().map(|w| normalize(w)).filter(|w| !w.is_empty())
 }
 
-/// A header without the list of values written in brackets after its
-/// name: `冻结(是/否)` → `冻结`; `None` when it ends in no such list (a
-/// bracket holding no `/`, `、` or `|` is part of the name).
-fn without_listed_values(header: &str) -> Option<&str> {
+/// A header without what is written in brackets after its name: the list
+/// of its values (`冻结(是/否)` → `冻结`) or its unit of years
+/// (`保管期限（年）` → `保管期限`, `保密期限(单位：年)`); `None` when it ends
+/// in neither (a bracket holding anything else is part of the name). A
+/// unit of months is not taken off: a bare number is read as years, and
+/// `保密期限（月）` read as 保密期限 would read 6 months as 6 years.
+fn without_bracketed_note(header: &str) -> Option<&str> {
     let body = header
         .strip_suffix(')')
         .or_else(|| header.strip_suffix('）'))
         .or_else(|| header.strip_suffix('】'))?;
     let open = body.rfind(['(', '（', '【'])?;
-    let (name, list) = (body[..open].trim_end(), &body[open..]);
-    (!name.is_empty() && list.contains(['/', '／', '、', '|'])).then_some(name)
+    let (name, note) = (body[..open].trim_end(), &body[open..]);
+    let inner = note
+        .trim_start_matches(['(', '（', '【'])
+        .trim_start_matches("单位")
+        .trim_start_matches([':', '：'])
+        .trim();
+    let listed = note.contains(['/', '／', '、', '|']);
+    let years = matches!(inner, "年" | "years" | "year");
+    (!name.is_empty() && (listed || years)).then_some(name)
 }
 
 impl Vocabulary {
@@ -399,22 +409,37 @@ impl Vocabulary {
         Ok(())
     }
 
-    /// The decision field a header text seems to be about without naming
-    /// it exactly (是否需冻结 contains 冻结): a column worth a person's look,
-    /// since a hold or return column that is not read fails to "no".
+    /// The decision field (or 保密期限, or 清退单位) a header text seems to
+    /// be about without naming it exactly (是否需冻结 contains 冻结,
+    /// 保管期限（月） contains 保管期限, 解密时间 is about 保密期限): a column
+    /// worth a person's look, since
+    /// a hold or return column that is not read fails to "no", and a
+    /// 保管期限 or 保密期限 that is not read is left to the schedule or to
+    /// the level's maximum.
     pub fn field_hinted_by(&self, header: &str) -> Option<Field> {
         let norm = normalize(header);
-        let mut hints: Vec<(&String, &Field)> = self
+        let mut hints: Vec<(&str, Field)> = self
             .aliases
             .iter()
+            .map(|(alias, field)| (alias.as_str(), *field))
             .filter(|(alias, field)| {
-                (field.is_decision_field() || **field == Field::ReturnTo)
+                (field.is_decision_field()
+                    || matches!(field, Field::ReturnTo | Field::SecrecyPeriod))
                     && alias.chars().count() >= 2
-                    && norm.contains(alias.as_str())
             })
+            // 解密时间, 解密日期: the day a 保密期限 ends.
+            .chain([("解密", Field::SecrecyPeriod)])
+            .filter(|(alias, _)| norm.contains(alias))
             .collect();
-        hints.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
-        hints.first().map(|(_, f)| **f)
+        // A field that decides first (密级（保密期限） is about 密级), then
+        // the longest alias.
+        hints.sort_by(|a, b| {
+            b.1.is_decision_field()
+                .cmp(&a.1.is_decision_field())
+                .then(b.0.len().cmp(&a.0.len()))
+                .then(a.0.cmp(b.0))
+        });
+        hints.first().map(|(_, f)| *f)
     }
 
     /// What a value of a coded field that was not understood is told: the
@@ -476,11 +501,16 @@ impl Vocabulary {
     /// The field a header text names, if any.
     ///
     /// A header that lists its column's values in brackets after a name
-    /// (`冻结（是/否）`, `载体(纸质/电子)`) names what the name names.
+    /// (`冻结（是/否）`, `载体(纸质/电子)`), or its unit of years
+    /// (`保管期限（年）`), names what the name names; so does one marked as
+    /// a column to fill in (`冻结*`, `※密级`).
     pub fn field_for_header(&self, header: &str) -> Option<Field> {
         let norm = normalize_cow(header);
-        self.aliases.get(norm.as_ref()).copied().or_else(|| {
-            let name = without_listed_values(&norm)?;
+        // A template's mark of a column to fill in (冻结*, ※密级) is not
+        // part of its name.
+        let name = norm.trim_matches(['*', '※', '★', '☆']);
+        self.aliases.get(name).copied().or_else(|| {
+            let name = without_bracketed_note(name)?;
             self.aliases.get(name).copied()
         })
     }

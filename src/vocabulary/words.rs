@@ -362,9 +362,13 @@ pub fn parse_period(text: &str) -> Result<Period, String> {
         return Ok(Period::Long);
     }
     // A bare number in a period column is years (30 as 30年), never the
-    // shorter default.
+    // shorter default. 0 is not a period (no 0年 is either): read as one, it
+    // would declassify a document on its own date.
     if !norm.is_empty() && norm.bytes().all(|b| b.is_ascii_digit()) {
         let years: u32 = norm.parse().map_err(|_| "period too long")?;
+        if years == 0 {
+            return Err("not a recognised period".into());
+        }
         return years
             .checked_mul(12)
             .map(Period::Months)
@@ -690,8 +694,22 @@ mod tests {
         }
         assert_eq!(parse_period("30"), Ok(Period::Months(360)));
         assert_eq!(parse_period("10年"), Ok(Period::Months(120)));
+        assert_eq!(parse_period("5年6个月"), Ok(Period::Months(66)));
         for text in ["待定", "至2030年", "30年以上", "99999999999"] {
             assert!(parse_period(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_period_of_zero_is_not_a_period() {
+        // Read as 0 years, it declassified a 绝密 document on its own date,
+        // which then went to local destruction instead of to its issuer.
+        for text in ["0", "00", "（0）", "0年", "0个月", "0年0个月"] {
+            assert!(parse_period(text).is_err(), "{text}");
+        }
+        let v = vocab();
+        for text in ["绝密★0", "绝密0", "绝密（0）", "机密★00"] {
+            assert!(parse_marking(text, &v).is_err(), "{text}");
         }
     }
 

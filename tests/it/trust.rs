@@ -2215,3 +2215,287 @@ fn r41_a_copy_found_by_its_other_number_does_not_hide_a_reappeared_one() {
     let reason = &row(&rows, "收〔2019〕12号")["reason"];
     assert!(reason.contains("另一编号"), "{reason}");
 }
+
+// Found by a seventh hunt (dates and periods): a 保密期限 of 0 (`0`, `00`,
+// `绝密★0`, a number cell 0) was read as 0 years: the 绝密 document of a
+// higher office counted as declassified on its own date and was planned
+// for destruction in-house instead of going back to its issuer (SPEC §3
+// R6). 0年 was already not a period.
+#[test]
+fn r42_a_secrecy_period_of_zero_declassifies_nothing() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,文件标题,来文单位,密级,保密期限,成文日期,保管期限\n\
+         Z1,一,上级机关,绝密,0,2020-03-05,不归档\n\
+         Z2,二,上级机关,绝密★0,,2020-03-05,不归档\n\
+         Z3,三,上级机关,绝密,00,2020-03-05,不归档\n\
+         Z4,四,上级机关,绝密,,2020-03-05,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["reg.csv"]);
+    for id in ["Z1", "Z2", "Z3", "Z4"] {
+        let r = row(&rows, id);
+        assert_ne!(r["disposition"], "DESTROY", "{id}: {r:?}");
+        assert_ne!(r["effective_classification"], "UNCLASSIFIED", "{id}: {r:?}");
+    }
+    check(&rows, "Z4", &[("disposition", "RETURN")]);
+    // A 0 is not understood: the period decides the level, so a person
+    // decides (as for any 保密期限 or 密级 not understood).
+    for id in ["Z1", "Z2", "Z3"] {
+        let r = row(&rows, id);
+        assert_eq!(r["disposition"], "REVIEW", "{id}: {r:?}");
+    }
+}
+
+// Found by a seventh hunt: a workbook on the 1904 date system read its
+// plain-number dates four years early when it was an .xlsb (the epoch was
+// learnt from .xlsx files only) or an .xlsx whose workbook part quotes the
+// attribute with single quotes (date1904='1', found by a text search). A
+// 绝密 document of 1996 read as of 1992 counted as declassified in 2022
+// and was planned for destruction in-house.
+#[test]
+fn r43_a_workbook_dated_from_1904_reads_its_dates_from_1904() {
+    let w = Workdir::new();
+    // 33755 days after 1904-01-01 is 1996-06-01 (1992-05-31 from 1900).
+    let rows_json = r#"[["文件编号","文件标题","来文单位","密级","成文日期","保管期限"],
+        ["X1","一","上级机关","绝密",33755,"不归档"]]"#;
+    w.python("make_xlsb.py", &["b1904.xlsb", "1904", rows_json]);
+    w.python_script(
+        "make.py",
+        r#"
+import openpyxl, zipfile
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+wb = openpyxl.Workbook()
+wb.epoch = CALENDAR_MAC_1904
+ws = wb.active
+ws.append(["文件编号", "文件标题", "来文单位", "密级", "成文日期", "保管期限"])
+ws.append(["Y1", "二", "上级机关", "绝密", 33755, "不归档"])
+wb.save("plain.xlsx")
+# The same workbook with its attribute in single quotes, as XML allows.
+with zipfile.ZipFile("plain.xlsx") as src, zipfile.ZipFile("quoted.xlsx", "w") as dst:
+    for item in src.infolist():
+        data = src.read(item.filename)
+        if item.filename == "xl/workbook.xml":
+            text = data.decode()
+            assert 'date1904="1"' in text or 'date1904="true"' in text, text
+            text = text.replace('date1904="1"', "date1904='1'").replace('date1904="true"', "date1904='1'")
+            data = text.encode()
+        dst.writestr(item, data)
+"#,
+    );
+    for (file, out) in [("b1904.xlsb", "run1"), ("quoted.xlsx", "run2")] {
+        let (_, rows) = plan_as_of(&w, &[file], "2024-12-31", out, &[]);
+        let r = &rows[0];
+        assert_eq!(r["doc_date"], "1996-06-01", "{file}: {r:?}");
+        assert_eq!(r["disposition"], "RETURN", "{file}: {r:?}");
+    }
+}
+
+// Found by a seventh hunt: a retention or secrecy column whose header gives
+// its unit (保管期限（年）, 保密期限(年)) or is a common other name
+// (保管年限, 保存期限, 保密年限) was kept as is: the register's 永久 was
+// left to the schedule, which destroyed the document (SPEC §3 R8), and
+// its 长期 to the level's maximum (a 绝密 document of 1990 destroyed
+// in-house instead of returned).
+#[test]
+fn r44_a_period_column_headed_with_its_unit_is_read() {
+    let w = Workdir::new();
+    w.write(
+        "a.csv",
+        "文件编号,文件标题,文件类别,来文单位,密级,载体,保管期限（年）,成文日期\n\
+         K1,工作简报第3期,简报,本单位,公开,纸质,永久,2020-03-05\n"
+            .as_bytes(),
+    );
+    w.write(
+        "b.csv",
+        "文件编号,文件标题,文件类别,来文单位,密级,载体,保存期限,成文日期\n\
+         K2,工作简报第4期,简报,本单位,公开,纸质,永久,2020-03-05\n"
+            .as_bytes(),
+    );
+    w.write(
+        "c.csv",
+        "文件编号,文件标题,来文单位,密级,保密期限(年),成文日期,保管期限\n\
+         H1,一,上级机关,绝密,长期,1990-03-05,不归档\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["a.csv", "b.csv", "c.csv"]);
+    check(
+        &rows,
+        "K1",
+        &[("disposition", "ARCHIVE"), ("retention", "永久")],
+    );
+    check(
+        &rows,
+        "K2",
+        &[("disposition", "ARCHIVE"), ("retention", "永久")],
+    );
+    check(
+        &rows,
+        "H1",
+        &[
+            ("disposition", "RETURN"),
+            ("effective_classification", "TOP_SECRET"),
+        ],
+    );
+}
+
+// The net under r44: a column kept as is whose header only seems to name
+// 保管期限, 保密期限, 冻结 or 保存价值 (保管期限（月）, 冻结标记) keeps the
+// rows it has such a value in from destruction (REVIEW, naming the column
+// and the value); a row it has no such value in, or that is not to be
+// destroyed, is planned as before.
+#[test]
+fn r45_a_value_in_a_column_that_only_looks_like_a_period_or_hold_stops_destruction() {
+    let w = Workdir::new();
+    w.write(
+        "reg.csv",
+        "文件编号,文件标题,文件类别,来文单位,密级,载体,保管期限,成文日期,保管期限（月）,冻结标记\n\
+         U1,一,简报,本单位,公开,纸质,不归档,2020-03-05,永久,\n\
+         U2,二,简报,本单位,公开,纸质,不归档,2020-03-05,,是\n\
+         U3,三,简报,本单位,公开,纸质,不归档,2020-03-05,,\n\
+         U4,四,简报,本单位,公开,纸质,不归档,2020-03-05,待定,否\n\
+         U5,五,简报,本单位,公开,纸质,永久,2020-03-05,永久,\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["reg.csv"]);
+    for (id, value) in [("U1", "保管期限（月）：永久"), ("U2", "冻结标记：是")] {
+        let r = row(&rows, id);
+        assert_eq!(
+            (r["disposition"].as_str(), r["rule"].as_str()),
+            ("REVIEW", "SAFETY"),
+            "{id}: {r:?}"
+        );
+        assert!(r["reason"].contains(value), "{id}: {r:?}");
+    }
+    check(&rows, "U3", &[("disposition", "DESTROY")]);
+    check(&rows, "U4", &[("disposition", "DESTROY")]);
+    check(&rows, "U5", &[("disposition", "ARCHIVE")]);
+}
+
+// Found by a seventh hunt (layouts), each a holding destroyed wrongly or
+// lost:
+// - the right-hand register of two side by side numbered its rows with
+//   序号, not 文件编号: its holdings were read as the left ones' extra
+//   columns and lost;
+// - an unquoted comma in a CSV title shifted the row's cells right: 永久
+//   went under no header and 无 into 保管期限 (destroyed);
+// - ticks under a 密级 merged over 绝密 / 机密 / 秘密 went under no header:
+//   a 机密 holding was shredded in-house as unclassified;
+// - a 长期 beside 绝密 under a 密级及保密期限 merged over two columns: the
+//   same;
+// - a header marked as one to fill in (冻结*): its 是 was not read;
+// - a 解密时间 column: its 长期 was not read.
+#[test]
+fn r46_a_value_under_no_header_or_a_marked_header_is_not_lost() {
+    let w = Workdir::new();
+    w.write(
+        "side.csv",
+        "文件编号,标题,密级,保管期限,,序号,文件名称,密级,保管期限\n\
+         L-1,左甲,非密,不归档,,1,右甲,非密,不归档\n"
+            .as_bytes(),
+    );
+    let err = refused_plan(&w, &["side.csv"]);
+    assert!(
+        err.contains("the header names the same columns twice"),
+        "{err}"
+    );
+    w.write(
+        "shift.csv",
+        "文件编号,标题,来文单位,密级,保管期限\n\
+         A1,关于甲乙的通知,,无,永久\n\
+         A2,关于甲,乙的通知,,无,永久\n\
+         A3,关于丙的通知,,无,不归档\n"
+            .as_bytes(),
+    );
+    w.write(
+        "marked.csv",
+        "文件编号,标题,来文单位,密级,保管期限,冻结*,解密时间,成文日期\n\
+         M1,一,本单位,非密,不归档,是,,2020-01-01\n\
+         M2,二,国务院办公厅,绝密,不归档,,长期,1990-01-01\n"
+            .as_bytes(),
+    );
+    w.python_script(
+        "make.py",
+        r#"
+import openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["文件编号", "标题", "保管期限", "密级", None, None, "载体"])
+ws.append([None, None, None, "绝密", "机密", "秘密", None])
+ws.append(["K-1", "机密件", "不归档", None, "√", None, "纸质"])
+ws.append(["K-3", "非密件", "不归档", None, None, None, "纸质"])
+ws.merge_cells("D1:F1")
+for col in "ABCG":
+    ws.merge_cells(f"{col}1:{col}2")
+ws2 = wb.create_sheet("split")
+ws2.append(["文件编号", "标题", "来文单位", "密级及保密期限", None, "成文日期", "保管期限", "载体"])
+ws2.append(["T-1", "绝密长期件", "国务院办公厅", "绝密", "长期", "1990-03-01", "不归档", "纸质"])
+ws2.merge_cells("D1:E1")
+wb.save("grid.xlsx")
+"#,
+    );
+    let (_, rows) = plan(&w, &["shift.csv", "marked.csv", "grid.xlsx"]);
+    let kept_from_destruction = |id: &str| {
+        let r = row(&rows, id);
+        assert_ne!(r["disposition"], "DESTROY", "{id}: {r:?}");
+    };
+    for id in ["A2", "M1", "M2", "K-1", "T-1"] {
+        kept_from_destruction(id);
+    }
+    for id in ["A2", "M2", "K-1", "T-1"] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "SAFETY")]);
+    }
+    assert!(row(&rows, "A2")["reason"].contains("F：永久"), "{rows:?}");
+    assert!(
+        row(&rows, "M2")["reason"].contains("解密时间：长期"),
+        "{rows:?}"
+    );
+    check(&rows, "M1", &[("disposition", "HOLD")]);
+    // Rows with nothing under no header are planned as before.
+    check(&rows, "A1", &[("disposition", "ARCHIVE")]);
+    check(&rows, "A3", &[("disposition", "DESTROY")]);
+    check(&rows, "K-3", &[("disposition", "DESTROY")]);
+
+    // Not two registers: two title columns in one block, two hold columns
+    // further right. Not values that could keep a holding: a serial number,
+    // other text, 不归档, under no header.
+    w.write(
+        "one.csv",
+        "文件编号,文件标题,文件名称,密级,载体,保管期限,冻结,暂缓销毁,,
+         O-1,甲,甲件,非密,纸质,不归档,,,(1),已核
+         O-2,乙,乙件,非密,纸质,不归档,,,2.,不归档
+"
+        .as_bytes(),
+    );
+    let (_, rows) = plan_as_of(&w, &["one.csv"], "2024-12-31", "run2", &[]);
+    check(&rows, "O-1", &[("disposition", "DESTROY")]);
+    check(&rows, "O-2", &[("disposition", "DESTROY")]);
+}
+
+// Found by a seventh hunt: an unclosed quote that swallowed a short row (no
+// trailing commas, so fewer separators than a whole row of the register
+// has) hid that row in the 备注 of the row above; the summary said all
+// rows were accounted for.
+#[test]
+fn r47_a_short_row_swallowed_by_an_unclosed_quote_is_refused() {
+    let w = Workdir::new();
+    w.write(
+        "swallow.csv",
+        "文件编号,标题,密级,保管期限,载体,备注\n\
+         Q-1,甲,非密,不归档,纸质,\"见附件\n\
+         Q-2,乙,机密\"\n\
+         Q-4,丁,非密,不归档,纸质,\n"
+            .as_bytes(),
+    );
+    let err = refused_plan(&w, &["swallow.csv"]);
+    assert!(err.contains("CSV line 2: a quote opened"), "{err}");
+    // A note on two lines is not a swallowed row.
+    w.write(
+        "note.csv",
+        "文件编号,标题,密级,保管期限,载体,备注\n\
+         Q-1,甲,非密,不归档,纸质,\"见附件\n第2页\"\n"
+            .as_bytes(),
+    );
+    w.run_ok(&["plan", "note.csv", "--as-of", "2024-12-31", "--out", "run2"]);
+}
