@@ -501,14 +501,20 @@ impl Field {
 
     /// Whether a value of this field, unread, could let a holding be
     /// destroyed that it would have kept: a 保管期限 of 永久 left to the
-    /// schedule, a 保密期限 of 长期 left to the level's maximum, a hold or a
-    /// 保存价值 not seen. A column kept as is whose header seems to name one
-    /// of these sends the rows it has a value in to REVIEW rather than to
-    /// destruction ([`UNREAD_COLUMN`]).
+    /// schedule, a 保密期限 of 长期 left to the level's maximum, a hold, a
+    /// 保存价值 or a 是否清退 not seen, a 状态 of 冻结 or 借出. A column kept
+    /// as is whose header seems to name one of these sends the rows it has
+    /// such a value in to REVIEW rather than to destruction
+    /// ([`UNREAD_COLUMN`]).
     pub fn may_stop_destruction(self) -> bool {
         matches!(
             self,
-            Field::Retention | Field::SecrecyPeriod | Field::Hold | Field::PreservationValue
+            Field::Retention
+                | Field::SecrecyPeriod
+                | Field::Hold
+                | Field::PreservationValue
+                | Field::ReturnRequired
+                | Field::Status
         )
     }
 }

@@ -749,7 +749,8 @@ fn swallowed_records(record: &csv::StringRecord, delimiter: u8, separators: usiz
 
 /// Whether a line inside a record's quoted field starts as the record does:
 /// a first field of the same shape (`Q-2` in the record of `Q-1`, `5` in
-/// that of `4`), then two separators or more. A short row swallowed by an unclosed
+/// that of `4`), then two separators or more, and a second field of
+/// another shape (a list of numbers is not a row). A short row swallowed by an unclosed
 /// quote (`Q-1,甲,…,"见附件` then `Q-2,乙,机密"`) has fewer separators than
 /// [`SWALLOWED_SEPARATORS`] but starts as a row does.
 fn swallowed_row_like(record: &csv::StringRecord, delimiter: u8) -> bool {
@@ -776,10 +777,13 @@ fn swallowed_row_like(record: &csv::StringRecord, delimiter: u8) -> bool {
     let want = shape(first);
     record.iter().skip(1).any(|field| {
         field.split(['\n', '\r']).skip(1).any(|line| {
-            // A row has a number, a title and more: two separators at least.
+            // A row has a number, a title and more: two separators at least;
+            // a list of numbers (`3,5,7页`, `Q-7,Q-8,Q-9`) is none.
             let mut fields = line.split(delimiter as char);
             match (fields.next(), fields.next(), fields.next()) {
-                (Some(lead), Some(_), Some(_)) => lead.trim() != first && shape(lead) == want,
+                (Some(lead), Some(second), Some(_)) => {
+                    lead.trim() != first && shape(lead) == want && shape(second) != want
+                }
                 _ => false,
             }
         })

@@ -159,44 +159,94 @@ fn has_meaning(field: Field, norm: &str, vocab: &Vocabulary) -> bool {
     }
 }
 
+/// Whether a value in a column kept as is could keep its holding from
+/// destruction, and so sends a row the rules would destroy to REVIEW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keeps {
+    /// It could not.
+    No,
+    /// It could.
+    Yes,
+    /// It could if the holding is classified: a date under 解密日期 (the
+    /// day its secrecy ends, which an unclassified holding has none of).
+    IfClassified,
+}
+
 /// Whether a cell of a column kept as is, whose header seems to name
-/// `field`, reads as a value of `field` that could keep its holding from
-/// destruction: a 保管期限 other than 不归档 (`永久`, `30`), a 保密期限
-/// (`长期`; in a column headed 解密时间, a date too), a hold or a 保存价值
-/// that says yes, a tick. Such a row goes to REVIEW rather than to
-/// destruction (`保管期限（月）` holding `永久` was left to the schedule).
-fn stops_destruction(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
-    reads_as_keeping(field, cell, raw, ctx)
-        || is_tick(raw)
-        || (field == Field::SecrecyPeriod && parse_date(cell, ctx.date1904).is_ok())
+/// `field`, could keep its holding: it reads as a value of `field` that
+/// does (see [`reads_as_keeping`]) or is a tick (`√` under 保管期限/永久);
+/// under a 保密期限-like header (解密日期), a date does if the holding is
+/// classified. `保管期限（月）` holding `永久` was left to the schedule.
+fn kept_value_keeps(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> Keeps {
+    if reads_as_keeping(field, cell, raw, ctx, false) {
+        Keeps::Yes
+    } else if field == Field::SecrecyPeriod {
+        // A tick under 是否解密 says it was declassified: no keep.
+        let date = !matches!(cell, Cell::Number(_)) && parse_date(cell, ctx.date1904).is_ok();
+        if date { Keeps::IfClassified } else { Keeps::No }
+    } else if field.may_stop_destruction() && is_tick(raw) {
+        Keeps::Yes
+    } else {
+        Keeps::No
+    }
 }
 
 /// Whether a cell of a column with no header at all could keep its
-/// holding from destruction: it reads as a 保管期限 other than 不归档, a
-/// 保密期限, a hold that says yes or a classified level, or is a tick (a
-/// cell shifted right by an unquoted comma; a tick under a 密级 merged
-/// over 绝密 / 机密 / 秘密). A serial number (序号 without its header) and
-/// other text (甲, 已核) do not.
-fn unheaded_value_may_keep(cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
-    if is_serial_number(raw) {
+/// holding: a tick, a hold word (冻结, 暂缓销毁), a classified level, or a
+/// plausible value of a field that keeps ([`reads_as_keeping`]: 永久,
+/// 30年, 长期, 是, 已借出) — a cell shifted right by an unquoted comma, a
+/// tick under a 密级 merged over 绝密 / 机密 / 秘密. A number (a serial
+/// number, a year, a count), a date or other text (甲, 已核) does not.
+fn unheaded_value_keeps(cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
+    let norm = normalize_cow(raw);
+    if matches!(cell, Cell::Number(_) | Cell::DateTime(_))
+        || is_serial_number(&norm)
+        || norm.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
         return false;
     }
+    // The period half of a marking split over two columns (`机密` | `★长期`).
+    let starred_period = norm
+        .strip_prefix(['★', '*', '☆'])
+        .and_then(|p| parse_period(p).ok())
+        .is_some_and(|p| !matches!(p, Period::Months(n) if n > 1200));
     is_tick(raw)
-        || [Field::Retention, Field::SecrecyPeriod, Field::Hold]
-            .into_iter()
-            .any(|f| reads_as_keeping(f, cell, raw, ctx))
+        || starred_period
+        || crate::vocabulary::words::hold_word_in_notes(raw).is_some()
         || parse_marking(raw, ctx.vocab).is_ok_and(|m| m.level.is_classified())
+        || [
+            Field::Retention,
+            Field::SecrecyPeriod,
+            Field::Hold,
+            Field::Status,
+            Field::ReturnRequired,
+        ]
+        .into_iter()
+        .any(|f| reads_as_keeping(f, cell, raw, ctx, true))
 }
 
-/// Whether a cell reads as a value of `field` that could keep its holding:
-/// see [`stops_destruction`]. A "none" word (无) never does.
-fn reads_as_keeping(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> bool {
+/// Whether a cell reads as a value of `field` that could keep its holding
+/// ([`Field::may_stop_destruction`]): a 保管期限 other than 不归档, a
+/// 保密期限, a hold, 保存价值 or 是否清退 that says yes, a 状态 other than
+/// 在库. A "none" word (无) never does. `plausible`: only a 保管期限 of at
+/// most 100 years and a 保密期限 of at most 100 years or 长期 (2019年
+/// under no header is a year).
+fn reads_as_keeping(
+    field: Field,
+    cell: &Cell<'_>,
+    raw: &str,
+    ctx: &SheetContext<'_>,
+    plausible: bool,
+) -> bool {
     if !field.may_stop_destruction() || ctx.vocab.is_none_word(&normalize_cow(raw)) {
         return false;
     }
     match parse(field, cell, raw, ctx) {
         Ok(Value::Bool(yes)) => yes,
         Ok(Value::Retention(Retention::NotArchived)) => false,
+        Ok(Value::Retention(Retention::Years(n))) => !plausible || n <= 100,
+        Ok(Value::Period(Period::Months(n))) => !plausible || n <= 1200,
+        Ok(Value::Status(status)) => status != Status::OnHand,
         Ok(_) => true,
         Err(_) => false,
     }
@@ -208,11 +258,11 @@ fn is_tick(raw: &str) -> bool {
     matches!(raw.trim(), "√" | "✓" | "✔" | "☑" | "●" | "■" | "▲")
 }
 
-/// Whether a cell reads as a row's serial number (序号): at most seven
-/// digits, perhaps in brackets or followed by a dot (`12`, `12.`, `(12)`,
-/// `12.0`), or a circled number (①).
-fn is_serial_number(raw: &str) -> bool {
-    let t = raw.trim();
+/// Whether normalised text reads as a row's serial number (序号): at most
+/// seven digits, perhaps in brackets or followed by a dot (`12`, `12.`,
+/// `(12)`, `12.0`), or a circled number (①).
+fn is_serial_number(norm: &str) -> bool {
+    let t = norm.trim();
     if t.chars().count() == 1 && ('①'..='⑳').contains(&t.chars().next().unwrap_or(' ')) {
         return true;
     }
@@ -296,7 +346,11 @@ impl RecordReader {
         problems: &mut Vec<Problem>,
     ) -> RowRecord {
         let mut rec = RowRecord::new(row.index + 1);
-        let (mut cells, dittos) = gather_cells(ctx, header, row.cells, &mut rec);
+        let Gathered {
+            mut cells,
+            dittos,
+            unread_if_classified,
+        } = gather_cells(ctx, header, row.cells, &mut rec);
         // Cells of one field together, in column order.
         cells.sort_by_key(|c| (c.field, c.col));
         let mut findings = RowFindings {
@@ -308,6 +362,10 @@ impl RecordReader {
         report_dittos(&dittos, &mut rec, &mut findings, &mut failed);
         self.apply_blanks(&mut rec, &cells, &failed, ctx.vocab);
         check_periods(&mut rec, &cells, &mut findings);
+        // An unknown level may be a classified one.
+        if rec.level().is_none_or(Level::is_classified) {
+            rec.unread.extend(unread_if_classified);
+        }
         if rec.text(Field::DocId).is_none() && rec.text(Field::Title).is_none() {
             rec.reject_reason = Some(UNIDENTIFIED.into());
         }
@@ -448,6 +506,17 @@ impl RecordReader {
     }
 }
 
+/// A row's cells as [`gather_cells`] sorts them.
+struct Gathered<'r> {
+    /// Cells of fields.
+    cells: Vec<FieldCell<'r>>,
+    /// Ditto marks set aside: (field, column, text).
+    dittos: Vec<(Field, u32, String)>,
+    /// Values of columns kept as is that could keep the holding if it is
+    /// classified (`解密日期：2030-01-01`), as `header：value`.
+    unread_if_classified: Vec<String>,
+}
+
 /// Sorts a row's non-blank cells: a kept column's text goes into the
 /// record (as does a second column's of a field), a "none" word without a
 /// meaning for its field is dropped, a ditto mark is set aside (field,
@@ -457,9 +526,10 @@ fn gather_cells<'r>(
     header: &mut Header,
     row_cells: Vec<(u32, Cell<'r>)>,
     rec: &mut RowRecord,
-) -> (Vec<FieldCell<'r>>, Vec<(Field, u32, String)>) {
+) -> Gathered<'r> {
     let mut cells: Vec<FieldCell<'r>> = Vec::with_capacity(row_cells.len());
     let mut dittos: Vec<(Field, u32, String)> = Vec::new();
+    let mut unread_if_classified: Vec<String> = Vec::new();
     for (col, cell) in row_cells {
         if cell.is_blank() {
             continue;
@@ -472,17 +542,24 @@ fn gather_cells<'r>(
         let plan = header.column(col);
         let field = match &plan.target {
             ColumnTarget::Kept(name) => {
-                let unread = match plan.hint {
-                    Some(f) => stops_destruction(f, &cell, raw, ctx),
-                    None => plan.header.is_empty() && unheaded_value_may_keep(&cell, raw, ctx),
+                let keeps = match plan.hint {
+                    Some(f) => kept_value_keeps(f, &cell, raw, ctx),
+                    None if plan.header.is_empty() && unheaded_value_keeps(&cell, raw, ctx) => {
+                        Keeps::Yes
+                    }
+                    None => Keeps::No,
                 };
-                if unread {
+                if keeps != Keeps::No {
                     let label = if plan.header.is_empty() {
                         name
                     } else {
                         &plan.header
                     };
-                    rec.unread.push(format!("{label}：{raw}"));
+                    let value = format!("{label}：{raw}");
+                    match keeps {
+                        Keeps::IfClassified => unread_if_classified.push(value),
+                        _ => rec.unread.push(value),
+                    }
                 }
                 rec.kept.push((name.clone(), raw.to_string()));
                 continue;
@@ -509,7 +586,11 @@ fn gather_cells<'r>(
             cell,
         });
     }
-    (cells, dittos)
+    Gathered {
+        cells,
+        dittos,
+        unread_if_classified,
+    }
 }
 
 /// Reports every ditto mark (the row above's value) as not read, and adds

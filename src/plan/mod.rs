@@ -215,7 +215,12 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // On hold too: a row whose 备注 says so (its own decision is REVIEW).
     for (i, d) in decided.disposition.iter().enumerate() {
-        if *d == Disposition::Hold || notes.get(i).and_then(hold_word_in_notes).is_some() {
+        if *d == Disposition::Hold
+            || notes
+                .get(i)
+                .and_then(crate::vocabulary::words::hold_word_in_notes)
+                .is_some()
+        {
             for id in numbers(i) {
                 held.entry(crate::text::document_key(id)).or_insert(i);
             }
@@ -262,7 +267,10 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
             );
         } else if let Some(values) = unread.get(i) {
             decided.overrule(i, unread_reason(values, lang));
-        } else if let Some(word) = notes.get(i).and_then(hold_word_in_notes) {
+        } else if let Some(word) = notes
+            .get(i)
+            .and_then(crate::vocabulary::words::hold_word_in_notes)
+        {
             decided.overrule(
                 i,
                 match lang {
@@ -300,62 +308,14 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
 fn unread_reason(values: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
-            "需人工审核：“{}”未读取（该列原样保留：没有表头，或表头看似保管期限、保密期限、冻结或保存价值），其值可能使本件不应销毁；若该列应读取，补上或修正表头（或将表头加入政策的 aliases）后重新生成",
+            "需人工审核：“{}”未读取（该列原样保留：没有表头，或表头看似保管期限、保密期限、冻结、保存价值、是否清退或状态），其值可能使本件不应销毁；若该列应读取，补上或修正表头（或将表头加入政策的 aliases）后重新生成",
             values.replace('\n', "”“")
         ),
         Lang::En => format!(
-            "needs review: “{}” was not read (its column is kept as is: it has no header, or its header looks like a retention, secrecy period, hold or preservation value), and the value may mean this holding is not to be destroyed; if the column is to be read, give it its header (or add the header to the policy's aliases) and plan again",
+            "needs review: “{}” was not read (its column is kept as is: it has no header, or its header looks like a retention, secrecy period, hold, preservation value, return required or status), and the value may mean this holding is not to be destroyed; if the column is to be read, give it its header (or add the header to the policy's aliases) and plan again",
             values.replace('\n', "”, “")
         ),
     }
-}
-
-/// Words in 备注 that say a holding must not be destroyed yet: a hold the
-/// clerk wrote as a note instead of in the 冻结 column.
-const HOLD_WORDS_IN_NOTES: [&str; 13] = [
-    "冻结",
-    "暂缓销毁",
-    "不得销毁",
-    "禁止销毁",
-    "暂停销毁",
-    "不销毁",
-    "勿销毁",
-    "停止销毁",
-    "缓销",
-    "保全",
-    "法律保留",
-    "调取",
-    "留存备查",
-];
-
-/// The same, in English (compared in lower case).
-const HOLD_WORDS_IN_ENGLISH_NOTES: [&str; 5] = [
-    "legal hold",
-    "on hold",
-    "do not destroy",
-    "do not shred",
-    "frozen",
-];
-
-/// The first hold word a note mentions, if any (English words in any
-/// case). Runs on every row: nothing is allocated for a note without
-/// Latin letters.
-fn hold_word_in_notes(notes: &str) -> Option<&'static str> {
-    let notes = notes.trim();
-    if notes.is_empty() {
-        return None;
-    }
-    if let Some(word) = HOLD_WORDS_IN_NOTES.iter().find(|w| notes.contains(*w)) {
-        return Some(word);
-    }
-    if !notes.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    let lower = notes.to_ascii_lowercase();
-    HOLD_WORDS_IN_ENGLISH_NOTES
-        .iter()
-        .copied()
-        .find(|w| lower.contains(w))
 }
 
 pub use crate::domain::Site;

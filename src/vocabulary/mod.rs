@@ -431,11 +431,12 @@ impl Vocabulary {
             .chain([("解密", Field::SecrecyPeriod)])
             .filter(|(alias, _)| norm.contains(alias))
             .collect();
-        // A field that decides first (密级（保密期限） is about 密级), then
-        // the longest alias.
+        // 保密期限 last (密级（保密期限） is about 密级), then the longest
+        // alias (清退单位名称 is about 清退单位, not 清退).
         hints.sort_by(|a, b| {
-            b.1.is_decision_field()
-                .cmp(&a.1.is_decision_field())
+            let secrecy = |f: Field| f == Field::SecrecyPeriod;
+            secrecy(a.1)
+                .cmp(&secrecy(b.1))
                 .then(b.0.len().cmp(&a.0.len()))
                 .then(a.0.cmp(b.0))
         });

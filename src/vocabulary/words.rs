@@ -545,6 +545,55 @@ pub fn parse_action(text: &str, vocab: &Vocabulary) -> Result<ActionTaken, Strin
         .ok_or_else(|| "not a recognised action (办理 / 阅知 …)".into())
 }
 
+/// Words in 备注 that say a holding must not be destroyed yet: a hold the
+/// clerk wrote as a note instead of in the 冻结 column.
+const HOLD_WORDS_IN_NOTES: [&str; 13] = [
+    "冻结",
+    "暂缓销毁",
+    "不得销毁",
+    "禁止销毁",
+    "暂停销毁",
+    "不销毁",
+    "勿销毁",
+    "停止销毁",
+    "缓销",
+    "保全",
+    "法律保留",
+    "调取",
+    "留存备查",
+];
+
+/// The same, in English (compared in lower case).
+const HOLD_WORDS_IN_ENGLISH_NOTES: [&str; 5] = [
+    "legal hold",
+    "on hold",
+    "do not destroy",
+    "do not shred",
+    "frozen",
+];
+
+/// The first hold word a note mentions, if any (English words in any
+/// case): a hold the clerk wrote as a note (the plan's safety checks), or
+/// a 冻结 shifted under no header (read as a value that may keep a holding). Runs on every row: nothing is allocated for a note without
+/// Latin letters.
+pub fn hold_word_in_notes(notes: &str) -> Option<&'static str> {
+    let notes = notes.trim();
+    if notes.is_empty() {
+        return None;
+    }
+    if let Some(word) = HOLD_WORDS_IN_NOTES.iter().find(|w| notes.contains(*w)) {
+        return Some(word);
+    }
+    if !notes.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let lower = notes.to_ascii_lowercase();
+    HOLD_WORDS_IN_ENGLISH_NOTES
+        .iter()
+        .copied()
+        .find(|w| lower.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2431,6 +2431,7 @@ for col in "ABCG":
 ws2 = wb.create_sheet("split")
 ws2.append(["文件编号", "标题", "来文单位", "密级及保密期限", None, "成文日期", "保管期限", "载体"])
 ws2.append(["T-1", "绝密长期件", "国务院办公厅", "绝密", "长期", "1990-03-01", "不归档", "纸质"])
+ws2.append(["T-2", "机密件", "国务院办公厅", "机密", "★长期", "2000-03-01", "不归档", "纸质"])
 ws2.merge_cells("D1:E1")
 wb.save("grid.xlsx")
 "#,
@@ -2440,10 +2441,10 @@ wb.save("grid.xlsx")
         let r = row(&rows, id);
         assert_ne!(r["disposition"], "DESTROY", "{id}: {r:?}");
     };
-    for id in ["A2", "M1", "M2", "K-1", "T-1"] {
+    for id in ["A2", "M1", "M2", "K-1", "T-1", "T-2"] {
         kept_from_destruction(id);
     }
-    for id in ["A2", "M2", "K-1", "T-1"] {
+    for id in ["A2", "M2", "K-1", "T-1", "T-2"] {
         check(&rows, id, &[("disposition", "REVIEW"), ("rule", "SAFETY")]);
     }
     assert!(row(&rows, "A2")["reason"].contains("F：永久"), "{rows:?}");
@@ -2490,12 +2491,50 @@ fn r47_a_short_row_swallowed_by_an_unclosed_quote_is_refused() {
     );
     let err = refused_plan(&w, &["swallow.csv"]);
     assert!(err.contains("CSV line 2: a quote opened"), "{err}");
-    // A note on two lines is not a swallowed row.
+    // A note on two lines is not a swallowed row, nor is a list of
+    // numbers on its second line.
     w.write(
         "note.csv",
         "文件编号,标题,密级,保管期限,载体,备注\n\
-         Q-1,甲,非密,不归档,纸质,\"见附件\n第2页\"\n"
+         Q-1,甲,非密,不归档,纸质,\"见附件\n第2页\"\n\
+         Q-2,乙,非密,不归档,纸质,\"另见：\nQ-7,Q-8,Q-9\"\n"
             .as_bytes(),
     );
     w.run_ok(&["plan", "note.csv", "--as-of", "2024-12-31", "--out", "run2"]);
+}
+
+// Found by a review of r45 and r46: the net missed a 冻结 shifted under no
+// header, a 状态 column headed 文件状态 holding 冻结 and a 是否清退（上级）
+// holding 是 (each destroyed), and caught what keeps nothing: numbers and
+// years under no header (20190305, 2019年, full-width １２), a 解密日期 on an
+// unclassified holding.
+#[test]
+fn r48_the_net_catches_status_return_and_shifted_holds_and_not_numbers() {
+    let w = Workdir::new();
+    w.write(
+        "shift.csv",
+        "文件编号,标题,来文单位,密级,保管期限,状态\n\
+         S1,关于甲,乙,,无,,冻结\n\
+         S2,关于丙,丁,,无,,在库\n"
+            .as_bytes(),
+    );
+    w.write(
+        "kept.csv",
+        "文件编号,标题,来文单位,密级,载体,保管期限,文件状态,是否清退（上级）,解密日期,,\n\
+         K1,一,本单位,秘密,纸质,不归档,冻结,,,,\n\
+         K2,二,上级机关,秘密,纸质,不归档,,是,,,\n\
+         K3,三,本单位,非密,纸质,不归档,,,2015-01-01,20190305,2019年\n\
+         K4,四,本单位,秘密,纸质,不归档,,,2040-01-01,１２,\n\
+         K5,五,本单位,秘密,纸质,不归档,在库,否,,A3,已核\n"
+            .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["shift.csv", "kept.csv"]);
+    for id in ["S1", "K1", "K2", "K4"] {
+        let r = row(&rows, id);
+        assert_ne!(r["disposition"], "DESTROY", "{id}: {r:?}");
+    }
+    check(&rows, "S1", &[("rule", "SAFETY")]);
+    for id in ["S2", "K3", "K5"] {
+        check(&rows, id, &[("disposition", "DESTROY")]);
+    }
 }
