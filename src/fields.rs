@@ -502,7 +502,7 @@ impl Field {
     /// Whether a value of this field, unread, could let a holding be
     /// destroyed that it would have kept: a 保管期限 of 永久 left to the
     /// schedule, a 保密期限 of 长期 left to the level's maximum, a hold, a
-    /// 保存价值 or a 是否清退 not seen, a 状态 of 冻结 or 借出. A column kept
+    /// 保存价值, a 是否清退 or a 清退单位 not seen, a 状态 of 冻结 or 借出. A column kept
     /// as is whose header seems to name one of these sends the rows it has
     /// such a value in to REVIEW rather than to destruction
     /// ([`UNREAD_COLUMN`]).
@@ -514,6 +514,7 @@ impl Field {
                 | Field::Hold
                 | Field::PreservationValue
                 | Field::ReturnRequired
+                | Field::ReturnTo
                 | Field::Status
         )
     }

@@ -778,14 +778,20 @@ fn swallowed_row_like(record: &csv::StringRecord, delimiter: u8) -> bool {
     record.iter().skip(1).any(|field| {
         field.split(['\n', '\r']).skip(1).any(|line| {
             // A row has a number, a title and more: two separators at least;
-            // a list of numbers (`3,5,7页`, `Q-7,Q-8,Q-9`) is none.
-            let mut fields = line.split(delimiter as char);
-            match (fields.next(), fields.next(), fields.next()) {
-                (Some(lead), Some(second), Some(_)) => {
-                    lead.trim() != first && shape(lead) == want && shape(second) != want
-                }
-                _ => false,
-            }
+            // a list of numbers (`3,5,7页`, `Q-7,Q-8,Q-9`) is none, but a
+            // line with a field of text (`2,2024002,乙`) is.
+            let fields: Vec<&str> = line.split(delimiter as char).collect();
+            let numbered = |f: &str| {
+                let f = f.trim();
+                shape(f) == want
+                    || (f.bytes().any(|b| b.is_ascii_digit())
+                        && f.chars()
+                            .all(|c| c.is_ascii_digit() || "页号份件张".contains(c)))
+            };
+            fields.len() >= 3
+                && fields[0].trim() != first
+                && shape(fields[0]) == want
+                && !fields.iter().all(|f| numbered(f))
         })
     })
 }

@@ -173,22 +173,59 @@ enum Keeps {
 }
 
 /// Whether a cell of a column kept as is, whose header seems to name
-/// `field`, could keep its holding: it reads as a value of `field` that
-/// does (see [`reads_as_keeping`]) or is a tick (`√` under 保管期限/永久);
-/// under a 保密期限-like header (解密日期), a date does if the holding is
-/// classified. `保管期限（月）` holding `永久` was left to the schedule.
-fn kept_value_keeps(field: Field, cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> Keeps {
-    if reads_as_keeping(field, cell, raw, ctx, false) {
+/// `field` (`None`: a header that names nothing), could keep its holding:
+/// it reads as a value of `field` that does (see [`reads_as_keeping`]), is
+/// a tick (`√` under 保管期限/永久) or says so in words ([`keep_words`]:
+/// 冻结中, 待清退, 已借出, under any header); under a 保密期限-like header
+/// (解密日期), a date does if the holding is classified.
+/// `保管期限（月）` holding `永久` was left to the schedule.
+fn kept_value_keeps(
+    field: Option<Field>,
+    cell: &Cell<'_>,
+    raw: &str,
+    ctx: &SheetContext<'_>,
+) -> Keeps {
+    if keep_words(raw) {
+        return Keeps::Yes;
+    }
+    let Some(field) = field.filter(|f| f.may_stop_destruction()) else {
+        return Keeps::No;
+    };
+    // A date under 解密日期 is the day its secrecy ends (a year too: 2030,
+    // 2030年); a number cell is none (0 is no period).
+    let date = || !matches!(cell, Cell::Number(_)) && parse_date(cell, ctx.date1904).is_ok();
+    if field == Field::SecrecyPeriod && date() {
+        Keeps::IfClassified
+    } else if reads_as_keeping(field, cell, raw, ctx, false) {
         Keeps::Yes
-    } else if field == Field::SecrecyPeriod {
+    } else if field != Field::SecrecyPeriod && is_tick(raw) {
         // A tick under 是否解密 says it was declassified: no keep.
-        let date = !matches!(cell, Cell::Number(_)) && parse_date(cell, ctx.date1904).is_ok();
-        if date { Keeps::IfClassified } else { Keeps::No }
-    } else if field.may_stop_destruction() && is_tick(raw) {
         Keeps::Yes
     } else {
         Keeps::No
     }
+}
+
+/// Whether text says in words that its holding is held, lent or to be
+/// returned: a hold word of 备注 (冻结, 暂缓销毁, 诉讼保全), 借出, 借阅中, or
+/// 清退 other than 已清退 / 不清退 / 无需清退 (待清退, 需清退, 未清退).
+fn keep_words(raw: &str) -> bool {
+    let t = raw.trim();
+    crate::vocabulary::words::hold_word_in_notes(t).is_some()
+        || t.contains("借出")
+        || t.contains("借阅中")
+        || (t.contains("清退")
+            && ![
+                "已清退",
+                "不清退",
+                "无需清退",
+                "无须清退",
+                "不需清退",
+                "不需要清退",
+                "免清退",
+            ]
+            .iter()
+            .any(|no| t.contains(no)))
 }
 
 /// Whether a cell of a column with no header at all could keep its
@@ -212,7 +249,7 @@ fn unheaded_value_keeps(cell: &Cell<'_>, raw: &str, ctx: &SheetContext<'_>) -> b
         .is_some_and(|p| !matches!(p, Period::Months(n) if n > 1200));
     is_tick(raw)
         || starred_period
-        || crate::vocabulary::words::hold_word_in_notes(raw).is_some()
+        || keep_words(raw)
         || parse_marking(raw, ctx.vocab).is_ok_and(|m| m.level.is_classified())
         || [
             Field::Retention,
@@ -245,7 +282,8 @@ fn reads_as_keeping(
         Ok(Value::Bool(yes)) => yes,
         Ok(Value::Retention(Retention::NotArchived)) => false,
         Ok(Value::Retention(Retention::Years(n))) => !plausible || n <= 100,
-        Ok(Value::Period(Period::Months(n))) => !plausible || n <= 1200,
+        // 3月 under no header is a month, not a period.
+        Ok(Value::Period(Period::Months(n))) => !plausible || (12..=1200).contains(&n),
         Ok(Value::Status(status)) => status != Status::OnHand,
         Ok(_) => true,
         Err(_) => false,
@@ -542,12 +580,14 @@ fn gather_cells<'r>(
         let plan = header.column(col);
         let field = match &plan.target {
             ColumnTarget::Kept(name) => {
-                let keeps = match plan.hint {
-                    Some(f) => kept_value_keeps(f, &cell, raw, ctx),
-                    None if plan.header.is_empty() && unheaded_value_keeps(&cell, raw, ctx) => {
+                let keeps = if plan.header.is_empty() {
+                    if unheaded_value_keeps(&cell, raw, ctx) {
                         Keeps::Yes
+                    } else {
+                        Keeps::No
                     }
-                    None => Keeps::No,
+                } else {
+                    kept_value_keeps(plan.hint, &cell, raw, ctx)
                 };
                 if keeps != Keeps::No {
                     let label = if plan.header.is_empty() {

@@ -213,14 +213,16 @@ fn safety_checks(df: &DataFrame, decided: &mut Decided<'_>, lang: Lang) -> Polar
     // Held documents by their numbers as compared (`京办发〔2019〕5号` held
     // in one register holds `京办发[2019]5号` in another).
     let mut held: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    // On hold too: a row whose 备注 says so (its own decision is REVIEW).
+    // On hold too: a row whose 备注, or a column not read, says so (its
+    // own decision is REVIEW).
     for (i, d) in decided.disposition.iter().enumerate() {
-        if *d == Disposition::Hold
-            || notes
-                .get(i)
-                .and_then(crate::vocabulary::words::hold_word_in_notes)
+        // A hold in a column not read (文件状态：冻结) holds the number's
+        // other copies as one in 备注 does.
+        let hold_word = |text: Option<&str>| {
+            text.and_then(crate::vocabulary::words::hold_word_in_notes)
                 .is_some()
-        {
+        };
+        if *d == Disposition::Hold || hold_word(notes.get(i)) || hold_word(unread.get(i)) {
             for id in numbers(i) {
                 held.entry(crate::text::document_key(id)).or_insert(i);
             }

@@ -574,14 +574,20 @@ const HOLD_WORDS_IN_ENGLISH_NOTES: [&str; 5] = [
 
 /// The first hold word a note mentions, if any (English words in any
 /// case): a hold the clerk wrote as a note (the plan's safety checks), or
-/// a 冻结 shifted under no header (read as a value that may keep a holding). Runs on every row: nothing is allocated for a note without
-/// Latin letters.
+/// in a column not read (a value that may keep a holding). 保全 in 确保全…
+/// (确保全年, 确保全面) is no hold. Runs on every row: nothing is
+/// allocated for a note without Latin letters.
 pub fn hold_word_in_notes(notes: &str) -> Option<&'static str> {
     let notes = notes.trim();
     if notes.is_empty() {
         return None;
     }
-    if let Some(word) = HOLD_WORDS_IN_NOTES.iter().find(|w| notes.contains(*w)) {
+    let holds = |word: &str| {
+        notes
+            .match_indices(word)
+            .any(|(at, _)| !(word == "保全" && notes[..at].ends_with('确')))
+    };
+    if let Some(word) = HOLD_WORDS_IN_NOTES.iter().find(|w| holds(w)) {
         return Some(word);
     }
     if !notes.bytes().any(|b| b.is_ascii_alphabetic()) {

@@ -270,8 +270,13 @@ fn p03_a_data_value_equal_to_an_alias_is_data() {
     let w = with(&["p03.xlsx"]);
     let (_, rows) = plan(&w, &["p03.xlsx"]);
     assert_eq!(rows.len(), 5, "every data row decided once");
-    for id in ["P3-1", "P3-2", "P3-3", "P3-4", "P3-5"] {
+    for id in ["P3-3", "P3-4", "P3-5"] {
         check(&rows, id, &[("disposition", "DESTROY")]);
+    }
+    // A 处理意见 (kept as is) of 清退 or 冻结 says the holding is to be
+    // returned or held: not destroyed without a person's look (r48).
+    for id in ["P3-1", "P3-2"] {
+        check(&rows, id, &[("disposition", "REVIEW"), ("rule", "SAFETY")]);
     }
     check(
         &rows,
@@ -2491,6 +2496,17 @@ fn r47_a_short_row_swallowed_by_an_unclosed_quote_is_refused() {
     );
     let err = refused_plan(&w, &["swallow.csv"]);
     assert!(err.contains("CSV line 2: a quote opened"), "{err}");
+    // The same with 序号 and a number of digits first: a row, not a list.
+    w.write(
+        "swallow2.csv",
+        "序号,文件编号,标题,密级,保管期限,载体,备注\n\
+         1,2024001,甲,非密,不归档,纸质,\"见附件\n\
+         2,2024002,乙\"\n\
+         3,2024003,丙,非密,不归档,纸质,\n"
+            .as_bytes(),
+    );
+    let err = refused_plan(&w, &["swallow2.csv"]);
+    assert!(err.contains("CSV line 2: a quote opened"), "{err}");
     // A note on two lines is not a swallowed row, nor is a list of
     // numbers on its second line.
     w.write(
@@ -2525,16 +2541,42 @@ fn r48_the_net_catches_status_return_and_shifted_holds_and_not_numbers() {
          K2,二,上级机关,秘密,纸质,不归档,,是,,,\n\
          K3,三,本单位,非密,纸质,不归档,,,2015-01-01,20190305,2019年\n\
          K4,四,本单位,秘密,纸质,不归档,,,2040-01-01,１２,\n\
-         K5,五,本单位,秘密,纸质,不归档,在库,否,,A3,已核\n"
+         K5,五,本单位,秘密,纸质,不归档,在库,否,,１２,已核\n\
+         K6,六,本单位,非密,纸质,不归档,,,2030年,A3,确保全年任务\n"
             .as_bytes(),
     );
-    let (_, rows) = plan(&w, &["shift.csv", "kept.csv"]);
-    for id in ["S1", "K1", "K2", "K4"] {
+    // Found by a second review: keeping words under any header (冻结中,
+    // 待清退, 已借出, 诉讼冻结), a 清退单位 under a header that only looks
+    // like one, and a hold so found holding the number in another register.
+    w.write(
+        "words.csv",
+        "文件编号,标题,来文单位,密级,载体,保管期限,冻结状态,清退单位名称,备注说明,
+         W1,一,本单位,秘密,纸质,不归档,冻结中,,,
+         W2,二,本单位,秘密,纸质,不归档,,省委办公厅,,
+         W3,三,本单位,秘密,纸质,不归档,,,诉讼冻结,
+         W4,四,本单位,秘密,纸质,不归档,,,,待清退
+         W5,五,本单位,秘密,纸质,不归档,,,,已借出
+         W6,六,本单位,秘密,纸质,不归档,,,,
+"
+        .as_bytes(),
+    );
+    w.write(
+        "other.csv",
+        "文件编号,标题,来文单位,密级,载体,保管期限
+         W1,一,本单位,秘密,纸质,不归档
+"
+        .as_bytes(),
+    );
+    let (_, rows) = plan(&w, &["shift.csv", "kept.csv", "words.csv", "other.csv"]);
+    for id in ["S1", "K1", "K2", "K4", "W2", "W3", "W4", "W5"] {
         let r = row(&rows, id);
         assert_ne!(r["disposition"], "DESTROY", "{id}: {r:?}");
     }
+    for r in rows.iter().filter(|r| r["doc_id"] == "W1") {
+        assert_ne!(r["disposition"], "DESTROY", "{r:?}");
+    }
     check(&rows, "S1", &[("rule", "SAFETY")]);
-    for id in ["S2", "K3", "K5"] {
+    for id in ["S2", "K3", "K5", "K6", "W6"] {
         check(&rows, id, &[("disposition", "DESTROY")]);
     }
 }
