@@ -19,7 +19,7 @@ use calamine::{
 use crate::vocabulary::Vocabulary;
 
 use super::cell::{Cell, Row};
-use super::guard::{Checked, Format};
+use super::guard::Format;
 use super::sheet::{MergedRange, Outputs, SheetContext, SheetParser, SheetReport};
 use super::table::TableBuilder;
 use super::{IngestError, Problem, SkippedRow};
@@ -122,7 +122,7 @@ pub const UNSAVED_FORMULA: &str =
 /// Reads every sheet of a checked file.
 pub(super) fn read(
     file: &str,
-    checked: Checked,
+    format: Format,
     bytes: &[u8],
     vocab: &Vocabulary,
 ) -> Result<WorkbookRead, IngestError> {
@@ -133,7 +133,7 @@ pub(super) fn read(
         date1904: false,
         out: WorkbookRead::new(),
     };
-    match checked.format {
+    match format {
         Format::Xlsx => read_xlsx(&mut sink, bytes)
             .map_err(|e| open_error(file, matches!(e, XlsxError::Password), e))?,
         Format::Xlsb => read_xlsb(&mut sink, bytes)

@@ -62,13 +62,6 @@ impl Default for Limits {
     }
 }
 
-/// What the checks learned about a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Checked {
-    /// Its format.
-    pub format: Format,
-}
-
 /// Reads a file whole, refusing one over the size limit before reading it.
 pub fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, IngestError> {
     let io = |source| IngestError::Io {
@@ -112,7 +105,7 @@ pub fn check(
     path: &Path,
     bytes: &[u8],
     limits: &Limits,
-) -> Result<Checked, IngestError> {
+) -> Result<Format, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty {
             path: name.to_string(),
@@ -129,7 +122,7 @@ pub fn check(
 
 /// Checks an OLE compound file: not encrypted, and no sheet claiming more
 /// than an .xls file can hold.
-fn check_cfb(name: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
+fn check_cfb(name: &str, bytes: &[u8]) -> Result<Format, IngestError> {
     if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
         return Err(IngestError::Encrypted {
             path: name.to_string(),
@@ -143,15 +136,13 @@ fn check_cfb(name: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
             ),
         });
     }
-    Ok(Checked {
-        format: Format::Xls,
-    })
+    Ok(Format::Xls)
 }
 
 /// Checks a file that is neither a zip archive nor an OLE compound file:
 /// CSV text by its extension, without binary content; any other
 /// extension is refused, saying what its content should have been.
-fn check_text(name: &str, path: &Path, bytes: &[u8]) -> Result<Checked, IngestError> {
+fn check_text(name: &str, path: &Path, bytes: &[u8]) -> Result<Format, IngestError> {
     let not_sheet = |detail: &str| IngestError::NotSpreadsheet {
         path: name.to_string(),
         detail: detail.to_string(),
@@ -166,9 +157,7 @@ fn check_text(name: &str, path: &Path, bytes: &[u8]) -> Result<Checked, IngestEr
             if bytes.contains(&0) {
                 return Err(not_sheet("binary content in a text file"));
             }
-            Ok(Checked {
-                format: Format::Csv,
-            })
+            Ok(Format::Csv)
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" => Err(not_sheet(&format!(
             "the content is not a zip archive, as every .{ext} file is"
@@ -218,7 +207,7 @@ type Member = (String, String, u64);
 /// Checks a zip archive: every member inflates within the limit, it holds
 /// a workbook, and an .xlsx shared-string table claims no more entries than
 /// its size allows.
-fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, IngestError> {
+fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
     let corrupt = |detail: String| IngestError::Corrupt {
         path: name.to_string(),
         detail,
@@ -244,7 +233,7 @@ fn check_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Checked, Inges
     {
         check_shared_strings(name, &mut archive, member)?;
     }
-    Ok(Checked { format })
+    Ok(format)
 }
 
 /// The members of a zip archive, refusing one that inflates past the
@@ -389,9 +378,7 @@ mod tests {
             Err(IngestError::NotSpreadsheet { .. })
         ));
         assert_eq!(
-            check("x", Path::new("x.csv"), "文件编号,标题".as_bytes(), &limits)
-                .unwrap()
-                .format,
+            check("x", Path::new("x.csv"), "文件编号,标题".as_bytes(), &limits).unwrap(),
             Format::Csv
         );
     }

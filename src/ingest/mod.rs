@@ -443,7 +443,7 @@ pub fn read_file(
     Ok(FileRead {
         report: FileReport {
             path: name,
-            format: format.format,
+            format,
             sha256,
             size,
             sheets: read.sheets,

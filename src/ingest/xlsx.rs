@@ -1966,10 +1966,8 @@ c</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="e"><v>#N/A</v>
     /// titles, in order).
     fn titles_read(bytes: &[u8]) -> Vec<String> {
         let vocab = crate::policy::Policy::default_policy().unwrap().vocabulary;
-        let checked = super::super::guard::Checked {
-            format: super::super::guard::Format::Xlsx,
-        };
-        let read = super::super::formats::read("登记簿.xlsx", checked, bytes, &vocab)
+        let format = super::super::guard::Format::Xlsx;
+        let read = super::super::formats::read("登记簿.xlsx", format, bytes, &vocab)
             .unwrap_or_else(|e| panic!("read: {e}"));
         let table = read.table.finish().unwrap();
         let titles = table.column(crate::fields::Field::Title.key()).unwrap();

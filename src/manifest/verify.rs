@@ -306,8 +306,8 @@ pub(crate) fn read_checked(path: &Path) -> Result<Vec<u8>> {
     let name = path.display().to_string();
     let limits = Limits::default();
     let bytes = guard::read_bytes(path, &name, &limits)?;
-    let checked = guard::check(&name, path, &bytes, &limits)?;
-    if checked.format != Format::Xlsx {
+    let format = guard::check(&name, path, &bytes, &limits)?;
+    if format != Format::Xlsx {
         bail!("{name}: not a clearance manifest (not an .xlsx workbook)");
     }
     Ok(bytes)
