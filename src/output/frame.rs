@@ -11,13 +11,10 @@
 //! ([`super::printable`]) too: [`MAX_DATA_ROWS`] is the limit, and
 //! [`part_name`] names the sheets it continues on.
 
-use std::sync::{Mutex, PoisonError};
-
 use anyhow::{Context, Result};
 use polars::prelude::*;
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, Workbook};
 
-use super::jobs::{Job, run_on_every_core};
 use super::page::{Fit, set_up_page};
 use super::{date_format, display_width};
 use crate::codes::{TextColumn, WholeNumbers};
@@ -91,6 +88,7 @@ impl Reader {
 }
 
 /// How booleans read in the chosen language.
+#[derive(Clone, Copy)]
 pub struct BoolWords {
     /// For true.
     pub yes: &'static str,
@@ -110,21 +108,23 @@ pub struct Shown<'a> {
     pub lang: Lang,
 }
 
-/// Writes `columns` of `df` (name, header label) as sheets: each frame
-/// (`name`, `rows`) is the table rows `rows`, in that order (indexes, so
-/// that no copy of the rows is made), on one or more sheets named `name`,
-/// `name (2)`, …, the frames' sheets in the frames' order. Every sheet has
-/// a frozen bold header and autofilter and prints one page wide with its
-/// header on every page. Values are shown as `shown` says. The sheets are
-/// set up in order, then their rows are written on every core
-/// ([`super::jobs`]); an error names the sheet.
-pub fn write_frames(
+/// Sets up `columns` of `df` (name, header label) as sheets of `workbook`:
+/// each frame (`name`, `rows`) is the table rows `rows`, in that order
+/// (indexes, so that no copy of the rows is made), on one or more sheets
+/// named `name`, `name (2)`, …, the frames' sheets in the frames' order.
+/// Every sheet has a frozen bold header and autofilter and prints one page
+/// wide with its header on every page. Values are shown as `shown` says.
+/// The sheets are set up here with their header; their rows are written
+/// when the workbook is saved with the [`FrameRows`] returned
+/// ([`super::sheet_xml::save_with_rows`]), on every core. An error names
+/// the sheet.
+pub fn write_frames<'d>(
     workbook: &mut Workbook,
-    df: &DataFrame,
+    df: &'d DataFrame,
     frames: &[(&str, &[usize])],
-    columns: &[(&str, &str)],
+    columns: &[(&'d str, &'d str)],
     shown: &Shown<'_>,
-) -> Result<()> {
+) -> Result<FrameRows<'d>> {
     write_frames_split(workbook, df, frames, columns, shown, MAX_DATA_ROWS)
 }
 
@@ -133,28 +133,18 @@ pub fn write_frames(
 pub type Display = for<'v> fn(&str, &'v str, Lang) -> Option<&'v str>;
 
 /// [`write_frames`] with `max_rows` data rows per sheet.
-fn write_frames_split(
+fn write_frames_split<'d>(
     workbook: &mut Workbook,
-    df: &DataFrame,
+    df: &'d DataFrame,
     frames: &[(&str, &[usize])],
-    columns: &[(&str, &str)],
+    columns: &[(&'d str, &'d str)],
     shown: &Shown<'_>,
     max_rows: usize,
-) -> Result<()> {
+) -> Result<FrameRows<'d>> {
     let first_name = frames.first().map_or("", |(name, _)| *name);
     let table = readers_of(df, columns).with_context(|| format!("sheet {first_name}"))?;
     let dates = date_format();
-    let cells = Cells {
-        words: shown.words,
-        display: shown.display,
-        lang: shown.lang,
-        dates: &dates,
-    };
-    // Every sheet is set up first, in order: the formats its header and
-    // columns use are numbered by the workbook as they are first met, so
-    // that the workbook is the same whichever thread writes which sheet.
-    let first_sheet = workbook.worksheets().len();
-    let mut parts: Vec<(String, &[usize])> = Vec::new();
+    let mut parts: Vec<FramePart> = Vec::new();
     for (name, rows) in frames {
         // An empty table still gets its sheet, with the header.
         let chunks: Vec<&[usize]> = if rows.is_empty() {
@@ -164,49 +154,94 @@ fn write_frames_split(
         };
         for (part, rows) in chunks.into_iter().enumerate() {
             let sheet_name = part_name(name, part);
-            start_part(workbook, &sheet_name, &table, rows, &cells, shown)
+            let sheet = workbook.worksheets().len();
+            start_part(workbook, &sheet_name, &table, rows, &dates, shown)
                 .with_context(|| format!("sheet {sheet_name}"))?;
-            parts.push((sheet_name, rows));
+            parts.push(FramePart {
+                sheet,
+                name: sheet_name,
+                rows: rows.to_vec(),
+            });
         }
     }
-    // Then their rows, the longest sheets first.
-    let sheets: Vec<Mutex<&mut Worksheet>> = workbook.worksheets_mut()[first_sheet..]
-        .iter_mut()
-        .map(Mutex::new)
-        .collect();
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(parts[k].1.len()));
-    let jobs: Vec<Job<'_>> = order
-        .into_iter()
-        .map(|k| -> Job<'_> {
-            let (sheets, parts, table, cells) = (&sheets, &parts, &table, &cells);
-            Box::new(move || {
-                let (sheet_name, rows) = &parts[k];
-                let mut sheet = sheets[k].lock().unwrap_or_else(PoisonError::into_inner);
-                // Guarded here too, so that a full temporary folder is
-                // an error that names the sheet.
-                super::guard_temp_folder(|| fill_part(&mut sheet, sheet_name, table, rows, cells))
-                    .and_then(|filled| filled)
-                    .with_context(|| format!("sheet {sheet_name}"))
-            })
-        })
-        .collect();
-    run_on_every_core(&jobs)
+    Ok(FrameRows {
+        table,
+        words: *shown.words,
+        display: shown.display,
+        lang: shown.lang,
+        parts,
+    })
 }
 
-/// Rows copied out of the table at a time for writing ([`fill_part`],
-/// and the printed lists' [`super::decisions::RowBlocks`]).
+/// The rows of the sheets [`write_frames`] set up, written when their
+/// workbook is saved ([`super::sheet_xml::save_with_rows`]).
+pub struct FrameRows<'d> {
+    table: Table<'d>,
+    words: BoolWords,
+    display: Display,
+    lang: Lang,
+    parts: Vec<FramePart>,
+}
+
+/// One sheet of a frame: its place among the workbook's worksheets, its
+/// name and the table rows it holds.
+struct FramePart {
+    sheet: usize,
+    name: String,
+    rows: Vec<usize>,
+}
+
+impl super::sheet_xml::SheetRows for FrameRows<'_> {
+    fn sheets(&self) -> Vec<(usize, String, usize)> {
+        self.parts
+            .iter()
+            .map(|p| (p.sheet, p.name.clone(), p.rows.len()))
+            .collect()
+    }
+
+    fn write_rows(&self, k: usize, xml: &mut super::sheet_xml::RowXml<'_>) -> Result<()> {
+        let rows = &self.parts[k].rows;
+        // A sheet's rows are spread over the table (the rows of one
+        // disposition, say), and a row is read from every column: read in
+        // place, each value would be a cache miss. They are copied out a
+        // block at a time, a column at a time (text stays where it is:
+        // only its 16-byte views are copied), and written from the copy.
+        let mut written = 0u32;
+        for block in rows.chunks(BLOCK_ROWS) {
+            let (offset, len, indexes) = span_of(block);
+            let copied = self
+                .table
+                .readers
+                .iter()
+                .zip(&self.table.columns)
+                .map(|((name, _), column)| {
+                    let copy = column.slice(offset, len).take(&indexes)?;
+                    Ok((*name, Reader::new(&copy)?))
+                })
+                .collect::<PolarsResult<Vec<_>>>()?;
+            for i in 0..block.len() {
+                written += 1;
+                xml.start_row(written)?;
+                self.write_row(xml, i, &copied)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rows copied out of the table at a time for writing
+/// ([`FrameRows`], and the printed lists' [`super::decisions::RowBlocks`]).
 pub(crate) const BLOCK_ROWS: usize = 4096;
 
 /// Adds the sheet `sheet_name` for table rows `rows`, its columns as wide
-/// as they need and its header row written; its rows are written by
-/// [`fill_part`].
+/// as they need, its header row written and frozen, filtered over the
+/// rows and set up to print; its rows are written by [`FrameRows`].
 fn start_part(
     workbook: &mut Workbook,
     sheet_name: &str,
     table: &Table<'_>,
     rows: &[usize],
-    cells: &Cells<'_>,
+    dates: &Format,
     shown: &Shown<'_>,
 ) -> Result<()> {
     let bold = Format::new().set_bold();
@@ -218,59 +253,20 @@ fn start_part(
         sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
     }
     // A date column's format is the column's: each date cell is written
-    // without one and takes it (a format given per cell is looked up by
-    // hashing it, for every cell).
+    // without one and takes it.
     for (c, (_, reader)) in table.readers.iter().enumerate() {
         if matches!(reader, Reader::Date(_)) {
-            sheet.set_column_format(c as u16, cells.dates)?;
+            sheet.set_column_format(c as u16, dates)?;
         }
     }
     for (c, h) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    Ok(())
-}
-
-/// Writes table rows `rows` into the sheet [`start_part`] set up, then
-/// freezes its header, filters it and sets up its pages.
-fn fill_part(
-    sheet: &mut Worksheet,
-    sheet_name: &str,
-    table: &Table<'_>,
-    rows: &[usize],
-    cells: &Cells<'_>,
-) -> Result<()> {
-    // Sheets are filled at once on several threads: nothing here may meet
-    // a format the workbook has not numbered yet (no format per cell), or
-    // the workbook's bytes would depend on which thread met it first.
-    let count = rows.len();
-    // A sheet's rows are spread over the table (the rows of one
-    // disposition, say), and a row is read from every column: read in
-    // place, each value would be a cache miss. They are copied out a block
-    // at a time, a column at a time (text stays where it is: only its
-    // 16-byte views are copied), and written from the copy.
-    let mut written = 0u32;
-    for block in rows.chunks(BLOCK_ROWS) {
-        let (offset, len, indexes) = span_of(block);
-        let copied = table
-            .readers
-            .iter()
-            .zip(&table.columns)
-            .map(|((name, _), column)| {
-                let copy = column.slice(offset, len).take(&indexes)?;
-                Ok((*name, Reader::new(&copy)?))
-            })
-            .collect::<PolarsResult<Vec<_>>>()?;
-        for i in 0..block.len() {
-            written += 1;
-            cells.write_row(sheet, written, i, &copied)?;
-        }
-    }
     sheet.set_freeze_panes(1, 0)?;
     if !table.headers.is_empty() {
-        sheet.autofilter(0, 0, count as u32, table.headers.len() as u16 - 1)?;
+        sheet.autofilter(0, 0, rows.len() as u32, table.headers.len() as u16 - 1)?;
     }
-    set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, cells.lang)?;
+    set_up_page(sheet, Fit::OnePageWide, Some(0), sheet_name, shown.lang)?;
     Ok(())
 }
 
@@ -355,21 +351,12 @@ fn column_widths(
     widths
 }
 
-/// How cells are written: booleans as words, text as shown, dates with
-/// the date format.
-struct Cells<'a> {
-    words: &'a BoolWords,
-    display: Display,
-    lang: Lang,
-    dates: &'a Format,
-}
-
-impl Cells<'_> {
-    /// Writes table row `i` as sheet row `row`; nulls stay blank.
+impl FrameRows<'_> {
+    /// Writes row `i` of the block `readers` into the row `xml` started:
+    /// booleans as words, text as shown, dates as dates; nulls stay blank.
     fn write_row(
         &self,
-        sheet: &mut Worksheet,
-        row: u32,
+        xml: &mut super::sheet_xml::RowXml<'_>,
         i: usize,
         readers: &[(&str, Reader)],
     ) -> Result<()> {
@@ -379,32 +366,27 @@ impl Cells<'_> {
                 Reader::Text(text) => {
                     if let Some(v) = text.get(i) {
                         let shown = (self.display)(column, &v, self.lang).unwrap_or(&v);
-                        sheet.write_string(row, c, shown)?;
+                        xml.text(c, shown)?;
                     }
                 }
                 Reader::Date(ca) => {
                     if let Some(days) = ca.get(i) {
-                        let d = crate::domain::from_epoch_days(days);
-                        super::write_date(sheet, row, c, d, None)?;
+                        xml.date(c, crate::domain::from_epoch_days(days))?;
                     }
                 }
                 Reader::Whole(n) => {
                     if let Some(v) = n.get(i) {
-                        sheet.write_number(row, c, v as f64)?;
+                        xml.number(c, v as f64)?;
                     }
                 }
                 Reader::Number(ca) => {
                     if let Some(v) = ca.get(i) {
-                        sheet.write_number(row, c, v)?;
+                        xml.number(c, v)?;
                     }
                 }
                 Reader::Bool(ca) => {
                     if let Some(v) = ca.get(i) {
-                        sheet.write_string(
-                            row,
-                            c,
-                            if v { self.words.yes } else { self.words.no },
-                        )?;
+                        xml.text(c, if v { self.words.yes } else { self.words.no })?;
                     }
                 }
                 Reader::Blank(_) => {}
@@ -437,8 +419,11 @@ mod tests {
             display: |_, _, _| None,
             lang: Lang::Zh,
         };
-        write_frames_split(&mut wb, df, frames, columns, &shown, max_rows).unwrap();
-        wb.save_to_buffer().unwrap()
+        let rows = write_frames_split(&mut wb, df, frames, columns, &shown, max_rows).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        super::super::sheet_xml::save_with_rows(&mut wb, &rows, &path).unwrap();
+        std::fs::read(path).unwrap()
     }
 
     /// `columns` of `df`'s `rows` written as sheet 表 (continuing every
@@ -587,5 +572,185 @@ mod tests {
             (1..=7).map(|i| format!("=D-{i}")).collect::<Vec<_>>(),
             "every row once, as text, in order"
         );
+    }
+
+    /// The text of entry `name` of the workbook `bytes`.
+    fn entry(bytes: &[u8], name: &str) -> String {
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    }
+
+    /// The rows written as XML straight into the file are what
+    /// rust_xlsxwriter writes for the same cells, byte for byte: text
+    /// needing escapes, spaces kept, dates Excel can and cannot hold,
+    /// whole and other numbers (not a number, too), yes/no, blanks.
+    #[test]
+    fn rows_written_as_xml_are_what_rust_xlsxwriter_writes() {
+        let texts: Vec<Option<&str>> = vec![
+            Some("会议纪要"),
+            Some("a & b <c> \"q\""),
+            Some(" leading"),
+            Some("trailing\t"),
+            Some("line\nbreak"),
+            Some("bell\u{7}\r"),
+            Some("_x0041_ _x12_ _X0041_"),
+            Some("\u{FFFE}\u{FFFF}\u{FFFD}"),
+            None,
+            Some("=SUM(A1)"),
+            Some(""),
+            Some("last"),
+        ];
+        let n = texts.len();
+        let days: Vec<Option<i32>> = (0..n as i32)
+            .map(|i| match i {
+                3 => None,
+                4 => Some(-30_000),   // 1887: before Excel's dates
+                5 => Some(2_932_897), // 10000-01-01: after them
+                _ => Some(i * 4_001 - 20_000),
+            })
+            .collect();
+        let whole: Vec<Option<i64>> = (0..n as i64)
+            .map(|i| match i {
+                2 => None,
+                9 => Some(i64::MAX),
+                10 => Some(-(1 << 53) - 1),
+                11 => Some(1 << 53),
+                _ => Some(i * 1_000_003 - 7),
+            })
+            .collect();
+        let real: Vec<Option<f64>> = vec![
+            Some(0.5),
+            Some(1e21),
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(-f64::INFINITY),
+            Some(-0.0),
+            None,
+            Some(123.456),
+            Some(1e-7),
+            Some(2.0),
+            Some(f64::MAX),
+            Some(3.25),
+        ];
+        let flags: Vec<Option<bool>> = (0..n).map(|i| (i != 7).then_some(i % 2 == 0)).collect();
+        let df = DataFrame::new(
+            n,
+            vec![
+                Column::new("text".into(), texts.clone()),
+                Column::new("day".into(), days.clone())
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("whole".into(), whole.clone()),
+                Column::new("real".into(), real.clone()),
+                Column::new("flag".into(), flags.clone()),
+            ],
+        )
+        .unwrap();
+        let rows: Vec<usize> = (0..n).rev().collect();
+        let rows_last_first: Vec<usize> = rows.iter().rev().copied().collect();
+        let columns = [
+            ("text", "文本"),
+            ("day", "日期"),
+            ("whole", "整数"),
+            ("real", "数"),
+            ("flag", "是否"),
+        ];
+        let ours = written_frames(&df, &[("表", &rows_last_first)], &columns, 100);
+
+        // The same sheet set up the same way, its cells written by
+        // rust_xlsxwriter.
+        let mut wb = super::super::new_workbook().unwrap();
+        let words = BoolWords {
+            yes: "是",
+            no: "否",
+        };
+        let shown = Shown {
+            words: &words,
+            display: |_, _, _| None,
+            lang: Lang::Zh,
+        };
+        write_frames_split(
+            &mut wb,
+            &df,
+            &[("表", &rows_last_first)],
+            &columns,
+            &shown,
+            100,
+        )
+        .unwrap();
+        let sheet = wb.worksheet_from_index(0).unwrap();
+        for (r, &i) in rows_last_first.iter().enumerate() {
+            let r = r as u32 + 1;
+            if let Some(t) = texts[i] {
+                sheet.write_string(r, 0, t).unwrap();
+            }
+            if let Some(d) = days[i] {
+                let d = crate::domain::from_epoch_days(d);
+                super::super::write_date(sheet, r, 1, d, None).unwrap();
+            }
+            if let Some(v) = whole[i] {
+                sheet.write_number(r, 2, v as f64).unwrap();
+            }
+            if let Some(v) = real[i] {
+                sheet.write_number(r, 3, v).unwrap();
+            }
+            if let Some(v) = flags[i] {
+                sheet
+                    .write_string(r, 4, if v { "是" } else { "否" })
+                    .unwrap();
+            }
+        }
+        let theirs = wb.save_to_buffer().unwrap();
+        let sheet = "xl/worksheets/sheet1.xml";
+        assert_eq!(entry(&ours, sheet), entry(&theirs, sheet));
+        for other in ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"] {
+            assert_eq!(entry(&ours, other), entry(&theirs, other), "{other}");
+        }
+    }
+
+    /// A text longer than a cell holds is an error naming the sheet, as it
+    /// was when rust_xlsxwriter wrote the cell.
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_an_error_naming_the_sheet() {
+        let df = DataFrame::new(
+            2,
+            vec![Column::new(
+                "text".into(),
+                vec!["短".to_string(), "长".repeat(32_768)],
+            )],
+        )
+        .unwrap();
+        let mut wb = super::super::new_workbook().unwrap();
+        let words = BoolWords {
+            yes: "是",
+            no: "否",
+        };
+        let shown = Shown {
+            words: &words,
+            display: |_, _, _| None,
+            lang: Lang::Zh,
+        };
+        let rows = [0, 1];
+        let frame_rows = write_frames_split(
+            &mut wb,
+            &df,
+            &[("表", &rows)],
+            &[("text", "文本")],
+            &shown,
+            100,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let error =
+            super::super::sheet_xml::save_with_rows(&mut wb, &frame_rows, &path).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains("sheet 表") && text.contains("32,767"),
+            "{text}"
+        );
+        assert!(!path.exists());
     }
 }

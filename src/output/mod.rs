@@ -15,6 +15,7 @@ pub mod names;
 pub mod page;
 pub mod plan_workbook;
 pub mod printable;
+pub mod sheet_xml;
 pub mod temp_folder;
 pub mod validation;
 

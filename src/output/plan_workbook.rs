@@ -23,9 +23,9 @@ use crate::labels;
 use crate::policy::{Disposition, Policy};
 use crate::run_folder::Reconciled;
 
-use super::frame::{BoolWords, Shown, write_frames};
+use super::frame::{BoolWords, FrameRows, Shown, write_frames};
 use super::page::{Fit, set_up_page};
-use super::{OutCell, display_width, new_workbook, save_atomically, write_table};
+use super::{OutCell, display_width, new_workbook, write_table};
 
 /// What the workbook is written from.
 pub struct PlanReport<'a> {
@@ -71,12 +71,14 @@ fn count_by<'a>(keys: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) 
 /// An error names the file and the sheet it was writing.
 pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
     let mut wb = new_workbook()?;
-    write_sheets(&mut wb, report).with_context(|| super::writing(path))?;
-    save_atomically(&mut wb, path)
+    let rows = write_sheets(&mut wb, report).with_context(|| super::writing(path))?;
+    super::sheet_xml::save_with_rows(&mut wb, &rows, path).with_context(|| super::writing(path))
 }
 
-/// Every sheet of plan.xlsx, in order; an error names the sheet.
-fn write_sheets(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
+/// Every sheet of plan.xlsx, in order; an error names the sheet. The
+/// disposition sheets' rows are returned, to be written as the workbook is
+/// saved.
+fn write_sheets<'d>(wb: &mut Workbook, report: &PlanReport<'d>) -> Result<FrameRows<'d>> {
     let lang = report.lang;
     let df = report.decisions;
     write_overview(wb, report)
@@ -84,12 +86,13 @@ fn write_sheets(wb: &mut Workbook, report: &PlanReport<'_>) -> Result<()> {
     if let Some(missing) = report.missing {
         write_missing(wb, missing, lang)?;
     }
-    write_disposition_sheets(wb, df, lang)?;
+    let rows = write_disposition_sheets(wb, df, lang)?;
     write_anomalies(wb, df, report.missing.unwrap_or_default(), lang)?;
     super::write_skipped_sheet(wb, report.skipped, lang)?;
     write_forecast(wb, df, report.as_of, lang)?;
     write_policy(wb, report.policy, lang)?;
-    write_run_info(wb, report)
+    write_run_info(wb, report)?;
+    Ok(rows)
 }
 
 /// The overview (总览): the title, counts by disposition × effective
@@ -450,7 +453,11 @@ fn reconciliation_row(sheet: &mut Worksheet, r: u32, rec: &Reconciled, lang: Lan
 }
 
 /// One sheet per disposition, every disposition in report order.
-fn write_disposition_sheets(wb: &mut Workbook, df: &DataFrame, lang: Lang) -> Result<()> {
+fn write_disposition_sheets<'d>(
+    wb: &mut Workbook,
+    df: &'d DataFrame,
+    lang: Lang,
+) -> Result<FrameRows<'d>> {
     let words = BoolWords {
         yes: lang.pick("是", "yes"),
         no: lang.pick("否", "no"),

@@ -1,0 +1,511 @@
+//! Writing the rows of the largest sheets ourselves, straight into the
+//! workbook's file.
+//!
+//! A plan's disposition sheets hold every holding: five million rows in a
+//! province's roll-up. rust_xlsxwriter writes such a sheet's rows to a
+//! temporary file as XML (about 1.9 GB a million rows, through the page
+//! cache and, past a few gigabytes, on to the disk) and compresses them on
+//! one core when the workbook is saved; each text cell costs it a string
+//! copy, a reference-counted copy and a B-tree insert. Here the workbook is
+//! saved by rust_xlsxwriter with those sheets set up but holding only
+//! their header row (widths, formats, frozen header, filter, pages, names
+//! all its own), and each sheet's rows are then written as XML straight
+//! into a compressed archive entry, the sheets on every core; the finished
+//! file is the saved workbook with those entries put in place of its own
+//! (copied as they are compressed, not compressed again).
+//!
+//! The cells are written as rust_xlsxwriter writes them (the same XML for
+//! the same value; a test compares the two), so a reader sees no
+//! difference.
+
+use std::io::{BufWriter, Cursor, Read, Seek, Write};
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+use anyhow::{Context, Result, anyhow};
+use rust_xlsxwriter::{ExcelDateTime, Workbook, XlsxError};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::jobs::{Job, run_on_every_core};
+
+/// Excel's limit on the length of a cell's text, in UTF-16 units.
+const MAX_TEXT_UNITS: usize = 32_767;
+
+/// Rows to be written into sheets of a workbook as it is saved
+/// ([`save_with_rows`]).
+pub trait SheetRows: Sync {
+    /// The sheets whose rows are to be written: each sheet's position
+    /// among the workbook's worksheets (from 0), its name (for errors) and
+    /// its number of data rows.
+    fn sheets(&self) -> Vec<(usize, String, usize)>;
+
+    /// Writes the data rows of sheet `k` of [`SheetRows::sheets`] (sheet
+    /// rows 2, 3, … after its header) through `row`.
+    fn write_rows(&self, k: usize, row: &mut RowXml<'_>) -> Result<()>;
+}
+
+/// Writes rows of a sheet as XML, one cell at a time, as rust_xlsxwriter
+/// writes them in a constant-memory sheet. A row is built in a buffer and
+/// written whole; numbers and references are formatted by hand (Rust's
+/// formatting machinery cost more than the compression of the result).
+pub struct RowXml<'w> {
+    out: &'w mut dyn Write,
+    /// For each column: `<c r="` and its letters.
+    starts: Vec<Vec<u8>>,
+    /// For each column: its cells' style attribute (` s="3"`), or nothing.
+    styles: Vec<Vec<u8>>,
+    /// The row being written (1-based, as in the XML), in digits.
+    row: Vec<u8>,
+    /// The row's XML so far; empty while it has no cell.
+    buf: Vec<u8>,
+}
+
+impl<'w> RowXml<'w> {
+    fn new(out: &'w mut dyn Write, styles: &[u32]) -> RowXml<'w> {
+        RowXml {
+            out,
+            starts: Vec::new(),
+            styles: styles
+                .iter()
+                .map(|&s| {
+                    if s > 0 {
+                        format!(" s=\"{s}\"").into_bytes()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+            row: Vec::new(),
+            buf: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Starts sheet row `row` (0-based, as rust_xlsxwriter counts); a row
+    /// without a cell writes nothing.
+    pub fn start_row(&mut self, row: u32) -> Result<()> {
+        self.end_row()?;
+        self.row.clear();
+        push_integer(&mut self.row, u64::from(row) + 1);
+        Ok(())
+    }
+
+    /// Ends the row being written, writing it out if it has a cell.
+    fn end_row(&mut self) -> Result<()> {
+        if !self.buf.is_empty() {
+            self.buf.extend_from_slice(b"</row>");
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Opens cell `col` of the row: `<c r="B7"` and its style.
+    fn open_cell(&mut self, col: u16) {
+        if self.buf.is_empty() {
+            self.buf.extend_from_slice(b"<row r=\"");
+            self.buf.extend_from_slice(&self.row);
+            self.buf.extend_from_slice(b"\">");
+        }
+        let c = usize::from(col);
+        while self.starts.len() <= c {
+            let next = self.starts.len() as u16;
+            let mut start = b"<c r=\"".to_vec();
+            start.extend_from_slice(
+                rust_xlsxwriter::utility::column_number_to_name(next).as_bytes(),
+            );
+            self.starts.push(start);
+        }
+        self.buf.extend_from_slice(&self.starts[c]);
+        self.buf.extend_from_slice(&self.row);
+        self.buf.push(b'"');
+        if let Some(style) = self.styles.get(c) {
+            self.buf.extend_from_slice(style);
+        }
+    }
+
+    /// Writes text into cell `col`: an error when it is longer than a
+    /// cell can hold, as rust_xlsxwriter's; empty text leaves the cell
+    /// blank, as there.
+    pub fn text(&mut self, col: u16, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        if text.len() > MAX_TEXT_UNITS && text.encode_utf16().count() > MAX_TEXT_UNITS {
+            return Err(XlsxError::MaxStringLengthExceeded.into());
+        }
+        self.open_cell(col);
+        if text.starts_with(['\t', '\n', ' ']) || text.ends_with(['\t', '\n', ' ']) {
+            self.buf
+                .extend_from_slice(b" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
+        } else {
+            self.buf.extend_from_slice(b" t=\"inlineStr\"><is><t>");
+        }
+        escape_text(text, &mut self.buf);
+        self.buf.extend_from_slice(b"</t></is></c>");
+        Ok(())
+    }
+
+    /// Writes a number into cell `col`.
+    pub fn number(&mut self, col: u16, number: f64) -> Result<()> {
+        if !number.is_finite() {
+            // Excel has no such numbers: text, as rust_xlsxwriter writes them.
+            let text = if number.is_nan() {
+                "NAN"
+            } else if number > 0.0 {
+                "INF"
+            } else {
+                "-INF"
+            };
+            return self.text(col, text);
+        }
+        self.open_cell(col);
+        self.buf.extend_from_slice(b"><v>");
+        // A whole number that a double holds exactly is its digits, as
+        // Rust shows it (not -0, which keeps its sign).
+        if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 && number != 0.0
+            || number == 0.0 && number.is_sign_positive()
+        {
+            if number < 0.0 {
+                self.buf.push(b'-');
+            }
+            push_integer(&mut self.buf, number.abs() as u64);
+        } else {
+            // Rust's shortest form, as rust_xlsxwriter writes it.
+            self.buf.extend_from_slice(number.to_string().as_bytes());
+        }
+        self.buf.extend_from_slice(b"</v></c>");
+        Ok(())
+    }
+
+    /// Writes a date into cell `col` (the column's format shows it as a
+    /// date), or as text where Excel cannot hold it (before 1900 or after
+    /// 9999), as [`super::write_date`] does.
+    pub fn date(&mut self, col: u16, date: chrono::NaiveDate) -> Result<()> {
+        match super::date_cell(date) {
+            Ok(cell) => self.number(col, date_serial(&cell)),
+            Err(_) => self.text(col, &date.to_string()),
+        }
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_integer(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// The number Excel stores for a date.
+fn date_serial(date: &ExcelDateTime) -> f64 {
+    date.to_excel()
+}
+
+/// Whether a byte may need escaping in a cell's text: `&`, `<`, `>`, a
+/// control character (not tab or newline), `_` (of `_xHHHH_`), or the
+/// first byte of U+FFFE / U+FFFF.
+const fn needs_a_look(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'_' | 0xEF) || (b < 0x20 && b != b'\t' && b != b'\n')
+}
+
+/// [`needs_a_look`] for every byte.
+const LOOK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = needs_a_look(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// Appends `text` escaped for a cell's XML: `&`, `<` and `>`, control
+/// characters as `_xHHHH_`, and a literal `_xHHHH_` with its underscore
+/// escaped so that it reads back as written.
+fn escape_text(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !LOOK[usize::from(b)] {
+            i += 1;
+            continue;
+        }
+        let (escaped, skip): (&[u8], usize) = match b {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            // The underscore stays, after the escape of itself.
+            b'_' if is_escape_at(bytes, i) => (b"_x005F", 0),
+            // U+FFFE and U+FFFF: EF BF BE / EF BF BF.
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && bytes.get(i + 2) == Some(&0xBE) => {
+                (b"_xFFFE_", 3)
+            }
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && bytes.get(i + 2) == Some(&0xBF) => {
+                (b"_xFFFF_", 3)
+            }
+            0..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(b"_x00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+                out.push(b'_');
+                i += 1;
+                start = i;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escaped);
+        start = i + skip;
+        i += skip.max(1);
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Upper-case hexadecimal digits.
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Whether `bytes[i..]` starts with `_xHHHH_` (four hex digits).
+fn is_escape_at(bytes: &[u8], i: usize) -> bool {
+    bytes.len() >= i + 7
+        && bytes[i + 1] == b'x'
+        && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+        && bytes[i + 6] == b'_'
+}
+
+/// The archive entry of worksheet `sheet` (its position among the
+/// worksheets, from 0).
+fn sheet_entry(sheet: usize) -> String {
+    format!("xl/worksheets/sheet{}.xml", sheet + 1)
+}
+
+/// A sheet's XML as rust_xlsxwriter saved it, cut where its rows go.
+struct Cut {
+    /// Up to the end of the header row, the dimension set for every row.
+    head: String,
+    /// From `</sheetData>` to the end.
+    tail: String,
+    /// The style of each column's cells.
+    styles: Vec<u32>,
+}
+
+/// Cuts `xml`, a sheet holding only its header row, where its `rows` data
+/// rows go.
+fn cut(xml: &str, rows: usize) -> Result<Cut> {
+    let end = xml
+        .find("</sheetData>")
+        .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
+    let mut head = xml[..end].to_string();
+    let tail = xml[end..].to_string();
+    // The range the sheet's cells cover, now that it has its rows.
+    if rows > 0
+        && let Some(at) = head.find("<dimension ref=\"")
+    {
+        let from = at + "<dimension ref=\"".len();
+        let to = from
+            + head[from..]
+                .find('"')
+                .ok_or_else(|| anyhow!("the sheet's dimension is not closed"))?;
+        let last_cell = head[from..to].rsplit(':').next().unwrap_or("A1");
+        let letters: String = last_cell
+            .chars()
+            .take_while(char::is_ascii_uppercase)
+            .collect();
+        head.replace_range(from..to, &format!("A1:{letters}{}", rows + 1));
+    }
+    let styles = column_styles(&head);
+    Ok(Cut { head, tail, styles })
+}
+
+/// Each column's style from a sheet's `<cols>`: a cell written without a
+/// format takes its column's.
+fn column_styles(head: &str) -> Vec<u32> {
+    let mut styles = Vec::new();
+    let Some(start) = head.find("<cols>") else {
+        return styles;
+    };
+    let end = head[start..]
+        .find("</cols>")
+        .map_or(head.len(), |e| start + e);
+    for col in head[start..end].split("<col ").skip(1) {
+        let attr = |name: &str| -> Option<usize> {
+            let key = format!(" {name}=\"");
+            let at = format!(" {col}").find(&key)? + key.len() - 1;
+            let rest = &col[at..];
+            rest[..rest.find('"')?].parse().ok()
+        };
+        let (Some(min), Some(max)) = (attr("min"), attr("max")) else {
+            continue;
+        };
+        let style = attr("style").unwrap_or(0) as u32;
+        if style == 0 || min == 0 || max < min || max > 16_384 {
+            continue;
+        }
+        if styles.len() < max {
+            styles.resize(max, 0);
+        }
+        for s in &mut styles[min - 1..max] {
+            *s = style;
+        }
+    }
+    styles
+}
+
+/// How the rows' entries are compressed: as rust_xlsxwriter compresses
+/// the workbook's own ([`super::new_workbook`]).
+fn entry_options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default())
+}
+
+/// Saves `workbook` to `path`, atomically, with the rows of `rows` in the
+/// sheets it names (set up in the workbook with their header row only):
+/// the workbook is saved as it is, each of those sheets is written again
+/// with its rows into a compressed entry of its own, on every core, and
+/// the file is the saved workbook with those entries in place of its own.
+/// An error names the sheet it was writing.
+pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path) -> Result<()> {
+    let saved = workbook.save_to_buffer()?;
+    let mut archive = ZipArchive::new(Cursor::new(saved.as_slice()))?;
+    let sheets = rows.sheets();
+    let mut cuts = Vec::with_capacity(sheets.len());
+    for (sheet, name, count) in &sheets {
+        let mut xml = String::new();
+        let cut = archive
+            .by_name(&sheet_entry(*sheet))
+            .map_err(anyhow::Error::from)
+            .and_then(|mut entry| Ok(entry.read_to_string(&mut xml)?))
+            .and_then(|_| cut(&xml, *count))
+            .with_context(|| format!("sheet {name}"))?;
+        cuts.push(cut);
+    }
+    // Each sheet with its rows, compressed into an archive of its own.
+    let written: Vec<Mutex<Option<std::fs::File>>> =
+        sheets.iter().map(|_| Mutex::new(None)).collect();
+    let mut order: Vec<usize> = (0..sheets.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(sheets[k].2));
+    let jobs: Vec<Job<'_>> = order
+        .into_iter()
+        .map(|k| -> Job<'_> {
+            let (sheets, cuts, written) = (&sheets, &cuts, &written);
+            Box::new(move || {
+                let (sheet, name, _) = &sheets[k];
+                let file = super::guard_temp_folder(|| write_sheet(*sheet, &cuts[k], rows, k))
+                    .and_then(|file| file)
+                    .with_context(|| format!("sheet {name}"))?;
+                *written[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
+                Ok(())
+            })
+        })
+        .collect();
+    run_on_every_core(&jobs)?;
+    drop(jobs);
+    let mut written: Vec<Option<std::fs::File>> = written
+        .into_iter()
+        .map(|w| w.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect();
+    super::write_atomically(path, |file| {
+        let mut out = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+        for i in 0..archive.len() {
+            let name = archive
+                .name_for_index(i)
+                .ok_or_else(|| anyhow!("entry {i} of the saved workbook is missing"))??
+                .into_owned();
+            match sheets
+                .iter()
+                .position(|(sheet, _, _)| sheet_entry(*sheet) == name)
+            {
+                Some(k) => {
+                    let file = written[k]
+                        .take()
+                        .ok_or_else(|| anyhow!("sheet {} was not written", sheets[k].1))?;
+                    let mut part = ZipArchive::new(file)?;
+                    out.raw_copy_file(part.by_index_raw(0)?)?;
+                }
+                None => out.raw_copy_file(archive.by_index_raw(i)?)?,
+            }
+        }
+        out.finish()?.flush()?;
+        Ok(())
+    })
+}
+
+/// Writes worksheet `sheet` — `cut`'s head, the rows of sheet `k` of
+/// `rows`, `cut`'s tail — as the one compressed entry of an archive in a
+/// temporary file, and returns that file.
+fn write_sheet(sheet: usize, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
+    let file = tempfile::tempfile().map_err(|io| {
+        anyhow::Error::new(super::temp_folder::TempFileFailed(format!(
+            "cannot make a temporary file in {} ({io})",
+            std::env::temp_dir().display()
+        )))
+    })?;
+    let mut zip = ZipWriter::new(file);
+    zip.start_file(sheet_entry(sheet), entry_options())?;
+    {
+        let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
+        out.write_all(cut.head.as_bytes())?;
+        let mut xml = RowXml::new(&mut out, &cut.styles);
+        rows.write_rows(k, &mut xml)?;
+        xml.end_row()?;
+        out.write_all(cut.tail.as_bytes())?;
+        out.flush()?;
+    }
+    let mut file = zip.finish()?;
+    file.rewind()?;
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str) -> String {
+        let mut out = Vec::new();
+        escape_text(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Text is escaped as rust_xlsxwriter escapes it.
+    #[test]
+    fn text_is_escaped_as_rust_xlsxwriter_escapes_it() {
+        for (text, want) in [
+            ("会议纪要", "会议纪要"),
+            ("a & b <c>", "a &amp; b &lt;c&gt;"),
+            ("tab\there\nline", "tab\there\nline"),
+            ("bell\u{7}\r", "bell_x0007__x000D_"),
+            ("_x0041_ and _x12_", "_x005F_x0041_ and _x12_"),
+            ("\u{FFFE}\u{FFFF}\u{FFFD}", "_xFFFE__xFFFF_\u{FFFD}"),
+            ("\"quoted\" 'x'", "\"quoted\" 'x'"),
+            ("\u{1F}\u{0}_x00aF__x", "_x001F__x0000__x005F_x00aF__x"),
+            ("末尾_x0041_", "末尾_x005F_x0041_"),
+        ] {
+            assert_eq!(escaped(text), want, "{text:?}");
+        }
+    }
+
+    /// The styles of columns come from `<cols>`, ranges included.
+    #[test]
+    fn column_styles_are_read_from_cols() {
+        let head = r#"<cols><col min="1" max="1" width="9" customWidth="1"/><col min="3" max="4" width="12" style="2" customWidth="1"/></cols>"#;
+        assert_eq!(column_styles(head), vec![0, 0, 2, 2]);
+        assert!(column_styles("<sheetData>").is_empty());
+    }
+}
