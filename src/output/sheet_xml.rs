@@ -449,28 +449,42 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
 
 /// Writes worksheet `sheet` — `cut`'s head, the rows of sheet `k` of
 /// `rows`, `cut`'s tail — as the one compressed entry of an archive in a
-/// temporary file, and returns that file.
+/// temporary file in the system's temporary folder, and returns that
+/// file. A file that cannot be made or written there (a full disk) is
+/// reported as [`super::temp_folder`] reports rust_xlsxwriter's.
 fn write_sheet(sheet: usize, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
-    let file = tempfile::tempfile().map_err(|io| {
-        anyhow::Error::new(super::temp_folder::TempFileFailed(format!(
-            "cannot make a temporary file in {} ({io})",
-            std::env::temp_dir().display()
-        )))
-    })?;
-    let mut zip = ZipWriter::new(file);
-    zip.start_file(sheet_entry(sheet), entry_options())?;
-    {
-        let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
-        out.write_all(cut.head.as_bytes())?;
-        let mut xml = RowXml::new(&mut out, &cut.styles);
-        rows.write_rows(k, &mut xml)?;
-        xml.end_row()?;
-        out.write_all(cut.tail.as_bytes())?;
-        out.flush()?;
-    }
-    let mut file = zip.finish()?;
-    file.rewind()?;
-    Ok(file)
+    let dir = std::env::temp_dir();
+    let file = tempfile::tempfile_in(&dir)
+        .map_err(|io| super::temp_folder::cannot_make_a_file(&dir, &io))?;
+    let written = (|| -> Result<std::fs::File> {
+        let mut zip = ZipWriter::new(file);
+        zip.start_file(sheet_entry(sheet), entry_options())?;
+        {
+            let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
+            out.write_all(cut.head.as_bytes())?;
+            let mut xml = RowXml::new(&mut out, &cut.styles);
+            rows.write_rows(k, &mut xml)?;
+            xml.end_row()?;
+            out.write_all(cut.tail.as_bytes())?;
+            out.flush()?;
+        }
+        let mut file = zip.finish()?;
+        file.rewind()?;
+        Ok(file)
+    })();
+    written.map_err(|e| {
+        let io = e.downcast_ref::<std::io::Error>().or_else(|| {
+            e.downcast_ref::<zip::result::ZipError>()
+                .and_then(|z| match z {
+                    zip::result::ZipError::Io(io) => Some(io),
+                    _ => None,
+                })
+        });
+        match io {
+            Some(io) => super::temp_folder::temp_file_failed(io),
+            None => e,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -507,5 +521,46 @@ mod tests {
         let head = r#"<cols><col min="1" max="1" width="9" customWidth="1"/><col min="3" max="4" width="12" style="2" customWidth="1"/></cols>"#;
         assert_eq!(column_styles(head), vec![0, 0, 2, 2]);
         assert!(column_styles("<sheetData>").is_empty());
+    }
+
+    /// Rows of a sheet that fail to write as a full disk does.
+    struct FullDisk;
+
+    impl SheetRows for FullDisk {
+        fn sheets(&self) -> Vec<(usize, String, usize)> {
+            vec![(0, "表".into(), 3)]
+        }
+
+        fn write_rows(&self, _: usize, _: &mut RowXml<'_>) -> Result<()> {
+            Err(
+                std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device")
+                    .into(),
+            )
+        }
+    }
+
+    /// A sheet whose rows cannot be written to the temporary folder (a full
+    /// disk) stops the save with the error rust_xlsxwriter's own failure
+    /// gives — the folder named, TMPDIR advised — and leaves no file.
+    #[test]
+    fn a_full_temporary_folder_is_named_and_nothing_is_written() {
+        let mut wb = super::super::new_workbook().unwrap();
+        wb.add_worksheet().write_string(0, 0, "编号").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let error = save_with_rows(&mut wb, &FullDisk, &path).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains("sheet 表")
+                && text.contains("could not be written")
+                && text.contains("No space left")
+                && text.contains("set TMPDIR"),
+            "{text}"
+        );
+        assert!(error.chain().any(|e| {
+            e.downcast_ref::<super::super::temp_folder::TempFileFailed>()
+                .is_some()
+        }));
+        assert!(!path.exists());
     }
 }

@@ -36,7 +36,7 @@ pub fn check_temp_folder() -> Result<()> {
 }
 
 /// The error for a temporary file that cannot be made in `dir`.
-fn cannot_make_a_file(dir: &std::path::Path, io: &std::io::Error) -> anyhow::Error {
+pub(crate) fn cannot_make_a_file(dir: &std::path::Path, io: &std::io::Error) -> anyhow::Error {
     anyhow::anyhow!(
         "cannot make a temporary file in {} ({io}); {}",
         dir.display(),
@@ -76,6 +76,17 @@ pub fn guard_temp_folder<T>(work: impl FnOnce() -> T) -> Result<T> {
             temp_folder_advice()
         )))
     })
+}
+
+/// The error for a sheet's temporary file in the system's temporary
+/// folder that could not be written (`io`, a full disk say), as
+/// [`guard_temp_folder`] reports rust_xlsxwriter's.
+pub(crate) fn temp_file_failed(io: &std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(TempFileFailed(format!(
+        "a temporary file in {} could not be written ({io}); {}",
+        std::env::temp_dir().display(),
+        temp_folder_advice()
+    )))
 }
 
 /// The error [`guard_temp_folder`] returns when a sheet's temporary file
