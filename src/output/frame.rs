@@ -1,10 +1,12 @@
-//! Writing a polars table into worksheets, row by row, in constant memory.
+//! Writing a polars table into worksheets, a million rows and more.
 //!
-//! The plan's sheets can hold a million rows: they are written with
-//! rust_xlsxwriter's constant-memory worksheets (rows go to disk as they
-//! are written) and split into further sheets past Excel's limit of
-//! 1,048,576 rows. Text is always written as text, dates as dates. Each
-//! sheet prints one page wide, its header on every page ([`super::page`]).
+//! The plan's sheets can hold a million rows: they are set up here (widths,
+//! formats, header, filter, pages) as rust_xlsxwriter sheets, and their
+//! rows are written when the workbook is saved, straight into the file as
+//! rust_xlsxwriter would write them ([`super::sheet_xml`]); past Excel's
+//! limit of 1,048,576 rows a table continues on further sheets. Text is
+//! always written as text, dates as dates. Each sheet prints one page wide,
+//! its header on every page ([`super::page`]).
 //!
 //! Every long sheet the tool writes continues the same way — tables
 //! ([`super::write_table`]) and printable lists

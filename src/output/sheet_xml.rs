@@ -18,7 +18,7 @@
 //! the same value; a test compares the two), so a reader sees no
 //! difference.
 
-use std::io::{BufWriter, Cursor, Read, Seek, Write};
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -287,12 +287,6 @@ fn is_escape_at(bytes: &[u8], i: usize) -> bool {
         && bytes[i + 6] == b'_'
 }
 
-/// The archive entry of worksheet `sheet` (its position among the
-/// worksheets, from 0).
-fn sheet_entry(sheet: usize) -> String {
-    format!("xl/worksheets/sheet{}.xml", sheet + 1)
-}
-
 /// A sheet's XML as rust_xlsxwriter saved it, cut where its rows go.
 struct Cut {
     /// Up to the end of the header row, the dimension set for every row.
@@ -306,11 +300,19 @@ struct Cut {
 /// Cuts `xml`, a sheet holding only its header row, where its `rows` data
 /// rows go.
 fn cut(xml: &str, rows: usize) -> Result<Cut> {
-    let end = xml
-        .find("</sheetData>")
-        .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
-    let mut head = xml[..end].to_string();
-    let tail = xml[end..].to_string();
+    let (mut head, tail) = match xml.find("</sheetData>") {
+        Some(end) => (xml[..end].to_string(), xml[end..].to_string()),
+        // A sheet without a cell, not even a header.
+        None => {
+            let at = xml
+                .find("<sheetData/>")
+                .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
+            (
+                format!("{}<sheetData>", &xml[..at]),
+                format!("</sheetData>{}", &xml[at + "<sheetData/>".len()..]),
+            )
+        }
+    };
     // The range the sheet's cells cover, now that it has its rows.
     if rows > 0
         && let Some(at) = head.find("<dimension ref=\"")
@@ -366,35 +368,48 @@ fn column_styles(head: &str) -> Vec<u32> {
 }
 
 /// How the rows' entries are compressed: as rust_xlsxwriter compresses
-/// the workbook's own ([`super::new_workbook`]).
+/// the workbook's own ([`super::new_workbook`]). An entry may pass 4 GiB
+/// (a full sheet of long titles): ZIP64 is then used for it, and the
+/// workbook's copy of it says so only if it does.
 fn entry_options() -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1))
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default())
+        .large_file(true)
 }
 
 /// Saves `workbook` to `path`, atomically, with the rows of `rows` in the
 /// sheets it names (set up in the workbook with their header row only):
-/// the workbook is saved as it is, each of those sheets is written again
-/// with its rows into a compressed entry of its own, on every core, and
-/// the file is the saved workbook with those entries in place of its own.
-/// An error names the sheet it was writing.
+/// the workbook is saved as it is (to a temporary file), each of those
+/// sheets is written again with its rows into a compressed entry of its
+/// own, on every core, and the file is the saved workbook with those
+/// entries in place of its own. An error names the sheet it was writing.
 pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path) -> Result<()> {
-    let saved = workbook.save_to_buffer()?;
-    let mut archive = ZipArchive::new(Cursor::new(saved.as_slice()))?;
+    let mut saved = temp_file()?;
+    {
+        let mut writer = BufWriter::with_capacity(1 << 20, &mut saved);
+        workbook.save_to_writer(&mut writer)?;
+        writer.flush().map_err(|io| as_temp_failure(io.into()))?;
+    }
+    saved.rewind()?;
+    let mut archive = ZipArchive::new(saved)?;
     let sheets = rows.sheets();
+    let entries = worksheet_entries(&mut archive)?;
     let mut cuts = Vec::with_capacity(sheets.len());
+    let mut names = Vec::with_capacity(sheets.len());
     for (sheet, name, count) in &sheets {
         let mut xml = String::new();
-        let cut = archive
-            .by_name(&sheet_entry(*sheet))
-            .map_err(anyhow::Error::from)
-            .and_then(|mut entry| Ok(entry.read_to_string(&mut xml)?))
+        let cut = entries
+            .get(*sheet)
+            .filter(|(shown, _)| shown == name)
+            .ok_or_else(|| anyhow!("the workbook as saved has no such sheet"))
+            .and_then(|(_, entry)| Ok(archive.by_name(entry)?.read_to_string(&mut xml)?))
             .and_then(|_| cut(&xml, *count))
             .with_context(|| format!("sheet {name}"))?;
         cuts.push(cut);
+        names.push(entries[*sheet].1.clone());
     }
     // Each sheet with its rows, compressed into an archive of its own.
     let written: Vec<Mutex<Option<std::fs::File>>> =
@@ -404,10 +419,10 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
     let jobs: Vec<Job<'_>> = order
         .into_iter()
         .map(|k| -> Job<'_> {
-            let (sheets, cuts, written) = (&sheets, &cuts, &written);
+            let (names, cuts, written) = (&names, &cuts, &written);
+            let name = &sheets[k].1;
             Box::new(move || {
-                let (sheet, name, _) = &sheets[k];
-                let file = super::guard_temp_folder(|| write_sheet(*sheet, &cuts[k], rows, k))
+                let file = super::guard_temp_folder(|| write_sheet(&names[k], &cuts[k], rows, k))
                     .and_then(|file| file)
                     .with_context(|| format!("sheet {name}"))?;
                 *written[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
@@ -422,69 +437,149 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
         .map(|w| w.into_inner().unwrap_or_else(PoisonError::into_inner))
         .collect();
     super::write_atomically(path, |file| {
-        let mut out = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
-        for i in 0..archive.len() {
-            let name = archive
-                .name_for_index(i)
-                .ok_or_else(|| anyhow!("entry {i} of the saved workbook is missing"))??
-                .into_owned();
-            match sheets
-                .iter()
-                .position(|(sheet, _, _)| sheet_entry(*sheet) == name)
-            {
-                Some(k) => {
-                    let file = written[k]
-                        .take()
-                        .ok_or_else(|| anyhow!("sheet {} was not written", sheets[k].1))?;
-                    let mut part = ZipArchive::new(file)?;
-                    out.raw_copy_file(part.by_index_raw(0)?)?;
+        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        let mut out = ZipWriter::new(&mut buffered);
+        let mut copy = || -> Result<()> {
+            for i in 0..archive.len() {
+                let entry = archive
+                    .name_for_index(i)
+                    .ok_or_else(|| anyhow!("entry {i} of the saved workbook is missing"))??
+                    .into_owned();
+                match names.iter().position(|name| *name == entry) {
+                    Some(k) => {
+                        let file = written[k]
+                            .take()
+                            .ok_or_else(|| anyhow!("sheet {} was not written", sheets[k].1))?;
+                        let mut part = ZipArchive::new(file)?;
+                        out.raw_copy_file(part.by_index_raw(0)?)?;
+                    }
+                    None => out.raw_copy_file(archive.by_index_raw(i)?)?,
                 }
-                None => out.raw_copy_file(archive.by_index_raw(i)?)?,
+            }
+            Ok(())
+        };
+        match copy() {
+            Ok(()) => drop(out.finish()?),
+            Err(e) => {
+                // Not finished on drop: that would write to a disk that
+                // may be full, and print zip's own complaint.
+                std::mem::forget(out);
+                return Err(e);
             }
         }
-        out.finish()?.flush()?;
+        buffered.flush()?;
         Ok(())
     })
 }
 
-/// Writes worksheet `sheet` — `cut`'s head, the rows of sheet `k` of
-/// `rows`, `cut`'s tail — as the one compressed entry of an archive in a
-/// temporary file in the system's temporary folder, and returns that
-/// file. A file that cannot be made or written there (a full disk) is
-/// reported as [`super::temp_folder`] reports rust_xlsxwriter's.
-fn write_sheet(sheet: usize, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
+/// A new unnamed temporary file in the system's temporary folder; one
+/// that cannot be made is reported as rust_xlsxwriter's.
+fn temp_file() -> Result<std::fs::File> {
     let dir = std::env::temp_dir();
-    let file = tempfile::tempfile_in(&dir)
-        .map_err(|io| super::temp_folder::cannot_make_a_file(&dir, &io))?;
-    let written = (|| -> Result<std::fs::File> {
-        let mut zip = ZipWriter::new(file);
-        zip.start_file(sheet_entry(sheet), entry_options())?;
-        {
-            let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
-            out.write_all(cut.head.as_bytes())?;
-            let mut xml = RowXml::new(&mut out, &cut.styles);
-            rows.write_rows(k, &mut xml)?;
-            xml.end_row()?;
-            out.write_all(cut.tail.as_bytes())?;
-            out.flush()?;
+    tempfile::tempfile_in(&dir).map_err(|io| super::temp_folder::cannot_make_a_file(&dir, &io))
+}
+
+/// Each worksheet's name and archive entry, in the workbook's order of
+/// worksheets, as its `xl/workbook.xml` and the relationships of that
+/// part say (a chart sheet would be numbered apart from the worksheets).
+fn worksheet_entries<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Vec<(String, String)>> {
+    let mut workbook = String::new();
+    archive
+        .by_name("xl/workbook.xml")?
+        .read_to_string(&mut workbook)?;
+    let mut rels = String::new();
+    archive
+        .by_name("xl/_rels/workbook.xml.rels")?
+        .read_to_string(&mut rels)?;
+    let targets: Vec<(&str, &str)> = rels
+        .split("<Relationship ")
+        .skip(1)
+        .filter_map(|r| Some((attribute(r, "Id")?, attribute(r, "Target")?)))
+        .collect();
+    workbook
+        .split("<sheet ")
+        .skip(1)
+        .map(|sheet| {
+            let name = attribute(sheet, "name").map(unescape_attribute);
+            let id = attribute(sheet, "r:id");
+            let target = id.and_then(|id| targets.iter().find(|(i, _)| *i == id));
+            match (name, target) {
+                (Some(name), Some((_, target))) => Ok((name, format!("xl/{target}"))),
+                _ => Err(anyhow!(
+                    "the saved workbook's list of sheets cannot be read"
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The value of attribute `name` in an element's text.
+fn attribute<'x>(element: &'x str, name: &str) -> Option<&'x str> {
+    let element = &element[..element.find('>').unwrap_or(element.len())];
+    let key = format!(" {name}=\"");
+    let at = format!(" {element}").find(&key)? + key.len() - 1;
+    let rest = &element[at..];
+    Some(&rest[..rest.find('"')?])
+}
+
+/// An attribute's text with XML's escapes undone.
+fn unescape_attribute(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#xA;", "\n")
+        .replace("&amp;", "&")
+}
+
+/// `e` as [`super::temp_folder`] reports a temporary file that could not
+/// be written, when the operating system refused a write (a full disk, a
+/// quota); as it is otherwise.
+fn as_temp_failure(e: anyhow::Error) -> anyhow::Error {
+    let io = e.chain().find_map(|cause| {
+        cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<zip::result::ZipError>() {
+                Some(zip::result::ZipError::Io(io)) => Some(io),
+                _ => None,
+            }
+        })
+    });
+    match io {
+        Some(io) if io.raw_os_error().is_some() => super::temp_folder::temp_file_failed(io),
+        _ => e,
+    }
+}
+
+/// Writes the worksheet entry `entry` — `cut`'s head, the rows of sheet
+/// `k` of `rows`, `cut`'s tail — as the one compressed entry of an
+/// archive in a temporary file, and returns that file. A file that cannot
+/// be made or written there (a full disk) is reported as
+/// [`super::temp_folder`] reports rust_xlsxwriter's.
+fn write_sheet(entry: &str, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
+    let mut file = temp_file()?;
+    let mut zip = ZipWriter::new(&mut file);
+    let mut write = || -> Result<()> {
+        zip.start_file(entry, entry_options())?;
+        let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
+        out.write_all(cut.head.as_bytes())?;
+        let mut xml = RowXml::new(&mut out, &cut.styles);
+        rows.write_rows(k, &mut xml)?;
+        xml.end_row()?;
+        out.write_all(cut.tail.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    };
+    match write() {
+        Ok(()) => drop(zip.finish().map_err(|e| as_temp_failure(e.into()))?),
+        Err(e) => {
+            // Not finished on drop: that would write to a disk that may be
+            // full, and print zip's own complaint.
+            std::mem::forget(zip);
+            return Err(as_temp_failure(e));
         }
-        let mut file = zip.finish()?;
-        file.rewind()?;
-        Ok(file)
-    })();
-    written.map_err(|e| {
-        let io = e.downcast_ref::<std::io::Error>().or_else(|| {
-            e.downcast_ref::<zip::result::ZipError>()
-                .and_then(|z| match z {
-                    zip::result::ZipError::Io(io) => Some(io),
-                    _ => None,
-                })
-        });
-        match io {
-            Some(io) => super::temp_folder::temp_file_failed(io),
-            None => e,
-        }
-    })
+    }
+    file.rewind().map_err(|io| as_temp_failure(io.into()))?;
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -532,10 +627,8 @@ mod tests {
         }
 
         fn write_rows(&self, _: usize, _: &mut RowXml<'_>) -> Result<()> {
-            Err(
-                std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device")
-                    .into(),
-            )
+            // ENOSPC, as the operating system reports a full disk.
+            Err(std::io::Error::from_raw_os_error(28).into())
         }
     }
 
@@ -545,7 +638,9 @@ mod tests {
     #[test]
     fn a_full_temporary_folder_is_named_and_nothing_is_written() {
         let mut wb = super::super::new_workbook().unwrap();
-        wb.add_worksheet().write_string(0, 0, "编号").unwrap();
+        let sheet = wb.add_worksheet();
+        sheet.set_name("表").unwrap();
+        sheet.write_string(0, 0, "编号").unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
         let error = save_with_rows(&mut wb, &FullDisk, &path).unwrap_err();
@@ -553,7 +648,7 @@ mod tests {
         assert!(
             text.contains("sheet 表")
                 && text.contains("could not be written")
-                && text.contains("No space left")
+                && text.contains("os error 28")
                 && text.contains("set TMPDIR"),
             "{text}"
         );
@@ -562,5 +657,63 @@ mod tests {
                 .is_some()
         }));
         assert!(!path.exists());
+    }
+
+    /// Rows that fail for a reason of their own (not the operating
+    /// system's refusal to write).
+    struct Refused;
+
+    impl SheetRows for Refused {
+        fn sheets(&self) -> Vec<(usize, String, usize)> {
+            vec![(1, "乙".into(), 3)]
+        }
+
+        fn write_rows(&self, _: usize, _: &mut RowXml<'_>) -> Result<()> {
+            Err(std::io::Error::other("Large file option has not been set").into())
+        }
+    }
+
+    /// An error that is not the temporary folder's is not reported as a
+    /// full temporary folder; and the sheet is found by its name in the
+    /// workbook's list of sheets (here the second).
+    #[test]
+    fn other_errors_are_not_reported_as_a_full_temporary_folder() {
+        let mut wb = super::super::new_workbook().unwrap();
+        wb.add_worksheet().set_name("甲").unwrap();
+        wb.add_worksheet().set_name("乙").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let error = save_with_rows(&mut wb, &Refused, &path).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains("sheet 乙") && text.contains("Large file"),
+            "{text}"
+        );
+        assert!(!text.contains("TMPDIR"), "{text}");
+        assert!(!path.exists());
+    }
+
+    /// The worksheets' entries are read from the workbook's list of sheets
+    /// and its relationships, names unescaped.
+    #[test]
+    fn worksheet_entries_follow_the_workbook_part() {
+        let mut wb = super::super::new_workbook().unwrap();
+        for name in ["总览", "A & B", "清退 (2)"] {
+            wb.add_worksheet().set_name(name).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut archive = ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let entries = worksheet_entries(&mut archive).unwrap();
+        assert_eq!(
+            entries,
+            [
+                ("总览".to_string(), "xl/worksheets/sheet1.xml".to_string()),
+                ("A & B".to_string(), "xl/worksheets/sheet2.xml".to_string()),
+                (
+                    "清退 (2)".to_string(),
+                    "xl/worksheets/sheet3.xml".to_string()
+                ),
+            ]
+        );
     }
 }
