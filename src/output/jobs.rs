@@ -118,16 +118,18 @@ mod tests {
                         let sheets: Vec<Job<'_>> = vec![Box::new(inner), Box::new(|| Ok(()))];
                         return run_on_every_core(&sheets).map_err(|e| e.context("sheet 销毁"));
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                     Ok(())
                 })
             })
             .collect();
         let error = run_on_every_core(&jobs).unwrap_err();
         assert_eq!(format!("{error:#}"), "sheet 销毁: full");
-        // Job 0, and at most one started beside it on each other worker.
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
-        assert!(ran.load(Ordering::Relaxed) <= workers, "{ran:?}");
+        // Job 0, and the few started beside it on the other workers while
+        // its sheets failed (one each, unless the machine is so busy that
+        // starting job 0's threads takes longer than a job): far from all
+        // 40. (At most one per worker failed on a loaded 2-core machine.)
+        assert!(ran.load(Ordering::Relaxed) <= 12, "{ran:?}");
     }
 
     #[test]
