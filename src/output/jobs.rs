@@ -128,7 +128,7 @@ mod tests {
         // Job 0, and the few started beside it on the other workers while
         // its sheets failed (one each, unless the machine is so busy that
         // starting job 0's threads takes longer than a job): far from all
-        // 40. (At most one per worker failed on a loaded 2-core machine.)
+        // 40.
         assert!(ran.load(Ordering::Relaxed) <= 12, "{ran:?}");
     }
 
