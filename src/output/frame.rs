@@ -123,7 +123,7 @@ pub struct Shown<'a> {
 pub fn write_frames<'d>(
     workbook: &mut Workbook,
     df: &'d DataFrame,
-    frames: &[(&str, &[usize])],
+    frames: Vec<(&str, Vec<usize>)>,
     columns: &[(&'d str, &'d str)],
     shown: &Shown<'_>,
 ) -> Result<FrameRows<'d>> {
@@ -138,7 +138,7 @@ pub type Display = for<'v> fn(&str, &'v str, Lang) -> Option<&'v str>;
 fn write_frames_split<'d>(
     workbook: &mut Workbook,
     df: &'d DataFrame,
-    frames: &[(&str, &[usize])],
+    frames: Vec<(&str, Vec<usize>)>,
     columns: &[(&'d str, &'d str)],
     shown: &Shown<'_>,
     max_rows: usize,
@@ -148,21 +148,22 @@ fn write_frames_split<'d>(
     let dates = date_format();
     let mut parts: Vec<FramePart> = Vec::new();
     for (name, rows) in frames {
-        // An empty table still gets its sheet, with the header.
-        let chunks: Vec<&[usize]> = if rows.is_empty() {
-            vec![*rows]
+        // The rows are kept, not copied, unless they continue on further
+        // sheets. An empty table still gets its sheet, with the header.
+        let chunks: Vec<Vec<usize>> = if rows.len() <= max_rows {
+            vec![rows]
         } else {
-            rows.chunks(max_rows).collect()
+            rows.chunks(max_rows).map(<[usize]>::to_vec).collect()
         };
         for (part, rows) in chunks.into_iter().enumerate() {
             let sheet_name = part_name(name, part);
             let sheet = workbook.worksheets().len();
-            start_part(workbook, &sheet_name, &table, rows, &dates, shown)
+            start_part(workbook, &sheet_name, &table, &rows, &dates, shown)
                 .with_context(|| format!("sheet {sheet_name}"))?;
             parts.push(FramePart {
                 sheet,
                 name: sheet_name,
-                rows: rows.to_vec(),
+                rows,
             });
         }
     }
@@ -421,6 +422,7 @@ mod tests {
             display: |_, _, _| None,
             lang: Lang::Zh,
         };
+        let frames = frames.iter().map(|(n, r)| (*n, r.to_vec())).collect();
         let rows = write_frames_split(&mut wb, df, frames, columns, &shown, max_rows).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
@@ -676,7 +678,7 @@ mod tests {
         write_frames_split(
             &mut wb,
             &df,
-            &[("表", &rows_last_first)],
+            vec![("表", rows_last_first.clone())],
             &columns,
             &shown,
             100,
@@ -734,11 +736,10 @@ mod tests {
             display: |_, _, _| None,
             lang: Lang::Zh,
         };
-        let rows = [0, 1];
         let frame_rows = write_frames_split(
             &mut wb,
             &df,
-            &[("表", &rows)],
+            vec![("表", vec![0, 1])],
             &[("text", "文本")],
             &shown,
             100,

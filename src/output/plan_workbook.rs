@@ -475,12 +475,12 @@ fn write_disposition_sheets<'d>(
             rows[k].push(i);
         }
     }
-    let frames: Vec<(&str, &[usize])> = Disposition::ALL
+    let frames: Vec<(&str, Vec<usize>)> = Disposition::ALL
         .into_iter()
-        .zip(&rows)
-        .map(|(d, rows)| (labels::disposition(d, lang), rows.as_slice()))
+        .zip(rows)
+        .map(|(d, rows)| (labels::disposition(d, lang), rows))
         .collect();
-    write_frames(wb, df, &frames, &columns, &shown)
+    write_frames(wb, df, frames, &columns, &shown)
 }
 
 /// Where an anomaly is listed: losses are reported at once, so they come
@@ -537,27 +537,25 @@ fn write_anomalies(
     lang: Lang,
 ) -> Result<()> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let code = Anomaly::Missing.code();
-    let mut lines: Vec<(String, Vec<OutCell>)> = missing
-        .iter()
-        .map(|h| {
+    let table = AnomalyColumns::of(df)?;
+    // Which line comes where, without making the lines: a holding gone
+    // missing, or a row's anomaly; in that order, then by the anomaly's
+    // place (a stable sort). A line is made as it is written (a table of
+    // millions of rows can have hundreds of thousands of anomalies).
+    let mut lines: Vec<(u8, AnomalyLine<'_>)> = (0..missing.len())
+        .map(|k| {
             (
-                code.to_string(),
-                vec![
-                    OutCell::from(code),
-                    OutCell::from(labels::anomaly(code, lang)),
-                    OutCell::from(h.source_file.as_str()),
-                    OutCell::from(h.source_sheet.as_str()),
-                    OutCell::Number(f64::from(h.source_row)),
-                    OutCell::from(h.doc_id.as_str()),
-                    OutCell::from(h.title.as_str()),
-                    OutCell::from(l("（今年无此件）", "(not held now)")),
-                ],
+                anomaly_order(Anomaly::Missing.code()),
+                AnomalyLine::Missing(k),
             )
         })
         .collect();
-    lines.extend(anomaly_lines(df, lang)?);
-    lines.sort_by_key(|(code, _)| anomaly_order(code));
+    for (i, codes) in table.anomalies.iter().enumerate() {
+        for code in codes.into_iter().flat_map(|codes| codes.split(';')) {
+            lines.push((anomaly_order(code), AnomalyLine::Row(i, code)));
+        }
+    }
+    lines.sort_by_key(|(order, _)| *order);
     write_table(
         wb,
         l("异常", "Anomalies"),
@@ -571,46 +569,79 @@ fn write_anomalies(
             l("文件标题", "Title"),
             l("处置", "Disposition"),
         ],
-        lines.into_iter().map(|(_, line)| line),
+        lines.into_iter().map(|(_, line)| match line {
+            AnomalyLine::Missing(k) => {
+                let h = &missing[k];
+                let code = Anomaly::Missing.code();
+                vec![
+                    OutCell::from(code),
+                    OutCell::from(labels::anomaly(code, lang)),
+                    OutCell::from(h.source_file.as_str()),
+                    OutCell::from(h.source_sheet.as_str()),
+                    OutCell::Number(f64::from(h.source_row)),
+                    OutCell::from(h.doc_id.as_str()),
+                    OutCell::from(h.title.as_str()),
+                    OutCell::from(l("（今年无此件）", "(not held now)")),
+                ]
+            }
+            AnomalyLine::Row(i, code) => table.line(i, code, lang),
+        }),
     )?;
     Ok(())
 }
 
-/// The anomalies of every row, in row order, each with its code.
-fn anomaly_lines(df: &DataFrame, lang: Lang) -> Result<Vec<(String, Vec<OutCell>)>> {
-    let text = |name: &str| -> PolarsResult<StringChunked> { Ok(df.column(name)?.str()?.clone()) };
-    let (anomalies, files, sheets) = (
-        text("anomalies")?,
-        text("source_file")?,
-        text("source_sheet")?,
-    );
-    let (ids, titles) = (text("doc_id")?, text("title")?);
-    let disposition = Codes::of(df, "disposition")?;
-    let rows = df.column("source_row")?.cast(&DataType::Float64)?;
-    let rows = rows.f64()?;
-    let mut lines = Vec::new();
-    for i in 0..df.height() {
-        let Some(codes) = anomalies.get(i) else {
-            continue;
-        };
-        for code in codes.split(';') {
-            let shown = disposition.get(i).map_or(OutCell::Blank, |v| {
-                OutCell::from(labels::disposition_code(v, lang))
-            });
-            let line = vec![
-                OutCell::from(code),
-                OutCell::from(labels::anomaly(code, lang)),
-                OutCell::from(files.get(i).unwrap_or("")),
-                OutCell::from(sheets.get(i).unwrap_or("")),
-                rows.get(i).map_or(OutCell::Blank, OutCell::Number),
-                OutCell::from(ids.get(i).unwrap_or("")),
-                OutCell::from(titles.get(i).unwrap_or("")),
-                shown,
-            ];
-            lines.push((code.to_string(), line));
-        }
+/// A line of the anomalies sheet: a holding gone missing since last year
+/// (its place in the list of them), or an anomaly of table row `i`.
+enum AnomalyLine<'a> {
+    Missing(usize),
+    Row(usize, &'a str),
+}
+
+/// The columns an anomaly's line is made from.
+struct AnomalyColumns<'a> {
+    anomalies: &'a StringChunked,
+    files: &'a StringChunked,
+    sheets: &'a StringChunked,
+    ids: &'a StringChunked,
+    titles: &'a StringChunked,
+    disposition: Codes,
+    rows: Float64Chunked,
+}
+
+impl<'a> AnomalyColumns<'a> {
+    fn of(df: &'a DataFrame) -> Result<AnomalyColumns<'a>> {
+        let text = |name: &str| -> PolarsResult<&'a StringChunked> { df.column(name)?.str() };
+        Ok(AnomalyColumns {
+            anomalies: text("anomalies")?,
+            files: text("source_file")?,
+            sheets: text("source_sheet")?,
+            ids: text("doc_id")?,
+            titles: text("title")?,
+            disposition: Codes::of(df, "disposition")?,
+            rows: df
+                .column("source_row")?
+                .cast(&DataType::Float64)?
+                .f64()?
+                .clone(),
+        })
     }
-    Ok(lines)
+
+    /// The line of anomaly `code` of row `i`.
+    fn line(&self, i: usize, code: &str, lang: Lang) -> Vec<OutCell> {
+        let shown = self.disposition.get(i).map_or(OutCell::Blank, |v| {
+            OutCell::from(labels::disposition_code(v, lang))
+        });
+        vec![
+            OutCell::from(code),
+            OutCell::from(labels::anomaly(code, lang)),
+            OutCell::from(self.files.get(i).unwrap_or("")),
+            OutCell::from(self.sheets.get(i).unwrap_or("")),
+            self.rows.get(i).map_or(OutCell::Blank, OutCell::Number),
+            OutCell::from(self.ids.get(i).unwrap_or("")),
+            OutCell::from(self.titles.get(i).unwrap_or("")),
+            shown,
+        ]
+    }
 }
 
 /// Per coming year (the ten after the as-of date): holdings still held

@@ -389,9 +389,14 @@ fn entry_options() -> SimpleFileOptions {
 pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path) -> Result<()> {
     let mut saved = temp_file()?;
     {
-        let mut writer = BufWriter::with_capacity(1 << 20, &mut saved);
-        workbook.save_to_writer(&mut writer)?;
-        writer.flush().map_err(|io| as_temp_failure(io.into()))?;
+        let mut writer = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, &mut saved));
+        let written = workbook.save_to_writer(&mut writer);
+        let flushed = writer.flush();
+        writer
+            .first_error()
+            .map_err(|io| as_temp_failure(io.into()))?;
+        written?;
+        flushed?;
     }
     saved.rewind()?;
     let mut archive = ZipArchive::new(saved)?;
@@ -437,7 +442,7 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
         .map(|w| w.into_inner().unwrap_or_else(PoisonError::into_inner))
         .collect();
     super::write_atomically(path, |file| {
-        let mut buffered = BufWriter::with_capacity(1 << 20, file);
+        let mut buffered = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, file));
         let mut out = ZipWriter::new(&mut buffered);
         let mut copy = || -> Result<()> {
             for i in 0..archive.len() {
@@ -458,17 +463,18 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
             }
             Ok(())
         };
-        match copy() {
-            Ok(()) => drop(out.finish()?),
+        let copied = match copy() {
+            Ok(()) => out.finish().map(drop).map_err(anyhow::Error::from),
             Err(e) => {
-                // Not finished on drop: that would write to a disk that
-                // may be full, and print zip's own complaint.
-                std::mem::forget(out);
-                return Err(e);
+                drop(out);
+                Err(e)
             }
-        }
-        buffered.flush()?;
-        Ok(())
+        };
+        let flushed = buffered.flush();
+        // The run folder's disk, not the temporary folder: as it is.
+        buffered.first_error()?;
+        copied?;
+        Ok(flushed?)
     })
 }
 
@@ -536,13 +542,25 @@ fn unescape_attribute(text: &str) -> String {
 /// be written, when the operating system refused a write (a full disk, a
 /// quota); as it is otherwise.
 fn as_temp_failure(e: anyhow::Error) -> anyhow::Error {
+    fn zip_io(z: &zip::result::ZipError) -> Option<&std::io::Error> {
+        match z {
+            zip::result::ZipError::Io(io) => Some(io),
+            _ => None,
+        }
+    }
     let io = e.chain().find_map(|cause| {
-        cause.downcast_ref::<std::io::Error>().or_else(|| {
-            match cause.downcast_ref::<zip::result::ZipError>() {
-                Some(zip::result::ZipError::Io(io)) => Some(io),
+        cause
+            .downcast_ref::<std::io::Error>()
+            .or_else(|| {
+                cause
+                    .downcast_ref::<zip::result::ZipError>()
+                    .and_then(zip_io)
+            })
+            .or_else(|| match cause.downcast_ref::<XlsxError>() {
+                Some(XlsxError::IoError(io)) => Some(io),
+                Some(XlsxError::ZipError(z)) => zip_io(z),
                 _ => None,
-            }
-        })
+            })
     });
     match io {
         Some(io) if io.raw_os_error().is_some() => super::temp_folder::temp_file_failed(io),
@@ -557,29 +575,100 @@ fn as_temp_failure(e: anyhow::Error) -> anyhow::Error {
 /// [`super::temp_folder`] reports rust_xlsxwriter's.
 fn write_sheet(entry: &str, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
     let mut file = temp_file()?;
-    let mut zip = ZipWriter::new(&mut file);
-    let mut write = || -> Result<()> {
-        zip.start_file(entry, entry_options())?;
-        let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
-        out.write_all(cut.head.as_bytes())?;
-        let mut xml = RowXml::new(&mut out, &cut.styles);
-        rows.write_rows(k, &mut xml)?;
-        xml.end_row()?;
-        out.write_all(cut.tail.as_bytes())?;
-        out.flush()?;
-        Ok(())
-    };
-    match write() {
-        Ok(()) => drop(zip.finish().map_err(|e| as_temp_failure(e.into()))?),
-        Err(e) => {
-            // Not finished on drop: that would write to a disk that may be
-            // full, and print zip's own complaint.
-            std::mem::forget(zip);
-            return Err(as_temp_failure(e));
-        }
+    {
+        let mut disk = StopsAtFirstError::new(&mut file);
+        let mut zip = ZipWriter::new(&mut disk);
+        let mut write = || -> Result<()> {
+            zip.start_file(entry, entry_options())?;
+            let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
+            out.write_all(cut.head.as_bytes())?;
+            let mut xml = RowXml::new(&mut out, &cut.styles);
+            rows.write_rows(k, &mut xml)?;
+            xml.end_row()?;
+            out.write_all(cut.tail.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        };
+        let written = match write() {
+            Ok(()) => zip.finish().map(drop).map_err(anyhow::Error::from),
+            Err(e) => {
+                drop(zip);
+                Err(e)
+            }
+        };
+        disk.first_error()
+            .map_err(|io| as_temp_failure(io.into()))?;
+        written.map_err(as_temp_failure)?;
     }
     file.rewind().map_err(|io| as_temp_failure(io.into()))?;
     Ok(file)
+}
+
+/// A writer that, once a write or seek has failed, accepts everything
+/// after it without writing: zip's writers finish themselves when dropped
+/// after an error, write again to the disk that refused (a full one), and
+/// print their own complaint to the terminal. The first error is kept and
+/// given by [`StopsAtFirstError::first_error`].
+struct StopsAtFirstError<W> {
+    inner: W,
+    failed: Option<std::io::Error>,
+}
+
+impl<W> StopsAtFirstError<W> {
+    fn new(inner: W) -> StopsAtFirstError<W> {
+        StopsAtFirstError {
+            inner,
+            failed: None,
+        }
+    }
+
+    /// The first error met, if any.
+    fn first_error(&mut self) -> std::io::Result<()> {
+        match self.failed.take() {
+            Some(io) => Err(io),
+            None => Ok(()),
+        }
+    }
+
+    /// `result`, its error kept as the first one; a copy of it is returned.
+    fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|io| {
+            let copy = match io.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(io.kind(), io.to_string()),
+            };
+            self.failed = Some(io);
+            copy
+        })
+    }
+}
+
+impl<W: Write> Write for StopsAtFirstError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(buf.len());
+        }
+        let written = self.inner.write(buf);
+        self.keep(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        let flushed = self.inner.flush();
+        self.keep(flushed)
+    }
+}
+
+impl<W: Seek> Seek for StopsAtFirstError<W> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed.is_some() {
+            return Ok(0);
+        }
+        let sought = self.inner.seek(to);
+        self.keep(sought)
+    }
 }
 
 #[cfg(test)]
@@ -715,5 +804,60 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A disk that fills after `room` bytes.
+    struct Filling {
+        data: std::io::Cursor<Vec<u8>>,
+        room: usize,
+    }
+
+    impl Write for Filling {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.data.get_ref().len() + buf.len() > self.room {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            self.data.write(buf)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Filling {
+        fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+            self.data.seek(to)
+        }
+    }
+
+    /// A zip written over a disk that fills stops with the disk's error,
+    /// kept as the first; what the zip writer does after it (finishing
+    /// itself when dropped) writes nothing more and fails nothing.
+    #[test]
+    fn a_zip_over_a_filling_disk_keeps_the_first_error() {
+        let mut disk = StopsAtFirstError::new(Filling {
+            data: std::io::Cursor::new(Vec::new()),
+            room: 2000,
+        });
+        {
+            let mut zip = ZipWriter::new(&mut disk);
+            zip.start_file("a.xml", entry_options()).unwrap();
+            let mut failed = false;
+            for k in 0..10_000u32 {
+                // Text that does not compress away.
+                let line = format!("{}\n", k.wrapping_mul(2_654_435_761));
+                if zip.write_all(line.as_bytes()).is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            let finished = zip.finish().map(drop);
+            assert!(failed || finished.is_err());
+        }
+        let error = disk.first_error().unwrap_err();
+        assert_eq!(error.raw_os_error(), Some(28));
+        assert!(disk.inner.data.get_ref().len() <= 2000);
+        assert!(disk.first_error().is_ok(), "given once");
     }
 }
