@@ -412,7 +412,23 @@ mod tests {
         columns: &[(&str, &str)],
         max_rows: usize,
     ) -> Vec<u8> {
-        let mut wb = super::super::new_workbook().unwrap();
+        let frames = frames.iter().map(|(n, r)| (*n, r.to_vec())).collect();
+        let (mut wb, rows) = set_up(df, frames, columns, max_rows).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        super::super::sheet_xml::save_with_rows(&mut wb, &rows, &path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    /// A new workbook with `frames` of `df` set up as sheets (each
+    /// continuing every `max_rows` rows), and their rows to write.
+    fn set_up<'d>(
+        df: &'d DataFrame,
+        frames: Vec<(&str, Vec<usize>)>,
+        columns: &[(&'d str, &'d str)],
+        max_rows: usize,
+    ) -> Result<(Workbook, FrameRows<'d>)> {
+        let mut wb = super::super::new_workbook()?;
         let words = BoolWords {
             yes: "是",
             no: "否",
@@ -422,12 +438,8 @@ mod tests {
             display: |_, _, _| None,
             lang: Lang::Zh,
         };
-        let frames = frames.iter().map(|(n, r)| (*n, r.to_vec())).collect();
-        let rows = write_frames_split(&mut wb, df, frames, columns, &shown, max_rows).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.xlsx");
-        super::super::sheet_xml::save_with_rows(&mut wb, &rows, &path).unwrap();
-        std::fs::read(path).unwrap()
+        let rows = write_frames_split(&mut wb, df, frames, columns, &shown, max_rows)?;
+        Ok((wb, rows))
     }
 
     /// `columns` of `df`'s `rows` written as sheet 表 (continuing every
@@ -665,25 +677,8 @@ mod tests {
 
         // The same sheet set up the same way, its cells written by
         // rust_xlsxwriter.
-        let mut wb = super::super::new_workbook().unwrap();
-        let words = BoolWords {
-            yes: "是",
-            no: "否",
-        };
-        let shown = Shown {
-            words: &words,
-            display: |_, _, _| None,
-            lang: Lang::Zh,
-        };
-        write_frames_split(
-            &mut wb,
-            &df,
-            vec![("表", rows_last_first.clone())],
-            &columns,
-            &shown,
-            100,
-        )
-        .unwrap();
+        let (mut wb, _) =
+            set_up(&df, vec![("表", rows_last_first.clone())], &columns, 100).unwrap();
         let sheet = wb.worksheet_from_index(0).unwrap();
         for (r, &i) in rows_last_first.iter().enumerate() {
             let r = r as u32 + 1;
@@ -726,25 +721,8 @@ mod tests {
             )],
         )
         .unwrap();
-        let mut wb = super::super::new_workbook().unwrap();
-        let words = BoolWords {
-            yes: "是",
-            no: "否",
-        };
-        let shown = Shown {
-            words: &words,
-            display: |_, _, _| None,
-            lang: Lang::Zh,
-        };
-        let frame_rows = write_frames_split(
-            &mut wb,
-            &df,
-            vec![("表", vec![0, 1])],
-            &[("text", "文本")],
-            &shown,
-            100,
-        )
-        .unwrap();
+        let (mut wb, frame_rows) =
+            set_up(&df, vec![("表", vec![0, 1])], &[("text", "文本")], 100).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
         let error =

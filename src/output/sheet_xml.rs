@@ -463,13 +463,8 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
             }
             Ok(())
         };
-        let copied = match copy() {
-            Ok(()) => out.finish().map(drop).map_err(anyhow::Error::from),
-            Err(e) => {
-                drop(out);
-                Err(e)
-            }
-        };
+        let copy = copy();
+        let copied = finished(out, copy);
         let flushed = buffered.flush();
         // The run folder's disk, not the temporary folder: as it is.
         buffered.first_error()?;
@@ -589,19 +584,26 @@ fn write_sheet(entry: &str, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result
             out.flush()?;
             Ok(())
         };
-        let written = match write() {
-            Ok(()) => zip.finish().map(drop).map_err(anyhow::Error::from),
-            Err(e) => {
-                drop(zip);
-                Err(e)
-            }
-        };
+        let write = write();
+        let written = finished(zip, write);
         disk.first_error()
             .map_err(|io| as_temp_failure(io.into()))?;
         written.map_err(as_temp_failure)?;
     }
     file.rewind().map_err(|io| as_temp_failure(io.into()))?;
     Ok(file)
+}
+
+/// `zip` finished when its entries were `written`, else given up (its
+/// writer then takes no more: [`StopsAtFirstError`]).
+fn finished<W: Write + Seek>(zip: ZipWriter<W>, written: Result<()>) -> Result<()> {
+    match written {
+        Ok(()) => Ok(zip.finish().map(drop)?),
+        Err(e) => {
+            drop(zip);
+            Err(e)
+        }
+    }
 }
 
 /// A writer that, once a write or seek has failed, accepts everything
