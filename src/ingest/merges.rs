@@ -98,7 +98,7 @@ fn part_path(dir: &str, target: &str) -> String {
 }
 
 /// An attribute's value, with or without a namespace prefix on its name.
-fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(crate) fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         let key: &str = a.key.as_ref();
         let name = key.rsplit(':').next().unwrap_or(key);
@@ -110,13 +110,13 @@ fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
 }
 
 /// An element's name without its namespace prefix.
-fn local_name<'e>(e: &'e BytesStart<'_>) -> &'e str {
+pub(crate) fn local_name<'e>(e: &'e BytesStart<'_>) -> &'e str {
     let name: &str = e.name().into_inner();
     name.rsplit(':').next().unwrap_or(name)
 }
 
 /// Start and empty elements of an XML text, with their local names.
-fn each_element(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) {
+pub(crate) fn each_element(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) {
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
@@ -156,27 +156,40 @@ fn sheet_paths(archive: &mut Members<'_>) -> Vec<(String, String)> {
         Some((dir, file)) => (format!("{dir}/"), file.to_string()),
         None => (String::new(), workbook_path.clone()),
     };
+    let rels = archive.read(&format!("{dir}_rels/{file}.rels"));
+    match archive.read(&workbook_path) {
+        Some(workbook) => sheet_paths_in(&dir, &workbook, rels.as_deref()),
+        None => Vec::new(),
+    }
+}
+
+/// Each worksheet's (name, archive path), in the workbook's order, from
+/// the text of the workbook part in folder `dir` (`xl/`, with its slash)
+/// and of its relationships; a sheet without a target is left out.
+pub(crate) fn sheet_paths_in(
+    dir: &str,
+    workbook: &[u8],
+    rels: Option<&[u8]>,
+) -> Vec<(String, String)> {
     let mut targets = HashMap::new();
-    if let Some(rels) = archive.read(&format!("{dir}_rels/{file}.rels")) {
-        each_element(&rels, |e| {
+    if let Some(rels) = rels {
+        each_element(rels, |e| {
             if local_name(e) == "Relationship"
                 && let (Some(id), Some(target)) = (attribute(e, "Id"), attribute(e, "Target"))
             {
-                targets.insert(id, part_path(&dir, &target));
+                targets.insert(id, part_path(dir, &target));
             }
         });
     }
     let mut out = Vec::new();
-    if let Some(workbook) = archive.read(&workbook_path) {
-        each_element(&workbook, |e| {
-            if local_name(e) == "sheet"
-                && let (Some(name), Some(id)) = (attribute(e, "name"), attribute(e, "id"))
-                && let Some(path) = targets.get(&id)
-            {
-                out.push((name, path.clone()));
-            }
-        });
-    }
+    each_element(workbook, |e| {
+        if local_name(e) == "sheet"
+            && let (Some(name), Some(id)) = (attribute(e, "name"), attribute(e, "id"))
+            && let Some(path) = targets.get(&id)
+        {
+            out.push((name, path.clone()));
+        }
+    });
     out
 }
 

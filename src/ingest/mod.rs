@@ -14,7 +14,7 @@ pub mod cell;
 mod formats;
 pub mod guard;
 pub mod header;
-mod merges;
+pub(crate) mod merges;
 pub use merges::{HiddenParts, xlsx_hidden_parts};
 pub mod record;
 pub mod sheet;

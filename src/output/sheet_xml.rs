@@ -336,26 +336,22 @@ fn cut(xml: &str, rows: usize) -> Result<Cut> {
 /// Each column's style from a sheet's `<cols>`: a cell written without a
 /// format takes its column's.
 fn column_styles(head: &str) -> Vec<u32> {
+    use crate::ingest::merges::{attribute, each_element, local_name};
     let mut styles = Vec::new();
     let Some(start) = head.find("<cols>") else {
         return styles;
     };
-    let end = head[start..]
-        .find("</cols>")
-        .map_or(head.len(), |e| start + e);
-    for col in head[start..end].split("<col ").skip(1) {
-        let attr = |name: &str| -> Option<usize> {
-            let key = format!(" {name}=\"");
-            let at = format!(" {col}").find(&key)? + key.len() - 1;
-            let rest = &col[at..];
-            rest[..rest.find('"')?].parse().ok()
+    each_element(&head.as_bytes()[start..], |e| {
+        if local_name(e) != "col" {
+            return;
+        }
+        let number = |name: &str| attribute(e, name).and_then(|v| v.parse::<usize>().ok());
+        let (Some(min), Some(max)) = (number("min"), number("max")) else {
+            return;
         };
-        let (Some(min), Some(max)) = (attr("min"), attr("max")) else {
-            continue;
-        };
-        let style = attr("style").unwrap_or(0) as u32;
+        let style = number("style").unwrap_or(0) as u32;
         if style == 0 || min == 0 || max < min || max > 16_384 {
-            continue;
+            return;
         }
         if styles.len() < max {
             styles.resize(max, 0);
@@ -363,7 +359,7 @@ fn column_styles(head: &str) -> Vec<u32> {
         for s in &mut styles[min - 1..max] {
             *s = style;
         }
-    }
+    });
     styles
 }
 
@@ -482,55 +478,21 @@ fn temp_file() -> Result<std::fs::File> {
 
 /// Each worksheet's name and archive entry, in the workbook's order of
 /// worksheets, as its `xl/workbook.xml` and the relationships of that
-/// part say (a chart sheet would be numbered apart from the worksheets).
+/// part say (a chart sheet would be numbered apart from the worksheets),
+/// read as the registers' workbooks are ([`crate::ingest::merges`]).
 fn worksheet_entries<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Vec<(String, String)>> {
-    let mut workbook = String::new();
-    archive
-        .by_name("xl/workbook.xml")?
-        .read_to_string(&mut workbook)?;
-    let mut rels = String::new();
-    archive
-        .by_name("xl/_rels/workbook.xml.rels")?
-        .read_to_string(&mut rels)?;
-    let targets: Vec<(&str, &str)> = rels
-        .split("<Relationship ")
-        .skip(1)
-        .filter_map(|r| Some((attribute(r, "Id")?, attribute(r, "Target")?)))
-        .collect();
-    workbook
-        .split("<sheet ")
-        .skip(1)
-        .map(|sheet| {
-            let name = attribute(sheet, "name").map(unescape_attribute);
-            let id = attribute(sheet, "r:id");
-            let target = id.and_then(|id| targets.iter().find(|(i, _)| *i == id));
-            match (name, target) {
-                (Some(name), Some((_, target))) => Ok((name, format!("xl/{target}"))),
-                _ => Err(anyhow!(
-                    "the saved workbook's list of sheets cannot be read"
-                )),
-            }
-        })
-        .collect()
-}
-
-/// The value of attribute `name` in an element's text.
-fn attribute<'x>(element: &'x str, name: &str) -> Option<&'x str> {
-    let element = &element[..element.find('>').unwrap_or(element.len())];
-    let key = format!(" {name}=\"");
-    let at = format!(" {element}").find(&key)? + key.len() - 1;
-    let rest = &element[at..];
-    Some(&rest[..rest.find('"')?])
-}
-
-/// An attribute's text with XML's escapes undone.
-fn unescape_attribute(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#xA;", "\n")
-        .replace("&amp;", "&")
+    let mut part = |name: &str| -> Result<Vec<u8>> {
+        let mut text = Vec::new();
+        archive.by_name(name)?.read_to_end(&mut text)?;
+        Ok(text)
+    };
+    let workbook = part("xl/workbook.xml")?;
+    let rels = part("xl/_rels/workbook.xml.rels")?;
+    Ok(crate::ingest::merges::sheet_paths_in(
+        "xl/",
+        &workbook,
+        Some(&rels),
+    ))
 }
 
 /// `e` as [`super::temp_folder`] reports a temporary file that could not
