@@ -17,7 +17,8 @@ use crate::config::Lang;
 use crate::labels::{self, Signer};
 use crate::ledger::EntryKind;
 use crate::output::printable::{Printable, write_printable};
-use crate::output::{OutCell, new_workbook, save_atomically};
+use crate::output::sheet_xml::WorkbookRows;
+use crate::output::{OutCell, new_workbook};
 
 /// One holding that left, as printed.
 #[derive(Debug, Clone, Default)]
@@ -277,7 +278,10 @@ pub fn write_record(path: &Path, record: &Record) -> Result<()> {
         lang,
     };
     let mut wb = new_workbook()?;
-    write_printable(&mut wb, lang.pick("记录", "Record"), &printable)
-        .with_context(|| crate::output::writing(path))?;
-    save_atomically(&mut wb, path)
+    let mut rows = WorkbookRows::new();
+    rows.add(
+        write_printable(&mut wb, lang.pick("记录", "Record"), printable)
+            .with_context(|| crate::output::writing(path))?,
+    );
+    rows.save(&mut wb, path)
 }

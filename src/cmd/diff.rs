@@ -20,7 +20,8 @@ use crate::compare::{
 use crate::config::{DiffConfig, Lang};
 use crate::labels::{self, Counted};
 use crate::output::printable::{Printable, write_printable};
-use crate::output::{OutCell, display_width, new_workbook, save_atomically};
+use crate::output::sheet_xml::WorkbookRows;
+use crate::output::{OutCell, display_width, new_workbook};
 
 use super::Outcome;
 use super::summary::{Summary, commands};
@@ -294,22 +295,26 @@ fn write_workbook(path: &Path, c: &Comparison, lang: Lang) -> Result<()> {
         only_sheet(c, false, lang),
         only_sheet(c, true, lang),
     ];
-    for (name, (title, info, headers, rows, totals)) in names.iter().zip(sheets) {
+    let mut lines = WorkbookRows::new();
+    for (name, (title, info, headers, rows, totals)) in names.iter().zip(&sheets) {
         let printable = Printable {
-            title,
-            info,
+            title: title.clone(),
+            info: info.clone(),
             headers: headers.iter().map(String::as_str).collect(),
-            rows: rows.into(),
-            totals,
+            rows: rows.clone().into(),
+            totals: totals.clone(),
             review: false,
             batch_review: None,
             signatures: Vec::new(),
             footer: "clearance diff".to_string(),
             lang,
         };
-        write_printable(&mut wb, name, &printable).with_context(|| crate::output::writing(path))?;
+        lines.add(
+            write_printable(&mut wb, name, printable)
+                .with_context(|| crate::output::writing(path))?,
+        );
     }
-    save_atomically(&mut wb, path)
+    lines.save(&mut wb, path)
 }
 
 /// A sheet's parts: title, info lines, headers, rows, totals.

@@ -34,7 +34,8 @@ use crate::output::decisions::DecisionText;
 use crate::output::frame::MAX_DATA_ROWS;
 use crate::output::names::UniqueNames;
 use crate::output::printable::{Lines, Printable, cell_width, text_width, write_printable_split};
-use crate::output::{OutCell, new_workbook, save_atomically};
+use crate::output::sheet_xml::WorkbookRows;
+use crate::output::{OutCell, new_workbook};
 
 /// The decision columns lists are made from.
 const SOURCE_COLUMNS: [&str; 21] = [
@@ -528,8 +529,14 @@ fn write_list(
         printable.footer = format!("SHA-256 {d}");
     }
     let mut wb = new_workbook()?;
+    let mut rows = WorkbookRows::new();
     let sheets = |wb: &mut rust_xlsxwriter::Workbook| -> Result<()> {
-        write_printable_split(wb, opts.lang.pick("清单", "List"), &printable, max_rows)?;
+        rows.add(write_printable_split(
+            wb,
+            opts.lang.pick("清单", "List"),
+            printable,
+            max_rows,
+        )?);
         if let (Some((heading, lines, key)), Some(d)) = (&items, &digest) {
             let head = ItemsHead {
                 first: [LIST_MAGIC, d, &heading[1], key],
@@ -537,12 +544,12 @@ fn write_list(
                 heading,
                 field_names: &LIST_LINE_FIELDS,
             };
-            write_items_sheets(wb, &head, lines, max_rows)?;
+            rows.add(write_items_sheets(wb, &head, lines, max_rows)?);
         }
         Ok(())
     };
     sheets(&mut wb).with_context(|| crate::output::writing(path))?;
-    save_atomically(&mut wb, path)?;
+    rows.save(&mut wb, path)?;
     Ok(digest)
 }
 

@@ -20,7 +20,7 @@ use crate::config::Lang;
 use crate::domain::Site;
 use crate::labels::{self, ReviewChoice};
 use crate::output::OutCell;
-use crate::output::printable::{Printable, write_printable};
+use crate::output::printable::{Printable, PrintedLines, write_printable};
 
 /// What became of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,19 +206,19 @@ pub fn write_final(
         .filter(|r| r.outcome != Outcome::Approved)
         .collect();
     let digest = write_document(path, &document, |wb| {
-        write_appendix(wb, &heading, &left_out, lang)
+        write_appendix(wb, &heading, &left_out, lang).map(Some)
     })?;
     Ok(Some(digest))
 }
 
 /// The appendix of a final manifest: every line left out, with its outcome
-/// and comment.
-fn write_appendix(
+/// and comment; its lines are written as the workbook is saved.
+fn write_appendix<'a>(
     wb: &mut Workbook,
     heading: &Heading,
     left_out: &[&LineResult],
     lang: Lang,
-) -> Result<()> {
+) -> Result<PrintedLines<'a>> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let printable = Printable {
         title: match lang {
@@ -255,8 +255,7 @@ fn write_appendix(
         footer: String::new(),
         lang,
     };
-    write_printable(wb, l("附录", "Appendix"), &printable)?;
-    Ok(())
+    write_printable(wb, l("附录", "Appendix"), printable)
 }
 
 /// The appendix's rows: each line left out, numbered anew, with its outcome

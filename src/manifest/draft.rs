@@ -23,8 +23,9 @@ use crate::domain::Site;
 use crate::labels::{self, Signer};
 use crate::output::frame::{MAX_DATA_ROWS, part_name};
 use crate::output::names::UniqueNames;
-use crate::output::printable::{Lines, Printable, write_printable_split};
-use crate::output::{OutCell, new_workbook, save_atomically, write_atomically};
+use crate::output::printable::{Lines, Printable, PrintedLines, write_printable_split};
+use crate::output::sheet_xml::{RowXml, SheetRows, SheetSlot, WorkbookRows};
+use crate::output::{OutCell, new_workbook, write_atomically};
 
 /// The sheet that keeps what was issued.
 pub const ITEMS_SHEET: &str = "_items";
@@ -172,7 +173,7 @@ pub fn write_manifest(
         redact,
         lang: opts.lang,
     };
-    write_document(path, &document, |_| Ok(()))
+    write_document(path, &document, |_| Ok(None))
 }
 
 /// What a manifest workbook is written from.
@@ -190,22 +191,22 @@ pub struct Document<'a> {
 }
 
 /// Writes a manifest workbook — the printed sheet, then whatever `more`
-/// adds (a final manifest's appendix), then the hidden issued items — and
-/// returns its digest. An error names the file and the sheet it was
-/// writing.
-pub fn write_document(
+/// adds (a final manifest's appendix, whose lines it returns to be
+/// written as the workbook is saved), then the hidden issued items — and returns its
+/// digest. An error names the file and the sheet it was writing.
+pub fn write_document<'m>(
     path: &Path,
     doc: &Document<'_>,
-    more: impl FnOnce(&mut Workbook) -> Result<()>,
+    more: impl FnOnce(&mut Workbook) -> Result<Option<PrintedLines<'m>>>,
 ) -> Result<String> {
     write_document_split(path, doc, more, MAX_DATA_ROWS)
 }
 
 /// [`write_document`] with `max_rows` the last row (0-based) of a sheet.
-fn write_document_split(
+fn write_document_split<'m>(
     path: &Path,
     doc: &Document<'_>,
-    more: impl FnOnce(&mut Workbook) -> Result<()>,
+    more: impl FnOnce(&mut Workbook) -> Result<Option<PrintedLines<'m>>>,
     max_rows: usize,
 ) -> Result<String> {
     let lang = doc.lang;
@@ -213,11 +214,14 @@ fn write_document_split(
     let lines = Lines::Made(doc.batch.canonical(doc.key));
     let digest = super::batch::digest(&doc.heading.fields(), lines.iter());
     let mut wb = new_workbook()?;
+    let mut rows = WorkbookRows::new();
     let sheets = |wb: &mut Workbook| -> Result<()> {
         let printable = printable(doc.batch, doc.heading, &digest, doc.redact, lang);
         let name = lang.pick("销毁清单", "Manifest");
-        write_printable_split(wb, name, &printable, max_rows)?;
-        more(wb)?;
+        rows.add(write_printable_split(wb, name, printable, max_rows)?);
+        if let Some(appendix) = more(wb)? {
+            rows.add(appendix);
+        }
         let key_cell = if doc.redact { "" } else { doc.key };
         let head = ItemsHead {
             first: [ITEMS_MAGIC, &digest, &doc.batch.id, key_cell],
@@ -225,10 +229,11 @@ fn write_document_split(
             heading: &doc.heading.fields(),
             field_names: &FIELD_NAMES,
         };
-        write_items_sheets(wb, &head, &lines, max_rows)
+        rows.add(write_items_sheets(wb, &head, &lines, max_rows)?);
+        Ok(())
     };
     sheets(&mut wb).with_context(|| crate::output::writing(path))?;
-    save_atomically(&mut wb, path)?;
+    rows.save(&mut wb, path)?;
     Ok(digest)
 }
 
@@ -356,31 +361,71 @@ pub(crate) struct ItemsHead<'a> {
 /// before ([`super::verify::items_rows`] reads both). Past `max_rows`
 /// (the last row of a sheet, 0-based) the lines continue on next sheets, `_items (2)` …, each repeating the rows
 /// above the lines. An error names the sheet.
-pub(crate) fn write_items_sheets(
+pub(crate) fn write_items_sheets<'l>(
     wb: &mut Workbook,
     head: &ItemsHead<'_>,
-    lines: &Lines<'_, String>,
+    lines: &'l Lines<'_, String>,
     max_rows: usize,
-) -> Result<()> {
+) -> Result<ItemsRows<'l>> {
     let per_sheet = (max_rows + 1).saturating_sub(ITEMS_HEAD_ROWS).max(1);
-    let parts = lines.len().div_ceil(per_sheet).max(1);
-    for k in 0..parts {
+    let count = lines.len().div_ceil(per_sheet).max(1);
+    let mut parts = Vec::with_capacity(count);
+    for k in 0..count {
         let name = part_name(ITEMS_SHEET, k);
-        let part = k * per_sheet..((k + 1) * per_sheet).min(lines.len());
-        write_items_part(wb, &name, head, lines, part).with_context(|| format!("sheet {name}"))?;
+        let sheet = wb.worksheets().len();
+        write_items_part(wb, &name, head).with_context(|| format!("sheet {name}"))?;
+        parts.push((
+            sheet,
+            name,
+            k * per_sheet..((k + 1) * per_sheet).min(lines.len()),
+        ));
     }
-    Ok(())
+    Ok(ItemsRows { lines, parts })
 }
 
-/// One items sheet: the rows of `head`, then lines `part` of `lines`, in
-/// constant memory.
-fn write_items_part(
-    wb: &mut Workbook,
-    name: &str,
-    head: &ItemsHead<'_>,
-    lines: &Lines<'_, String>,
-    part: std::ops::Range<usize>,
-) -> Result<()> {
+/// The lines of items sheets, written when their workbook is saved
+/// ([`crate::output::sheet_xml::WorkbookRows`]).
+pub(crate) struct ItemsRows<'l> {
+    lines: &'l Lines<'l, String>,
+    /// Each sheet's place among the workbook's worksheets, its name and
+    /// its lines.
+    parts: Vec<(usize, String, std::ops::Range<usize>)>,
+}
+
+impl SheetRows for ItemsRows<'_> {
+    fn sheets(&self) -> Vec<SheetSlot> {
+        self.parts
+            .iter()
+            .map(|(sheet, name, part)| SheetSlot {
+                sheet: *sheet,
+                name: name.clone(),
+                first_row: ITEMS_HEAD_ROWS as u32,
+                rows: part.len(),
+            })
+            .collect()
+    }
+
+    fn write_rows(&self, k: usize, xml: &mut RowXml<'_>) -> Result<()> {
+        let (_, _, part) = &self.parts[k];
+        for (r, k) in part.clone().enumerate() {
+            xml.start_row((r + ITEMS_HEAD_ROWS) as u32)?;
+            let line = self.lines.line(k);
+            let json = serde_json::to_string(&*line)?;
+            if fits_a_cell(&json) {
+                xml.text(0, &json)?;
+            } else {
+                for (c, v) in line.iter().enumerate() {
+                    xml.text(c as u16, v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One items sheet with the rows of `head`, hidden and protected; its
+/// lines are written by [`ItemsRows`].
+fn write_items_part(wb: &mut Workbook, name: &str, head: &ItemsHead<'_>) -> Result<()> {
     let items = crate::output::add_streamed_sheet(wb)?;
     items.set_name(name)?;
     for (c, v) in head.first.iter().enumerate() {
@@ -394,18 +439,6 @@ fn write_items_part(
     }
     for (c, name) in head.field_names.iter().enumerate() {
         items.write_string(3, c as u16, *name)?;
-    }
-    for (r, k) in part.enumerate() {
-        let r = (r + ITEMS_HEAD_ROWS) as u32;
-        let line = lines.line(k);
-        let json = serde_json::to_string(&*line)?;
-        if fits_a_cell(&json) {
-            items.write_string(r, 0, json)?;
-        } else {
-            for (c, v) in line.iter().enumerate() {
-                items.write_string(r, c as u16, v)?;
-            }
-        }
     }
     items.set_hidden(true);
     items.protect();
@@ -514,7 +547,7 @@ mod tests {
         };
         // Rows 0–4 heading and header, 3 lines, room for the totals, a blank
         // row and three signatures: 12 rows. The items: 4 rows above 9 lines.
-        write_document_split(&path, &doc, |_| Ok(()), 12).unwrap();
+        write_document_split(&path, &doc, |_| Ok(None), 12).unwrap();
         let book = crate::manifest::verify::open(&path).unwrap();
         assert_eq!(
             book.sheet_names(),
@@ -569,7 +602,7 @@ mod tests {
             redact: false,
             lang: Lang::Zh,
         };
-        write_document(path, &doc, |_| Ok(())).unwrap()
+        write_document(path, &doc, |_| Ok(None)).unwrap()
     }
 
     #[test]

@@ -195,10 +195,15 @@ struct FramePart {
 }
 
 impl super::sheet_xml::SheetRows for FrameRows<'_> {
-    fn sheets(&self) -> Vec<(usize, String, usize)> {
+    fn sheets(&self) -> Vec<super::sheet_xml::SheetSlot> {
         self.parts
             .iter()
-            .map(|p| (p.sheet, p.name.clone(), p.rows.len()))
+            .map(|p| super::sheet_xml::SheetSlot {
+                sheet: p.sheet,
+                name: p.name.clone(),
+                first_row: 1,
+                rows: p.rows.len(),
+            })
             .collect()
     }
 

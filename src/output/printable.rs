@@ -166,10 +166,16 @@ pub const HEADER_ROW: u32 = 4;
 /// The row (0-based) of a manifest's whole-batch decision.
 pub const BATCH_REVIEW_ROW: u32 = 3;
 
-/// Writes a printable list as a new sheet named `name`, continued on next
-/// sheets (`name (2)` …) when it has more lines than a sheet holds. An
-/// error names the sheet.
-pub fn write_printable(wb: &mut Workbook, name: &str, p: &Printable<'_>) -> Result<()> {
+/// Sets up a printable list as a new sheet named `name`, continued on
+/// next sheets (`name (2)` …) when it has more lines than a sheet holds.
+/// Its lines are written when the workbook is saved with the
+/// [`PrintedLines`] returned (added to a
+/// [`super::sheet_xml::WorkbookRows`]). An error names the sheet.
+pub fn write_printable<'a>(
+    wb: &mut Workbook,
+    name: &str,
+    p: Printable<'a>,
+) -> Result<PrintedLines<'a>> {
     write_printable_split(wb, name, p, MAX_DATA_ROWS)
 }
 
@@ -190,13 +196,13 @@ fn lines_per_sheet(p: &Printable<'_>, max_rows: usize) -> usize {
 }
 
 /// [`write_printable`] with `max_rows` the last row (0-based) of a sheet.
-pub(crate) fn write_printable_split(
+pub(crate) fn write_printable_split<'a>(
     wb: &mut Workbook,
     name: &str,
-    p: &Printable<'_>,
+    p: Printable<'a>,
     max_rows: usize,
-) -> Result<()> {
-    let per_sheet = lines_per_sheet(p, max_rows);
+) -> Result<PrintedLines<'a>> {
+    let per_sheet = lines_per_sheet(&p, max_rows);
     if per_sheet == 0 {
         bail!("sheet {name}: no room for a line under the heading in {max_rows} rows");
     }
@@ -204,11 +210,16 @@ pub(crate) fn write_printable_split(
     if p.review {
         headers.extend(review_headers(p.lang));
     }
+    // The lines' formats are learnt from cells set up in their first row
+    // (see write_part): two of them, three with the review columns.
+    if headers.len() < 2 {
+        bail!("sheet {name}: a printed list needs two columns or more");
+    }
     // Every part has the same widths, from every line.
-    let widths = column_widths(p, &headers);
+    let widths = column_widths(&p, &headers);
     let total = p.rows.len();
     // An empty list still prints its heading, totals and signatures.
-    let parts: Vec<std::ops::Range<usize>> = if total == 0 {
+    let ranges: Vec<std::ops::Range<usize>> = if total == 0 {
         std::iter::once(0..0).collect()
     } else {
         (0..total)
@@ -216,8 +227,9 @@ pub(crate) fn write_printable_split(
             .map(|start| start..(start + per_sheet).min(total))
             .collect()
     };
-    let count = parts.len();
-    for (k, lines) in parts.into_iter().enumerate() {
+    let count = ranges.len();
+    let mut parts = Vec::with_capacity(count);
+    for (k, lines) in ranges.into_iter().enumerate() {
         let sheet_name = part_name(name, k);
         let part = Part {
             lines,
@@ -231,10 +243,102 @@ pub(crate) fn write_printable_split(
                 p.footer.clone()
             },
         };
-        write_part(wb, &sheet_name, p, &headers, &widths, &part)
+        let sheet = wb.worksheets().len();
+        write_part(wb, &sheet_name, &p, &headers, &widths, &part)
             .with_context(|| format!("sheet {sheet_name}"))?;
+        parts.push(PrintedPart {
+            sheet,
+            name: sheet_name,
+            lines: part.lines,
+        });
     }
-    Ok(())
+    Ok(PrintedLines { p, widths, parts })
+}
+
+/// The lines of a printable list's sheets, written when their workbook is
+/// saved ([`super::sheet_xml::WorkbookRows`]).
+pub struct PrintedLines<'a> {
+    p: Printable<'a>,
+    widths: Vec<usize>,
+    parts: Vec<PrintedPart>,
+}
+
+/// One sheet of a printable list: its place among the workbook's
+/// worksheets, its name and its lines.
+struct PrintedPart {
+    sheet: usize,
+    name: String,
+    lines: std::ops::Range<usize>,
+}
+
+impl super::sheet_xml::SheetRows for PrintedLines<'_> {
+    fn sheets(&self) -> Vec<super::sheet_xml::SheetSlot> {
+        self.parts
+            .iter()
+            .map(|part| super::sheet_xml::SheetSlot {
+                sheet: part.sheet,
+                name: part.name.clone(),
+                first_row: HEADER_ROW + 1,
+                rows: part.lines.len(),
+            })
+            .collect()
+    }
+
+    /// The lines, each row tall enough for its wrapped text, with blank
+    /// editable review cells.
+    fn write_rows(&self, k: usize, xml: &mut super::sheet_xml::RowXml<'_>) -> Result<()> {
+        let lines = self.parts[k].lines.clone();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        // The formats write_part set up in the first line's row, in order.
+        let cell = xml.found_style(0)?;
+        let dates = xml.found_style(1)?;
+        let editable = match self.p.review {
+            true => Some(xml.found_style(2)?),
+            false => None,
+        };
+        let mut r = HEADER_ROW;
+        for k in lines {
+            let line = self.p.rows.line(k);
+            r += 1;
+            // Long text wraps; the row is made tall enough to show all of
+            // it (no program measures rows when it opens the file).
+            match text_lines(&line, &self.widths) {
+                1 => xml.start_row(r)?,
+                n => xml.start_row_with_height(r, LINE_HEIGHT * n as f64)?,
+            }
+            for (c, v) in line.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    OutCell::Text(s) => xml.text_with_style(c, s, cell)?,
+                    OutCell::Number(n) => xml.number_with_style(c, *n, cell)?,
+                    OutCell::Date(d) => xml.date_with_style(c, *d, dates)?,
+                    OutCell::Blank => xml.blank(c, cell),
+                }
+            }
+            if let Some(editable) = editable {
+                let first = self.p.headers.len() as u16;
+                xml.blank(first, editable);
+                xml.blank(first + 1, editable);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How many lines of text the tallest cell of `line` wraps to in columns
+/// `widths` wide (at least one).
+fn text_lines(line: &[OutCell], widths: &[usize]) -> usize {
+    line.iter()
+        .zip(widths)
+        .map(|(v, w)| match v {
+            OutCell::Text(s) => display_width(s).div_ceil((*w).max(1)),
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// One sheet of a printable list.
@@ -249,7 +353,11 @@ struct Part {
     footer: String,
 }
 
-/// Writes one sheet of a printable list.
+/// Sets up one sheet of a printable list: everything but its lines, which
+/// [`PrintedLines`] writes. In their place, the first line's row holds
+/// one blank cell of each format a line takes — a cell's, a date's, a
+/// review cell's — from which the lines learn the numbers the workbook
+/// gave those formats.
 fn write_part(
     wb: &mut Workbook,
     sheet_name: &str,
@@ -258,14 +366,19 @@ fn write_part(
     widths: &[usize],
     part: &Part,
 ) -> Result<()> {
-    // Long lists (an archive transfer of 300,000 holdings) stream to disk:
-    // rows are written in order, and the column widths, measured before
-    // (the row heights need them), are set after them.
     let sheet = super::add_streamed_sheet(wb)?;
     sheet.set_name(sheet_name)?;
     let formats = Formats::new();
     write_heading(sheet, p, headers, part.first, &formats)?;
-    let last_line = write_lines(sheet, p, part.lines.clone(), widths, &formats)?;
+    let last_line = HEADER_ROW + part.lines.len() as u32;
+    if !part.lines.is_empty() {
+        let line_formats = [&formats.cell, &formats.dates, &formats.editable];
+        let used = if p.review { 3 } else { 2 };
+        for (k, format) in line_formats.iter().take(used).enumerate() {
+            let r = HEADER_ROW + 1 + (k / headers.len()) as u32;
+            sheet.write_blank(r, (k % headers.len()) as u16, format)?;
+        }
+    }
     if p.review && last_line > HEADER_ROW {
         let first = p.headers.len() as u16;
         let validation = DataValidation::new().allow_list_strings(&review_choices(p.lang))?;
@@ -281,9 +394,6 @@ fn write_part(
             sheet.set_row_height(r, 24)?;
         }
     }
-    // The widths go in last: they are written when the workbook is saved,
-    // and while a sheet has none, writing a cell does not look up its
-    // column's (two hash lookups a cell).
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w as f64 + 2.0)?;
     }
@@ -405,105 +515,6 @@ fn write_batch_review(
     Ok(())
 }
 
-/// The lines, each row tall enough for its wrapped text, with blank
-/// editable review cells. Returns the last row written.
-fn write_lines(
-    sheet: &mut Worksheet,
-    p: &Printable<'_>,
-    lines: std::ops::Range<usize>,
-    widths: &[usize],
-    f: &Formats,
-) -> Result<u32> {
-    let mut r = HEADER_ROW;
-    for k in lines {
-        let row = p.rows.line(k);
-        r += 1;
-        // Long text wraps; the row is made tall enough to show all of it
-        // (no program measures rows when it opens the file).
-        let lines = row
-            .iter()
-            .zip(widths)
-            .map(|(v, w)| match v {
-                OutCell::Text(s) => display_width(s).div_ceil((*w).max(1)),
-                _ => 1,
-            })
-            .max()
-            .unwrap_or(1)
-            .max(1);
-        if lines > 1 {
-            sheet.set_row_height(r, LINE_HEIGHT * lines as f64)?;
-        }
-        write_line(sheet, r, &row, f)?;
-        if p.review {
-            let first = p.headers.len() as u16;
-            sheet.write_blank(r, first, &f.editable)?;
-            sheet.write_blank(r, first + 1, &f.editable)?;
-        }
-    }
-    Ok(r)
-}
-
-/// The cells of a line. The line's format is given once for the whole
-/// line ([`Worksheet::set_range_format`], which also puts it on the blank
-/// cells) rather than cell by cell: a format given with a cell is looked
-/// up by hashing all of it, and that was a tenth of the work of a large
-/// plan. Date cells keep their own format. The range is formatted only
-/// once a number or a non-empty text of the line has made its row the
-/// sheet's current one: a constant-memory sheet formats the cells of its
-/// current row, and drops what is put in any other row when it writes
-/// one out. A line without such a cell gets its formats cell by cell.
-fn write_line(sheet: &mut Worksheet, r: u32, line: &[OutCell], f: &Formats) -> Result<()> {
-    let makes_current = |v: &OutCell| match v {
-        OutCell::Number(_) => true,
-        OutCell::Text(s) => !s.is_empty(),
-        OutCell::Date(_) | OutCell::Blank => false,
-    };
-    if !line.iter().any(makes_current) {
-        for (c, v) in line.iter().enumerate() {
-            write_cell(sheet, r, c as u16, v, f)?;
-        }
-        return Ok(());
-    }
-    for (c, v) in line.iter().enumerate() {
-        let c = c as u16;
-        match v {
-            OutCell::Text(s) => {
-                sheet.write_string(r, c, s)?;
-            }
-            OutCell::Number(n) => {
-                sheet.write_number(r, c, *n)?;
-            }
-            OutCell::Date(_) | OutCell::Blank => {}
-        }
-    }
-    sheet.set_range_format(r, 0, r, line.len() as u16 - 1, &f.cell)?;
-    for (c, v) in line.iter().enumerate() {
-        if let OutCell::Date(d) = v {
-            super::write_date(sheet, r, c as u16, *d, Some(&f.dates))?;
-        }
-    }
-    Ok(())
-}
-
-/// One cell of a line, with its format.
-fn write_cell(sheet: &mut Worksheet, r: u32, c: u16, v: &OutCell, f: &Formats) -> Result<()> {
-    match v {
-        OutCell::Text(s) => {
-            sheet.write_string_with_format(r, c, s, &f.cell)?;
-        }
-        OutCell::Number(n) => {
-            sheet.write_number_with_format(r, c, *n, &f.cell)?;
-        }
-        OutCell::Date(d) => {
-            super::write_date(sheet, r, c, *d, Some(&f.dates))?;
-        }
-        OutCell::Blank => {
-            sheet.write_blank(r, c, &f.cell)?;
-        }
-    }
-    Ok(())
-}
-
 /// The totals row, in bold.
 fn write_totals(sheet: &mut Worksheet, r: u32, totals: &[OutCell], f: &Formats) -> Result<()> {
     for (c, v) in totals.iter().enumerate() {
@@ -550,16 +561,30 @@ mod tests {
         }
     }
 
+    /// `wb` saved with its printed lists' lines `lines`, as a file's bytes.
+    fn saved(wb: &mut Workbook, lines: Vec<PrintedLines<'_>>) -> Vec<u8> {
+        let mut rows = crate::output::sheet_xml::WorkbookRows::new();
+        for l in lines {
+            rows.add(l);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        rows.save(wb, &path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    /// Entry `name` of a workbook's bytes, as text.
+    fn entry(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        xml
+    }
+
     /// The cells of sheet row `row` (1-based) in a sheet's XML: each
     /// `<c …>` element, as written.
     fn cells_of_row(bytes: &[u8], row: u32) -> Vec<String> {
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
-            &mut xml,
-        )
-        .unwrap();
+        let xml = entry(bytes, "xl/worksheets/sheet1.xml");
         let start = xml.find(&format!("<row r=\"{row}\"")).unwrap();
         let end = start + xml[start..].find("</row>").unwrap();
         xml[start..end]
@@ -569,10 +594,10 @@ mod tests {
             .collect()
     }
 
-    /// A line is formatted once as a whole only when one of its cells has
-    /// made its row the current one; a line of blanks, empty texts and
-    /// dates (none of which does) would otherwise lose its blank cells and
-    /// their borders when the next row is written.
+    /// Every cell of a line has its border, blank ones too: a line of
+    /// blanks, empty texts and dates once lost its blank cells and their
+    /// borders (rust_xlsxwriter formats only the current row's cells in a
+    /// constant-memory sheet).
     #[test]
     fn a_line_without_a_number_or_text_keeps_every_cell_formatted() {
         let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
@@ -599,8 +624,8 @@ mod tests {
         p.review = false;
         p.batch_review = None;
         let mut wb = crate::output::new_workbook().unwrap();
-        write_printable(&mut wb, "清单", &p).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
+        let lines = write_printable(&mut wb, "清单", p).unwrap();
+        let bytes = saved(&mut wb, vec![lines]);
         // The heading takes rows 1–4 and the header row 5: lines from 6.
         for row in 6..=9 {
             let cells = cells_of_row(&bytes, row);
@@ -612,6 +637,112 @@ mod tests {
         }
     }
 
+    /// The lines written as XML straight into the file are what
+    /// rust_xlsxwriter writes for the same cells with the same formats,
+    /// byte for byte: text needing escapes, spaces kept, empty text,
+    /// numbers (not a number, -0 too), dates Excel can and cannot hold,
+    /// blanks, rows made taller for wrapped text, review cells.
+    #[test]
+    fn lines_written_as_xml_are_what_rust_xlsxwriter_writes() {
+        use OutCell::{Blank, Number, Text};
+        let date = |y, m, d| OutCell::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let text = |t: &str| Text(t.to_string());
+        let lines: Vec<Vec<OutCell>> = vec![
+            vec![
+                Number(1.0),
+                text("会议纪要"),
+                text("a & b <c> \"q\""),
+                date(2024, 1, 2),
+            ],
+            vec![Number(2.5), text(""), Blank, date(1887, 1, 1)],
+            vec![
+                Number(f64::NAN),
+                text(" leading"),
+                text("bell\u{7}\r"),
+                Blank,
+            ],
+            vec![
+                Blank,
+                text(&"一".repeat(40)),
+                text("_x0041_"),
+                date(10_000, 1, 1),
+            ],
+            vec![
+                Number(-0.0),
+                text(&"x".repeat(100)),
+                text("trailing\t"),
+                Blank,
+            ],
+            vec![Blank, Blank, Blank, Blank],
+            vec![
+                Number(1e21),
+                text("=SUM(A1)"),
+                text("\u{FFFE}"),
+                date(1900, 3, 1),
+            ],
+        ];
+        let mut p = list(0);
+        p.headers = vec!["序号", "文件编号", "文件标题", "日期"];
+        p.rows = lines.clone().into();
+        let n = lines.len() as u32;
+        let rows_of = |xml: &str| -> String {
+            let from = xml.find(&format!("<row r=\"{}\"", HEADER_ROW + 2)).unwrap();
+            let to = xml
+                .find(&format!("<row r=\"{}\"", HEADER_ROW + 2 + n))
+                .unwrap();
+            xml[from..to].to_string()
+        };
+        let mut wb = crate::output::new_workbook().unwrap();
+        let printed = write_printable(&mut wb, "清单", p).unwrap();
+        let widths = printed.widths.clone();
+        let ours = rows_of(&entry(
+            &saved(&mut wb, vec![printed]),
+            "xl/worksheets/sheet1.xml",
+        ));
+
+        // The same heading, formats set up in the same order, and the
+        // lines' cells written by rust_xlsxwriter.
+        let p = list(0);
+        let mut headers = vec!["序号", "文件编号", "文件标题", "日期"];
+        headers.extend(review_headers(p.lang));
+        let mut wb = crate::output::new_workbook().unwrap();
+        let sheet = crate::output::add_streamed_sheet(&mut wb).unwrap();
+        let f = Formats::new();
+        write_heading(sheet, &p, &headers, true, &f).unwrap();
+        for (k, line) in lines.iter().enumerate() {
+            let r = HEADER_ROW + 1 + k as u32;
+            if k == 0 {
+                for (c, format) in [&f.cell, &f.dates, &f.editable].into_iter().enumerate() {
+                    sheet.write_blank(r, c as u16, format).unwrap();
+                }
+            }
+            let tall = text_lines(line, &widths);
+            if tall > 1 {
+                sheet.set_row_height(r, LINE_HEIGHT * tall as f64).unwrap();
+            }
+            for (c, v) in line.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Text(s) => sheet.write_string_with_format(r, c, s, &f.cell),
+                    Number(n) => sheet.write_number_with_format(r, c, *n, &f.cell),
+                    OutCell::Date(d) => super::super::write_date(sheet, r, c, *d, Some(&f.dates))
+                        .map(|_| &mut *sheet),
+                    Blank => sheet.write_blank(r, c, &f.cell),
+                }
+                .unwrap();
+            }
+            sheet.write_blank(r, 4, &f.editable).unwrap();
+            sheet.write_blank(r, 5, &f.editable).unwrap();
+        }
+        write_totals(sheet, HEADER_ROW + 1 + n, &[text("合计")], &f).unwrap();
+        let theirs = rows_of(&entry(
+            &wb.save_to_buffer().unwrap(),
+            "xl/worksheets/sheet1.xml",
+        ));
+        assert!(ours.contains(" ht=\"60\" customHeight=\"1\""), "{ours}");
+        assert_eq!(ours, theirs);
+    }
+
     #[test]
     fn a_list_past_the_sheet_row_limit_continues_with_its_heading_and_ends_with_its_totals() {
         let p = list(7);
@@ -620,8 +751,8 @@ mod tests {
         let max_rows = 11;
         assert_eq!(lines_per_sheet(&p, max_rows), 3);
         let mut wb = crate::output::new_workbook().unwrap();
-        write_printable_split(&mut wb, "清单", &p, max_rows).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
+        let lines = write_printable_split(&mut wb, "清单", p, max_rows).unwrap();
+        let bytes = saved(&mut wb, vec![lines]);
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), ["清单", "清单 (2)", "清单 (3)"]);
         let mut numbers = Vec::new();
@@ -670,9 +801,9 @@ mod tests {
     #[test]
     fn a_list_that_fills_its_sheet_takes_no_empty_next_sheet() {
         let mut wb = crate::output::new_workbook().unwrap();
-        write_printable_split(&mut wb, "清单", &list(3), 11).unwrap();
-        write_printable_split(&mut wb, "空", &list(0), 11).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
+        let full = write_printable_split(&mut wb, "清单", list(3), 11).unwrap();
+        let empty = write_printable_split(&mut wb, "空", list(0), 11).unwrap();
+        let bytes = saved(&mut wb, vec![full, empty]);
         let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), ["清单", "空"]);
     }

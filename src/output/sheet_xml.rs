@@ -32,53 +32,130 @@ use super::jobs::{Job, run_on_every_core};
 /// Excel's limit on the length of a cell's text, in UTF-16 units.
 const MAX_TEXT_UNITS: usize = 32_767;
 
-/// Rows to be written into sheets of a workbook as it is saved
+/// Where a sheet's rows go when its workbook is saved
 /// ([`save_with_rows`]).
-pub trait SheetRows: Sync {
-    /// The sheets whose rows are to be written: each sheet's position
-    /// among the workbook's worksheets (from 0), its name (for errors) and
-    /// its number of data rows.
-    fn sheets(&self) -> Vec<(usize, String, usize)>;
+#[derive(Debug, Clone)]
+pub struct SheetSlot {
+    /// The sheet's position among the workbook's worksheets (from 0).
+    pub sheet: usize,
+    /// Its name (it is found by it, and errors name it).
+    pub name: String,
+    /// The sheet row (0-based) of the first row written.
+    pub first_row: u32,
+    /// How many rows are written, one after another from `first_row`.
+    pub rows: usize,
+}
 
-    /// Writes the data rows of sheet `k` of [`SheetRows::sheets`] (sheet
-    /// rows 2, 3, … after its header) through `row`.
+/// Rows to be written into sheets of a workbook as it is saved
+/// ([`save_with_rows`]). Each sheet is set up in the workbook with
+/// everything but those rows: nothing in rows `first_row ..
+/// first_row + rows` but, if wanted, cells whose styles the rows are to
+/// take ([`RowXml::found_style`]); rows below them (a totals row) stay.
+pub trait SheetRows {
+    /// The sheets whose rows are to be written.
+    fn sheets(&self) -> Vec<SheetSlot>;
+
+    /// Writes the rows of sheet `k` of [`SheetRows::sheets`] through
+    /// `row`, in order.
     fn write_rows(&self, k: usize, row: &mut RowXml<'_>) -> Result<()>;
+}
+
+/// The rows of several sources (a printed list and its issued items, say)
+/// to be written into one workbook as it is saved, one sheet after another
+/// on the calling thread ([`WorkbookRows::save`]).
+#[derive(Default)]
+pub struct WorkbookRows<'a> {
+    sources: Vec<Box<dyn SheetRows + 'a>>,
+}
+
+impl<'a> WorkbookRows<'a> {
+    /// No rows yet.
+    pub fn new() -> WorkbookRows<'a> {
+        WorkbookRows::default()
+    }
+
+    /// Adds rows of further sheets.
+    pub fn add(&mut self, rows: impl SheetRows + 'a) {
+        self.sources.push(Box::new(rows));
+    }
+
+    /// Saves `workbook` to `path`, atomically, with every source's rows in
+    /// its sheets ([`save_with_rows`]), the sheets written one after
+    /// another: for a workbook written while others are written on the
+    /// other cores, and for rows made from what one thread holds.
+    pub fn save(&self, workbook: &mut Workbook, path: &Path) -> Result<()> {
+        let mut slots = Vec::new();
+        let mut owners = Vec::new();
+        for (s, source) in self.sources.iter().enumerate() {
+            for (k, slot) in source.sheets().into_iter().enumerate() {
+                slots.push(slot);
+                owners.push((s, k));
+            }
+        }
+        save_spliced(workbook, &slots, path, |entries, cuts| {
+            owners
+                .iter()
+                .zip(&slots)
+                .enumerate()
+                .map(|(i, (&(s, k), slot))| {
+                    write_sheet(&entries[i], &cuts[i], |xml| {
+                        self.sources[s].write_rows(k, xml)
+                    })
+                    .with_context(|| format!("sheet {}", slot.name))
+                })
+                .collect()
+        })
+    }
 }
 
 /// Writes rows of a sheet as XML, one cell at a time, as rust_xlsxwriter
 /// writes them in a constant-memory sheet. A row is built in a buffer and
 /// written whole; numbers and references are formatted by hand (Rust's
 /// formatting machinery cost more than the compression of the result).
+/// A cell takes its column's style, or one given with it
+/// ([`RowXml::found_style`]).
 pub struct RowXml<'w> {
     out: &'w mut dyn Write,
     /// For each column: `<c r="` and its letters.
     starts: Vec<Vec<u8>>,
     /// For each column: its cells' style attribute (` s="3"`), or nothing.
     styles: Vec<Vec<u8>>,
+    /// The styles of the cells the sheet was set up with where the rows go.
+    found: Vec<u32>,
     /// The row being written (1-based, as in the XML), in digits.
     row: Vec<u8>,
+    /// The row's attributes after its number (its height), or nothing.
+    row_attributes: Vec<u8>,
     /// The row's XML so far; empty while it has no cell.
     buf: Vec<u8>,
 }
 
+/// A cell style of a sheet, as [`RowXml::found_style`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellStyle(u32);
+
 impl<'w> RowXml<'w> {
-    fn new(out: &'w mut dyn Write, styles: &[u32]) -> RowXml<'w> {
+    fn new(out: &'w mut dyn Write, styles: &[u32], found: Vec<u32>) -> RowXml<'w> {
         RowXml {
             out,
             starts: Vec::new(),
-            styles: styles
-                .iter()
-                .map(|&s| {
-                    if s > 0 {
-                        format!(" s=\"{s}\"").into_bytes()
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect(),
+            styles: styles.iter().map(|&s| style_attribute(s)).collect(),
+            found,
             row: Vec::new(),
+            row_attributes: Vec::new(),
             buf: Vec::with_capacity(4096),
         }
+    }
+
+    /// The style of the `k`th cell (from 0, in the order of the sheet's
+    /// XML: row by row, left to right) that the sheet was set up with in
+    /// the rows being written: how a sheet learns the numbers a workbook
+    /// gave its formats. An error if it had no such cell.
+    pub fn found_style(&self, k: usize) -> Result<CellStyle> {
+        self.found
+            .get(k)
+            .map(|&s| CellStyle(s))
+            .ok_or_else(|| anyhow!("the sheet as saved has no style cell {k} where its rows go"))
     }
 
     /// Starts sheet row `row` (0-based, as rust_xlsxwriter counts); a row
@@ -86,7 +163,26 @@ impl<'w> RowXml<'w> {
     pub fn start_row(&mut self, row: u32) -> Result<()> {
         self.end_row()?;
         self.row.clear();
+        self.row_attributes.clear();
         push_integer(&mut self.row, u64::from(row) + 1);
+        Ok(())
+    }
+
+    /// Starts sheet row `row` as [`RowXml::start_row`], `height` points
+    /// tall, as rust_xlsxwriter's `set_row_height` makes it (in whole
+    /// pixels, four to three points).
+    pub fn start_row_with_height(&mut self, row: u32, height: f64) -> Result<()> {
+        self.start_row(row)?;
+        let pixels = (height * 4.0 / 3.0).round() as u32;
+        // rust_xlsxwriter's default height, 20 pixels, is not written.
+        if pixels != 20 {
+            let points = f64::from(pixels) * 0.75;
+            self.row_attributes.extend_from_slice(b" ht=\"");
+            self.row_attributes
+                .extend_from_slice(points.to_string().as_bytes());
+            self.row_attributes
+                .extend_from_slice(b"\" customHeight=\"1\"");
+        }
         Ok(())
     }
 
@@ -100,12 +196,15 @@ impl<'w> RowXml<'w> {
         Ok(())
     }
 
-    /// Opens cell `col` of the row: `<c r="B7"` and its style.
-    fn open_cell(&mut self, col: u16) {
+    /// Opens cell `col` of the row: `<c r="B7"` and its style (`style`,
+    /// else its column's).
+    fn open_cell(&mut self, col: u16, style: Option<CellStyle>) {
         if self.buf.is_empty() {
             self.buf.extend_from_slice(b"<row r=\"");
             self.buf.extend_from_slice(&self.row);
-            self.buf.extend_from_slice(b"\">");
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(&self.row_attributes);
+            self.buf.push(b'>');
         }
         let c = usize::from(col);
         while self.starts.len() <= c {
@@ -119,8 +218,18 @@ impl<'w> RowXml<'w> {
         self.buf.extend_from_slice(&self.starts[c]);
         self.buf.extend_from_slice(&self.row);
         self.buf.push(b'"');
-        if let Some(style) = self.styles.get(c) {
-            self.buf.extend_from_slice(style);
+        match style {
+            Some(CellStyle(s)) if s > 0 => {
+                self.buf.extend_from_slice(b" s=\"");
+                push_integer(&mut self.buf, u64::from(s));
+                self.buf.push(b'"');
+            }
+            Some(_) => {}
+            None => {
+                if let Some(style) = self.styles.get(c) {
+                    self.buf.extend_from_slice(style);
+                }
+            }
         }
     }
 
@@ -131,10 +240,25 @@ impl<'w> RowXml<'w> {
         if text.is_empty() {
             return Ok(());
         }
+        self.text_cell(col, text, None)
+    }
+
+    /// Writes text into cell `col` with `style`; empty text makes a blank
+    /// cell with the style, as rust_xlsxwriter's.
+    pub fn text_with_style(&mut self, col: u16, text: &str, style: CellStyle) -> Result<()> {
+        if text.is_empty() {
+            self.blank(col, style);
+            return Ok(());
+        }
+        self.text_cell(col, text, Some(style))
+    }
+
+    /// Writes non-empty `text` into cell `col`.
+    fn text_cell(&mut self, col: u16, text: &str, style: Option<CellStyle>) -> Result<()> {
         if text.len() > MAX_TEXT_UNITS && text.encode_utf16().count() > MAX_TEXT_UNITS {
             return Err(XlsxError::MaxStringLengthExceeded.into());
         }
-        self.open_cell(col);
+        self.open_cell(col, style);
         if text.starts_with(['\t', '\n', ' ']) || text.ends_with(['\t', '\n', ' ']) {
             self.buf
                 .extend_from_slice(b" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
@@ -146,8 +270,24 @@ impl<'w> RowXml<'w> {
         Ok(())
     }
 
+    /// Writes a blank cell with `style` into cell `col`.
+    pub fn blank(&mut self, col: u16, style: CellStyle) {
+        self.open_cell(col, Some(style));
+        self.buf.extend_from_slice(b"/>");
+    }
+
     /// Writes a number into cell `col`.
     pub fn number(&mut self, col: u16, number: f64) -> Result<()> {
+        self.number_cell(col, number, None)
+    }
+
+    /// Writes a number into cell `col` with `style`.
+    pub fn number_with_style(&mut self, col: u16, number: f64, style: CellStyle) -> Result<()> {
+        self.number_cell(col, number, Some(style))
+    }
+
+    /// Writes a number into cell `col`, with `style` or its column's.
+    fn number_cell(&mut self, col: u16, number: f64, style: Option<CellStyle>) -> Result<()> {
         if !number.is_finite() {
             // Excel has no such numbers: text, as rust_xlsxwriter writes them.
             let text = if number.is_nan() {
@@ -157,9 +297,9 @@ impl<'w> RowXml<'w> {
             } else {
                 "-INF"
             };
-            return self.text(col, text);
+            return self.text_cell(col, text, style);
         }
-        self.open_cell(col);
+        self.open_cell(col, style);
         self.buf.extend_from_slice(b"><v>");
         // A whole number that a double holds exactly is its digits, as
         // Rust shows it (not -0, which keeps its sign).
@@ -182,10 +322,41 @@ impl<'w> RowXml<'w> {
     /// date), or as text where Excel cannot hold it (before 1900 or after
     /// 9999), as [`super::write_date`] does.
     pub fn date(&mut self, col: u16, date: chrono::NaiveDate) -> Result<()> {
+        self.date_cell(col, date, None)
+    }
+
+    /// Writes a date into cell `col` with `style` (a date format), as
+    /// [`super::write_date`] does with a format: text with the style where
+    /// Excel cannot hold it.
+    pub fn date_with_style(
+        &mut self,
+        col: u16,
+        date: chrono::NaiveDate,
+        style: CellStyle,
+    ) -> Result<()> {
+        self.date_cell(col, date, Some(style))
+    }
+
+    /// Writes a date into cell `col`, with `style` or its column's.
+    fn date_cell(
+        &mut self,
+        col: u16,
+        date: chrono::NaiveDate,
+        style: Option<CellStyle>,
+    ) -> Result<()> {
         match super::date_cell(date) {
-            Ok(cell) => self.number(col, date_serial(&cell)),
-            Err(_) => self.text(col, &date.to_string()),
+            Ok(cell) => self.number_cell(col, date_serial(&cell), style),
+            Err(_) => self.text_cell(col, &date.to_string(), style),
         }
+    }
+}
+
+/// A cell's style attribute (` s="3"`); nothing for style 0.
+fn style_attribute(style: u32) -> Vec<u8> {
+    if style > 0 {
+        format!(" s=\"{style}\"").into_bytes()
+    } else {
+        Vec::new()
     }
 }
 
@@ -289,32 +460,76 @@ fn is_escape_at(bytes: &[u8], i: usize) -> bool {
 
 /// A sheet's XML as rust_xlsxwriter saved it, cut where its rows go.
 struct Cut {
-    /// Up to the end of the header row, the dimension set for every row.
+    /// Up to the rows written, the dimension set to cover them.
     head: String,
-    /// From `</sheetData>` to the end.
+    /// From the first row below them (or `</sheetData>`) to the end.
     tail: String,
     /// The style of each column's cells.
     styles: Vec<u32>,
+    /// The styles of the cells the sheet was set up with where the rows
+    /// go, in order ([`RowXml::found_style`]); those cells are cut out.
+    found: Vec<u32>,
 }
 
-/// Cuts `xml`, a sheet holding only its header row, where its `rows` data
-/// rows go.
-fn cut(xml: &str, rows: usize) -> Result<Cut> {
-    let (mut head, tail) = match xml.find("</sheetData>") {
-        Some(end) => (xml[..end].to_string(), xml[end..].to_string()),
+/// Cuts `xml`, a sheet set up without its rows, where `slot`'s rows go:
+/// before its first row numbered `first_row` or below (1-based, as in the
+/// XML: after `first_row`), and after every row above `first_row +
+/// rows`. The dimension is extended to the rows if they pass it.
+fn cut(xml: &str, slot: &SheetSlot) -> Result<Cut> {
+    let (body, end) = match xml.find("</sheetData>") {
+        Some(end) => (xml.to_string(), end),
         // A sheet without a cell, not even a header.
         None => {
             let at = xml
                 .find("<sheetData/>")
                 .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
-            (
-                format!("{}<sheetData>", &xml[..at]),
-                format!("</sheetData>{}", &xml[at + "<sheetData/>".len()..]),
-            )
+            let body = format!(
+                "{}<sheetData></sheetData>{}",
+                &xml[..at],
+                &xml[at + "<sheetData/>".len()..]
+            );
+            let end = at + "<sheetData>".len();
+            (body, end)
         }
     };
+    let data = body
+        .find("<sheetData>")
+        .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
+    // The rows as saved, in order: where each starts, and its number.
+    let mut rows_at = Vec::new();
+    let mut from = data;
+    while let Some(at) = body[from..end].find("<row r=\"") {
+        let start = from + at;
+        let digits = start + "<row r=\"".len();
+        let number: u64 = body[digits..end]
+            .split('"')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| anyhow!("a row of the sheet as saved has no number"))?;
+        rows_at.push((start, number));
+        from = digits;
+    }
+    let first = u64::from(slot.first_row) + 1;
+    let after = u64::from(slot.first_row) + slot.rows as u64;
+    let place = |below: u64| {
+        rows_at
+            .iter()
+            .find(|(_, number)| *number >= below)
+            .map_or(end, |(start, _)| *start)
+    };
+    let (cut_from, cut_to) = (place(first), place(after + 1));
+    let mut found = Vec::new();
+    {
+        use crate::ingest::merges::{attribute, each_element, local_name};
+        each_element(&body.as_bytes()[cut_from..cut_to], |e| {
+            if local_name(e) == "c" {
+                found.push(attribute(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0));
+            }
+        });
+    }
+    let mut head = body[..cut_from].to_string();
     // The range the sheet's cells cover, now that it has its rows.
-    if rows > 0
+    if slot.rows > 0
         && let Some(at) = head.find("<dimension ref=\"")
     {
         let from = at + "<dimension ref=\"".len();
@@ -322,15 +537,25 @@ fn cut(xml: &str, rows: usize) -> Result<Cut> {
             + head[from..]
                 .find('"')
                 .ok_or_else(|| anyhow!("the sheet's dimension is not closed"))?;
-        let last_cell = head[from..to].rsplit(':').next().unwrap_or("A1");
+        let range = &head[from..to];
+        let (first_cell, last_cell) = range.split_once(':').unwrap_or((range, range));
         let letters: String = last_cell
             .chars()
             .take_while(char::is_ascii_uppercase)
             .collect();
-        head.replace_range(from..to, &format!("A1:{letters}{}", rows + 1));
+        let last_row: u64 = last_cell[letters.len()..].parse().unwrap_or(0);
+        if after > last_row {
+            let range = format!("{first_cell}:{letters}{after}");
+            head.replace_range(from..to, &range);
+        }
     }
     let styles = column_styles(&head);
-    Ok(Cut { head, tail, styles })
+    Ok(Cut {
+        head,
+        tail: body[cut_to..].to_string(),
+        styles,
+        found,
+    })
 }
 
 /// Each column's style from a sheet's `<cols>`: a cell written without a
@@ -377,12 +602,63 @@ fn entry_options() -> SimpleFileOptions {
 }
 
 /// Saves `workbook` to `path`, atomically, with the rows of `rows` in the
-/// sheets it names (set up in the workbook with their header row only):
-/// the workbook is saved as it is (to a temporary file), each of those
-/// sheets is written again with its rows into a compressed entry of its
-/// own, on every core, and the file is the saved workbook with those
-/// entries in place of its own. An error names the sheet it was writing.
-pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path) -> Result<()> {
+/// sheets it names, set up in the workbook without them
+/// ([`SheetRows`]): the workbook is saved as it is (to a temporary file),
+/// each of those sheets is written again with its rows into a compressed
+/// entry of its own, the sheets on every core, and the file is the saved
+/// workbook with those entries in place of its own. An error names the
+/// sheet it was writing.
+pub fn save_with_rows(
+    workbook: &mut Workbook,
+    rows: &(dyn SheetRows + Sync),
+    path: &Path,
+) -> Result<()> {
+    let slots = rows.sheets();
+    save_spliced(workbook, &slots, path, |entries, cuts| {
+        // Each sheet with its rows, compressed into an archive of its own.
+        let written: Vec<Mutex<Option<std::fs::File>>> =
+            slots.iter().map(|_| Mutex::new(None)).collect();
+        let mut order: Vec<usize> = (0..slots.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(slots[k].rows));
+        let jobs: Vec<Job<'_>> = order
+            .into_iter()
+            .map(|k| -> Job<'_> {
+                let written = &written;
+                let (entry, cut, name) = (&entries[k], &cuts[k], &slots[k].name);
+                Box::new(move || {
+                    let file = super::guard_temp_folder(|| {
+                        write_sheet(entry, cut, |xml| rows.write_rows(k, xml))
+                    })
+                    .and_then(|file| file)
+                    .with_context(|| format!("sheet {name}"))?;
+                    *written[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
+                    Ok(())
+                })
+            })
+            .collect();
+        run_on_every_core(&jobs)?;
+        drop(jobs);
+        written
+            .into_iter()
+            .zip(&slots)
+            .map(|(w, slot)| {
+                w.into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .ok_or_else(|| anyhow!("sheet {} was not written", slot.name))
+            })
+            .collect()
+    })
+}
+
+/// Saves `workbook` as [`save_with_rows`] says, the sheets of `slots`
+/// written by `write` (given each sheet's archive entry and cut, in the
+/// order of `slots`; it returns the temporary files [`write_sheet`] made).
+fn save_spliced(
+    workbook: &mut Workbook,
+    slots: &[SheetSlot],
+    path: &Path,
+    write: impl FnOnce(&[String], &[Cut]) -> Result<Vec<std::fs::File>>,
+) -> Result<()> {
     let mut saved = temp_file()?;
     {
         let mut writer = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, &mut saved));
@@ -396,47 +672,23 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
     }
     saved.rewind()?;
     let mut archive = ZipArchive::new(saved)?;
-    let sheets = rows.sheets();
     let entries = worksheet_entries(&mut archive)?;
-    let mut cuts = Vec::with_capacity(sheets.len());
-    let mut names = Vec::with_capacity(sheets.len());
-    for (sheet, name, count) in &sheets {
+    let mut cuts = Vec::with_capacity(slots.len());
+    let mut names = Vec::with_capacity(slots.len());
+    for slot in slots {
         let mut xml = String::new();
         let cut = entries
-            .get(*sheet)
-            .filter(|(shown, _)| shown == name)
+            .get(slot.sheet)
+            .filter(|(shown, _)| *shown == slot.name)
             .ok_or_else(|| anyhow!("the workbook as saved has no such sheet"))
             .and_then(|(_, entry)| Ok(archive.by_name(entry)?.read_to_string(&mut xml)?))
-            .and_then(|_| cut(&xml, *count))
-            .with_context(|| format!("sheet {name}"))?;
+            .and_then(|_| cut(&xml, slot))
+            .with_context(|| format!("sheet {}", slot.name))?;
         cuts.push(cut);
-        names.push(entries[*sheet].1.clone());
+        names.push(entries[slot.sheet].1.clone());
     }
-    // Each sheet with its rows, compressed into an archive of its own.
-    let written: Vec<Mutex<Option<std::fs::File>>> =
-        sheets.iter().map(|_| Mutex::new(None)).collect();
-    let mut order: Vec<usize> = (0..sheets.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(sheets[k].2));
-    let jobs: Vec<Job<'_>> = order
-        .into_iter()
-        .map(|k| -> Job<'_> {
-            let (names, cuts, written) = (&names, &cuts, &written);
-            let name = &sheets[k].1;
-            Box::new(move || {
-                let file = super::guard_temp_folder(|| write_sheet(&names[k], &cuts[k], rows, k))
-                    .and_then(|file| file)
-                    .with_context(|| format!("sheet {name}"))?;
-                *written[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
-                Ok(())
-            })
-        })
-        .collect();
-    run_on_every_core(&jobs)?;
-    drop(jobs);
-    let mut written: Vec<Option<std::fs::File>> = written
-        .into_iter()
-        .map(|w| w.into_inner().unwrap_or_else(PoisonError::into_inner))
-        .collect();
+    let mut written: Vec<Option<std::fs::File>> =
+        write(&names, &cuts)?.into_iter().map(Some).collect();
     super::write_atomically(path, |file| {
         let mut buffered = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, file));
         let mut out = ZipWriter::new(&mut buffered);
@@ -450,7 +702,7 @@ pub fn save_with_rows(workbook: &mut Workbook, rows: &dyn SheetRows, path: &Path
                     Some(k) => {
                         let file = written[k]
                             .take()
-                            .ok_or_else(|| anyhow!("sheet {} was not written", sheets[k].1))?;
+                            .ok_or_else(|| anyhow!("sheet {} was not written", slots[k].name))?;
                         let mut part = ZipArchive::new(file)?;
                         out.raw_copy_file(part.by_index_raw(0)?)?;
                     }
@@ -525,28 +777,31 @@ fn as_temp_failure(e: anyhow::Error) -> anyhow::Error {
     }
 }
 
-/// Writes the worksheet entry `entry` — `cut`'s head, the rows of sheet
-/// `k` of `rows`, `cut`'s tail — as the one compressed entry of an
-/// archive in a temporary file, and returns that file. A file that cannot
-/// be made or written there (a full disk) is reported as
-/// [`super::temp_folder`] reports rust_xlsxwriter's.
-fn write_sheet(entry: &str, cut: &Cut, rows: &dyn SheetRows, k: usize) -> Result<std::fs::File> {
+/// Writes the worksheet entry `entry` — `cut`'s head, the rows `rows`
+/// writes, `cut`'s tail — as the one compressed entry of an archive in a
+/// temporary file, and returns that file. A file that cannot be made or
+/// written there (a full disk) is reported as [`super::temp_folder`]
+/// reports rust_xlsxwriter's.
+fn write_sheet(
+    entry: &str,
+    cut: &Cut,
+    rows: impl FnOnce(&mut RowXml<'_>) -> Result<()>,
+) -> Result<std::fs::File> {
     let mut file = temp_file()?;
     {
         let mut disk = StopsAtFirstError::new(&mut file);
         let mut zip = ZipWriter::new(&mut disk);
-        let mut write = || -> Result<()> {
+        let write = (|| -> Result<()> {
             zip.start_file(entry, entry_options())?;
             let mut out = BufWriter::with_capacity(1 << 18, &mut zip);
             out.write_all(cut.head.as_bytes())?;
-            let mut xml = RowXml::new(&mut out, &cut.styles);
-            rows.write_rows(k, &mut xml)?;
+            let mut xml = RowXml::new(&mut out, &cut.styles, cut.found.clone());
+            rows(&mut xml)?;
             xml.end_row()?;
             out.write_all(cut.tail.as_bytes())?;
             out.flush()?;
             Ok(())
-        };
-        let write = write();
+        })();
         let written = finished(zip, write);
         disk.first_error()
             .map_err(|io| as_temp_failure(io.into()))?;
@@ -671,12 +926,22 @@ mod tests {
         assert!(column_styles("<sheetData>").is_empty());
     }
 
+    /// Sheet `sheet`, `name`, with `rows` rows under its header.
+    fn slot(sheet: usize, name: &str, rows: usize) -> SheetSlot {
+        SheetSlot {
+            sheet,
+            name: name.into(),
+            first_row: 1,
+            rows,
+        }
+    }
+
     /// Rows of a sheet that fail to write as a full disk does.
     struct FullDisk;
 
     impl SheetRows for FullDisk {
-        fn sheets(&self) -> Vec<(usize, String, usize)> {
-            vec![(0, "表".into(), 3)]
+        fn sheets(&self) -> Vec<SheetSlot> {
+            vec![slot(0, "表", 3)]
         }
 
         fn write_rows(&self, _: usize, _: &mut RowXml<'_>) -> Result<()> {
@@ -717,8 +982,8 @@ mod tests {
     struct Refused;
 
     impl SheetRows for Refused {
-        fn sheets(&self) -> Vec<(usize, String, usize)> {
-            vec![(1, "乙".into(), 3)]
+        fn sheets(&self) -> Vec<SheetSlot> {
+            vec![slot(1, "乙", 3)]
         }
 
         fn write_rows(&self, _: usize, _: &mut RowXml<'_>) -> Result<()> {
