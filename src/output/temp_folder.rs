@@ -47,7 +47,7 @@ pub(crate) fn cannot_make_a_file(dir: &std::path::Path, io: &std::io::Error) -> 
 /// What to do when the temporary folder cannot take the sheets.
 fn temp_folder_advice() -> &'static str {
     "each sheet is written there before it goes into its workbook (at most \
-     about 0.3 GB at once for a million rows): set TMPDIR (TMP on Windows) \
+     about 0.2 GB at once for a million rows): set TMPDIR (TMP on Windows) \
      to a folder that exists, can be written and has room"
 }
 
