@@ -352,8 +352,9 @@ pub(crate) struct ItemsHead<'a> {
     pub field_names: &'a [&'a str],
 }
 
-/// Writes what was issued, hidden and protected, for `verify` and
-/// `confirm`: the rows of `head`, then the canonical `lines` (titles as
+/// Sets up sheets for what was issued, hidden and protected, for `verify`
+/// and `confirm`, and returns their lines, written as the workbook is
+/// saved ([`ItemsRows`]): the rows of `head`, then the canonical `lines` (titles as
 /// keyed hashes), each line one cell holding its fields as a JSON array
 /// of strings — one cell where a cell per field takes nine (a list's
 /// line) or fourteen (a manifest's) — or, for a line too long for a
@@ -380,13 +381,30 @@ pub(crate) fn write_items_sheets<'l>(
             k * per_sheet..((k + 1) * per_sheet).min(lines.len()),
         ));
     }
-    Ok(ItemsRows { lines, parts })
+    let columns = [
+        head.first.len(),
+        head.heading_names.len(),
+        head.heading.len(),
+        head.field_names.len(),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    Ok(ItemsRows {
+        lines,
+        columns,
+        parts,
+    })
 }
 
 /// The lines of items sheets, written when their workbook is saved
 /// ([`crate::output::sheet_xml::WorkbookRows`]).
 pub(crate) struct ItemsRows<'l> {
+    /// The lines.
     lines: &'l Lines<'l, String>,
+    /// The columns of the rows above them: a line's fields in cells may
+    /// take no more (the sheet's range is theirs).
+    columns: usize,
     /// Each sheet's place among the workbook's worksheets, its name and
     /// its lines.
     parts: Vec<(usize, String, std::ops::Range<usize>)>,
@@ -405,8 +423,8 @@ impl SheetRows for ItemsRows<'_> {
             .collect()
     }
 
-    fn write_rows(&self, k: usize, xml: &mut RowXml<'_>) -> Result<()> {
-        let (_, _, part) = &self.parts[k];
+    fn write_rows(&self, sheet: usize, xml: &mut RowXml<'_>) -> Result<()> {
+        let (_, _, part) = &self.parts[sheet];
         for (r, k) in part.clone().enumerate() {
             xml.start_row((r + ITEMS_HEAD_ROWS) as u32)?;
             let line = self.lines.line(k);
@@ -414,6 +432,14 @@ impl SheetRows for ItemsRows<'_> {
             if fits_a_cell(&json) {
                 xml.text(0, &json)?;
             } else {
+                if line.len() > self.columns {
+                    anyhow::bail!(
+                        "line {} has {} fields for {} columns",
+                        k + 1,
+                        line.len(),
+                        self.columns
+                    );
+                }
                 for (c, v) in line.iter().enumerate() {
                     xml.text(c as u16, v)?;
                 }

@@ -72,7 +72,7 @@ fn count_by<'a>(keys: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) 
 pub fn write(path: &Path, report: &PlanReport<'_>) -> Result<()> {
     let mut wb = new_workbook()?;
     let rows = write_sheets(&mut wb, report).with_context(|| super::writing(path))?;
-    super::sheet_xml::save_with_rows(&mut wb, &rows, path).with_context(|| super::writing(path))
+    super::sheet_xml::save_with_rows(&mut wb, &rows, path)
 }
 
 /// Every sheet of plan.xlsx, in order; an error names the sheet. The

@@ -212,8 +212,11 @@ pub(crate) fn write_printable_split<'a>(
     }
     // The lines' formats are learnt from cells set up in their first row
     // (see write_part): two of them, three with the review columns.
-    if headers.len() < 2 {
-        bail!("sheet {name}: a printed list needs two columns or more");
+    if headers.len() < line_formats(&p) {
+        bail!(
+            "sheet {name}: a printed list needs {} columns or more",
+            line_formats(&p)
+        );
     }
     // Every part has the same widths, from every line.
     let widths = column_widths(&p, &headers);
@@ -258,9 +261,19 @@ pub(crate) fn write_printable_split<'a>(
 /// The lines of a printable list's sheets, written when their workbook is
 /// saved ([`super::sheet_xml::WorkbookRows`]).
 pub struct PrintedLines<'a> {
+    /// The list.
     p: Printable<'a>,
+    /// Its columns' widths in characters (a row is made taller for text
+    /// that wraps in them).
     widths: Vec<usize>,
+    /// Its sheets.
     parts: Vec<PrintedPart>,
+}
+
+/// How many formats a line's cells take: a cell's and a date's, and a
+/// review cell's if the list has review columns.
+fn line_formats(p: &Printable<'_>) -> usize {
+    if p.review { 3 } else { 2 }
 }
 
 /// One sheet of a printable list: its place among the workbook's
@@ -286,8 +299,8 @@ impl super::sheet_xml::SheetRows for PrintedLines<'_> {
 
     /// The lines, each row tall enough for its wrapped text, with blank
     /// editable review cells.
-    fn write_rows(&self, k: usize, xml: &mut super::sheet_xml::RowXml<'_>) -> Result<()> {
-        let lines = self.parts[k].lines.clone();
+    fn write_rows(&self, part: usize, xml: &mut super::sheet_xml::RowXml<'_>) -> Result<()> {
+        let lines = self.parts[part].lines.clone();
         if lines.is_empty() {
             return Ok(());
         }
@@ -298,10 +311,20 @@ impl super::sheet_xml::SheetRows for PrintedLines<'_> {
             true => Some(xml.found_style(2)?),
             false => None,
         };
+        let columns = self.p.headers.len();
         let mut r = HEADER_ROW;
         for k in lines {
             let line = self.p.rows.line(k);
             r += 1;
+            // A cell past the headers would be outside the sheet's range,
+            // or meet a review cell.
+            if line.len() > columns {
+                bail!(
+                    "line {} has {} cells for {columns} columns",
+                    k + 1,
+                    line.len()
+                );
+            }
             // Long text wraps; the row is made tall enough to show all of
             // it (no program measures rows when it opens the file).
             match text_lines(&line, &self.widths) {
@@ -372,11 +395,9 @@ fn write_part(
     write_heading(sheet, p, headers, part.first, &formats)?;
     let last_line = HEADER_ROW + part.lines.len() as u32;
     if !part.lines.is_empty() {
-        let line_formats = [&formats.cell, &formats.dates, &formats.editable];
-        let used = if p.review { 3 } else { 2 };
-        for (k, format) in line_formats.iter().take(used).enumerate() {
-            let r = HEADER_ROW + 1 + (k / headers.len()) as u32;
-            sheet.write_blank(r, (k % headers.len()) as u16, format)?;
+        let in_order = [&formats.cell, &formats.dates, &formats.editable];
+        for (c, format) in in_order.into_iter().take(line_formats(p)).enumerate() {
+            sheet.write_blank(HEADER_ROW + 1, c as u16, format)?;
         }
     }
     if p.review && last_line > HEADER_ROW {

@@ -1,22 +1,30 @@
-//! Writing the rows of the largest sheets ourselves, straight into the
-//! workbook's file.
+//! Writing the rows of holdings ourselves, straight into the workbook's
+//! file.
 //!
 //! A plan's disposition sheets hold every holding: five million rows in a
-//! province's roll-up. rust_xlsxwriter writes such a sheet's rows to a
-//! temporary file as XML (about 1.9 GB a million rows, through the page
-//! cache and, past a few gigabytes, on to the disk) and compresses them on
-//! one core when the workbook is saved; each text cell costs it a string
-//! copy, a reference-counted copy and a B-tree insert. Here the workbook is
-//! saved by rust_xlsxwriter with those sheets set up but holding only
-//! their header row (widths, formats, frozen header, filter, pages, names
-//! all its own), and each sheet's rows are then written as XML straight
-//! into a compressed archive entry, the sheets on every core; the finished
+//! province's roll-up; the lists and manifests hold hundreds of thousands
+//! of lines. rust_xlsxwriter writes such a sheet's rows to a temporary
+//! file as XML (about 1.9 GB a million rows, through the page cache and,
+//! past a few gigabytes, on to the disk) and compresses them on one core
+//! when the workbook is saved; each text cell costs it a string copy, a
+//! reference-counted copy and a B-tree insert. Here the workbook is saved
+//! by rust_xlsxwriter with those sheets set up with everything but those
+//! rows (headers, widths, formats, frozen panes, filters, totals and
+//! signatures below the rows, merges, drop-downs, pages, names, all its
+//! own), and each sheet is then written again as XML straight into a
+//! compressed archive entry: its saved XML cut where the rows go
+//! ([`SheetSlot`]), the rows written between the two halves. The finished
 //! file is the saved workbook with those entries put in place of its own
-//! (copied as they are compressed, not compressed again).
+//! (copied as they are compressed, not compressed again). plan.xlsx's
+//! sheets are written on every core ([`save_with_rows`]); a list's or a
+//! manifest's one after another ([`WorkbookRows`]), since every core
+//! already writes a file of its own.
 //!
 //! The cells are written as rust_xlsxwriter writes them (the same XML for
-//! the same value; a test compares the two), so a reader sees no
-//! difference.
+//! the same value and format; tests compare the two), so a reader sees no
+//! difference. A sheet learns the numbers the workbook gave its formats
+//! from cells it was set up with where its rows go
+//! ([`RowXml::found_style`]), which the rows then replace.
 
 use std::io::{BufWriter, Read, Seek, Write};
 use std::path::Path;
@@ -86,10 +94,10 @@ impl<'a> WorkbookRows<'a> {
     pub fn save(&self, workbook: &mut Workbook, path: &Path) -> Result<()> {
         let mut slots = Vec::new();
         let mut owners = Vec::new();
-        for (s, source) in self.sources.iter().enumerate() {
-            for (k, slot) in source.sheets().into_iter().enumerate() {
+        for (source, rows) in self.sources.iter().enumerate() {
+            for (k, slot) in rows.sheets().into_iter().enumerate() {
                 slots.push(slot);
-                owners.push((s, k));
+                owners.push((source, k));
             }
         }
         save_spliced(workbook, &slots, path, |entries, cuts| {
@@ -97,9 +105,9 @@ impl<'a> WorkbookRows<'a> {
                 .iter()
                 .zip(&slots)
                 .enumerate()
-                .map(|(i, (&(s, k), slot))| {
+                .map(|(i, (&(source, k), slot))| {
                     write_sheet(&entries[i], &cuts[i], |xml| {
-                        self.sources[s].write_rows(k, xml)
+                        self.sources[source].write_rows(k, xml)
                     })
                     .with_context(|| format!("sheet {}", slot.name))
                 })
@@ -139,7 +147,14 @@ impl<'w> RowXml<'w> {
         RowXml {
             out,
             starts: Vec::new(),
-            styles: styles.iter().map(|&s| style_attribute(s)).collect(),
+            styles: styles
+                .iter()
+                .map(|&s| {
+                    let mut attribute = Vec::new();
+                    push_style(&mut attribute, s);
+                    attribute
+                })
+                .collect(),
             found,
             row: Vec::new(),
             row_attributes: Vec::new(),
@@ -219,12 +234,7 @@ impl<'w> RowXml<'w> {
         self.buf.extend_from_slice(&self.row);
         self.buf.push(b'"');
         match style {
-            Some(CellStyle(s)) if s > 0 => {
-                self.buf.extend_from_slice(b" s=\"");
-                push_integer(&mut self.buf, u64::from(s));
-                self.buf.push(b'"');
-            }
-            Some(_) => {}
+            Some(CellStyle(s)) => push_style(&mut self.buf, s),
             None => {
                 if let Some(style) = self.styles.get(c) {
                     self.buf.extend_from_slice(style);
@@ -351,12 +361,12 @@ impl<'w> RowXml<'w> {
     }
 }
 
-/// A cell's style attribute (` s="3"`); nothing for style 0.
-fn style_attribute(style: u32) -> Vec<u8> {
+/// Appends a cell's style attribute (` s="3"`); nothing for style 0.
+fn push_style(out: &mut Vec<u8>, style: u32) {
     if style > 0 {
-        format!(" s=\"{style}\"").into_bytes()
-    } else {
-        Vec::new()
+        out.extend_from_slice(b" s=\"");
+        push_integer(out, u64::from(style));
+        out.push(b'"');
     }
 }
 
@@ -472,9 +482,11 @@ struct Cut {
 }
 
 /// Cuts `xml`, a sheet set up without its rows, where `slot`'s rows go:
-/// before its first row numbered `first_row` or below (1-based, as in the
-/// XML: after `first_row`), and after every row above `first_row +
-/// rows`. The dimension is extended to the rows if they pass it.
+/// the head is every saved row above sheet row `first_row` (0-based), the
+/// tail every saved row below the last row written (`first_row + rows -
+/// 1`); the saved cells between are the sheet's style cells
+/// ([`RowXml::found_style`]) and are cut out. The dimension is extended
+/// to the rows written if they pass it.
 fn cut(xml: &str, slot: &SheetSlot) -> Result<Cut> {
     let (body, end) = match xml.find("</sheetData>") {
         Some(end) => (xml.to_string(), end),
@@ -492,9 +504,7 @@ fn cut(xml: &str, slot: &SheetSlot) -> Result<Cut> {
             (body, end)
         }
     };
-    let data = body
-        .find("<sheetData>")
-        .ok_or_else(|| anyhow!("the sheet as saved has no rows"))?;
+    let data = body.find("<sheetData>").unwrap_or(0);
     // The rows as saved, in order: where each starts, and its number.
     let mut rows_at = Vec::new();
     let mut from = data;
@@ -659,6 +669,23 @@ fn save_spliced(
     path: &Path,
     write: impl FnOnce(&[String], &[Cut]) -> Result<Vec<std::fs::File>>,
 ) -> Result<()> {
+    // Everything before the file itself is written names it; writing it
+    // does so itself (write_atomically).
+    let (archive, entries, files) = (|| -> Result<_> {
+        let (archive, entries, cuts) = saved_and_cut(workbook, slots)?;
+        let files = write(&entries, &cuts)?;
+        Ok((archive, entries, files))
+    })()
+    .with_context(|| super::writing(path))?;
+    copy_into(path, archive, &entries, files, slots)
+}
+
+/// `workbook` saved to a temporary file, each of `slots`' sheets found
+/// in it (its archive entry) and cut where its rows go.
+fn saved_and_cut(
+    workbook: &mut Workbook,
+    slots: &[SheetSlot],
+) -> Result<(ZipArchive<std::fs::File>, Vec<String>, Vec<Cut>)> {
     let mut saved = temp_file()?;
     {
         let mut writer = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, &mut saved));
@@ -674,7 +701,7 @@ fn save_spliced(
     let mut archive = ZipArchive::new(saved)?;
     let entries = worksheet_entries(&mut archive)?;
     let mut cuts = Vec::with_capacity(slots.len());
-    let mut names = Vec::with_capacity(slots.len());
+    let mut sheet_entries = Vec::with_capacity(slots.len());
     for slot in slots {
         let mut xml = String::new();
         let cut = entries
@@ -685,10 +712,22 @@ fn save_spliced(
             .and_then(|_| cut(&xml, slot))
             .with_context(|| format!("sheet {}", slot.name))?;
         cuts.push(cut);
-        names.push(entries[slot.sheet].1.clone());
+        sheet_entries.push(entries[slot.sheet].1.clone());
     }
-    let mut written: Vec<Option<std::fs::File>> =
-        write(&names, &cuts)?.into_iter().map(Some).collect();
+    Ok((archive, sheet_entries, cuts))
+}
+
+/// Writes `path`, atomically: the entries of the saved workbook
+/// `archive`, those named in `entries` replaced by the one entry of the
+/// matching file of `files` (the sheets of `slots`, with their rows).
+fn copy_into(
+    path: &Path,
+    mut archive: ZipArchive<std::fs::File>,
+    entries: &[String],
+    files: Vec<std::fs::File>,
+    slots: &[SheetSlot],
+) -> Result<()> {
+    let mut written: Vec<Option<std::fs::File>> = files.into_iter().map(Some).collect();
     super::write_atomically(path, |file| {
         let mut buffered = StopsAtFirstError::new(BufWriter::with_capacity(1 << 20, file));
         let mut out = ZipWriter::new(&mut buffered);
@@ -698,7 +737,7 @@ fn save_spliced(
                     .name_for_index(i)
                     .ok_or_else(|| anyhow!("entry {i} of the saved workbook is missing"))??
                     .into_owned();
-                match names.iter().position(|name| *name == entry) {
+                match entries.iter().position(|name| *name == entry) {
                     Some(k) => {
                         let file = written[k]
                             .take()
@@ -934,6 +973,81 @@ mod tests {
             first_row: 1,
             rows,
         }
+    }
+
+    /// A sheet is cut where its rows go: the rows above and below kept,
+    /// the style cells between read and cut out, the dimension extended
+    /// only when the rows pass it; a sheet with no rows at all gets a
+    /// place for them.
+    #[test]
+    fn a_sheet_is_cut_where_its_rows_go() {
+        let xml = concat!(
+            r#"<worksheet><dimension ref="A1:C9"/><sheetData>"#,
+            r#"<row r="5"><c r="A5" s="2" t="inlineStr"><is><t>序号</t></is></c></row>"#,
+            r#"<row r="6"><c r="A6" s="3"/><c r="B6" s="4"/><c r="C6" s="5"/></row>"#,
+            r#"<row r="9"><c r="A9" s="6" t="inlineStr"><is><t>合计</t></is></c></row>"#,
+            r#"</sheetData><pageSetup/></worksheet>"#
+        );
+        let slot = |first_row, rows| SheetSlot {
+            sheet: 0,
+            name: "表".into(),
+            first_row,
+            rows,
+        };
+        // Three lines, rows 6–8 (1-based), above the totals in row 9.
+        let c = cut(xml, &slot(5, 3)).unwrap();
+        assert!(c.head.ends_with("序号</t></is></c></row>"), "{}", c.head);
+        assert!(c.head.contains(r#"<dimension ref="A1:C9"/>"#));
+        assert!(c.tail.starts_with(r#"<row r="9">"#), "{}", c.tail);
+        assert_eq!(c.found, [3, 4, 5]);
+        // Ten lines pass the totals' old place: the range grows to them.
+        let c = cut(xml, &slot(5, 10)).unwrap();
+        assert!(
+            c.head.contains(r#"<dimension ref="A1:C15"/>"#),
+            "{}",
+            c.head
+        );
+        assert!(c.tail.starts_with("</sheetData>"), "{}", c.tail);
+        // No rows: nothing cut but the style cells, the range as it was.
+        let c = cut(xml, &slot(5, 0)).unwrap();
+        assert!(c.tail.starts_with(r#"<row r="6">"#), "{}", c.tail);
+        assert!(c.found.is_empty());
+        let empty = r#"<worksheet><dimension ref="A1"/><sheetData/><pageSetup/></worksheet>"#;
+        let c = cut(empty, &slot(0, 2)).unwrap();
+        assert_eq!(
+            format!("{}|{}", c.head, c.tail),
+            r#"<worksheet><dimension ref="A1:A2"/><sheetData>|</sheetData><pageSetup/></worksheet>"#
+        );
+    }
+
+    /// A list's sheets, written one after another, meet a full temporary
+    /// folder as plan.xlsx's do: the file and the sheet named, TMPDIR
+    /// advised, nothing written.
+    #[test]
+    fn a_full_temporary_folder_under_a_list_names_the_file_and_the_sheet() {
+        let mut wb = super::super::new_workbook().unwrap();
+        let sheet = wb.add_worksheet();
+        sheet.set_name("表").unwrap();
+        sheet.write_string(0, 0, "编号").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("清单.xlsx");
+        let mut rows = WorkbookRows::new();
+        rows.add(FullDisk);
+        let error = rows.save(&mut wb, &path).unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.starts_with("writing ")
+                && text.contains("清单.xlsx")
+                && text.contains("sheet 表")
+                && text.contains("os error 28")
+                && text.contains("set TMPDIR"),
+            "{text}"
+        );
+        assert!(error.chain().any(|e| {
+            e.downcast_ref::<super::super::temp_folder::TempFileFailed>()
+                .is_some()
+        }));
+        assert!(!path.exists());
     }
 
     /// Rows of a sheet that fail to write as a full disk does.
