@@ -1020,36 +1020,6 @@ mod tests {
         );
     }
 
-    /// A list's sheets, written one after another, meet a full temporary
-    /// folder as plan.xlsx's do: the file and the sheet named, TMPDIR
-    /// advised, nothing written.
-    #[test]
-    fn a_full_temporary_folder_under_a_list_names_the_file_and_the_sheet() {
-        let mut wb = super::super::new_workbook().unwrap();
-        let sheet = wb.add_worksheet();
-        sheet.set_name("表").unwrap();
-        sheet.write_string(0, 0, "编号").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("清单.xlsx");
-        let mut rows = WorkbookRows::new();
-        rows.add(FullDisk);
-        let error = rows.save(&mut wb, &path).unwrap_err();
-        let text = format!("{error:#}");
-        assert!(
-            text.starts_with("writing ")
-                && text.contains("清单.xlsx")
-                && text.contains("sheet 表")
-                && text.contains("os error 28")
-                && text.contains("set TMPDIR"),
-            "{text}"
-        );
-        assert!(error.chain().any(|e| {
-            e.downcast_ref::<super::super::temp_folder::TempFileFailed>()
-                .is_some()
-        }));
-        assert!(!path.exists());
-    }
-
     /// Rows of a sheet that fail to write as a full disk does.
     struct FullDisk;
 
@@ -1066,29 +1036,42 @@ mod tests {
 
     /// A sheet whose rows cannot be written to the temporary folder (a full
     /// disk) stops the save with the error rust_xlsxwriter's own failure
-    /// gives — the folder named, TMPDIR advised — and leaves no file.
+    /// gives — the file, the sheet and the folder named, TMPDIR advised —
+    /// and leaves no file: plan.xlsx's sheets written on every core, and a
+    /// list's written one after another.
     #[test]
     fn a_full_temporary_folder_is_named_and_nothing_is_written() {
-        let mut wb = super::super::new_workbook().unwrap();
-        let sheet = wb.add_worksheet();
-        sheet.set_name("表").unwrap();
-        sheet.write_string(0, 0, "编号").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.xlsx");
-        let error = save_with_rows(&mut wb, &FullDisk, &path).unwrap_err();
-        let text = format!("{error:#}");
-        assert!(
-            text.contains("sheet 表")
-                && text.contains("could not be written")
-                && text.contains("os error 28")
-                && text.contains("set TMPDIR"),
-            "{text}"
-        );
-        assert!(error.chain().any(|e| {
-            e.downcast_ref::<super::super::temp_folder::TempFileFailed>()
-                .is_some()
-        }));
-        assert!(!path.exists());
+        for in_turn in [false, true] {
+            let mut wb = super::super::new_workbook().unwrap();
+            let sheet = wb.add_worksheet();
+            sheet.set_name("表").unwrap();
+            sheet.write_string(0, 0, "编号").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("清单.xlsx");
+            let error = if in_turn {
+                let mut rows = WorkbookRows::new();
+                rows.add(FullDisk);
+                rows.save(&mut wb, &path)
+            } else {
+                save_with_rows(&mut wb, &FullDisk, &path)
+            }
+            .unwrap_err();
+            let text = format!("{error:#}");
+            assert!(
+                text.starts_with("writing ")
+                    && text.contains("清单.xlsx")
+                    && text.contains("sheet 表")
+                    && text.contains("could not be written")
+                    && text.contains("os error 28")
+                    && text.contains("set TMPDIR"),
+                "{text}"
+            );
+            assert!(error.chain().any(|e| {
+                e.downcast_ref::<super::super::temp_folder::TempFileFailed>()
+                    .is_some()
+            }));
+            assert!(!path.exists());
+        }
     }
 
     /// Rows that fail for a reason of their own (not the operating
