@@ -160,6 +160,10 @@ pub fn text_width(s: &str) -> usize {
 /// The height of one line of text in a printed row, in points.
 const LINE_HEIGHT: f64 = 15.0;
 
+/// The tallest a row may be in Excel, in points: a row of longer text
+/// shows what fits.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
 /// The row (0-based) of the header row in every printable sheet.
 pub const HEADER_ROW: u32 = 4;
 
@@ -329,7 +333,7 @@ impl super::sheet_xml::SheetRows for PrintedLines<'_> {
             // it (no program measures rows when it opens the file).
             match text_lines(&line, &self.widths) {
                 1 => xml.start_row(r)?,
-                n => xml.start_row_with_height(r, LINE_HEIGHT * n as f64)?,
+                n => xml.start_row_with_height(r, (LINE_HEIGHT * n as f64).min(MAX_ROW_HEIGHT))?,
             }
             for (c, v) in line.iter().enumerate() {
                 let c = c as u16;
@@ -701,6 +705,8 @@ mod tests {
                 text("\u{FFFE}"),
                 date(1900, 3, 1),
             ],
+            // 30,000 characters wrap to 1,250 lines: as tall as a row goes.
+            vec![Number(8.0), text(&"长".repeat(15_000)), Blank, Blank],
         ];
         let mut p = list(0);
         p.headers = vec!["序号", "文件编号", "文件标题", "日期"];
@@ -739,7 +745,8 @@ mod tests {
             }
             let tall = text_lines(line, &widths);
             if tall > 1 {
-                sheet.set_row_height(r, LINE_HEIGHT * tall as f64).unwrap();
+                let height = (LINE_HEIGHT * tall as f64).min(MAX_ROW_HEIGHT);
+                sheet.set_row_height(r, height).unwrap();
             }
             for (c, v) in line.iter().enumerate() {
                 let c = c as u16;
@@ -761,6 +768,10 @@ mod tests {
             "xl/worksheets/sheet1.xml",
         ));
         assert!(ours.contains(" ht=\"60\" customHeight=\"1\""), "{ours}");
+        assert!(
+            ours.contains(" ht=\"408.75\""),
+            "no row taller than Excel's 409 points"
+        );
         assert_eq!(ours, theirs);
     }
 
