@@ -295,14 +295,20 @@ fn write_workbook(path: &Path, c: &Comparison, lang: Lang) -> Result<()> {
         only_sheet(c, false, lang),
         only_sheet(c, true, lang),
     ];
+    // The headers are kept apart: the sheets' lines, written as the
+    // workbook is saved, borrow them; the rest is moved, not copied.
+    let (headers, parts): (Vec<Vec<String>>, Vec<_>) = sheets
+        .into_iter()
+        .map(|(title, info, headers, rows, totals)| (headers, (title, info, rows, totals)))
+        .unzip();
     let mut lines = WorkbookRows::new();
-    for (name, (title, info, headers, rows, totals)) in names.iter().zip(&sheets) {
+    for ((name, headers), (title, info, rows, totals)) in names.iter().zip(&headers).zip(parts) {
         let printable = Printable {
-            title: title.clone(),
-            info: info.clone(),
+            title,
+            info,
             headers: headers.iter().map(String::as_str).collect(),
-            rows: rows.clone().into(),
-            totals: totals.clone(),
+            rows: rows.into(),
+            totals,
             review: false,
             batch_review: None,
             signatures: Vec::new(),
