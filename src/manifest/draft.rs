@@ -24,7 +24,7 @@ use crate::labels::{self, Signer};
 use crate::output::frame::{MAX_DATA_ROWS, part_name};
 use crate::output::names::UniqueNames;
 use crate::output::printable::{Lines, Printable, PrintedLines, write_printable_split};
-use crate::output::sheet_xml::{RowXml, SheetRows, SheetSlot, WorkbookRows};
+use crate::output::sheet_xml::{LineSheet, RowXml, SheetRows, SheetSlot, WorkbookRows};
 use crate::output::{OutCell, new_workbook, write_atomically};
 
 /// The sheet that keeps what was issued.
@@ -375,11 +375,11 @@ pub(crate) fn write_items_sheets<'l>(
         let name = part_name(ITEMS_SHEET, k);
         let sheet = wb.worksheets().len();
         write_items_part(wb, &name, head).with_context(|| format!("sheet {name}"))?;
-        parts.push((
+        parts.push(LineSheet {
             sheet,
             name,
-            k * per_sheet..((k + 1) * per_sheet).min(lines.len()),
-        ));
+            lines: k * per_sheet..((k + 1) * per_sheet).min(lines.len()),
+        });
     }
     let columns = [
         head.first.len(),
@@ -405,27 +405,20 @@ pub(crate) struct ItemsRows<'l> {
     /// The columns of the rows above them: a line's fields in cells may
     /// take no more (the sheet's range is theirs).
     columns: usize,
-    /// Each sheet's place among the workbook's worksheets, its name and
-    /// its lines.
-    parts: Vec<(usize, String, std::ops::Range<usize>)>,
+    /// Its sheets.
+    parts: Vec<LineSheet>,
 }
 
 impl SheetRows for ItemsRows<'_> {
     fn sheets(&self) -> Vec<SheetSlot> {
         self.parts
             .iter()
-            .map(|(sheet, name, part)| SheetSlot {
-                sheet: *sheet,
-                name: name.clone(),
-                first_row: ITEMS_HEAD_ROWS as u32,
-                rows: part.len(),
-            })
+            .map(|p| p.slot(ITEMS_HEAD_ROWS as u32))
             .collect()
     }
 
     fn write_rows(&self, sheet: usize, xml: &mut RowXml<'_>) -> Result<()> {
-        let (_, _, part) = &self.parts[sheet];
-        for (r, k) in part.clone().enumerate() {
+        for (r, k) in self.parts[sheet].lines.clone().enumerate() {
             xml.start_row((r + ITEMS_HEAD_ROWS) as u32)?;
             let line = self.lines.line(k);
             let json = serde_json::to_string(&*line)?;

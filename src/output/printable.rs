@@ -22,6 +22,7 @@ use crate::labels::{review_choices, review_headers};
 
 use super::frame::{MAX_DATA_ROWS, part_name};
 use super::page::{Fit, set_up_page};
+use super::sheet_xml::LineSheet;
 use super::{OutCell, date_format, display_width};
 
 /// A list to print.
@@ -253,7 +254,7 @@ pub(crate) fn write_printable_split<'a>(
         let sheet = wb.worksheets().len();
         write_part(wb, &sheet_name, &p, &headers, &widths, &part)
             .with_context(|| format!("sheet {sheet_name}"))?;
-        parts.push(PrintedPart {
+        parts.push(LineSheet {
             sheet,
             name: sheet_name,
             lines: part.lines,
@@ -271,7 +272,7 @@ pub struct PrintedLines<'a> {
     /// that wraps in them).
     widths: Vec<usize>,
     /// Its sheets.
-    parts: Vec<PrintedPart>,
+    parts: Vec<LineSheet>,
 }
 
 /// How many formats a line's cells take: a cell's and a date's, and a
@@ -280,25 +281,9 @@ fn line_formats(p: &Printable<'_>) -> usize {
     if p.review { 3 } else { 2 }
 }
 
-/// One sheet of a printable list: its place among the workbook's
-/// worksheets, its name and its lines.
-struct PrintedPart {
-    sheet: usize,
-    name: String,
-    lines: std::ops::Range<usize>,
-}
-
 impl super::sheet_xml::SheetRows for PrintedLines<'_> {
     fn sheets(&self) -> Vec<super::sheet_xml::SheetSlot> {
-        self.parts
-            .iter()
-            .map(|part| super::sheet_xml::SheetSlot {
-                sheet: part.sheet,
-                name: part.name.clone(),
-                first_row: HEADER_ROW + 1,
-                rows: part.lines.len(),
-            })
-            .collect()
+        self.parts.iter().map(|p| p.slot(HEADER_ROW + 1)).collect()
     }
 
     /// The lines, each row tall enough for its wrapped text, with blank

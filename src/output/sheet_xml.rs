@@ -54,6 +54,31 @@ pub struct SheetSlot {
     pub rows: usize,
 }
 
+/// A sheet of consecutive lines (of a printed list, of issued items):
+/// its position among the workbook's worksheets, its name and which lines
+/// (from 0) it holds.
+#[derive(Debug, Clone)]
+pub struct LineSheet {
+    /// The sheet's position among the workbook's worksheets (from 0).
+    pub sheet: usize,
+    /// Its name.
+    pub name: String,
+    /// The lines it holds.
+    pub lines: std::ops::Range<usize>,
+}
+
+impl LineSheet {
+    /// Where its lines go: from sheet row `first_row` (0-based).
+    pub fn slot(&self, first_row: u32) -> SheetSlot {
+        SheetSlot {
+            sheet: self.sheet,
+            name: self.name.clone(),
+            first_row,
+            rows: self.lines.len(),
+        }
+    }
+}
+
 /// Rows to be written into sheets of a workbook as it is saved
 /// ([`save_with_rows`]). Each sheet is set up in the workbook with
 /// everything but those rows: nothing in rows `first_row ..
@@ -488,8 +513,8 @@ struct Cut {
 /// ([`RowXml::found_style`]) and are cut out. The dimension is extended
 /// to the rows written if they pass it.
 fn cut(xml: &str, slot: &SheetSlot) -> Result<Cut> {
-    let (body, end) = match xml.find("</sheetData>") {
-        Some(end) => (xml.to_string(), end),
+    let (body, end): (std::borrow::Cow<'_, str>, usize) = match xml.find("</sheetData>") {
+        Some(end) => (xml.into(), end),
         // A sheet without a cell, not even a header.
         None => {
             let at = xml
@@ -501,7 +526,7 @@ fn cut(xml: &str, slot: &SheetSlot) -> Result<Cut> {
                 &xml[at + "<sheetData/>".len()..]
             );
             let end = at + "<sheetData>".len();
-            (body, end)
+            (body.into(), end)
         }
     };
     let data = body.find("<sheetData>").unwrap_or(0);
